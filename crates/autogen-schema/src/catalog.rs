@@ -1,0 +1,507 @@
+//! The catalog types. Every field holds what PostgreSQL reports, in PostgreSQL's spelling:
+//! types as `format_type` prints them (`character varying(255)`, `integer[]`,
+//! `public.mood`), expressions as `pg_get_expr` prints them (`(age >= 0)`, `now()`).
+
+use crate::ident::QualifiedName;
+use serde::{Deserialize, Serialize};
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+/// A whole database schema (or the part of it selected by schema filters).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalog {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schemas: Vec<Schema>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<Extension>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enums: Vec<EnumType>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sequences: Vec<Sequence>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<Table>,
+}
+
+/// A namespace (`CREATE SCHEMA`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schema {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// An installed extension (`CREATE EXTENSION`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    pub name: String,
+    /// The schema the extension's objects live in.
+    pub schema: String,
+    pub version: String,
+}
+
+/// An enum type with its labels in sort order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnumType {
+    pub schema: String,
+    pub name: String,
+    pub values: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Model intent: the type used to be called this (applied by the diff, never introspected).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+}
+
+/// Options shared by free-standing sequences and identity columns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SequenceOptions {
+    pub start: i64,
+    pub increment: i64,
+    pub min_value: i64,
+    pub max_value: i64,
+    pub cache: i64,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub cycle: bool,
+}
+
+impl SequenceOptions {
+    /// The options PostgreSQL picks when none are given, for a sequence of `data_type`
+    /// (`smallint`, `integer` or `bigint`).
+    pub fn defaults_for(data_type: &str) -> Self {
+        Self {
+            start: 1,
+            increment: 1,
+            min_value: 1,
+            max_value: max_for_type(data_type),
+            cache: 1,
+            cycle: false,
+        }
+    }
+
+    /// The SQL option clauses that differ from PostgreSQL's defaults for `data_type`, in the
+    /// order `CREATE SEQUENCE` documents them (empty when everything is default).
+    pub fn non_default_clauses(&self, data_type: &str) -> Vec<String> {
+        let ascending = self.increment > 0;
+        let type_max = max_for_type(data_type);
+        let type_min = min_for_type(data_type);
+        let default_min = if ascending { 1 } else { type_min };
+        let default_max = if ascending { type_max } else { -1 };
+        let default_start = if ascending {
+            self.min_value
+        } else {
+            self.max_value
+        };
+        let mut clauses = Vec::new();
+        if self.increment != 1 {
+            clauses.push(format!("INCREMENT BY {}", self.increment));
+        }
+        if self.min_value != default_min {
+            clauses.push(format!("MINVALUE {}", self.min_value));
+        }
+        if self.max_value != default_max {
+            clauses.push(format!("MAXVALUE {}", self.max_value));
+        }
+        if self.start != default_start {
+            clauses.push(format!("START WITH {}", self.start));
+        }
+        if self.cache != 1 {
+            clauses.push(format!("CACHE {}", self.cache));
+        }
+        if self.cycle {
+            clauses.push("CYCLE".to_string());
+        }
+        clauses
+    }
+}
+
+fn max_for_type(data_type: &str) -> i64 {
+    match data_type {
+        "smallint" => i64::from(i16::MAX),
+        "integer" => i64::from(i32::MAX),
+        _ => i64::MAX,
+    }
+}
+
+fn min_for_type(data_type: &str) -> i64 {
+    match data_type {
+        "smallint" => i64::from(i16::MIN),
+        "integer" => i64::from(i32::MIN),
+        _ => i64::MIN,
+    }
+}
+
+/// A free-standing sequence (identity sequences belong to their column instead).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sequence {
+    pub schema: String,
+    pub name: String,
+    /// `smallint`, `integer` or `bigint`.
+    pub data_type: String,
+    #[serde(flatten)]
+    pub options: SequenceOptions,
+    /// `OWNED BY table.column`: the sequence is dropped with the column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owned_by: Option<SequenceOwner>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SequenceOwner {
+    pub table: QualifiedName,
+    pub column: String,
+}
+
+/// A table with everything that belongs to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Table {
+    pub schema: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unlogged: bool,
+    /// In column order (attnum), never sorted.
+    pub columns: Vec<Column>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_key: Option<PrimaryKey>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uniques: Vec<UniqueConstraint>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub foreign_keys: Vec<ForeignKey>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckConstraint>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclusions: Vec<ExclusionConstraint>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<Index>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Model intent: the table used to be called this (applied by the diff, never introspected).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+}
+
+impl Table {
+    pub fn qualified_name(&self) -> QualifiedName {
+        QualifiedName::new(&self.schema, &self.name)
+    }
+
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|column| column.name == name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityKind {
+    /// `GENERATED ALWAYS AS IDENTITY`
+    Always,
+    /// `GENERATED BY DEFAULT AS IDENTITY`
+    ByDefault,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub kind: IdentityKind,
+    #[serde(flatten)]
+    pub options: SequenceOptions,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    pub name: String,
+    /// As `format_type` prints it: `character varying(255)`, `numeric(12,2)`, `public.mood[]`.
+    pub data_type: String,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub not_null: bool,
+    /// The default expression as PostgreSQL stores it (`now()`, `'x'::text`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+    /// `GENERATED ALWAYS AS (expr) STORED`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated: Option<String>,
+    /// A collation other than the type's default, schema-qualified: `pg_catalog."C"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Model intent: the column used to be called this (applied by the diff, never introspected).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrimaryKey {
+    pub name: String,
+    pub columns: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+    #[serde(default, skip_serializing_if = "Deferral::is_immediate")]
+    pub deferral: Deferral,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UniqueConstraint {
+    pub name: String,
+    pub columns: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub nulls_not_distinct: bool,
+    #[serde(default, skip_serializing_if = "Deferral::is_immediate")]
+    pub deferral: Deferral,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// `DEFERRABLE` / `INITIALLY DEFERRED` of a constraint.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Deferral {
+    /// `NOT DEFERRABLE` (PostgreSQL's default).
+    #[default]
+    Immediate,
+    /// `DEFERRABLE INITIALLY IMMEDIATE`
+    Deferrable,
+    /// `DEFERRABLE INITIALLY DEFERRED`
+    InitiallyDeferred,
+}
+
+impl Deferral {
+    pub fn is_immediate(&self) -> bool {
+        *self == Deferral::Immediate
+    }
+
+    /// The clause to append to a constraint definition (with a leading space), if any.
+    pub fn sql_suffix(&self) -> &'static str {
+        match self {
+            Deferral::Immediate => "",
+            Deferral::Deferrable => " DEFERRABLE",
+            Deferral::InitiallyDeferred => " DEFERRABLE INITIALLY DEFERRED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferentialAction {
+    #[default]
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+impl ReferentialAction {
+    pub fn is_no_action(&self) -> bool {
+        *self == ReferentialAction::NoAction
+    }
+
+    pub fn sql(&self) -> &'static str {
+        match self {
+            ReferentialAction::NoAction => "NO ACTION",
+            ReferentialAction::Restrict => "RESTRICT",
+            ReferentialAction::Cascade => "CASCADE",
+            ReferentialAction::SetNull => "SET NULL",
+            ReferentialAction::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchType {
+    #[default]
+    Simple,
+    Full,
+    Partial,
+}
+
+impl MatchType {
+    pub fn is_simple(&self) -> bool {
+        *self == MatchType::Simple
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForeignKey {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub references: QualifiedName,
+    pub referenced_columns: Vec<String>,
+    #[serde(default, skip_serializing_if = "ReferentialAction::is_no_action")]
+    pub on_delete: ReferentialAction,
+    #[serde(default, skip_serializing_if = "ReferentialAction::is_no_action")]
+    pub on_update: ReferentialAction,
+    #[serde(default, skip_serializing_if = "MatchType::is_simple")]
+    pub match_type: MatchType,
+    #[serde(default, skip_serializing_if = "Deferral::is_immediate")]
+    pub deferral: Deferral,
+    /// Added `NOT VALID` and not validated yet.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub not_valid: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckConstraint {
+    pub name: String,
+    /// As `pg_get_expr` prints it, e.g. `(age >= 0)`.
+    pub expression: String,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub no_inherit: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub not_valid: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// An `EXCLUDE` constraint, kept as PostgreSQL's own definition text
+/// (`EXCLUDE USING gist (room WITH =, during WITH &&)`, with any DEFERRABLE clause).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExclusionConstraint {
+    pub name: String,
+    pub definition: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// One key of an index: a column or an expression, with its per-key options.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexKey {
+    #[serde(flatten)]
+    pub target: IndexTarget,
+    /// A non-default collation, schema-qualified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    /// A non-default operator class, schema-qualified unless in pg_catalog.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opclass: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub descending: bool,
+    /// Whether NULLs sort first. The default is first for DESC, last for ASC.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub nulls_first: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexTarget {
+    Column(String),
+    Expression(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Index {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unique: bool,
+    /// The access method: `btree`, `gin`, `gist`, `hash`, `brin`, `spgist`, …
+    pub method: String,
+    pub keys: Vec<IndexKey>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+    /// Partial-index predicate as `pg_get_expr` prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predicate: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub nulls_not_distinct: bool,
+    /// Storage parameters, `name=value` as PostgreSQL stores them (`fillfactor=70`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub storage_parameters: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+impl Catalog {
+    /// Sorts everything into the one canonical order: objects by (schema, name), constraints
+    /// and indexes by name. Columns and enum values keep their order: it is meaningful.
+    pub fn canonicalize(&mut self) {
+        self.schemas.sort_by(|a, b| a.name.cmp(&b.name));
+        self.extensions.sort_by(|a, b| a.name.cmp(&b.name));
+        self.enums
+            .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        self.sequences
+            .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        self.tables
+            .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        for table in &mut self.tables {
+            table.uniques.sort_by(|a, b| a.name.cmp(&b.name));
+            table.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+            table.checks.sort_by(|a, b| a.name.cmp(&b.name));
+            table.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
+            table.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+    }
+
+    /// Pretty JSON in canonical order, ending with a newline.
+    pub fn to_json(&self) -> String {
+        let mut sorted = self.clone();
+        sorted.canonicalize();
+        // Serializing plain data with string keys cannot fail.
+        let mut text = serde_json::to_string_pretty(&sorted).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    pub fn table(&self, schema: &str, name: &str) -> Option<&Table> {
+        self.tables
+            .iter()
+            .find(|table| table.schema == schema && table.name == name)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.schemas.is_empty()
+            && self.extensions.is_empty()
+            && self.enums.is_empty()
+            && self.sequences.is_empty()
+            && self.tables.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sequence_defaults_produce_no_clauses() {
+        for ty in ["smallint", "integer", "bigint"] {
+            assert!(
+                SequenceOptions::defaults_for(ty)
+                    .non_default_clauses(ty)
+                    .is_empty()
+            );
+        }
+    }
+
+    #[test]
+    fn sequence_options_print_only_what_differs() {
+        let mut options = SequenceOptions::defaults_for("integer");
+        options.start = 100;
+        options.cache = 20;
+        assert_eq!(
+            options.non_default_clauses("integer"),
+            ["START WITH 100", "CACHE 20"]
+        );
+    }
+
+    #[test]
+    fn descending_sequence_defaults_are_recognized() {
+        let options = SequenceOptions {
+            start: -1,
+            increment: -1,
+            min_value: i64::from(i32::MIN),
+            max_value: -1,
+            cache: 1,
+            cycle: false,
+        };
+        assert_eq!(options.non_default_clauses("integer"), ["INCREMENT BY -1"]);
+    }
+}

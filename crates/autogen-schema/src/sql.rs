@@ -1,0 +1,504 @@
+//! SQL for catalog objects: one function per statement form, and the canonical dump that
+//! strings them together so running it on an empty database re-creates the catalog.
+//!
+//! The statement functions are public so the diff planner renders objects exactly as the
+//! dump does.
+
+use crate::catalog::*;
+use crate::ident::{QualifiedName, quote_ident, quote_literal};
+use std::fmt::Write as _;
+
+fn quoted_list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|name| quote_ident(name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `CREATE SCHEMA IF NOT EXISTS "s";` — `IF NOT EXISTS` because `public` exists everywhere.
+pub fn create_schema(schema: &Schema) -> String {
+    format!("CREATE SCHEMA IF NOT EXISTS {};", quote_ident(&schema.name))
+}
+
+pub fn create_extension(extension: &Extension) -> String {
+    format!(
+        "CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA {} VERSION {};",
+        quote_ident(&extension.name),
+        quote_ident(&extension.schema),
+        quote_literal(&extension.version)
+    )
+}
+
+pub fn create_enum(enum_type: &EnumType) -> String {
+    let values = enum_type
+        .values
+        .iter()
+        .map(|value| quote_literal(value))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "CREATE TYPE {} AS ENUM ({values});",
+        QualifiedName::new(&enum_type.schema, &enum_type.name).quoted()
+    )
+}
+
+/// `CREATE SEQUENCE` without `OWNED BY`: the owning table does not exist yet when sequences
+/// are created (see [`sequence_owned_by`]).
+pub fn create_sequence(sequence: &Sequence) -> String {
+    let mut sql = format!(
+        "CREATE SEQUENCE {} AS {}",
+        QualifiedName::new(&sequence.schema, &sequence.name).quoted(),
+        sequence.data_type
+    );
+    for clause in sequence.options.non_default_clauses(&sequence.data_type) {
+        sql.push(' ');
+        sql.push_str(&clause);
+    }
+    sql.push(';');
+    sql
+}
+
+pub fn sequence_owned_by(sequence: &Sequence) -> Option<String> {
+    let owner = sequence.owned_by.as_ref()?;
+    Some(format!(
+        "ALTER SEQUENCE {} OWNED BY {}.{};",
+        QualifiedName::new(&sequence.schema, &sequence.name).quoted(),
+        owner.table.quoted(),
+        quote_ident(&owner.column)
+    ))
+}
+
+/// A column as it appears inside `CREATE TABLE` or after `ADD COLUMN`.
+pub fn column_definition(column: &Column) -> String {
+    let mut sql = format!("{} {}", quote_ident(&column.name), column.data_type);
+    if let Some(collation) = &column.collation {
+        write!(sql, " COLLATE {collation}").ok();
+    }
+    if let Some(expression) = &column.generated {
+        write!(sql, " GENERATED ALWAYS AS ({expression}) STORED").ok();
+    }
+    if let Some(identity) = &column.identity {
+        sql.push_str(&identity_clause(identity, &column.data_type));
+    }
+    if let Some(default) = &column.default {
+        write!(sql, " DEFAULT {default}").ok();
+    }
+    if column.not_null {
+        sql.push_str(" NOT NULL");
+    }
+    sql
+}
+
+/// ` GENERATED … AS IDENTITY [(options)]`, with a leading space.
+pub fn identity_clause(identity: &Identity, data_type: &str) -> String {
+    let kind = match identity.kind {
+        IdentityKind::Always => "ALWAYS",
+        IdentityKind::ByDefault => "BY DEFAULT",
+    };
+    let options = identity.options.non_default_clauses(data_type);
+    if options.is_empty() {
+        format!(" GENERATED {kind} AS IDENTITY")
+    } else {
+        format!(" GENERATED {kind} AS IDENTITY ({})", options.join(" "))
+    }
+}
+
+pub fn primary_key_definition(primary_key: &PrimaryKey) -> String {
+    let mut sql = format!(
+        "CONSTRAINT {} PRIMARY KEY ({})",
+        quote_ident(&primary_key.name),
+        quoted_list(&primary_key.columns)
+    );
+    if !primary_key.include.is_empty() {
+        write!(sql, " INCLUDE ({})", quoted_list(&primary_key.include)).ok();
+    }
+    sql.push_str(primary_key.deferral.sql_suffix());
+    sql
+}
+
+pub fn unique_definition(unique: &UniqueConstraint) -> String {
+    let nulls = if unique.nulls_not_distinct {
+        " NULLS NOT DISTINCT"
+    } else {
+        ""
+    };
+    let mut sql = format!(
+        "CONSTRAINT {} UNIQUE{nulls} ({})",
+        quote_ident(&unique.name),
+        quoted_list(&unique.columns)
+    );
+    if !unique.include.is_empty() {
+        write!(sql, " INCLUDE ({})", quoted_list(&unique.include)).ok();
+    }
+    sql.push_str(unique.deferral.sql_suffix());
+    sql
+}
+
+/// The check without `NOT VALID` (which only `ALTER TABLE … ADD CONSTRAINT` accepts).
+pub fn check_definition(check: &CheckConstraint) -> String {
+    let mut sql = format!(
+        "CONSTRAINT {} CHECK ({})",
+        quote_ident(&check.name),
+        check.expression
+    );
+    if check.no_inherit {
+        sql.push_str(" NO INHERIT");
+    }
+    sql
+}
+
+pub fn exclusion_definition(exclusion: &ExclusionConstraint) -> String {
+    format!(
+        "CONSTRAINT {} {}",
+        quote_ident(&exclusion.name),
+        exclusion.definition
+    )
+}
+
+pub fn foreign_key_definition(foreign_key: &ForeignKey) -> String {
+    let mut sql = format!(
+        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+        quote_ident(&foreign_key.name),
+        quoted_list(&foreign_key.columns),
+        foreign_key.references.quoted(),
+        quoted_list(&foreign_key.referenced_columns)
+    );
+    match foreign_key.match_type {
+        MatchType::Simple => {}
+        MatchType::Full => sql.push_str(" MATCH FULL"),
+        MatchType::Partial => sql.push_str(" MATCH PARTIAL"),
+    }
+    if !foreign_key.on_update.is_no_action() {
+        write!(sql, " ON UPDATE {}", foreign_key.on_update.sql()).ok();
+    }
+    if !foreign_key.on_delete.is_no_action() {
+        write!(sql, " ON DELETE {}", foreign_key.on_delete.sql()).ok();
+    }
+    sql.push_str(foreign_key.deferral.sql_suffix());
+    sql
+}
+
+/// `CREATE TABLE` with columns, primary key, uniques, valid checks and exclusions inline;
+/// foreign keys and NOT VALID checks come later as `ALTER TABLE` (see [`add_constraint`]).
+pub fn create_table(table: &Table) -> String {
+    let mut lines: Vec<String> = table.columns.iter().map(column_definition).collect();
+    if let Some(primary_key) = &table.primary_key {
+        lines.push(primary_key_definition(primary_key));
+    }
+    lines.extend(table.uniques.iter().map(unique_definition));
+    lines.extend(
+        table
+            .checks
+            .iter()
+            .filter(|check| !check.not_valid)
+            .map(check_definition),
+    );
+    lines.extend(table.exclusions.iter().map(exclusion_definition));
+    let unlogged = if table.unlogged { "UNLOGGED " } else { "" };
+    let body = if lines.is_empty() {
+        String::new()
+    } else {
+        format!("\n    {}\n", lines.join(",\n    "))
+    };
+    format!(
+        "CREATE {unlogged}TABLE {} ({body});",
+        table.qualified_name().quoted()
+    )
+}
+
+/// `ALTER TABLE t ADD <definition>[ NOT VALID];`
+pub fn add_constraint(table: &QualifiedName, definition: &str, not_valid: bool) -> String {
+    let not_valid = if not_valid { " NOT VALID" } else { "" };
+    format!(
+        "ALTER TABLE {} ADD {definition}{not_valid};",
+        table.quoted()
+    )
+}
+
+fn index_key(key: &IndexKey) -> String {
+    let mut sql = match &key.target {
+        IndexTarget::Column(name) => quote_ident(name),
+        IndexTarget::Expression(expression) if is_parenthesized(expression) => expression.clone(),
+        IndexTarget::Expression(expression) => format!("({expression})"),
+    };
+    if let Some(collation) = &key.collation {
+        write!(sql, " COLLATE {collation}").ok();
+    }
+    if let Some(opclass) = &key.opclass {
+        write!(sql, " {opclass}").ok();
+    }
+    // NULLS FIRST is the default for DESC, NULLS LAST for ASC.
+    sql.push_str(match (key.descending, key.nulls_first) {
+        (false, false) => "",
+        (true, true) => " DESC",
+        (true, false) => " DESC NULLS LAST",
+        (false, true) => " NULLS FIRST",
+    });
+    sql
+}
+
+/// Whether `expression` is one parenthesized group, `(a + b)` but not `(a) + (b)`; quoted
+/// strings and identifiers are skipped so parentheses inside them do not count.
+fn is_parenthesized(expression: &str) -> bool {
+    let bytes = expression.as_bytes();
+    if bytes.first() != Some(&b'(') || bytes.last() != Some(&b')') {
+        return false;
+    }
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    for (position, &byte) in bytes.iter().enumerate() {
+        match quote {
+            Some(q) if byte == q => quote = None,
+            Some(_) => {}
+            None => match byte {
+                b'\'' | b'"' => quote = Some(byte),
+                b'(' => depth += 1,
+                b')' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 && position + 1 < bytes.len() {
+                        return false;
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    depth == 0
+}
+
+fn storage_parameter(parameter: &str) -> String {
+    match parameter.split_once('=') {
+        Some((name, value))
+            if !value.is_empty()
+                && value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') =>
+        {
+            format!("{name}={value}")
+        }
+        Some((name, value)) => format!("{name}={}", quote_literal(value)),
+        None => parameter.to_string(),
+    }
+}
+
+pub fn create_index(table: &QualifiedName, index: &Index) -> String {
+    let unique = if index.unique { "UNIQUE " } else { "" };
+    let keys = index.keys.iter().map(index_key).collect::<Vec<_>>();
+    let mut sql = format!(
+        "CREATE {unique}INDEX {} ON {} USING {} ({})",
+        quote_ident(&index.name),
+        table.quoted(),
+        index.method,
+        keys.join(", ")
+    );
+    if !index.include.is_empty() {
+        write!(sql, " INCLUDE ({})", quoted_list(&index.include)).ok();
+    }
+    if index.nulls_not_distinct {
+        sql.push_str(" NULLS NOT DISTINCT");
+    }
+    if !index.storage_parameters.is_empty() {
+        let parameters = index
+            .storage_parameters
+            .iter()
+            .map(|parameter| storage_parameter(parameter))
+            .collect::<Vec<_>>();
+        write!(sql, " WITH ({})", parameters.join(", ")).ok();
+    }
+    if let Some(predicate) = &index.predicate {
+        write!(sql, " WHERE {predicate}").ok();
+    }
+    sql.push(';');
+    sql
+}
+
+fn comment_literal(comment: &Option<String>) -> String {
+    comment
+        .as_deref()
+        .map(quote_literal)
+        .unwrap_or_else(|| "NULL".to_string())
+}
+
+/// `COMMENT ON <target> IS '…';` (`NULL` removes the comment).
+pub fn comment_on(target: &str, comment: &Option<String>) -> String {
+    format!("COMMENT ON {target} IS {};", comment_literal(comment))
+}
+
+fn constraint_comment(table: &QualifiedName, name: &str, comment: &Option<String>) -> String {
+    comment_on(
+        &format!("CONSTRAINT {} ON {}", quote_ident(name), table.quoted()),
+        comment,
+    )
+}
+
+/// Every comment in the catalog, in canonical order.
+fn comments(catalog: &Catalog) -> Vec<String> {
+    let mut out = Vec::new();
+    for schema in catalog.schemas.iter().filter(|s| s.comment.is_some()) {
+        out.push(comment_on(
+            &format!("SCHEMA {}", quote_ident(&schema.name)),
+            &schema.comment,
+        ));
+    }
+    for enum_type in catalog.enums.iter().filter(|e| e.comment.is_some()) {
+        let name = QualifiedName::new(&enum_type.schema, &enum_type.name);
+        out.push(comment_on(
+            &format!("TYPE {}", name.quoted()),
+            &enum_type.comment,
+        ));
+    }
+    for sequence in catalog.sequences.iter().filter(|s| s.comment.is_some()) {
+        let name = QualifiedName::new(&sequence.schema, &sequence.name);
+        out.push(comment_on(
+            &format!("SEQUENCE {}", name.quoted()),
+            &sequence.comment,
+        ));
+    }
+    for table in &catalog.tables {
+        let name = table.qualified_name();
+        if table.comment.is_some() {
+            out.push(comment_on(
+                &format!("TABLE {}", name.quoted()),
+                &table.comment,
+            ));
+        }
+        for column in table.columns.iter().filter(|c| c.comment.is_some()) {
+            out.push(comment_on(
+                &format!("COLUMN {}.{}", name.quoted(), quote_ident(&column.name)),
+                &column.comment,
+            ));
+        }
+        let constraints = table
+            .primary_key
+            .iter()
+            .map(|c| (&c.name, &c.comment))
+            .chain(table.uniques.iter().map(|c| (&c.name, &c.comment)))
+            .chain(table.checks.iter().map(|c| (&c.name, &c.comment)))
+            .chain(table.exclusions.iter().map(|c| (&c.name, &c.comment)))
+            .chain(table.foreign_keys.iter().map(|c| (&c.name, &c.comment)));
+        for (constraint, comment) in constraints.filter(|(_, comment)| comment.is_some()) {
+            out.push(constraint_comment(&name, constraint, comment));
+        }
+        for index in table.indexes.iter().filter(|i| i.comment.is_some()) {
+            let index_name = QualifiedName::new(&table.schema, &index.name);
+            out.push(comment_on(
+                &format!("INDEX {}", index_name.quoted()),
+                &index.comment,
+            ));
+        }
+    }
+    out
+}
+
+impl Catalog {
+    /// The canonical SQL dump: statements in dependency order (schemas, extensions, types,
+    /// sequences, tables, indexes, foreign keys, deferred checks, sequence ownership,
+    /// comments), each object in canonical order. Running it on an empty database re-creates
+    /// the catalog. An empty catalog dumps to an empty string.
+    pub fn to_sql(&self) -> String {
+        let mut catalog = self.clone();
+        catalog.canonicalize();
+        let mut sections: Vec<Vec<String>> = vec![
+            catalog.schemas.iter().map(create_schema).collect(),
+            catalog.extensions.iter().map(create_extension).collect(),
+            catalog.enums.iter().map(create_enum).collect(),
+            catalog.sequences.iter().map(create_sequence).collect(),
+        ];
+        for table in &catalog.tables {
+            let name = table.qualified_name();
+            let mut statements = vec![create_table(table)];
+            statements.extend(table.indexes.iter().map(|index| create_index(&name, index)));
+            sections.push(statements);
+        }
+        let mut constraints = Vec::new();
+        for table in &catalog.tables {
+            let name = table.qualified_name();
+            for foreign_key in &table.foreign_keys {
+                constraints.push(add_constraint(
+                    &name,
+                    &foreign_key_definition(foreign_key),
+                    foreign_key.not_valid,
+                ));
+            }
+            for check in table.checks.iter().filter(|check| check.not_valid) {
+                constraints.push(add_constraint(&name, &check_definition(check), true));
+            }
+        }
+        sections.push(constraints);
+        sections.push(
+            catalog
+                .sequences
+                .iter()
+                .filter_map(sequence_owned_by)
+                .collect(),
+        );
+        sections.push(comments(&catalog));
+        let mut out = String::new();
+        for section in sections.into_iter().filter(|s| !s.is_empty()) {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            for statement in section {
+                out.push_str(&statement);
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(column: &str) -> IndexKey {
+        IndexKey {
+            target: IndexTarget::Column(column.to_string()),
+            collation: None,
+            opclass: None,
+            descending: false,
+            nulls_first: false,
+        }
+    }
+
+    #[test]
+    fn index_keys_print_only_non_default_ordering() {
+        let mut k = key("a");
+        assert_eq!(index_key(&k), "\"a\"");
+        k.descending = true;
+        k.nulls_first = true;
+        assert_eq!(index_key(&k), "\"a\" DESC");
+        k.nulls_first = false;
+        assert_eq!(index_key(&k), "\"a\" DESC NULLS LAST");
+        k.descending = false;
+        k.nulls_first = true;
+        assert_eq!(index_key(&k), "\"a\" NULLS FIRST");
+    }
+
+    #[test]
+    fn expressions_are_parenthesized_once() {
+        assert!(is_parenthesized("((a + b))"));
+        assert!(is_parenthesized("(a + b)"));
+        assert!(!is_parenthesized("(a) + (b)"));
+        assert!(!is_parenthesized("lower(email)"));
+        assert!(is_parenthesized("(x = ')(')"));
+        assert!(!is_parenthesized("(\"a)\") || (b)"));
+        let mut k = key("x");
+        k.target = IndexTarget::Expression("lower(email)".into());
+        assert_eq!(index_key(&k), "(lower(email))");
+        k.target = IndexTarget::Expression("((a + b))".into());
+        assert_eq!(index_key(&k), "((a + b))");
+    }
+
+    #[test]
+    fn storage_parameters_quote_unusual_values() {
+        assert_eq!(storage_parameter("fillfactor=70"), "fillfactor=70");
+        assert_eq!(storage_parameter("x=a b"), "x='a b'");
+    }
+
+    #[test]
+    fn empty_catalog_dumps_nothing() {
+        assert_eq!(Catalog::default().to_sql(), "");
+    }
+}
