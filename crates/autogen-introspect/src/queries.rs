@@ -1,0 +1,349 @@
+//! The catalog queries. Each reads one kind of object for the whole database in a single
+//! round trip, so the number of queries never depends on the number of tables.
+//!
+//! Every query takes the schema filter as `$1` (schemas to include; empty = all) and `$2`
+//! (schemas to exclude). Names come back as PostgreSQL prints them under `search_path = ''`:
+//! types, functions and sequences in expressions are schema-qualified unless in pg_catalog.
+
+/// Namespaces in scope: user schemas (system ones start with `pg_`) passing the filter.
+fn namespace_filter(alias: &str) -> String {
+    format!(
+        "{alias}.nspname <> 'information_schema' AND {alias}.nspname NOT LIKE 'pg\\_%' \
+         AND (cardinality($1::text[]) = 0 OR {alias}.nspname = ANY($1::text[])) \
+         AND NOT ({alias}.nspname = ANY($2::text[]))"
+    )
+}
+
+/// Objects created by an extension belong to it, not to the user's schema.
+fn not_extension_member(catalog: &str, oid: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = '{catalog}'::regclass \
+         AND d.objid = {oid} AND d.deptype = 'e')"
+    )
+}
+
+/// The ordinary tables autogen models: not partitions, not inheritance children.
+fn tables_cte() -> String {
+    format!(
+        "WITH tbl AS (SELECT c.oid FROM pg_catalog.pg_class c \
+           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+           WHERE c.relkind = 'r' AND NOT c.relispartition \
+             AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) \
+             AND {} AND {})",
+        namespace_filter("n"),
+        not_extension_member("pg_class", "c.oid")
+    )
+}
+
+pub fn schemas() -> String {
+    format!(
+        "SELECT n.nspname::text, pg_catalog.obj_description(n.oid, 'pg_namespace') \
+         FROM pg_catalog.pg_namespace n WHERE {} AND {}",
+        namespace_filter("n"),
+        not_extension_member("pg_namespace", "n.oid")
+    )
+}
+
+/// Extensions whose objects live in a schema in scope (or in pg_catalog). plpgsql is part of
+/// every database and never listed.
+pub fn extensions() -> String {
+    format!(
+        "SELECT e.extname::text, n.nspname::text, e.extversion \
+         FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace \
+         WHERE e.extname <> 'plpgsql' AND (n.nspname = 'pg_catalog' OR ({}))",
+        namespace_filter("n")
+    )
+}
+
+pub fn enums() -> String {
+    format!(
+        "SELECT n.nspname::text, t.typname::text, \
+           ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid \
+                 ORDER BY e.enumsortorder), \
+           pg_catalog.obj_description(t.oid, 'pg_type') \
+         FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
+         WHERE t.typtype = 'e' AND {} AND {}",
+        namespace_filter("n"),
+        not_extension_member("pg_type", "t.oid")
+    )
+}
+
+/// Free-standing sequences (identity sequences are read with their column).
+pub fn sequences() -> String {
+    format!(
+        "SELECT n.nspname::text, c.relname::text, pg_catalog.format_type(s.seqtypid, NULL), \
+           s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, \
+           own_n.nspname::text, own_c.relname::text, own_a.attname::text, \
+           pg_catalog.obj_description(c.oid, 'pg_class') \
+         FROM pg_catalog.pg_sequence s \
+         JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid \
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+         LEFT JOIN pg_catalog.pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid \
+           AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') \
+         LEFT JOIN pg_catalog.pg_class own_c ON own_c.oid = d.refobjid \
+         LEFT JOIN pg_catalog.pg_namespace own_n ON own_n.oid = own_c.relnamespace \
+         LEFT JOIN pg_catalog.pg_attribute own_a ON own_a.attrelid = d.refobjid \
+           AND own_a.attnum = d.refobjsubid \
+         WHERE d.deptype IS DISTINCT FROM 'i' AND {} AND {}",
+        namespace_filter("n"),
+        not_extension_member("pg_class", "c.oid")
+    )
+}
+
+pub fn tables() -> String {
+    format!(
+        "{} SELECT c.oid, n.nspname::text, c.relname::text, c.relpersistence = 'u', \
+           pg_catalog.obj_description(c.oid, 'pg_class') \
+         FROM tbl JOIN pg_catalog.pg_class c ON c.oid = tbl.oid \
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace",
+        tables_cte()
+    )
+}
+
+/// A collation as `schema."name"`, or NULL for `expr_oid` = 0 or equal to `default_oid`.
+fn collation_name(expr_oid: &str, default_oid: &str) -> String {
+    format!(
+        "(SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) \
+          FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace \
+          WHERE co.oid = {expr_oid} AND {expr_oid} <> 0 AND {expr_oid} IS DISTINCT FROM {default_oid})"
+    )
+}
+
+pub fn columns() -> String {
+    format!(
+        "{} SELECT a.attrelid, a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod), \
+           a.attnotnull, \
+           CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END, \
+           CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END, \
+           a.attidentity::text, {}, \
+           pg_catalog.col_description(a.attrelid, a.attnum), \
+           s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle \
+         FROM pg_catalog.pg_attribute a JOIN tbl ON tbl.oid = a.attrelid \
+         JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid \
+         LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
+         LEFT JOIN pg_catalog.pg_depend d ON a.attidentity <> '' \
+           AND d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass \
+           AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i' \
+         LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = d.objid \
+         WHERE a.attnum > 0 AND NOT a.attisdropped \
+         ORDER BY a.attrelid, a.attnum",
+        tables_cte(),
+        collation_name("a.attcollation", "ty.typcollation")
+    )
+}
+
+/// Column names of an attribute-number array, in array order.
+fn attribute_names(numbers: &str, relation: &str) -> String {
+    format!(
+        "ARRAY(SELECT a.attname::text FROM unnest({numbers}) WITH ORDINALITY k(num, ord) \
+         JOIN pg_catalog.pg_attribute a ON a.attrelid = {relation} AND a.attnum = k.num ORDER BY k.ord)"
+    )
+}
+
+/// Primary key, unique, foreign key, check and exclusion constraints (NOT NULL is a column
+/// property). `nulls_not_distinct` exists from PostgreSQL 15 on.
+pub fn constraints(server_version: i32) -> String {
+    let nulls_not_distinct = if server_version >= 150000 {
+        "COALESCE((SELECT i.indnullsnotdistinct FROM pg_catalog.pg_index i \
+          WHERE i.indexrelid = con.conindid AND con.contype = 'u'), false)"
+    } else {
+        "false"
+    };
+    format!(
+        "{} SELECT con.conrelid, con.conname::text, con.contype::text, {}, \
+           rn.nspname::text, rc.relname::text, {}, \
+           con.confupdtype::text, con.confdeltype::text, con.confmatchtype::text, \
+           con.condeferrable, con.condeferred, con.convalidated, con.connoinherit, \
+           CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid) END, \
+           CASE WHEN con.contype = 'x' THEN pg_catalog.pg_get_constraintdef(con.oid) END, \
+           ARRAY(SELECT a.attname::text FROM pg_catalog.pg_index i \
+             CROSS JOIN LATERAL generate_series(i.indnkeyatts, i.indnatts - 1) AS g(k) \
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[g.k] \
+             WHERE i.indexrelid = con.conindid AND con.contype IN ('p', 'u') ORDER BY g.k), \
+           {nulls_not_distinct}, \
+           pg_catalog.obj_description(con.oid, 'pg_constraint') \
+         FROM pg_catalog.pg_constraint con JOIN tbl ON tbl.oid = con.conrelid \
+         LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid \
+         LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace \
+         WHERE con.contype IN ('p', 'u', 'f', 'c', 'x')",
+        tables_cte(),
+        attribute_names("con.conkey", "con.conrelid"),
+        attribute_names("con.confkey", "con.confrelid"),
+    )
+}
+
+/// Indexes that no constraint owns, one row each, with per-key arrays (key `k` is 0-based).
+/// An operator class is reported only when it is not the one PostgreSQL would pick by
+/// default for the key's type, mirroring what `pg_get_indexdef` prints.
+pub fn indexes(server_version: i32) -> String {
+    let nulls_not_distinct = if server_version >= 150000 {
+        "i.indnullsnotdistinct"
+    } else {
+        "false"
+    };
+    // The key's input type: the table column's type, or for an expression the index
+    // column's type -- which is the opclass's storage type (opckeytype) when it has one, in
+    // which case the input type is the opclass's own.
+    let key_type = "COALESCE(\
+        (SELECT ta.atttypid FROM pg_catalog.pg_attribute ta WHERE i.indkey[k] <> 0 \
+           AND ta.attrelid = i.indrelid AND ta.attnum = i.indkey[k]), \
+        (SELECT CASE WHEN opc.opckeytype <> 0 AND ia.atttypid = opc.opckeytype \
+                THEN opc.opcintype ELSE ia.atttypid END \
+           FROM pg_catalog.pg_attribute ia \
+           WHERE ia.attrelid = i.indexrelid AND ia.attnum = k + 1))";
+    let key_collation_default = "COALESCE(\
+        (SELECT ta.attcollation FROM pg_catalog.pg_attribute ta WHERE i.indkey[k] <> 0 \
+           AND ta.attrelid = i.indrelid AND ta.attnum = i.indkey[k]), \
+        (SELECT kt.typcollation FROM pg_catalog.pg_type kt \
+           JOIN pg_catalog.pg_attribute ia ON ia.atttypid = kt.oid \
+           WHERE ia.attrelid = i.indexrelid AND ia.attnum = k + 1))";
+    format!(
+        "{cte} SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text, i.indnkeyatts, \
+           ARRAY(SELECT CASE WHEN i.indkey[k] = 0 THEN NULL ELSE \
+               (SELECT ta.attname::text FROM pg_catalog.pg_attribute ta \
+                WHERE ta.attrelid = i.indrelid AND ta.attnum = i.indkey[k]) END \
+             FROM generate_series(0, i.indnatts - 1) k ORDER BY k), \
+           ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k + 1, false) \
+             FROM generate_series(0, i.indnatts - 1) k ORDER BY k), \
+           ARRAY(SELECT (SELECT CASE WHEN opc.opcdefault AND (opc.opcintype = {key_type} \
+                   OR opc.opcintype IN ('anyarray'::regtype, 'anyenum'::regtype, \
+                     'anyrange'::regtype, 'anymultirange'::regtype, 'anyelement'::regtype) \
+                   OR EXISTS (SELECT 1 FROM pg_catalog.pg_cast pc WHERE pc.castsource = {key_type} \
+                     AND pc.casttarget = opc.opcintype AND pc.castmethod = 'b')) THEN NULL \
+                 WHEN opn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(opc.opcname) \
+                 ELSE pg_catalog.quote_ident(opn.nspname) || '.' || pg_catalog.quote_ident(opc.opcname) END \
+               FROM pg_catalog.pg_opclass opc JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace \
+               WHERE opc.oid = i.indclass[k]) \
+             FROM generate_series(0, i.indnkeyatts - 1) k ORDER BY k), \
+           ARRAY(SELECT {collation} FROM generate_series(0, i.indnkeyatts - 1) k ORDER BY k), \
+           ARRAY(SELECT i.indoption[k]::int2 FROM generate_series(0, i.indnkeyatts - 1) k ORDER BY k), \
+           pg_catalog.pg_get_expr(i.indpred, i.indrelid), {nulls_not_distinct}, \
+           COALESCE(ic.reloptions, '{{}}'::text[]), \
+           pg_catalog.obj_description(i.indexrelid, 'pg_class') \
+         FROM pg_catalog.pg_index i JOIN tbl ON tbl.oid = i.indrelid \
+         JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
+         JOIN pg_catalog.pg_am am ON am.oid = ic.relam \
+         WHERE i.indisvalid AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con \
+           WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid \
+             AND con.contype IN ('p', 'u', 'x'))",
+        cte = tables_cte(),
+        collation = collation_name("i.indcollation[k]", key_collation_default),
+    )
+}
+
+/// Everything in scope that the IR does not model yet, as (kind, qualified name) rows.
+pub fn unsupported() -> String {
+    let ns = namespace_filter("n");
+    let class_member = not_extension_member("pg_class", "c.oid");
+    let type_member = not_extension_member("pg_type", "t.oid");
+    let proc_member = not_extension_member("pg_proc", "p.oid");
+    let qualified = "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident";
+    let relation = |kind: &str, condition: &str| {
+        format!(
+            "SELECT '{kind}', {qualified}(c.relname) FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE {condition} AND {ns} AND {class_member}"
+        )
+    };
+    let type_kind = |kind: &str, condition: &str| {
+        format!(
+            "SELECT '{kind}', {qualified}(t.typname) FROM pg_catalog.pg_type t \
+             JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
+             WHERE {condition} AND {ns} AND {type_member}"
+        )
+    };
+    let routine = |kind: &str, prokind: &str| {
+        format!(
+            "SELECT '{kind}', {qualified}(p.proname) || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')' \
+             FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace \
+             WHERE p.prokind = '{prokind}' AND {ns} AND {proc_member}"
+        )
+    };
+    let on_table = |kind: &str,
+                    catalog: &str,
+                    alias: &str,
+                    name: &str,
+                    relid: &str,
+                    condition: &str| {
+        format!(
+            "SELECT '{kind}', {qualified}(c.relname) || '.' || pg_catalog.quote_ident({alias}.{name}) \
+             FROM pg_catalog.{catalog} {alias} JOIN pg_catalog.pg_class c ON c.oid = {alias}.{relid} \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE {condition} AND {ns} AND {class_member}"
+        )
+    };
+    let parts = [
+        relation("view", "c.relkind = 'v'"),
+        relation("materialized view", "c.relkind = 'm'"),
+        relation("foreign table", "c.relkind = 'f'"),
+        relation(
+            "partitioned table",
+            "c.relkind = 'p' AND NOT c.relispartition",
+        ),
+        relation("partition", "c.relispartition AND c.relkind IN ('r', 'p')"),
+        relation(
+            "inherited table",
+            "c.relkind = 'r' AND NOT c.relispartition AND EXISTS \
+             (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)",
+        ),
+        relation("row-level security", "c.relkind = 'r' AND c.relrowsecurity"),
+        relation(
+            "invalid index",
+            "c.relkind = 'i' AND EXISTS (SELECT 1 FROM pg_catalog.pg_index i \
+             WHERE i.indexrelid = c.oid AND NOT i.indisvalid)",
+        ),
+        type_kind(
+            "composite type",
+            "t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class r \
+             WHERE r.oid = t.typrelid AND r.relkind = 'c')",
+        ),
+        type_kind("domain", "t.typtype = 'd'"),
+        type_kind("range type", "t.typtype = 'r'"),
+        type_kind(
+            "base type",
+            "t.typtype = 'b' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type e WHERE e.typarray = t.oid)",
+        ),
+        routine("function", "f"),
+        routine("procedure", "p"),
+        routine("aggregate", "a"),
+        routine("window function", "w"),
+        on_table(
+            "trigger",
+            "pg_trigger",
+            "tg",
+            "tgname",
+            "tgrelid",
+            "NOT tg.tgisinternal",
+        ),
+        on_table("policy", "pg_policy", "po", "polname", "polrelid", "true"),
+        on_table(
+            "rule",
+            "pg_rewrite",
+            "ru",
+            "rulename",
+            "ev_class",
+            "ru.rulename <> '_RETURN'",
+        ),
+        format!(
+            "SELECT 'statistics object', {qualified}(s.stxname) FROM pg_catalog.pg_statistic_ext s \
+             JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace WHERE {ns} AND {}",
+            not_extension_member("pg_statistic_ext", "s.oid")
+        ),
+        format!(
+            "SELECT 'collation', {qualified}(co.collname) FROM pg_catalog.pg_collation co \
+             JOIN pg_catalog.pg_namespace n ON n.oid = co.collnamespace WHERE {ns} AND {}",
+            not_extension_member("pg_collation", "co.oid")
+        ),
+        format!(
+            "SELECT 'operator', {qualified}(o.oprname) FROM pg_catalog.pg_operator o \
+             JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace WHERE {ns} AND {}",
+            not_extension_member("pg_operator", "o.oid")
+        ),
+        format!(
+            "SELECT 'text search configuration', {qualified}(ts.cfgname) FROM pg_catalog.pg_ts_config ts \
+             JOIN pg_catalog.pg_namespace n ON n.oid = ts.cfgnamespace WHERE {ns} AND {}",
+            not_extension_member("pg_ts_config", "ts.oid")
+        ),
+    ];
+    parts.join(" UNION ALL ")
+}
