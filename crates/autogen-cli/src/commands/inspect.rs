@@ -1,0 +1,46 @@
+//! `autogen inspect SRC`: the canonical schema of a source.
+
+use crate::cli::{GlobalArgs, InspectArgs, InspectFormat};
+use crate::error::CliError;
+use crate::output;
+use crate::source::Source;
+use autogen_introspect::{InspectOptions, UnsupportedObjects};
+
+pub async fn run(global: &GlobalArgs, args: &InspectArgs) -> Result<(), CliError> {
+    let source = Source::parse(&args.source)?;
+    let options = InspectOptions {
+        include_schemas: args.schemas.clone(),
+        exclude_schemas: args.exclude_schemas.clone(),
+    };
+    tracing::info!("inspecting {}", source.describe());
+    let inspection = source.inspect(&options, global.dev_url.as_deref()).await?;
+    if !global.quiet {
+        warn_unsupported(&inspection.unsupported);
+    }
+    let text = match args.format {
+        InspectFormat::Sql => inspection.catalog.to_sql(),
+        InspectFormat::Json => inspection.catalog.to_json(),
+    };
+    if text.is_empty() && !global.quiet {
+        output::note(&format!("{} holds no schema objects", source.describe()));
+    }
+    output::stdout(&text).map_err(CliError::Output)
+}
+
+/// Names everything that was left out, so nothing disappears silently.
+fn warn_unsupported(unsupported: &[UnsupportedObjects]) {
+    if unsupported.is_empty() {
+        return;
+    }
+    let total: usize = unsupported.iter().map(|group| group.names.len()).sum();
+    let mut message = format!(
+        "{total} object{} not modeled by autogen yet {} left out of this schema:",
+        if total == 1 { " is" } else { "s are" },
+        if total == 1 { "and is" } else { "and are" },
+    );
+    for group in unsupported {
+        message.push_str("\n  ");
+        message.push_str(&group.describe(5));
+    }
+    output::warning(&message);
+}

@@ -1,0 +1,83 @@
+//! The `autogen` binary: parses the command line, runs one command, and turns its outcome
+//! into an exit code (0 ok, 1 differences, 2 error).
+
+mod cli;
+mod commands;
+mod error;
+mod output;
+mod source;
+
+use clap::Parser;
+use cli::{Cli, Command};
+use error::CliError;
+use std::process::ExitCode;
+
+const EXIT_ERROR: u8 = 2;
+/// The conventional status of a process stopped by Ctrl-C (128 + SIGINT).
+const EXIT_INTERRUPTED: u8 = 130;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { EXIT_ERROR } else { 0 });
+        }
+    };
+    output::init_colors(cli.global.color);
+    init_logging(&cli.global);
+
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => return report(&CliError::Runtime(error)),
+    };
+    let outcome = runtime.block_on(async {
+        tokio::select! {
+            result = run(&cli) => Some(result),
+            // Dropping the command's future drops its dev database, which stops the
+            // throwaway server and removes its files.
+            _ = tokio::signal::ctrl_c() => None,
+        }
+    });
+    match outcome {
+        Some(Ok(())) => ExitCode::SUCCESS,
+        Some(Err(error)) => report(&error),
+        None => {
+            output::error("interrupted");
+            ExitCode::from(EXIT_INTERRUPTED)
+        }
+    }
+}
+
+async fn run(cli: &Cli) -> Result<(), CliError> {
+    match &cli.command {
+        Command::Inspect(args) => commands::inspect::run(&cli.global, args).await,
+    }
+}
+
+fn report(error: &CliError) -> ExitCode {
+    output::error(&error.to_string());
+    ExitCode::from(EXIT_ERROR)
+}
+
+fn init_logging(global: &cli::GlobalArgs) {
+    let level = match (global.quiet, global.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, _) => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("AUTOGEN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never)
+        .without_time()
+        .with_target(false)
+        .init();
+}

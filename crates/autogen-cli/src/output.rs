@@ -1,0 +1,46 @@
+//! Terminal output: colors decided once (flag, NO_COLOR, terminal or pipe), warnings and
+//! errors on stderr, results on stdout.
+
+use crate::cli::ColorMode;
+use anstyle::{AnsiColor, Style};
+use std::io::Write;
+
+pub fn init_colors(mode: ColorMode) {
+    let choice = match mode {
+        // anstream's auto mode honours NO_COLOR, CLICOLOR(_FORCE) and whether stderr/stdout
+        // is a terminal.
+        ColorMode::Auto => anstream::ColorChoice::Auto,
+        ColorMode::Always => anstream::ColorChoice::Always,
+        ColorMode::Never => anstream::ColorChoice::Never,
+    };
+    choice.write_global();
+}
+
+const ERROR: Style = AnsiColor::Red.on_default().bold();
+const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+const NOTE: Style = AnsiColor::Cyan.on_default().bold();
+
+fn line(style: Style, label: &str, message: &str) {
+    let mut stderr = anstream::stderr().lock();
+    // Nothing sensible is left to do when stderr itself is gone.
+    let _ = writeln!(stderr, "{style}{label}:{style:#} {message}");
+}
+
+pub fn error(message: &str) {
+    line(ERROR, "error", message);
+}
+
+pub fn warning(message: &str) {
+    line(WARNING, "warning", message);
+}
+
+pub fn note(message: &str) {
+    line(NOTE, "note", message);
+}
+
+/// Writes a command's result to stdout.
+pub fn stdout(text: &str) -> std::io::Result<()> {
+    let mut stdout = anstream::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()
+}

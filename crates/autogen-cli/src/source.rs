@@ -1,0 +1,139 @@
+//! Schema sources (SRC): what a user names on the command line, and how each is turned into
+//! an inspected catalog.
+
+use crate::error::CliError;
+use autogen_introspect::{InspectOptions, Inspection};
+use autogen_pg::{ConnectionSpec, DevServer};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug)]
+pub enum Source {
+    /// A live database.
+    Database(ConnectionSpec),
+    /// A SQL file, applied to a temporary dev database and read back from there.
+    SqlFile(PathBuf),
+}
+
+impl Source {
+    pub fn parse(text: &str) -> Result<Self, CliError> {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            return Ok(Source::Database(ConnectionSpec::parse(text)?));
+        }
+        let path = PathBuf::from(text);
+        if path.extension().is_some_and(|ext| ext == "sql") {
+            if !path.is_file() {
+                return Err(CliError::MissingSource(path));
+            }
+            return Ok(Source::SqlFile(path));
+        }
+        Err(CliError::UnknownSource(text.to_string()))
+    }
+
+    /// For messages: never contains a password.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Database(spec) => spec.redacted(),
+            Source::SqlFile(path) => path.display().to_string(),
+        }
+    }
+
+    /// Reads the source's schema. `dev_url` picks the server for temporary databases.
+    pub async fn inspect(
+        &self,
+        options: &InspectOptions,
+        dev_url: Option<&str>,
+    ) -> Result<Inspection, CliError> {
+        match self {
+            Source::Database(spec) => {
+                let mut client = spec.connect().await?;
+                Ok(autogen_introspect::inspect(&mut client, options).await?)
+            }
+            Source::SqlFile(path) => {
+                let sql = std::fs::read_to_string(path).map_err(|source| CliError::ReadFile {
+                    path: path.clone(),
+                    source,
+                })?;
+                let server = DevServer::start(dev_url).await?;
+                tracing::info!("dev database: {}", server.describe());
+                let database = server.create_database().await?;
+                let result = inspect_sql(&database, path, &sql, options).await;
+                // Dropping is best effort: an ephemeral cluster disappears anyway.
+                if let Err(error) = database.drop_database().await {
+                    tracing::warn!("could not drop the temporary database: {error}");
+                }
+                result
+            }
+        }
+    }
+}
+
+async fn inspect_sql(
+    database: &autogen_pg::TempDatabase,
+    path: &Path,
+    sql: &str,
+    options: &InspectOptions,
+) -> Result<Inspection, CliError> {
+    let mut client = database.connect().await?;
+    client
+        .batch_execute(sql)
+        .await
+        .map_err(|error| sql_error(path, sql, &error))?;
+    Ok(autogen_introspect::inspect(&mut client, options).await?)
+}
+
+/// Points at the line of `sql` that PostgreSQL complained about.
+fn sql_error(path: &Path, sql: &str, error: &autogen_pg::tokio_postgres::Error) -> CliError {
+    let Some(db_error) = error.as_db_error() else {
+        return CliError::ApplySql {
+            path: path.to_path_buf(),
+            line: 1,
+            message: error.to_string(),
+        };
+    };
+    let line = match db_error.position() {
+        Some(autogen_pg::tokio_postgres::error::ErrorPosition::Original(position)) => {
+            line_of_char(sql, *position as usize)
+        }
+        _ => 1,
+    };
+    CliError::ApplySql {
+        path: path.to_path_buf(),
+        line,
+        message: db_error.message().to_string(),
+    }
+}
+
+/// The 1-based line of the 1-based character position `position` (PostgreSQL counts
+/// characters, not bytes).
+fn line_of_char(text: &str, position: usize) -> usize {
+    1 + text
+        .chars()
+        .take(position.saturating_sub(1))
+        .filter(|&c| c == '\n')
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_map_to_lines() {
+        let text = "select 1;\nselect ü;\nbad";
+        assert_eq!(line_of_char(text, 1), 1);
+        assert_eq!(line_of_char(text, 11), 2);
+        assert_eq!(line_of_char(text, 21), 3);
+    }
+
+    #[test]
+    fn unknown_sources_are_rejected() {
+        assert!(matches!(
+            Source::parse("mysql://x"),
+            Err(CliError::UnknownSource(_))
+        ));
+        assert!(matches!(
+            Source::parse("missing.sql"),
+            Err(CliError::MissingSource(_))
+        ));
+    }
+}

@@ -1,0 +1,303 @@
+//! End-to-end tests of `autogen inspect` against real PostgreSQL (the shared test cluster).
+//!
+//! The core oracle is the round trip: load a fixture into database A, dump A with
+//! `autogen inspect --format sql`, run the dump on an empty database B, and require that A and
+//! B inspect identically.
+
+use autogen_testkit::fresh_database;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn autogen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_autogen"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("AUTOGEN_DEV_URL")
+        .output()
+        .expect("the autogen binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+fn sql_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("fixture directory exists")
+        .map(|entry| entry.expect("readable directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "sql"))
+        .collect();
+    files.sort();
+    files
+}
+
+async fn load(database: &autogen_pg::TempDatabase, sql: &str, what: &str) {
+    let client = database.connect().await.expect("connect to test database");
+    if let Err(error) = client.batch_execute(sql).await {
+        panic!("loading {what} failed: {error:?}");
+    }
+}
+
+fn url(database: &autogen_pg::TempDatabase) -> String {
+    autogen_testkit::url(database)
+}
+
+/// Runs `autogen inspect` and insists on success, returning stdout.
+fn inspect(source: &str, format: &str) -> (String, String) {
+    let output = autogen(&["inspect", source, "--format", format]);
+    assert!(
+        output.status.success(),
+        "inspect {source} failed: {}",
+        stderr(&output)
+    );
+    (stdout(&output), stderr(&output))
+}
+
+#[tokio::test]
+async fn every_fixture_round_trips_through_the_sql_dump() {
+    let files = sql_files(&fixtures().join("inspect"));
+    assert!(files.len() >= 5, "the fixture corpus is missing");
+    for file in files {
+        let name = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let fixture = std::fs::read_to_string(&file).unwrap();
+        let a = fresh_database().await;
+        load(&a, &fixture, &name).await;
+        let (dump_a, warnings) = inspect(&url(&a), "sql");
+        assert_eq!(warnings, "", "{name}: the fixture should be fully modeled");
+        assert!(!dump_a.is_empty(), "{name}: empty dump");
+
+        let b = fresh_database().await;
+        load(&b, &dump_a, &format!("the dump of {name}")).await;
+        let (json_a, _) = inspect(&url(&a), "json");
+        let (json_b, _) = inspect(&url(&b), "json");
+        assert_eq!(json_a, json_b, "{name}: A and its re-created copy B differ");
+        let (dump_b, _) = inspect(&url(&b), "sql");
+        assert_eq!(dump_a, dump_b, "{name}: the dumps differ");
+
+        // The JSON is the IR: it parses back and prints identically.
+        let parsed = autogen_schema::catalog_from_json(&json_a).expect("JSON parses into the IR");
+        assert_eq!(parsed.to_json(), json_a, "{name}: JSON does not round-trip");
+        assert_eq!(parsed.to_sql(), dump_a, "{name}: JSON and SQL disagree");
+
+        // An oracle independent of autogen's queries: pg_dump sees no difference either.
+        assert_eq!(
+            pg_dump_schema(&a),
+            pg_dump_schema(&b),
+            "{name}: pg_dump sees a difference between A and B"
+        );
+
+        insta::assert_snapshot!(format!("{name}.json"), json_a);
+        insta::assert_snapshot!(format!("{name}.sql"), dump_a);
+    }
+}
+
+/// `pg_dump --schema-only` of the database, without its per-run random `\restrict` keys.
+fn pg_dump_schema(database: &autogen_pg::TempDatabase) -> String {
+    let binaries = autogen_pg::find_binaries().expect("PostgreSQL binaries");
+    let output = Command::new(binaries.bindir.join("pg_dump"))
+        .args(["--schema-only", "--no-owner", "--dbname", &url(database)])
+        .output()
+        .expect("pg_dump runs");
+    assert!(
+        output.status.success(),
+        "pg_dump failed: {}",
+        stderr(&output)
+    );
+    stdout(&output)
+        .lines()
+        .filter(|line| !line.starts_with("\\restrict") && !line.starts_with("\\unrestrict"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn a_sql_file_source_matches_the_database_it_creates() {
+    let file = fixtures().join("inspect").join("constraints.sql");
+    let database = fresh_database().await;
+    load(
+        &database,
+        &std::fs::read_to_string(&file).unwrap(),
+        "constraints",
+    )
+    .await;
+    let (from_database, _) = inspect(&url(&database), "sql");
+    let (from_file, _) = inspect(file.to_str().unwrap(), "sql");
+    assert_eq!(from_database, from_file);
+}
+
+#[tokio::test]
+async fn unsupported_objects_are_named_never_dropped_silently() {
+    let file = fixtures()
+        .join("inspect-unsupported")
+        .join("unsupported.sql");
+    let database = fresh_database().await;
+    load(
+        &database,
+        &std::fs::read_to_string(&file).unwrap(),
+        "unsupported",
+    )
+    .await;
+    let output = autogen(&["inspect", &url(&database)]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let warning = stderr(&output);
+    for kind in [
+        "view",
+        "materialized view",
+        "function",
+        "procedure",
+        "trigger",
+        "polic",
+        "domain",
+        "composite type",
+        "range type",
+        "partitioned table",
+        "partition",
+        "inherited table",
+        "rule",
+        "statistics object",
+        "collation",
+        "row-level security",
+    ] {
+        assert!(warning.contains(kind), "warning lacks {kind:?}:\n{warning}");
+    }
+    assert!(warning.starts_with("warning: "), "{warning}");
+    // --quiet keeps stderr clean, the schema is still printed.
+    let quiet = autogen(&["inspect", &url(&database), "--quiet"]);
+    assert!(quiet.status.success());
+    assert_eq!(stderr(&quiet), "");
+    assert_eq!(stdout(&quiet), stdout(&output));
+}
+
+#[tokio::test]
+async fn schema_filters_select_and_exclude_schemas() {
+    let database = fresh_database().await;
+    load(
+        &database,
+        "CREATE SCHEMA app; CREATE SCHEMA audit;
+         CREATE TABLE app.users (id bigint PRIMARY KEY);
+         CREATE TABLE audit.log (id bigint PRIMARY KEY);
+         CREATE TABLE public.misc (id int);",
+        "schemas",
+    )
+    .await;
+    let source = url(&database);
+    let only_app = stdout(&autogen(&["inspect", &source, "--schema", "app"]));
+    assert!(only_app.contains("\"app\".\"users\""));
+    assert!(!only_app.contains("audit") && !only_app.contains("misc"));
+    let without_audit = stdout(&autogen(&["inspect", &source, "--exclude-schema", "audit"]));
+    assert!(without_audit.contains("\"app\".\"users\"") && without_audit.contains("misc"));
+    assert!(!without_audit.contains("\"audit\""));
+}
+
+#[tokio::test]
+async fn an_empty_database_prints_nothing_and_says_so() {
+    let database = fresh_database().await;
+    let output = autogen(&["inspect", &url(&database), "--exclude-schema", "public"]);
+    assert!(output.status.success());
+    assert_eq!(stdout(&output), "");
+    assert!(stderr(&output).starts_with("note: "), "{}", stderr(&output));
+}
+
+/// One error line on stderr, exit code 2, nothing on stdout, and no secret anywhere.
+fn assert_clean_error(output: &Output, expected: &str, secret: &str) {
+    let err = stderr(output);
+    assert_eq!(output.status.code(), Some(2), "stderr: {err}");
+    assert_eq!(stdout(output), "");
+    assert!(err.starts_with("error: "), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "not one line: {err}");
+    assert!(err.contains(expected), "{err:?} lacks {expected:?}");
+    assert!(!err.contains(secret), "secret leaked: {err}");
+}
+
+#[test]
+fn unreachable_server_is_a_clear_error_without_the_password() {
+    let output = autogen(&[
+        "inspect",
+        "postgres://alice:hunter2secret@127.0.0.1:1/app?connect_timeout=5",
+    ]);
+    assert_clean_error(&output, "127.0.0.1", "hunter2secret");
+}
+
+#[test]
+fn malformed_url_is_a_clear_error() {
+    let output = autogen(&["inspect", "postgres://bob:pw-xyz@[::1/app"]);
+    assert_clean_error(&output, "URL", "pw-xyz");
+}
+
+#[tokio::test]
+async fn missing_database_is_named() {
+    let database = fresh_database().await;
+    let url = url(&database).replace(database.name(), "no_such_database_here");
+    let output = autogen(&["inspect", &url]);
+    assert_clean_error(&output, "no_such_database_here", "\u{0}");
+}
+
+#[tokio::test]
+async fn wrong_password_is_reported_without_the_password() {
+    let Some(url) = autogen_testkit::password_role_url("autogen_pw_role", "right-secret").await
+    else {
+        return; // An external test server: its authentication is not ours to change.
+    };
+    let wrong = url.replace("right-secret", "wrong-Secret-42");
+    let output = autogen(&["inspect", &wrong]);
+    assert_clean_error(&output, "password authentication failed", "wrong-Secret-42");
+    let right = autogen(&["inspect", &url]);
+    assert!(right.status.success(), "{}", stderr(&right));
+    assert!(!stderr(&right).contains("right-secret"));
+}
+
+#[test]
+fn missing_postgresql_binaries_say_what_to_do() {
+    let file = fixtures().join("inspect").join("constraints.sql");
+    let output = Command::new(env!("CARGO_BIN_EXE_autogen"))
+        .args(["inspect", file.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .env_remove("AUTOGEN_DEV_URL")
+        .env("AUTOGEN_PG_BIN", "/nonexistent/postgresql/bin")
+        .output()
+        .unwrap();
+    assert_clean_error(&output, "AUTOGEN_PG_BIN", "\u{0}");
+}
+
+#[test]
+fn a_sql_file_error_points_at_its_line() {
+    let dir = tempfile_dir();
+    let file = dir.join("broken.sql");
+    std::fs::write(
+        &file,
+        "CREATE TABLE ok (id int);\n\nCREATE TABLE bad (id nosuchtype);\n",
+    )
+    .unwrap();
+    let output = autogen(&["inspect", file.to_str().unwrap()]);
+    assert_clean_error(&output, "broken.sql:3:", "\u{0}");
+    assert!(stderr(&output).contains("nosuchtype"));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+fn tempfile_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("autogen-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn help_and_version_exit_zero() {
+    let help = autogen(&["--help"]);
+    assert!(help.status.success());
+    assert!(stdout(&help).contains("inspect"));
+    let inspect_help = autogen(&["inspect", "--help"]);
+    assert!(stdout(&inspect_help).contains("--exclude-schema"));
+    let version = autogen(&["--version"]);
+    assert!(version.status.success());
+    assert!(stdout(&version).starts_with("autogen "));
+    let unknown = autogen(&["frobnicate"]);
+    assert_eq!(unknown.status.code(), Some(2));
+}
