@@ -1,0 +1,132 @@
+//! `autogen-bench`: generate large synthetic schemas and time `autogen inspect` against
+//! `pg_dump --schema-only` on them. See `autogen-bench --help`.
+
+use autogen_bench::{generate, inspect, measure};
+use clap::{Parser, Subcommand};
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "autogen-bench", about = "Benchmarks for autogen", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Commands,
+}
+
+#[derive(Subcommand)]
+enum Commands {
+    /// Print the SQL of a deterministic synthetic schema (same N and seed, same bytes).
+    GenSchema {
+        /// Number of tables.
+        #[arg(long)]
+        tables: usize,
+        /// Generator seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Time `autogen inspect` against `pg_dump --schema-only` on generated schemas and print a
+    /// markdown table.
+    Inspect {
+        /// Schema sizes to benchmark, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1000,5000")]
+        tables: Vec<usize>,
+        /// Timed runs per tool and size (the tools alternate: A B A B ...).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Untimed warm-up runs per tool and size.
+        #[arg(long, default_value_t = 1)]
+        warmup: usize,
+        /// The autogen binary to time.
+        #[arg(long)]
+        autogen: PathBuf,
+        /// The pg_dump to time [default: pg_dump in the dev cluster's bin directory].
+        #[arg(long)]
+        pg_dump: Option<PathBuf>,
+        /// Generator seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Tables per simple-query batch while loading the schema.
+        #[arg(long, default_value_t = 100)]
+        batch: usize,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Commands::GenSchema { tables, seed } => {
+            let sql = generate::generate_sql(tables, seed);
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(sql.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                // `autogen-bench gen-schema ... | head` is fine.
+                Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("error: writing to stdout failed: {error}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Commands::Inspect {
+            tables,
+            runs,
+            warmup,
+            autogen,
+            pg_dump,
+            seed,
+            batch,
+        } => {
+            let options = inspect::Options {
+                tables,
+                runs,
+                warmup,
+                seed,
+                autogen,
+                pg_dump,
+                batch,
+            };
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(error) => {
+                    eprintln!("error: could not start the async runtime: {error}");
+                    return ExitCode::from(2);
+                }
+            };
+            let command_line = std::env::args().collect::<Vec<_>>().join(" ");
+            match runtime.block_on(inspect::run(&options, |line| eprintln!("{line}"))) {
+                Ok(report) => {
+                    println!("Command: `{command_line}`");
+                    println!();
+                    let rss_source = if measure::uses_gnu_time() {
+                        "peak RSS from /usr/bin/time"
+                    } else {
+                        "peak RSS from wait4 (includes a floor of this harness's own RSS)"
+                    };
+                    println!(
+                        "PostgreSQL {}, pg_dump {}, generator seed {}, {} warm-up + {} timed runs \
+                         per tool, alternating; wall time of each process, {rss_source}.",
+                        report.server_version,
+                        report.pg_dump.display(),
+                        options.seed,
+                        options.warmup,
+                        options.runs
+                    );
+                    println!();
+                    print!("{}", inspect::markdown_table(&report.rows));
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+    }
+}
