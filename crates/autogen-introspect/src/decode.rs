@@ -211,6 +211,7 @@ impl Tables {
             let validated: bool = get(row, 12, WHAT)?;
             let include: Vec<String> = get(row, 16, WHAT)?;
             let comment: Option<String> = get(row, 18, WHAT)?;
+            let storage_parameters: Vec<String> = get(row, 19, WHAT)?;
             let table = self.table_mut(row, WHAT)?;
             match kind.as_str() {
                 "p" => {
@@ -218,6 +219,7 @@ impl Tables {
                         name,
                         columns,
                         include,
+                        storage_parameters,
                         deferral,
                         comment,
                     })
@@ -227,6 +229,7 @@ impl Tables {
                     columns,
                     include,
                     nulls_not_distinct: get(row, 17, WHAT)?,
+                    storage_parameters,
                     deferral,
                     comment,
                 }),
@@ -246,6 +249,7 @@ impl Tables {
                         referenced_columns: get(row, 6, WHAT)?,
                         on_update: referential_action(&get::<String>(row, 7, WHAT)?)?,
                         on_delete: referential_action(&get::<String>(row, 8, WHAT)?)?,
+                        on_delete_columns: get(row, 20, WHAT)?,
                         match_type: match get::<String>(row, 9, WHAT)?.as_str() {
                             "f" => MatchType::Full,
                             "p" => MatchType::Partial,

@@ -149,6 +149,11 @@ pub fn constraints(server_version: i32) -> String {
     } else {
         "false"
     };
+    let on_delete_columns = if server_version >= 150000 {
+        attribute_names("con.confdelsetcols", "con.conrelid")
+    } else {
+        "'{}'::text[]".to_string()
+    };
     format!(
         "{} SELECT con.conrelid, con.conname::text, con.contype::text, {}, \
            rn.nspname::text, rc.relname::text, {}, \
@@ -161,7 +166,10 @@ pub fn constraints(server_version: i32) -> String {
              JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[g.k] \
              WHERE i.indexrelid = con.conindid AND con.contype IN ('p', 'u') ORDER BY g.k), \
            {nulls_not_distinct}, \
-           pg_catalog.obj_description(con.oid, 'pg_constraint') \
+           pg_catalog.obj_description(con.oid, 'pg_constraint'), \
+           COALESCE((SELECT ic.reloptions FROM pg_catalog.pg_class ic \
+             WHERE ic.oid = con.conindid AND con.contype IN ('p', 'u')), '{{}}'::text[]), \
+           {on_delete_columns} \
          FROM pg_catalog.pg_constraint con JOIN tbl ON tbl.oid = con.conrelid \
          LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid \
          LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace \
@@ -287,6 +295,16 @@ pub fn unsupported() -> String {
              (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)",
         ),
         relation("row-level security", "c.relkind = 'r' AND c.relrowsecurity"),
+        relation(
+            "table with storage parameters",
+            "c.relkind = 'r' AND c.reloptions IS NOT NULL",
+        ),
+        relation(
+            "comment on a constraint index",
+            "c.relkind = 'i' AND pg_catalog.obj_description(c.oid, 'pg_class') IS NOT NULL \
+             AND EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = c.oid \
+             AND con.contype IN ('p', 'u', 'x'))",
+        ),
         relation(
             "invalid index",
             "c.relkind = 'i' AND EXISTS (SELECT 1 FROM pg_catalog.pg_index i \

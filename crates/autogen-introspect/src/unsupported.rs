@@ -38,6 +38,12 @@ impl UnsupportedObjects {
 }
 
 fn plural(kind: &str) -> String {
+    // "table with storage parameters" -> "tables with storage parameters"
+    for separator in [" with ", " on "] {
+        if let Some((head, tail)) = kind.split_once(separator) {
+            return format!("{}{separator}{tail}", plural(head));
+        }
+    }
     if kind.ends_with("security") {
         kind.to_string()
     } else if kind.ends_with('x') || kind.ends_with('s') {
@@ -85,5 +91,13 @@ mod tests {
         assert_eq!(plural("policy"), "policies");
         assert_eq!(plural("index"), "indexes");
         assert_eq!(plural("row-level security"), "row-level security");
+        assert_eq!(
+            plural("table with storage parameters"),
+            "tables with storage parameters"
+        );
+        assert_eq!(
+            plural("comment on a constraint index"),
+            "comments on a constraint index"
+        );
     }
 }

@@ -239,6 +239,9 @@ pub struct PrimaryKey {
     pub columns: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub include: Vec<String>,
+    /// Storage parameters of the backing index (`fillfactor=70`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub storage_parameters: Vec<String>,
     #[serde(default, skip_serializing_if = "Deferral::is_immediate")]
     pub deferral: Deferral,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -253,6 +256,9 @@ pub struct UniqueConstraint {
     pub include: Vec<String>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub nulls_not_distinct: bool,
+    /// Storage parameters of the backing index (`fillfactor=70`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub storage_parameters: Vec<String>,
     #[serde(default, skip_serializing_if = "Deferral::is_immediate")]
     pub deferral: Deferral,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -337,6 +343,9 @@ pub struct ForeignKey {
     pub referenced_columns: Vec<String>,
     #[serde(default, skip_serializing_if = "ReferentialAction::is_no_action")]
     pub on_delete: ReferentialAction,
+    /// `ON DELETE SET NULL (a)` / `SET DEFAULT (a)`: only these columns (PostgreSQL 15+).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub on_delete_columns: Vec<String>,
     #[serde(default, skip_serializing_if = "ReferentialAction::is_no_action")]
     pub on_update: ReferentialAction,
     #[serde(default, skip_serializing_if = "MatchType::is_simple")]

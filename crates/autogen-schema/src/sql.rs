@@ -113,6 +113,7 @@ pub fn primary_key_definition(primary_key: &PrimaryKey) -> String {
     if !primary_key.include.is_empty() {
         write!(sql, " INCLUDE ({})", quoted_list(&primary_key.include)).ok();
     }
+    sql.push_str(&with_clause(&primary_key.storage_parameters));
     sql.push_str(primary_key.deferral.sql_suffix());
     sql
 }
@@ -131,6 +132,7 @@ pub fn unique_definition(unique: &UniqueConstraint) -> String {
     if !unique.include.is_empty() {
         write!(sql, " INCLUDE ({})", quoted_list(&unique.include)).ok();
     }
+    sql.push_str(&with_clause(&unique.storage_parameters));
     sql.push_str(unique.deferral.sql_suffix());
     sql
 }
@@ -174,6 +176,9 @@ pub fn foreign_key_definition(foreign_key: &ForeignKey) -> String {
     }
     if !foreign_key.on_delete.is_no_action() {
         write!(sql, " ON DELETE {}", foreign_key.on_delete.sql()).ok();
+        if !foreign_key.on_delete_columns.is_empty() {
+            write!(sql, " ({})", quoted_list(&foreign_key.on_delete_columns)).ok();
+        }
     }
     sql.push_str(foreign_key.deferral.sql_suffix());
     sql
@@ -267,6 +272,18 @@ fn is_parenthesized(expression: &str) -> bool {
     depth == 0
 }
 
+/// ` WITH (name=value, …)` for index storage parameters, or nothing.
+fn with_clause(parameters: &[String]) -> String {
+    if parameters.is_empty() {
+        return String::new();
+    }
+    let parameters = parameters
+        .iter()
+        .map(|parameter| storage_parameter(parameter))
+        .collect::<Vec<_>>();
+    format!(" WITH ({})", parameters.join(", "))
+}
+
 fn storage_parameter(parameter: &str) -> String {
     match parameter.split_once('=') {
         Some((name, value))
@@ -298,14 +315,7 @@ pub fn create_index(table: &QualifiedName, index: &Index) -> String {
     if index.nulls_not_distinct {
         sql.push_str(" NULLS NOT DISTINCT");
     }
-    if !index.storage_parameters.is_empty() {
-        let parameters = index
-            .storage_parameters
-            .iter()
-            .map(|parameter| storage_parameter(parameter))
-            .collect::<Vec<_>>();
-        write!(sql, " WITH ({})", parameters.join(", ")).ok();
-    }
+    sql.push_str(&with_clause(&index.storage_parameters));
     if let Some(predicate) = &index.predicate {
         write!(sql, " WHERE {predicate}").ok();
     }
