@@ -291,6 +291,17 @@ fn tempfile_dir() -> PathBuf {
 }
 
 #[test]
+fn help_never_shows_the_dev_url_password() {
+    let output = Command::new(env!("CARGO_BIN_EXE_autogen"))
+        .args(["inspect", "--help"])
+        .env("AUTOGEN_DEV_URL", "postgres://u:hidden-pw-77@localhost/db")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(!stdout(&output).contains("hidden-pw-77"));
+}
+
+#[test]
 fn help_and_version_exit_zero() {
     let help = autogen(&["--help"]);
     assert!(help.status.success());

@@ -26,7 +26,13 @@ pub struct Cli {
 pub struct GlobalArgs {
     /// Use this existing PostgreSQL server for temporary databases instead of starting a
     /// throwaway one (postgres://user:pass@host:port/db).
-    #[arg(long, global = true, env = "AUTOGEN_DEV_URL", value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "AUTOGEN_DEV_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub dev_url: Option<String>,
 
     /// When to use colors (NO_COLOR and CLICOLOR_FORCE are respected in auto mode).
