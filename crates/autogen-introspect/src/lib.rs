@@ -8,11 +8,14 @@
 //! database. Objects the IR does not model are reported in [`Inspection::unsupported`], never
 //! silently dropped.
 
-mod decode;
+mod assemble;
 mod queries;
+mod rows;
 mod unsupported;
 
 use autogen_schema::Catalog;
+use futures_util::TryStreamExt;
+use rows::decode_error;
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Client, IsolationLevel, Row};
 
@@ -84,15 +87,12 @@ pub async fn inspect(
         "server version",
         "SHOW server_version_num",
         &[],
+        |row| rows::get::<String>(row, 0, "server version"),
     )
     .await?
     .first()
-    .and_then(|row| row.try_get::<_, String>(0).ok())
     .and_then(|text| text.parse::<i32>().ok())
-    .ok_or(IntrospectError::Decode {
-        what: "server version",
-        detail: "server_version_num is not a number".to_string(),
-    })?;
+    .ok_or_else(|| decode_error("server version", "server_version_num is not a number"))?;
     if server_version < MINIMUM_SERVER_VERSION {
         return Err(IntrospectError::UnsupportedVersion(server_version));
     }
@@ -114,24 +114,76 @@ pub async fn inspect(
         queries::indexes(server_version),
         queries::unsupported(),
     );
-    // All queries are sent at once; tokio-postgres pipelines them on the one connection.
-    let (schemas, extensions, enums, sequences, tables, columns, constraints, indexes, unsupported) =
-        futures_util::try_join!(
-            query(&transaction, "schemas", &schema_sql, &filter),
-            query(&transaction, "extensions", &extension_sql, &filter),
-            query(&transaction, "enum types", &enum_sql, &filter),
-            query(&transaction, "sequences", &sequence_sql, &filter),
-            query(&transaction, "tables", &table_sql, &filter),
-            query(&transaction, "columns", &column_sql, &filter),
-            query(&transaction, "constraints", &constraint_sql, &filter),
-            query(&transaction, "indexes", &index_sql, &filter),
-            query(
-                &transaction,
-                "unsupported objects",
-                &unsupported_sql,
-                &filter
-            ),
-        )?;
+    let (opclass_sql, collation_sql) = (queries::operator_classes(), queries::collations());
+    // All queries are sent at once and tokio-postgres pipelines them on the one connection;
+    // each result is decoded row by row as it streams in, so no query's rows are ever held.
+    let (
+        schemas,
+        extensions,
+        enums,
+        sequences,
+        tables,
+        columns,
+        constraints,
+        indexes,
+        unsupported,
+        operator_classes,
+        collations,
+    ) = futures_util::try_join!(
+        query(&transaction, "schemas", &schema_sql, &filter, rows::schema),
+        query(
+            &transaction,
+            "extensions",
+            &extension_sql,
+            &filter,
+            rows::extension
+        ),
+        query(
+            &transaction,
+            "enum types",
+            &enum_sql,
+            &filter,
+            rows::enum_type
+        ),
+        query(
+            &transaction,
+            "sequences",
+            &sequence_sql,
+            &filter,
+            rows::sequence
+        ),
+        query(&transaction, "tables", &table_sql, &filter, rows::table),
+        query(&transaction, "columns", &column_sql, &filter, rows::column),
+        query(
+            &transaction,
+            "constraints",
+            &constraint_sql,
+            &filter,
+            rows::constraint
+        ),
+        query(&transaction, "indexes", &index_sql, &filter, rows::index),
+        query(
+            &transaction,
+            "unsupported objects",
+            &unsupported_sql,
+            &filter,
+            rows::unsupported
+        ),
+        query(
+            &transaction,
+            "operator classes",
+            &opclass_sql,
+            &[],
+            rows::operator_class
+        ),
+        query(
+            &transaction,
+            "collations",
+            &collation_sql,
+            &[],
+            rows::collation
+        ),
+    )?;
     transaction
         .commit()
         .await
@@ -140,34 +192,45 @@ pub async fn inspect(
             source,
         })?;
 
+    let mut tables = assemble::Tables::new(tables);
+    tables.add_columns(columns)?;
+    tables.add_constraints(constraints)?;
+    tables.add_indexes(
+        indexes,
+        &assemble::Lookups::new(operator_classes, collations),
+    )?;
     let mut catalog = Catalog {
-        schemas: decode::schemas(&schemas)?,
-        extensions: decode::extensions(&extensions)?,
-        enums: decode::enums(&enums)?,
-        sequences: decode::sequences(&sequences)?,
-        tables: Vec::new(),
+        schemas,
+        extensions,
+        enums,
+        sequences,
+        tables: tables.finish(),
     };
-    let mut tables = decode::Tables::new(&tables)?;
-    tables.add_columns(&columns)?;
-    tables.add_constraints(&constraints)?;
-    tables.add_indexes(&indexes)?;
-    catalog.tables = tables.finish();
     catalog.canonicalize();
     Ok(Inspection {
         catalog,
-        unsupported: unsupported::group(&unsupported)?,
+        unsupported: unsupported::group(unsupported),
         server_version,
     })
 }
 
-async fn query(
+/// Runs one catalog query and decodes each row as it arrives.
+async fn query<T>(
     transaction: &tokio_postgres::Transaction<'_>,
     what: &'static str,
     sql: &str,
     params: &[(&(dyn ToSql + Sync), Type)],
-) -> Result<Vec<Row>, IntrospectError> {
-    transaction
-        .query_typed(sql, params)
+    decode: impl Fn(&Row) -> Result<T, IntrospectError>,
+) -> Result<Vec<T>, IntrospectError> {
+    let failed = |source| IntrospectError::Query { what, source };
+    let stream = transaction
+        .query_typed_raw(sql, params.iter().map(|(value, ty)| (*value, ty.clone())))
         .await
-        .map_err(|source| IntrospectError::Query { what, source })
+        .map_err(failed)?;
+    let mut stream = std::pin::pin!(stream);
+    let mut decoded = Vec::new();
+    while let Some(row) = stream.try_next().await.map_err(failed)? {
+        decoded.push(decode(&row)?);
+    }
+    Ok(decoded)
 }

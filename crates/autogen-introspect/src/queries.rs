@@ -90,45 +90,54 @@ pub fn sequences() -> String {
     )
 }
 
+/// `LEFT JOIN` of the comment on an object: a join, because `obj_description` and
+/// `col_description` run a subquery per row (a fifth of the columns query's time).
+fn description_join(alias: &str, object: &str, catalog: &str, sub_id: &str) -> String {
+    format!(
+        "LEFT JOIN pg_catalog.pg_description {alias} ON {alias}.objoid = {object} \
+         AND {alias}.classoid = '{catalog}'::regclass AND {alias}.objsubid = {sub_id}"
+    )
+}
+
 pub fn tables() -> String {
     format!(
-        "{} SELECT c.oid, n.nspname::text, c.relname::text, c.relpersistence = 'u', \
-           pg_catalog.obj_description(c.oid, 'pg_class') \
+        "{} SELECT c.oid, n.nspname::text, c.relname::text, c.relpersistence = 'u', ds.description \
          FROM tbl JOIN pg_catalog.pg_class c ON c.oid = tbl.oid \
-         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace",
-        tables_cte()
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace {}",
+        tables_cte(),
+        description_join("ds", "c.oid", "pg_class", "0")
     )
 }
 
-/// A collation as `schema."name"`, or NULL for `expr_oid` = 0 or equal to `default_oid`.
-fn collation_name(expr_oid: &str, default_oid: &str) -> String {
-    format!(
-        "(SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) \
-          FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace \
-          WHERE co.oid = {expr_oid} AND {expr_oid} <> 0 AND {expr_oid} IS DISTINCT FROM {default_oid})"
-    )
-}
-
+/// Columns in no particular order (sorting 50,000 rows server-side spilled to disk; the
+/// client sorts by attnum). Also each column's type and collation oids, which resolve index
+/// keys client-side.
 pub fn columns() -> String {
     format!(
-        "{} SELECT a.attrelid, a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod), \
-           a.attnotnull, \
+        "{} SELECT a.attrelid, a.attnum, a.attname::text, \
+           pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, \
            CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END, \
            CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END, \
-           a.attidentity::text, {}, \
-           pg_catalog.col_description(a.attrelid, a.attnum), \
-           s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle \
+           a.attidentity::text, \
+           pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname), \
+           ds.description, \
+           s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, \
+           a.atttypid, a.attcollation \
          FROM pg_catalog.pg_attribute a JOIN tbl ON tbl.oid = a.attrelid \
          JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid \
+         LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation \
+           AND a.attcollation <> ty.typcollation \
+         LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace \
          LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
-         LEFT JOIN pg_catalog.pg_depend d ON a.attidentity <> '' \
-           AND d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass \
-           AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i' \
-         LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = d.objid \
-         WHERE a.attnum > 0 AND NOT a.attisdropped \
-         ORDER BY a.attrelid, a.attnum",
+         {} \
+         LEFT JOIN (SELECT d.refobjid, d.refobjsubid, q.* FROM pg_catalog.pg_depend d \
+             JOIN pg_catalog.pg_sequence q ON q.seqrelid = d.objid \
+             WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass \
+               AND d.deptype = 'i') s \
+           ON a.attidentity <> '' AND s.refobjid = a.attrelid AND s.refobjsubid = a.attnum \
+         WHERE a.attnum > 0 AND NOT a.attisdropped",
         tables_cte(),
-        collation_name("a.attcollation", "ty.typcollation")
+        description_join("ds", "a.attrelid", "pg_class", "a.attnum")
     )
 }
 
@@ -141,102 +150,98 @@ fn attribute_names(numbers: &str, relation: &str) -> String {
 }
 
 /// Primary key, unique, foreign key, check and exclusion constraints (NOT NULL is a column
-/// property). `nulls_not_distinct` exists from PostgreSQL 15 on.
+/// property). Column numbers are resolved to names client-side, except for foreign keys to
+/// tables outside the inspected schemas. `nulls_not_distinct` and `ON DELETE SET NULL (cols)`
+/// exist from PostgreSQL 15 on.
 pub fn constraints(server_version: i32) -> String {
-    let nulls_not_distinct = if server_version >= 150000 {
-        "COALESCE((SELECT i.indnullsnotdistinct FROM pg_catalog.pg_index i \
-          WHERE i.indexrelid = con.conindid AND con.contype = 'u'), false)"
+    let (nulls_not_distinct, on_delete_columns) = if server_version >= 150000 {
+        (
+            "COALESCE(ii.indnullsnotdistinct, false)",
+            "COALESCE(con.confdelsetcols, '{}'::int2[])",
+        )
     } else {
-        "false"
-    };
-    let on_delete_columns = if server_version >= 150000 {
-        attribute_names("con.confdelsetcols", "con.conrelid")
-    } else {
-        "'{}'::text[]".to_string()
+        ("false", "'{}'::int2[]")
     };
     format!(
-        "{} SELECT con.conrelid, con.conname::text, con.contype::text, {}, \
-           rn.nspname::text, rc.relname::text, {}, \
+        "{cte} SELECT con.conrelid, con.conname::text, con.contype::text, con.conkey, \
+           rn.nspname::text, rc.relname::text, con.confrelid, con.confkey, \
+           CASE WHEN con.contype = 'f' AND NOT EXISTS (SELECT 1 FROM tbl WHERE tbl.oid = con.confrelid) \
+             THEN {referenced_names} END, \
            con.confupdtype::text, con.confdeltype::text, con.confmatchtype::text, \
            con.condeferrable, con.condeferred, con.convalidated, con.connoinherit, \
            CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid) END, \
            CASE WHEN con.contype = 'x' THEN pg_catalog.pg_get_constraintdef(con.oid) END, \
-           ARRAY(SELECT a.attname::text FROM pg_catalog.pg_index i \
-             CROSS JOIN LATERAL generate_series(i.indnkeyatts, i.indnatts - 1) AS g(k) \
-             JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[g.k] \
-             WHERE i.indexrelid = con.conindid AND con.contype IN ('p', 'u') ORDER BY g.k), \
-           {nulls_not_distinct}, \
-           pg_catalog.obj_description(con.oid, 'pg_constraint'), \
-           COALESCE((SELECT ic.reloptions FROM pg_catalog.pg_class ic \
-             WHERE ic.oid = con.conindid AND con.contype IN ('p', 'u')), '{{}}'::text[]), \
-           {on_delete_columns} \
+           COALESCE(ii.indkey::int2[], '{{}}'::int2[]), {nulls_not_distinct}, ds.description, \
+           COALESCE(ci.reloptions, '{{}}'::text[]), {on_delete_columns} \
          FROM pg_catalog.pg_constraint con JOIN tbl ON tbl.oid = con.conrelid \
          LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid \
          LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace \
+         LEFT JOIN pg_catalog.pg_index ii ON ii.indexrelid = con.conindid AND con.contype IN ('p', 'u') \
+         LEFT JOIN pg_catalog.pg_class ci ON ci.oid = ii.indexrelid \
+         {description} \
          WHERE con.contype IN ('p', 'u', 'f', 'c', 'x')",
-        tables_cte(),
-        attribute_names("con.conkey", "con.conrelid"),
-        attribute_names("con.confkey", "con.confrelid"),
+        cte = tables_cte(),
+        referenced_names = attribute_names("con.confkey", "con.confrelid"),
+        description = description_join("ds", "con.oid", "pg_constraint", "0"),
     )
 }
 
-/// Indexes that no constraint owns, one row each, with per-key arrays (key `k` is 0-based).
-/// An operator class is reported only when it is not the one PostgreSQL would pick by
-/// default for the key's type, mirroring what `pg_get_indexdef` prints.
+/// Indexes that no constraint owns, with their raw key arrays (column numbers, operator
+/// classes, collations, options); names, default operator classes and collations are
+/// resolved client-side. Only expression keys are deparsed: `pg_get_indexdef` builds a
+/// relcache entry per index.
 pub fn indexes(server_version: i32) -> String {
     let nulls_not_distinct = if server_version >= 150000 {
         "i.indnullsnotdistinct"
     } else {
         "false"
     };
-    // The key's input type: the table column's type, or for an expression the index
-    // column's type -- which is the opclass's storage type (opckeytype) when it has one, in
-    // which case the input type is the opclass's own.
-    let key_type = "COALESCE(\
-        (SELECT ta.atttypid FROM pg_catalog.pg_attribute ta WHERE i.indkey[k] <> 0 \
-           AND ta.attrelid = i.indrelid AND ta.attnum = i.indkey[k]), \
-        (SELECT CASE WHEN opc.opckeytype <> 0 AND ia.atttypid = opc.opckeytype \
-                THEN opc.opcintype ELSE ia.atttypid END \
-           FROM pg_catalog.pg_attribute ia \
-           WHERE ia.attrelid = i.indexrelid AND ia.attnum = k + 1))";
-    let key_collation_default = "COALESCE(\
-        (SELECT ta.attcollation FROM pg_catalog.pg_attribute ta WHERE i.indkey[k] <> 0 \
-           AND ta.attrelid = i.indrelid AND ta.attnum = i.indkey[k]), \
-        (SELECT kt.typcollation FROM pg_catalog.pg_type kt \
-           JOIN pg_catalog.pg_attribute ia ON ia.atttypid = kt.oid \
-           WHERE ia.attrelid = i.indexrelid AND ia.attnum = k + 1))";
     format!(
         "{cte} SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text, i.indnkeyatts, \
-           ARRAY(SELECT CASE WHEN i.indkey[k] = 0 THEN NULL ELSE \
-               (SELECT ta.attname::text FROM pg_catalog.pg_attribute ta \
-                WHERE ta.attrelid = i.indrelid AND ta.attnum = i.indkey[k]) END \
-             FROM generate_series(0, i.indnatts - 1) k ORDER BY k), \
-           ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k + 1, false) \
-             FROM generate_series(0, i.indnatts - 1) k ORDER BY k), \
-           ARRAY(SELECT (SELECT CASE WHEN opc.opcdefault AND (opc.opcintype = {key_type} \
-                   OR opc.opcintype IN ('anyarray'::regtype, 'anyenum'::regtype, \
-                     'anyrange'::regtype, 'anymultirange'::regtype, 'anyelement'::regtype) \
-                   OR EXISTS (SELECT 1 FROM pg_catalog.pg_cast pc WHERE pc.castsource = {key_type} \
-                     AND pc.casttarget = opc.opcintype AND pc.castmethod = 'b')) THEN NULL \
-                 WHEN opn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(opc.opcname) \
-                 ELSE pg_catalog.quote_ident(opn.nspname) || '.' || pg_catalog.quote_ident(opc.opcname) END \
-               FROM pg_catalog.pg_opclass opc JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace \
-               WHERE opc.oid = i.indclass[k]) \
-             FROM generate_series(0, i.indnkeyatts - 1) k ORDER BY k), \
-           ARRAY(SELECT {collation} FROM generate_series(0, i.indnkeyatts - 1) k ORDER BY k), \
-           ARRAY(SELECT i.indoption[k]::int2 FROM generate_series(0, i.indnkeyatts - 1) k ORDER BY k), \
+           i.indkey::int2[], i.indclass::oid[], i.indcollation::oid[], i.indoption::int2[], \
+           CASE WHEN 0 = ANY (i.indkey::int2[]) THEN ARRAY(SELECT CASE WHEN i.indkey[k] = 0 \
+               THEN pg_catalog.pg_get_indexdef(i.indexrelid, k + 1, false) END \
+             FROM generate_series(0, i.indnkeyatts - 1) k ORDER BY k) END, \
+           CASE WHEN 0 = ANY (i.indkey::int2[]) THEN ARRAY(SELECT ia.atttypid \
+             FROM pg_catalog.pg_attribute ia WHERE ia.attrelid = i.indexrelid \
+               AND ia.attnum <= i.indnkeyatts ORDER BY ia.attnum) END, \
            pg_catalog.pg_get_expr(i.indpred, i.indrelid), {nulls_not_distinct}, \
-           COALESCE(ic.reloptions, '{{}}'::text[]), \
-           pg_catalog.obj_description(i.indexrelid, 'pg_class') \
+           COALESCE(ic.reloptions, '{{}}'::text[]), ds.description \
          FROM pg_catalog.pg_index i JOIN tbl ON tbl.oid = i.indrelid \
          JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
          JOIN pg_catalog.pg_am am ON am.oid = ic.relam \
+         {description} \
          WHERE i.indisvalid AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con \
            WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid \
              AND con.contype IN ('p', 'u', 'x'))",
         cte = tables_cte(),
-        collation = collation_name("i.indcollation[k]", key_collation_default),
+        description = description_join("ds", "i.indexrelid", "pg_class", "0"),
     )
+}
+
+/// Every operator class, for deciding client-side whether an index key's class is the one
+/// PostgreSQL picks by default (then it is not printed, as `pg_get_indexdef` does not):
+/// default for its method, and its input type equal to the key's type, a pseudo-type
+/// (anyarray, anyenum, …), or a type the key's type is binary-coercible to.
+pub fn operator_classes() -> String {
+    "SELECT opc.oid, CASE WHEN n.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(opc.opcname) \
+       ELSE pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(opc.opcname) END, \
+       opc.opcdefault, opc.opcintype, opc.opckeytype, t.typtype = 'p', \
+       ARRAY(SELECT pc.castsource FROM pg_catalog.pg_cast pc \
+             WHERE pc.casttarget = opc.opcintype AND pc.castmethod = 'b') \
+     FROM pg_catalog.pg_opclass opc \
+     JOIN pg_catalog.pg_namespace n ON n.oid = opc.opcnamespace \
+     JOIN pg_catalog.pg_type t ON t.oid = opc.opcintype"
+        .to_string()
+}
+
+/// Collations by oid (qualified names), and the default collation of every collatable type:
+/// what an index key's collation is compared with.
+pub fn collations() -> String {
+    "SELECT co.oid, pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(co.collname), NULL::oid \
+     FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace n ON n.oid = co.collnamespace \
+     UNION ALL SELECT t.oid, NULL, t.typcollation FROM pg_catalog.pg_type t WHERE t.typcollation <> 0"
+        .to_string()
 }
 
 /// Everything in scope that the IR does not model yet, as (kind, qualified name) rows.

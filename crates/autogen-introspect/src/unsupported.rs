@@ -1,9 +1,6 @@
 //! Objects in scope that the catalog does not model, grouped for the warning.
 
-use crate::IntrospectError;
-use crate::decode::get;
 use std::collections::BTreeMap;
-use tokio_postgres::Row;
 
 /// All objects of one kind that were left out, e.g. 2 views.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,21 +52,18 @@ fn plural(kind: &str) -> String {
     }
 }
 
-pub(crate) fn group(rows: &[Row]) -> Result<Vec<UnsupportedObjects>, IntrospectError> {
-    const WHAT: &str = "unsupported objects";
+pub(crate) fn group(rows: Vec<(String, String)>) -> Vec<UnsupportedObjects> {
     let mut by_kind: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for row in rows {
-        let kind: String = get(row, 0, WHAT)?;
-        let name: String = get(row, 1, WHAT)?;
+    for (kind, name) in rows {
         by_kind.entry(kind).or_default().push(name);
     }
-    Ok(by_kind
+    by_kind
         .into_iter()
         .map(|(kind, mut names)| {
             names.sort();
             UnsupportedObjects { kind, names }
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]

@@ -450,12 +450,49 @@ impl Catalog {
         }
     }
 
+    /// This catalog in canonical order: borrowed when it already is (as inspected catalogs
+    /// are), so dumping a large schema does not copy it.
+    pub fn canonical(&self) -> std::borrow::Cow<'_, Catalog> {
+        if self.is_canonical() {
+            std::borrow::Cow::Borrowed(self)
+        } else {
+            let mut copy = self.clone();
+            copy.canonicalize();
+            std::borrow::Cow::Owned(copy)
+        }
+    }
+
+    /// Whether every list is in the order [`Catalog::canonicalize`] gives it.
+    pub fn is_canonical(&self) -> bool {
+        fn ordered<T>(items: &[T], in_order: impl Fn(&T, &T) -> bool) -> bool {
+            items.windows(2).all(|pair| in_order(&pair[0], &pair[1]))
+        }
+        let by_name = |a: &String, b: &String| a <= b;
+        ordered(&self.schemas, |a, b| by_name(&a.name, &b.name))
+            && ordered(&self.extensions, |a, b| by_name(&a.name, &b.name))
+            && ordered(&self.enums, |a, b| {
+                (&a.schema, &a.name) <= (&b.schema, &b.name)
+            })
+            && ordered(&self.sequences, |a, b| {
+                (&a.schema, &a.name) <= (&b.schema, &b.name)
+            })
+            && ordered(&self.tables, |a, b| {
+                (&a.schema, &a.name) <= (&b.schema, &b.name)
+            })
+            && self.tables.iter().all(|table| {
+                ordered(&table.uniques, |a, b| by_name(&a.name, &b.name))
+                    && ordered(&table.foreign_keys, |a, b| by_name(&a.name, &b.name))
+                    && ordered(&table.checks, |a, b| by_name(&a.name, &b.name))
+                    && ordered(&table.exclusions, |a, b| by_name(&a.name, &b.name))
+                    && ordered(&table.indexes, |a, b| by_name(&a.name, &b.name))
+            })
+    }
+
     /// Pretty JSON in canonical order, ending with a newline.
     pub fn to_json(&self) -> String {
-        let mut sorted = self.clone();
-        sorted.canonicalize();
+        let sorted = self.canonical();
         // Serializing plain data with string keys cannot fail.
-        let mut text = serde_json::to_string_pretty(&sorted).unwrap_or_default();
+        let mut text = serde_json::to_string_pretty(&*sorted).unwrap_or_default();
         text.push('\n');
         text
     }
@@ -478,6 +515,23 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn canonical_borrows_sorted_catalogs_and_sorts_others() {
+        let schema = |name: &str| Schema {
+            name: name.to_string(),
+            comment: None,
+        };
+        let mut catalog = Catalog {
+            schemas: vec![schema("b"), schema("a")],
+            ..Catalog::default()
+        };
+        assert!(!catalog.is_canonical());
+        assert!(matches!(catalog.canonical(), std::borrow::Cow::Owned(_)));
+        assert_eq!(catalog.canonical().schemas[0].name, "a");
+        catalog.canonicalize();
+        assert!(matches!(catalog.canonical(), std::borrow::Cow::Borrowed(_)));
+    }
 
     #[test]
     fn sequence_defaults_produce_no_clauses() {

@@ -407,8 +407,7 @@ impl Catalog {
     /// comments), each object in canonical order. Running it on an empty database re-creates
     /// the catalog. An empty catalog dumps to an empty string.
     pub fn to_sql(&self) -> String {
-        let mut catalog = self.clone();
-        catalog.canonicalize();
+        let catalog = self.canonical();
         let mut sections: Vec<Vec<String>> = vec![
             catalog.schemas.iter().map(create_schema).collect(),
             catalog.extensions.iter().map(create_extension).collect(),
