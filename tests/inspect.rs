@@ -271,7 +271,7 @@ fn missing_postgresql_binaries_say_what_to_do() {
 
 #[test]
 fn a_sql_file_error_points_at_its_line() {
-    let dir = tempfile_dir();
+    let dir = scratch_dir("broken-sql");
     let file = dir.join("broken.sql");
     std::fs::write(
         &file,
@@ -284,10 +284,81 @@ fn a_sql_file_error_points_at_its_line() {
     std::fs::remove_dir_all(dir).ok();
 }
 
-fn tempfile_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("autogen-test-{}", std::process::id()));
+/// A scratch directory of one test's own (tests run in parallel in one process).
+fn scratch_dir(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("autogen-test-{}-{test}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// Ctrl-C while the dev database is busy: autogen stops the throwaway server, removes its
+/// directory, and exits with 130.
+#[test]
+fn ctrl_c_tears_the_dev_database_down() {
+    let scratch = scratch_dir("interrupt");
+    // As root the server runs as `postgres`, which must be able to enter the directory.
+    std::fs::set_permissions(
+        &scratch,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let file = scratch.join("slow.sql");
+    std::fs::write(&file, "CREATE TABLE t (id int);\nSELECT pg_sleep(60);\n").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_autogen"))
+        .args(["inspect", file.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .env("TMPDIR", &scratch)
+        .env_remove("AUTOGEN_DEV_URL")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let cluster_dirs = || -> Vec<PathBuf> {
+        std::fs::read_dir(&scratch)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| {
+                path.file_name()
+                    .is_some_and(|name| name.to_string_lossy().starts_with("autogen-dev-"))
+            })
+            .collect()
+    };
+    // Wait until the server listens (its socket appears), then give the SQL time to start.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !cluster_dirs().iter().any(|dir| {
+        std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .any(|entry| entry.file_name().to_string_lossy().starts_with(".s.PGSQL."))
+            })
+            .unwrap_or(false)
+    }) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the dev server never came up"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("interrupted"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        cluster_dirs(),
+        Vec::<PathBuf>::new(),
+        "cluster directory left behind"
+    );
+    std::fs::remove_dir_all(&scratch).ok();
 }
 
 #[test]
