@@ -304,7 +304,7 @@ fn ctrl_c_tears_the_dev_database_down() {
     .unwrap();
     let file = scratch.join("slow.sql");
     std::fs::write(&file, "CREATE TABLE t (id int);\nSELECT pg_sleep(60);\n").unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_autogen"))
+    let child = Command::new(env!("CARGO_BIN_EXE_autogen"))
         .args(["inspect", file.to_str().unwrap()])
         .env("NO_COLOR", "1")
         .env("TMPDIR", &scratch)
