@@ -9,7 +9,7 @@
 
 mod catalog;
 mod ident;
-mod sql;
+pub mod sql;
 
 pub use catalog::*;
 pub use ident::{QualifiedName, quote_ident, quote_literal};

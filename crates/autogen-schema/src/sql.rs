@@ -16,6 +16,16 @@ fn quoted_list(names: &[String]) -> String {
         .join(", ")
 }
 
+/// `CONSTRAINT "name" `, or nothing for an empty name: declared models leave unnamed
+/// constraints to PostgreSQL, which then picks exactly its own default name.
+fn constraint_prefix(name: &str) -> String {
+    if name.is_empty() {
+        String::new()
+    } else {
+        format!("CONSTRAINT {} ", quote_ident(name))
+    }
+}
+
 /// `CREATE SCHEMA IF NOT EXISTS "s";` — `IF NOT EXISTS` because `public` exists everywhere.
 pub fn create_schema(schema: &Schema) -> String {
     format!("CREATE SCHEMA IF NOT EXISTS {};", quote_ident(&schema.name))
@@ -106,8 +116,8 @@ pub fn identity_clause(identity: &Identity, data_type: &str) -> String {
 
 pub fn primary_key_definition(primary_key: &PrimaryKey) -> String {
     let mut sql = format!(
-        "CONSTRAINT {} PRIMARY KEY ({})",
-        quote_ident(&primary_key.name),
+        "{}PRIMARY KEY ({})",
+        constraint_prefix(&primary_key.name),
         quoted_list(&primary_key.columns)
     );
     if !primary_key.include.is_empty() {
@@ -125,8 +135,8 @@ pub fn unique_definition(unique: &UniqueConstraint) -> String {
         ""
     };
     let mut sql = format!(
-        "CONSTRAINT {} UNIQUE{nulls} ({})",
-        quote_ident(&unique.name),
+        "{}UNIQUE{nulls} ({})",
+        constraint_prefix(&unique.name),
         quoted_list(&unique.columns)
     );
     if !unique.include.is_empty() {
@@ -140,8 +150,8 @@ pub fn unique_definition(unique: &UniqueConstraint) -> String {
 /// The check without `NOT VALID` (which only `ALTER TABLE … ADD CONSTRAINT` accepts).
 pub fn check_definition(check: &CheckConstraint) -> String {
     let mut sql = format!(
-        "CONSTRAINT {} CHECK ({})",
-        quote_ident(&check.name),
+        "{}CHECK ({})",
+        constraint_prefix(&check.name),
         check.expression
     );
     if check.no_inherit {
@@ -152,16 +162,16 @@ pub fn check_definition(check: &CheckConstraint) -> String {
 
 pub fn exclusion_definition(exclusion: &ExclusionConstraint) -> String {
     format!(
-        "CONSTRAINT {} {}",
-        quote_ident(&exclusion.name),
+        "{}{}",
+        constraint_prefix(&exclusion.name),
         exclusion.definition
     )
 }
 
 pub fn foreign_key_definition(foreign_key: &ForeignKey) -> String {
     let mut sql = format!(
-        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
-        quote_ident(&foreign_key.name),
+        "{}FOREIGN KEY ({}) REFERENCES {} ({})",
+        constraint_prefix(&foreign_key.name),
         quoted_list(&foreign_key.columns),
         foreign_key.references.quoted(),
         quoted_list(&foreign_key.referenced_columns)
@@ -302,9 +312,14 @@ fn storage_parameter(parameter: &str) -> String {
 pub fn create_index(table: &QualifiedName, index: &Index) -> String {
     let unique = if index.unique { "UNIQUE " } else { "" };
     let keys = index.keys.iter().map(index_key).collect::<Vec<_>>();
+    // An empty name lets PostgreSQL choose it (declared models leave names to it).
+    let name = if index.name.is_empty() {
+        String::new()
+    } else {
+        format!("{} ", quote_ident(&index.name))
+    };
     let mut sql = format!(
-        "CREATE {unique}INDEX {} ON {} USING {} ({})",
-        quote_ident(&index.name),
+        "CREATE {unique}INDEX {name}ON {} USING {} ({})",
         table.quoted(),
         index.method,
         keys.join(", ")
@@ -504,6 +519,36 @@ mod tests {
     fn storage_parameters_quote_unusual_values() {
         assert_eq!(storage_parameter("fillfactor=70"), "fillfactor=70");
         assert_eq!(storage_parameter("x=a b"), "x='a b'");
+    }
+
+    #[test]
+    fn empty_names_are_left_to_postgresql() {
+        let table = QualifiedName::new("public", "t");
+        let unique = UniqueConstraint {
+            name: String::new(),
+            columns: vec!["a".into()],
+            include: vec![],
+            nulls_not_distinct: false,
+            storage_parameters: vec![],
+            deferral: Deferral::Immediate,
+            comment: None,
+        };
+        assert_eq!(unique_definition(&unique), "UNIQUE (\"a\")");
+        let index = Index {
+            name: String::new(),
+            unique: false,
+            method: "btree".into(),
+            keys: vec![key("a")],
+            include: vec![],
+            predicate: None,
+            nulls_not_distinct: false,
+            storage_parameters: vec![],
+            comment: None,
+        };
+        assert_eq!(
+            create_index(&table, &index),
+            "CREATE INDEX ON \"public\".\"t\" USING btree (\"a\");"
+        );
     }
 
     #[test]
