@@ -1,0 +1,78 @@
+//! Rust model files -> the declared [`autogen_schema::Catalog`].
+//!
+//! Users declare tables as structs with `#[derive(Model)]` and enum types as enums with
+//! `#[derive(DbEnum)]`, configured by `#[model(...)]` attributes (see the design's "Model
+//! syntax"). This crate reads `.rs` files with `syn` (no compilation, no type resolution: types
+//! are matched by their last path segment), finds those items, also inside inline modules,
+//! and builds the catalog they declare, with the source location of every object.
+//!
+//! Problems are collected, never stopping at the first, as [`ModelError`]s that miette renders
+//! with the source line. The derive crate validates the same attributes at compile time
+//! through [`derive_support`], so both report the same problems.
+//!
+//! The catalog is what the models *say*: types in `format_type` spelling, expressions as
+//! written, unnamed constraints with an empty name. PostgreSQL normalizes it later.
+
+mod attr;
+mod decl;
+pub mod derive_support;
+mod discover;
+mod error;
+mod index_key;
+mod load;
+mod naming;
+mod origin;
+mod parse;
+mod problem;
+mod reference;
+mod resolve;
+mod sources;
+mod suggest;
+mod types;
+
+pub use error::{ModelError, ModelErrors};
+pub use origin::{CatalogOrigins, Origin, TableOrigins};
+
+use autogen_schema::{Catalog, QualifiedName};
+use std::path::PathBuf;
+
+/// The models of a run.
+#[derive(Debug, Clone)]
+pub struct Models {
+    /// Declared catalog in declaration order (never canonicalized here; origins are parallel
+    /// to it). Unnamed constraints and indexes have an empty `name`: PostgreSQL names them
+    /// during normalization.
+    pub catalog: Catalog,
+    pub origins: CatalogOrigins,
+    /// Every file read, for diagnostics after normalization.
+    pub sources: Vec<SourceFile>,
+    /// Enum values renamed with `#[model(renamed_from = "old")]` on a variant:
+    /// `(enum type, old value, new value)`, in declaration order.
+    pub enum_value_renames: Vec<(QualifiedName, String, String)>,
+}
+
+/// A model file as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// Reads the models in `paths`: `.rs` files, or directories searched recursively for them
+/// (in sorted order).
+pub fn load_models(paths: &[PathBuf]) -> Result<Models, ModelErrors> {
+    let paths = paths.to_vec();
+    load::isolated(move || {
+        let (sources, errors) = sources::read_paths(&paths);
+        load::analyze(sources, errors)
+    })
+}
+
+/// Same as [`load_models`], from in-memory sources (the path is only used in messages).
+pub fn load_sources(sources: Vec<(PathBuf, String)>) -> Result<Models, ModelErrors> {
+    let sources = sources
+        .into_iter()
+        .map(|(path, text)| SourceFile { path, text })
+        .collect();
+    load::isolated(move || load::analyze(sources, Vec::new()))
+}
