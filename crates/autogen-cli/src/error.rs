@@ -1,6 +1,8 @@
 //! Every error the CLI reports, and how it is printed: one line saying what went wrong and
 //! what to do, `error:` in red on a terminal. Exit code 2.
 
+use autogen_model::Origin;
+use miette::{NamedSource, SourceSpan};
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -26,9 +28,15 @@ pub enum CliError {
     },
 
     #[error(
-        "cannot tell what kind of source {0:?} is: give a PostgreSQL URL (postgres://…) or a .sql file"
+        "cannot tell what kind of source {0:?} is: give a PostgreSQL URL (postgres://…), a .sql file, or a models path (a .rs file or a directory of them)"
     )]
     UnknownSource(String),
+
+    #[error(transparent)]
+    Models(#[from] autogen_model::ModelErrors),
+
+    #[error(transparent)]
+    ModelRejected(Box<ModelRejected>),
 
     #[error("source {} does not exist", .0.display())]
     MissingSource(PathBuf),
@@ -38,4 +46,30 @@ pub enum CliError {
 
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[source] std::io::Error),
+}
+
+/// PostgreSQL refused the DDL rendered from a model: its message, at the model's source.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{}:{}:{}: PostgreSQL rejected this model: {message}", origin.file.display(), origin.line, origin.column)]
+pub struct ModelRejected {
+    message: String,
+    origin: Origin,
+    #[source_code]
+    source_code: NamedSource<String>,
+    #[label("rejected here")]
+    span: SourceSpan,
+    #[help]
+    statement: String,
+}
+
+impl ModelRejected {
+    pub fn new(origin: &Origin, file_text: String, message: String, statement: String) -> Self {
+        Self {
+            message,
+            source_code: NamedSource::new(origin.file.display().to_string(), file_text),
+            span: (origin.byte_offset, origin.byte_len).into(),
+            origin: origin.clone(),
+            statement: format!("the statement generated from the model was:\n{statement}"),
+        }
+    }
 }

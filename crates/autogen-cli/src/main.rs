@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod error;
+mod normalize;
 mod output;
 mod source;
 
@@ -60,7 +61,17 @@ async fn run(cli: &Cli) -> Result<(), CliError> {
 }
 
 fn report(error: &CliError) -> ExitCode {
-    output::error(&error.to_string());
+    match error {
+        // Model diagnostics show the source line with a caret, every one of them.
+        CliError::Models(errors) => {
+            for diagnostic in &errors.errors {
+                output::diagnostic(diagnostic);
+            }
+            output::error(&error.to_string());
+        }
+        CliError::ModelRejected(diagnostic) => output::diagnostic(diagnostic.as_ref()),
+        _ => output::error(&error.to_string()),
+    }
     ExitCode::from(EXIT_ERROR)
 }
 

@@ -44,3 +44,21 @@ pub fn stdout(text: &str) -> std::io::Result<()> {
     stdout.write_all(text.as_bytes())?;
     stdout.flush()
 }
+
+/// A diagnostic with its source snippet (file:line:col, the line, a caret), colored only
+/// when stderr gets colors.
+pub fn diagnostic(diagnostic: &dyn miette::Diagnostic) {
+    let colors = anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
+    let theme = if colors {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let mut rendered = String::new();
+    let handler = miette::GraphicalReportHandler::new_themed(theme);
+    if handler.render_report(&mut rendered, diagnostic).is_err() {
+        rendered = format!("{diagnostic}\n");
+    }
+    let mut stderr = anstream::stderr().lock();
+    let _ = stderr.write_all(rendered.as_bytes());
+}

@@ -12,6 +12,9 @@ pub enum Source {
     Database(ConnectionSpec),
     /// A SQL file, applied to a temporary dev database and read back from there.
     SqlFile(PathBuf),
+    /// Rust model files (a `.rs` file or a directory of them), normalized through a
+    /// temporary dev database.
+    Models(PathBuf),
 }
 
 impl Source {
@@ -20,20 +23,21 @@ impl Source {
             return Ok(Source::Database(ConnectionSpec::parse(text)?));
         }
         let path = PathBuf::from(text);
-        if path.extension().is_some_and(|ext| ext == "sql") {
-            if !path.is_file() {
-                return Err(CliError::MissingSource(path));
-            }
-            return Ok(Source::SqlFile(path));
+        let extension = path.extension().and_then(|ext| ext.to_str());
+        match extension {
+            Some("sql") | Some("rs") if !path.is_file() => Err(CliError::MissingSource(path)),
+            Some("sql") => Ok(Source::SqlFile(path)),
+            Some("rs") => Ok(Source::Models(path)),
+            _ if path.is_dir() => Ok(Source::Models(path)),
+            _ => Err(CliError::UnknownSource(text.to_string())),
         }
-        Err(CliError::UnknownSource(text.to_string()))
     }
 
     /// For messages: never contains a password.
     pub fn describe(&self) -> String {
         match self {
             Source::Database(spec) => spec.redacted(),
-            Source::SqlFile(path) => path.display().to_string(),
+            Source::SqlFile(path) | Source::Models(path) => path.display().to_string(),
         }
     }
 
@@ -57,13 +61,27 @@ impl Source {
                 tracing::info!("dev database: {}", server.describe());
                 let database = server.create_database().await?;
                 let result = inspect_sql(&database, path, &sql, options).await;
-                // Dropping is best effort: an ephemeral cluster disappears anyway.
-                if let Err(error) = database.drop_database().await {
-                    tracing::warn!("could not drop the temporary database: {error}");
-                }
+                drop_quietly(database).await;
+                result
+            }
+            Source::Models(path) => {
+                // Parse first: model errors need no database.
+                let models = autogen_model::load_models(std::slice::from_ref(path))?;
+                let server = DevServer::start(dev_url).await?;
+                tracing::info!("dev database: {}", server.describe());
+                let database = server.create_database().await?;
+                let result = crate::normalize::normalize(&models, &database, options).await;
+                drop_quietly(database).await;
                 result
             }
         }
+    }
+}
+
+/// Dropping is best effort: an ephemeral cluster disappears anyway.
+async fn drop_quietly(database: autogen_pg::TempDatabase) {
+    if let Err(error) = database.drop_database().await {
+        tracing::warn!("could not drop the temporary database: {error}");
     }
 }
 

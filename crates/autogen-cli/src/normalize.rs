@@ -1,0 +1,247 @@
+//! Normalization of declared models through PostgreSQL (DESIGN principle 1): the declared
+//! catalog is rendered to DDL, applied to a fresh dev database, and read back, so the
+//! desired schema is spelled exactly as PostgreSQL stores it — including the names
+//! PostgreSQL itself gives unnamed constraints and indexes.
+
+use crate::error::{CliError, ModelRejected};
+use autogen_introspect::{InspectOptions, Inspection};
+use autogen_model::{Models, Origin};
+use autogen_pg::TempDatabase;
+use autogen_schema::sql;
+use std::ops::Range;
+
+/// One statement of the declared schema, with the model source that produced it and, for
+/// `CREATE TABLE`, the character range of each column and constraint inside it (PostgreSQL
+/// reports error positions in characters).
+struct Statement {
+    sql: String,
+    origin: Origin,
+    parts: Vec<(Range<usize>, Origin)>,
+}
+
+impl Statement {
+    fn single(sql: String, origin: &Origin) -> Self {
+        Self {
+            sql,
+            origin: origin.clone(),
+            parts: Vec::new(),
+        }
+    }
+
+    /// The origin of the part containing the 1-based character `position`.
+    fn origin_at(&self, position: Option<usize>) -> &Origin {
+        position
+            .and_then(|position| {
+                self.parts
+                    .iter()
+                    .find(|(range, _)| range.contains(&(position - 1)))
+            })
+            .map(|(_, origin)| origin)
+            .unwrap_or(&self.origin)
+    }
+}
+
+/// The declared catalog as statements in dependency order: schemas, enum types, tables (with
+/// primary keys, uniques and checks inline), indexes, foreign keys, comments.
+fn declared_statements(models: &Models) -> Vec<Statement> {
+    let catalog = &models.catalog;
+    let origins = &models.origins;
+    let mut statements = Vec::new();
+    for schema in &catalog.schemas {
+        // A schema has no source of its own: blame the first object that lives in it.
+        let origin = catalog
+            .tables
+            .iter()
+            .zip(&origins.tables)
+            .find(|(table, _)| table.schema == schema.name)
+            .map(|(_, table_origins)| &table_origins.table)
+            .or_else(|| {
+                catalog
+                    .enums
+                    .iter()
+                    .zip(&origins.enums)
+                    .find(|(enum_type, _)| enum_type.schema == schema.name)
+                    .map(|(_, origin)| origin)
+            });
+        if let Some(origin) = origin {
+            statements.push(Statement::single(sql::create_schema(schema), origin));
+        }
+    }
+    for (enum_type, origin) in catalog.enums.iter().zip(&origins.enums) {
+        statements.push(Statement::single(sql::create_enum(enum_type), origin));
+    }
+    for (table, table_origins) in catalog.tables.iter().zip(&origins.tables) {
+        statements.push(create_table(table, table_origins));
+    }
+    for (table, table_origins) in catalog.tables.iter().zip(&origins.tables) {
+        let name = table.qualified_name();
+        for (index, origin) in table.indexes.iter().zip(&table_origins.indexes) {
+            statements.push(Statement::single(sql::create_index(&name, index), origin));
+        }
+    }
+    for (table, table_origins) in catalog.tables.iter().zip(&origins.tables) {
+        let name = table.qualified_name();
+        for (foreign_key, origin) in table.foreign_keys.iter().zip(&table_origins.foreign_keys) {
+            let definition = sql::foreign_key_definition(foreign_key);
+            statements.push(Statement::single(
+                sql::add_constraint(&name, &definition, false),
+                origin,
+            ));
+        }
+    }
+    for (enum_type, origin) in catalog.enums.iter().zip(&origins.enums) {
+        if enum_type.comment.is_some() {
+            let name = autogen_schema::QualifiedName::new(&enum_type.schema, &enum_type.name);
+            let target = format!("TYPE {}", name.quoted());
+            statements.push(Statement::single(
+                sql::comment_on(&target, &enum_type.comment),
+                origin,
+            ));
+        }
+    }
+    for (table, table_origins) in catalog.tables.iter().zip(&origins.tables) {
+        let name = table.qualified_name();
+        if table.comment.is_some() {
+            let target = format!("TABLE {}", name.quoted());
+            statements.push(Statement::single(
+                sql::comment_on(&target, &table.comment),
+                &table_origins.table,
+            ));
+        }
+        for (column, origin) in table.columns.iter().zip(&table_origins.columns) {
+            if column.comment.is_some() {
+                let target = format!(
+                    "COLUMN {}.{}",
+                    name.quoted(),
+                    autogen_schema::quote_ident(&column.name)
+                );
+                statements.push(Statement::single(
+                    sql::comment_on(&target, &column.comment),
+                    origin,
+                ));
+            }
+        }
+    }
+    statements
+}
+
+/// `CREATE TABLE` with columns, primary key, uniques and checks, remembering where each
+/// part sits so an error PostgreSQL positions can be traced to its field or attribute.
+fn create_table(table: &autogen_schema::Table, origins: &autogen_model::TableOrigins) -> Statement {
+    let mut parts: Vec<(String, &Origin)> = table
+        .columns
+        .iter()
+        .zip(&origins.columns)
+        .map(|(column, origin)| (sql::column_definition(column), origin))
+        .collect();
+    if let Some(primary_key) = &table.primary_key {
+        let origin = origins.primary_key.as_ref().unwrap_or(&origins.table);
+        parts.push((sql::primary_key_definition(primary_key), origin));
+    }
+    for (unique, origin) in table.uniques.iter().zip(&origins.uniques) {
+        parts.push((sql::unique_definition(unique), origin));
+    }
+    for (check, origin) in table.checks.iter().zip(&origins.checks) {
+        parts.push((sql::check_definition(check), origin));
+    }
+    let mut text = format!("CREATE TABLE {} (", table.qualified_name().quoted());
+    let mut ranges = Vec::with_capacity(parts.len());
+    for (position, (part, origin)) in parts.iter().enumerate() {
+        text.push_str(if position == 0 { "\n    " } else { ",\n    " });
+        let start = text.chars().count();
+        text.push_str(part);
+        ranges.push((start..text.chars().count(), (*origin).clone()));
+    }
+    text.push_str("\n);");
+    Statement {
+        sql: text,
+        origin: origins.table.clone(),
+        parts: ranges,
+    }
+}
+
+/// Applies the models to `database` (which must be empty) and reads back the schemas
+/// `options` select.
+pub async fn normalize(
+    models: &Models,
+    database: &TempDatabase,
+    options: &InspectOptions,
+) -> Result<Inspection, CliError> {
+    let mut client = database.connect().await?;
+    for statement in declared_statements(models) {
+        if let Err(error) = client.batch_execute(&statement.sql).await {
+            return Err(rejected(models, &statement, &error));
+        }
+    }
+    let mut inspection = autogen_introspect::inspect(&mut client, options).await?;
+    carry_over_intent(models, &mut inspection.catalog);
+    Ok(inspection)
+}
+
+/// `renamed_from` is model intent, not database state: copy it onto the normalized catalog.
+fn carry_over_intent(models: &Models, catalog: &mut autogen_schema::Catalog) {
+    for declared in &models.catalog.tables {
+        let Some(table) = catalog
+            .tables
+            .iter_mut()
+            .find(|table| table.schema == declared.schema && table.name == declared.name)
+        else {
+            continue;
+        };
+        table.renamed_from.clone_from(&declared.renamed_from);
+        for declared_column in &declared.columns {
+            if let Some(column) = table
+                .columns
+                .iter_mut()
+                .find(|column| column.name == declared_column.name)
+            {
+                column
+                    .renamed_from
+                    .clone_from(&declared_column.renamed_from);
+            }
+        }
+    }
+    for declared in &models.catalog.enums {
+        if let Some(enum_type) = catalog.enums.iter_mut().find(|enum_type| {
+            enum_type.schema == declared.schema && enum_type.name == declared.name
+        }) {
+            enum_type.renamed_from.clone_from(&declared.renamed_from);
+        }
+    }
+}
+
+fn rejected(
+    models: &Models,
+    statement: &Statement,
+    error: &autogen_pg::tokio_postgres::Error,
+) -> CliError {
+    let (message, position) = match error.as_db_error() {
+        Some(db_error) => {
+            let position = match db_error.position() {
+                Some(autogen_pg::tokio_postgres::error::ErrorPosition::Original(position)) => {
+                    Some(*position as usize)
+                }
+                _ => None,
+            };
+            let mut message = db_error.message().to_string();
+            if let Some(hint) = db_error.hint() {
+                message.push_str(&format!(" (hint: {hint})"));
+            }
+            (message, position)
+        }
+        None => (error.to_string(), None),
+    };
+    let origin = statement.origin_at(position);
+    let text = models
+        .sources
+        .iter()
+        .find(|source| source.path == origin.file)
+        .map(|source| source.text.clone())
+        .unwrap_or_default();
+    CliError::ModelRejected(Box::new(ModelRejected::new(
+        origin,
+        text,
+        message,
+        statement.sql.clone(),
+    )))
+}

@@ -1,0 +1,34 @@
+//! Posts and votes on them; deleting a user deletes their posts and votes.
+
+use autogen::Model;
+use chrono::{DateTime, Utc};
+
+#[derive(Model)]
+#[model(table = "posts")]
+#[model(index(columns = ["author_id", "created_at"]))]
+pub struct Post {
+    #[model(primary_key, identity)]
+    pub id: i64,
+    #[model(references = "users(id)", on_delete = "cascade")]
+    pub author_id: i64,
+    #[model(max_length = 200)]
+    pub title: String,
+    pub body: String,
+    #[model(default = "true")]
+    pub published: bool,
+    #[model(default = "now()")]
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Model)]
+#[model(table = "votes", primary_key = ["user_id", "post_id"])]
+#[model(check(name = "ck_votes_value", expr = "value IN (-1, 1)"))]
+pub struct Vote {
+    #[model(references = "users(id)", on_delete = "cascade")]
+    pub user_id: i64,
+    #[model(references = "posts(id)", on_delete = "cascade", index)]
+    pub post_id: i64,
+    pub value: i16,
+    #[model(default = "now()")]
+    pub created_at: DateTime<Utc>,
+}
