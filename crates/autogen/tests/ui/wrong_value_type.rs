@@ -1,0 +1,10 @@
+use autogen::Model;
+
+#[derive(Model)]
+pub struct User {
+    pub id: i64,
+    #[model(max_length = "255")]
+    pub email: String,
+}
+
+fn main() {}
