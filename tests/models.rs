@@ -264,6 +264,47 @@ async fn unnamed_objects_get_postgresqls_own_names() {
 }
 
 #[test]
+fn designs_own_example_normalizes_including_its_extension_type() {
+    let catalog = desired(&model_fixture("design_example.rs"));
+    let citext = catalog.extensions.iter().find(|e| e.name == "citext");
+    assert!(
+        citext.is_some(),
+        "the citext extension is part of the desired schema"
+    );
+    let users = table(&catalog, "public", "users");
+    assert_eq!(column(users, "nickname").data_type, "public.citext");
+    assert_eq!(column(users, "mood").data_type, "public.mood");
+    assert_eq!(users.renamed_from.as_deref(), Some("accounts"));
+    assert!(
+        users
+            .foreign_keys
+            .iter()
+            .any(|fk| fk.name == "users_world_id_fkey")
+    );
+}
+
+#[test]
+fn an_unknown_sql_type_is_rejected_at_its_field() {
+    let dir = std::env::temp_dir().join(format!("autogen-models-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("unknown_type.rs");
+    std::fs::write(
+        &file,
+        "#[derive(Model)]\npub struct Thing {\n    #[model(sql_type = \"no_such_type\")]\n    pub x: String,\n}\n",
+    )
+    .unwrap();
+    let output = autogen(&["inspect", file.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("unknown_type.rs:4:"), "{err}");
+    assert!(
+        err.contains("type \"no_such_type\" does not exist"),
+        "{err}"
+    );
+}
+
+#[test]
 fn the_example_project_prints_its_canonical_schema() {
     let output = autogen(&["inspect", workspace().join("schema").to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));

@@ -169,13 +169,54 @@ pub async fn normalize(
 ) -> Result<Inspection, CliError> {
     let mut client = database.connect().await?;
     for statement in declared_statements(models) {
-        if let Err(error) = client.batch_execute(&statement.sql).await {
-            return Err(rejected(models, &statement, &error));
+        let mut created: Vec<String> = Vec::new();
+        while let Err(error) = client.batch_execute(&statement.sql).await {
+            match extension_for_missing_type(&client, &error).await {
+                Some(extension) if !created.contains(&extension) => {
+                    let create = format!(
+                        "CREATE EXTENSION IF NOT EXISTS {}",
+                        autogen_schema::quote_ident(&extension)
+                    );
+                    if let Err(error) = client.batch_execute(&create).await {
+                        return Err(rejected(models, &statement, &error));
+                    }
+                    tracing::info!("the models use a type of extension {extension}: created it");
+                    created.push(extension);
+                }
+                _ => return Err(rejected(models, &statement, &error)),
+            }
         }
     }
     let mut inspection = autogen_introspect::inspect(&mut client, options).await?;
     carry_over_intent(models, &mut inspection.catalog);
     Ok(inspection)
+}
+
+/// Models cannot declare extensions yet, so a type PostgreSQL does not know (`type "citext"
+/// does not exist`) that shares its name with an available extension (citext, hstore, ltree,
+/// cube, …) is taken to come from that extension. The extension then appears in the desired
+/// schema like any other object.
+async fn extension_for_missing_type(
+    client: &autogen_pg::Client,
+    error: &autogen_pg::tokio_postgres::Error,
+) -> Option<String> {
+    let db_error = error.as_db_error()?;
+    if db_error.code() != &autogen_pg::tokio_postgres::error::SqlState::UNDEFINED_OBJECT {
+        return None;
+    }
+    let quoted = db_error
+        .message()
+        .strip_prefix("type \"")?
+        .strip_suffix("\" does not exist")?;
+    let name = quoted.rsplit('.').next()?.to_string();
+    client
+        .query_opt(
+            "SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = $1",
+            &[&name],
+        )
+        .await
+        .ok()?
+        .map(|_| name)
 }
 
 /// `renamed_from` is model intent, not database state: copy it onto the normalized catalog.
