@@ -5,29 +5,11 @@
 //! B inspect identically.
 
 use autogen_testkit::fresh_database;
+mod common;
+
+use common::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn autogen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_autogen"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("AUTOGEN_DEV_URL")
-        .output()
-        .expect("the autogen binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
-}
 
 fn sql_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)

@@ -4,25 +4,9 @@
 use autogen_schema::{
     Catalog, Column, Deferral, IdentityKind, IndexTarget, ReferentialAction, Table,
 };
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn autogen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_autogen"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("AUTOGEN_DEV_URL")
-        .output()
-        .expect("the autogen binary runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::*;
 
 fn model_fixture(name: &str) -> String {
     workspace()

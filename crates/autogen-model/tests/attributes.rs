@@ -16,7 +16,7 @@ fn column_key(name: &str) -> IndexKey {
 
 #[test]
 fn the_design_example_loads_completely() {
-    let models = load(include_str!("fixtures/design_example.rs"));
+    let models = load(include_str!("../../../fixtures/models/design_example.rs"));
     let catalog = &models.catalog;
     assert_eq!(catalog.schemas.len(), 1);
     assert_eq!(catalog.schemas[0].name, "public");

@@ -5,7 +5,7 @@ use autogen_model::derive_support::{enum_info, model_info};
 use autogen_model::load_sources;
 use proptest::prelude::*;
 
-const VALID: &str = include_str!("fixtures/design_example.rs");
+const VALID: &str = include_str!("../../../fixtures/models/design_example.rs");
 
 /// Pieces that keep edits close to the attribute grammar, where the interesting paths are.
 const FRAGMENTS: &[&str] = &[

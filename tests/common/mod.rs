@@ -1,0 +1,34 @@
+//! Helpers shared by the end-to-end tests: running the binary and finding the repository's
+//! files.
+
+#![allow(dead_code)] // Each test file uses a different subset.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs `autogen` with plain output and no inherited dev server.
+pub fn autogen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_autogen"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("AUTOGEN_DEV_URL")
+        .output()
+        .expect("the autogen binary runs")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The repository's root directory.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn fixtures() -> PathBuf {
+    workspace().join("fixtures")
+}
