@@ -1,8 +1,8 @@
 //! A table's primary key, unique constraints, foreign keys, checks and indexes, from the
 //! struct's attributes (first, as they come first in the source) and then its fields'.
 
+use super::TableLocs;
 use super::lookup::ColumnLookup;
-use super::table::TableLocs;
 use crate::attr::table::{ColumnsAttr, IndexAttr, TableAttrs};
 use crate::index_key::{is_bare_identifier, parse_key, quoted_identifier};
 use crate::naming::name_problem;

@@ -9,6 +9,18 @@ pub(crate) mod table;
 
 use crate::problem::{Loc, Problem};
 
+/// Locations parallel to the table's lists (see `crate::TableOrigins`).
+#[derive(Debug, Clone)]
+pub(crate) struct TableLocs {
+    pub table: Loc,
+    pub columns: Vec<Loc>,
+    pub primary_key: Option<Loc>,
+    pub uniques: Vec<Loc>,
+    pub foreign_keys: Vec<Loc>,
+    pub checks: Vec<Loc>,
+    pub indexes: Vec<Loc>,
+}
+
 /// The problem when a derive sits on the wrong kind of item (`Model` on an enum, ...).
 pub(crate) fn wrong_item_kind(derive: &str, item_kind: &str, loc: Loc) -> Problem {
     let fix = match derive {

@@ -1,5 +1,6 @@
 //! One `#[derive(Model)]` struct -> one table, checked on its own (no other files needed).
 
+use super::TableLocs;
 use super::column::{ColumnDecl, EnumUse, column_of_field};
 use super::constraints::Builder;
 use super::lookup::ColumnLookup;
@@ -26,18 +27,6 @@ pub(crate) struct StructDecl {
     /// Foreign keys whose target is resolved against all models (index into
     /// `table.foreign_keys`); until then `references` holds the name as written.
     pub references: Vec<(usize, Spanned<Reference>)>,
-}
-
-/// Locations parallel to the table's lists (see `crate::TableOrigins`).
-#[derive(Debug, Clone)]
-pub(crate) struct TableLocs {
-    pub table: Loc,
-    pub columns: Vec<Loc>,
-    pub primary_key: Option<Loc>,
-    pub uniques: Vec<Loc>,
-    pub foreign_keys: Vec<Loc>,
-    pub checks: Vec<Loc>,
-    pub indexes: Vec<Loc>,
 }
 
 pub(crate) fn analyze_struct(

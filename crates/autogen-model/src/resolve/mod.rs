@@ -6,8 +6,9 @@ mod enum_columns;
 mod references;
 
 use crate::SourceFile;
+use crate::decl::TableLocs;
 use crate::decl::enums::EnumDecl;
-use crate::decl::table::{StructDecl, TableLocs};
+use crate::decl::table::StructDecl;
 use crate::origin::{CatalogOrigins, LineIndex, Origin, TableOrigins};
 use crate::problem::{Loc, Problem};
 use autogen_schema::{Catalog, QualifiedName, Schema};
