@@ -1,0 +1,989 @@
+//! The semantic diff: two catalogs -> changes keyed by identity.
+
+use crate::DiffError;
+use crate::change::{Change, CommentTarget, ConstraintKind, EnumValuePosition};
+use autogen_schema::{
+    Catalog, CheckConstraint, Column, EnumType, ExclusionConstraint, ForeignKey, Index,
+    IndexTarget, PrimaryKey, QualifiedName, SequenceOptions, Table, UniqueConstraint,
+};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+fn unsupported(what: String) -> DiffError {
+    DiffError::Unsupported { what }
+}
+
+/// The changes that turn `current` into `desired`: renames first, then everything else in
+/// name order per kind. [`crate::plan_changes`] orders them for execution.
+pub fn diff(current: &Catalog, desired: &Catalog) -> Result<Vec<Change>, DiffError> {
+    let desired = desired.canonical();
+    let current = current.canonical();
+    let mut changes = Vec::new();
+    let current = apply_renames(&current, &desired, &mut changes)?;
+    diff_schemas(&current, &desired, &mut changes);
+    diff_extensions(&current, &desired, &mut changes);
+    diff_enums(&current, &desired, &mut changes)?;
+    diff_sequences(&current, &desired, &mut changes);
+    diff_tables(&current, &desired, &mut changes)?;
+    Ok(changes)
+}
+
+type Key<'a> = (&'a str, &'a str);
+
+fn comment_change(target: CommentTarget, comment: &Option<String>) -> Change {
+    Change::SetComment {
+        target,
+        comment: comment.clone(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Renames
+
+/// Emits the `renamed_from` renames that apply (old name present, new name absent; also the
+/// reverse, when the hint is on the current side) and returns `current` as it is after them,
+/// so the rest of the diff compares by name.
+fn apply_renames<'a>(
+    current: &'a Catalog,
+    desired: &Catalog,
+    changes: &mut Vec<Change>,
+) -> Result<Cow<'a, Catalog>, DiffError> {
+    let enum_keys = |catalog: &Catalog| -> HashSet<(String, String)> {
+        catalog
+            .enums
+            .iter()
+            .map(|e| (e.schema.clone(), e.name.clone()))
+            .collect()
+    };
+    let (current_enums, desired_enums) = (enum_keys(current), enum_keys(desired));
+    for (enums, here, there) in [
+        (&desired.enums, &desired_enums, &current_enums),
+        (&current.enums, &current_enums, &desired_enums),
+    ] {
+        for enum_type in enums {
+            if let Some(old) = &enum_type.renamed_from {
+                let old_key = (enum_type.schema.clone(), old.clone());
+                let new_key = (enum_type.schema.clone(), enum_type.name.clone());
+                if there.contains(&old_key) && !there.contains(&new_key) && !here.contains(&old_key)
+                {
+                    return Err(unsupported(format!(
+                        "renaming type {}.{old} to {}",
+                        enum_type.schema, enum_type.name
+                    )));
+                }
+            }
+        }
+    }
+
+    let table_keys = |catalog: &'a Catalog| -> HashSet<Key<'a>> {
+        catalog
+            .tables
+            .iter()
+            .map(|t| (t.schema.as_str(), t.name.as_str()))
+            .collect()
+    };
+    let current_tables = table_keys(current);
+    let desired_tables: HashSet<Key> = desired
+        .tables
+        .iter()
+        .map(|t| (t.schema.as_str(), t.name.as_str()))
+        .collect();
+    // (schema, old name, new name)
+    let mut table_renames: Vec<(String, String, String)> = Vec::new();
+    let mut taken: HashSet<(String, String)> = HashSet::new();
+    let mut consider = |schema: &str, old: &str, new: &str, renames: &mut Vec<_>| {
+        if taken.contains(&(schema.to_string(), old.to_string()))
+            || taken.contains(&(schema.to_string(), new.to_string()))
+        {
+            return;
+        }
+        taken.insert((schema.to_string(), old.to_string()));
+        taken.insert((schema.to_string(), new.to_string()));
+        renames.push((schema.to_string(), old.to_string(), new.to_string()));
+    };
+    for table in &desired.tables {
+        if let Some(old) = &table.renamed_from {
+            let (schema, new) = (table.schema.as_str(), table.name.as_str());
+            if current_tables.contains(&(schema, old))
+                && !current_tables.contains(&(schema, new))
+                && !desired_tables.contains(&(schema, old))
+            {
+                consider(schema, old, new, &mut table_renames);
+            }
+        }
+    }
+    for table in &current.tables {
+        if let Some(old) = &table.renamed_from {
+            let (schema, new) = (table.schema.as_str(), table.name.as_str());
+            if desired_tables.contains(&(schema, old))
+                && !desired_tables.contains(&(schema, new))
+                && !current_tables.contains(&(schema, old))
+            {
+                consider(schema, new, old, &mut table_renames);
+            }
+        }
+    }
+
+    // Current tables under their post-rename names.
+    let renamed_to: HashMap<Key, &str> = table_renames
+        .iter()
+        .map(|(s, old, new)| ((s.as_str(), old.as_str()), new.as_str()))
+        .collect();
+    let current_by_new_name: HashMap<Key, &Table> = current
+        .tables
+        .iter()
+        .map(|t| {
+            let key = (t.schema.as_str(), t.name.as_str());
+            let name = renamed_to.get(&key).copied().unwrap_or(&t.name);
+            ((t.schema.as_str(), name), t)
+        })
+        .collect();
+    let desired_by_name: HashMap<Key, &Table> = desired
+        .tables
+        .iter()
+        .map(|t| ((t.schema.as_str(), t.name.as_str()), t))
+        .collect();
+
+    // (table after renames, old column, new column)
+    let mut column_renames: Vec<(QualifiedName, String, String)> = Vec::new();
+    for (&key, &want) in &desired_by_name {
+        let Some(&have) = current_by_new_name.get(&key) else {
+            continue;
+        };
+        let mut taken: HashSet<&str> = HashSet::new();
+        let mut pairs = Vec::new();
+        for column in &want.columns {
+            if let Some(old) = &column.renamed_from
+                && have.column(old).is_some()
+                && have.column(&column.name).is_none()
+                && want.column(old).is_none()
+            {
+                pairs.push((old.as_str(), column.name.as_str()));
+            }
+        }
+        for column in &have.columns {
+            if let Some(old) = &column.renamed_from
+                && want.column(old).is_some()
+                && want.column(&column.name).is_none()
+                && have.column(old).is_none()
+            {
+                pairs.push((column.name.as_str(), old.as_str()));
+            }
+        }
+        for (old, new) in pairs {
+            if taken.insert(old) && taken.insert(new) {
+                column_renames.push((
+                    QualifiedName::new(key.0, key.1),
+                    old.to_string(),
+                    new.to_string(),
+                ));
+            }
+        }
+    }
+    column_renames.sort();
+
+    if table_renames.is_empty() && column_renames.is_empty() {
+        return Ok(Cow::Borrowed(current));
+    }
+    table_renames.sort();
+    let mut renamed = current.clone();
+    for (schema, old, new) in &table_renames {
+        let from = QualifiedName::new(schema, old);
+        changes.push(Change::RenameTable {
+            from: from.clone(),
+            to: new.clone(),
+        });
+        rename_table(&mut renamed, &from, new);
+    }
+    for (table, old, new) in column_renames {
+        changes.push(Change::RenameColumn {
+            table: table.clone(),
+            from: old.clone(),
+            to: new.clone(),
+        });
+        rename_column(&mut renamed, &table, &old, &new);
+    }
+    renamed.canonicalize();
+    Ok(Cow::Owned(renamed))
+}
+
+/// What PostgreSQL does on `ALTER TABLE … RENAME TO`: references follow the table.
+fn rename_table(catalog: &mut Catalog, from: &QualifiedName, to: &str) {
+    for table in &mut catalog.tables {
+        if table.schema == from.schema && table.name == from.name {
+            table.name = to.to_string();
+        }
+        for foreign_key in &mut table.foreign_keys {
+            if foreign_key.references == *from {
+                foreign_key.references.name = to.to_string();
+            }
+        }
+    }
+    for sequence in &mut catalog.sequences {
+        if let Some(owner) = &mut sequence.owned_by
+            && owner.table == *from
+        {
+            owner.table.name = to.to_string();
+        }
+    }
+}
+
+/// What PostgreSQL does on `RENAME COLUMN` to the column lists (expressions are left alone:
+/// they compare as changed and are re-created from the desired side).
+fn rename_column(catalog: &mut Catalog, name: &QualifiedName, from: &str, to: &str) {
+    let rename = |list: &mut Vec<String>| {
+        for item in list.iter_mut().filter(|item| *item == from) {
+            *item = to.to_string();
+        }
+    };
+    for table in &mut catalog.tables {
+        for foreign_key in &mut table.foreign_keys {
+            if foreign_key.references == *name {
+                rename(&mut foreign_key.referenced_columns);
+            }
+        }
+        if table.qualified_name() != *name {
+            continue;
+        }
+        for column in table.columns.iter_mut().filter(|c| c.name == from) {
+            column.name = to.to_string();
+        }
+        if let Some(primary_key) = &mut table.primary_key {
+            rename(&mut primary_key.columns);
+            rename(&mut primary_key.include);
+        }
+        for unique in &mut table.uniques {
+            rename(&mut unique.columns);
+            rename(&mut unique.include);
+        }
+        for foreign_key in &mut table.foreign_keys {
+            rename(&mut foreign_key.columns);
+            rename(&mut foreign_key.on_delete_columns);
+        }
+        for index in &mut table.indexes {
+            rename(&mut index.include);
+            for key in &mut index.keys {
+                if let IndexTarget::Column(column) = &mut key.target
+                    && column == from
+                {
+                    *column = to.to_string();
+                }
+            }
+        }
+    }
+    for sequence in &mut catalog.sequences {
+        if let Some(owner) = &mut sequence.owned_by
+            && owner.table == *name
+            && owner.column == from
+        {
+            owner.column = to.to_string();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schemas, extensions, enums, sequences
+
+fn diff_schemas(current: &Catalog, desired: &Catalog, changes: &mut Vec<Change>) {
+    let have: HashMap<&str, _> = current.schemas.iter().map(|s| (&*s.name, s)).collect();
+    let want: HashSet<&str> = desired.schemas.iter().map(|s| &*s.name).collect();
+    for schema in &desired.schemas {
+        let target = || CommentTarget::Schema {
+            name: schema.name.clone(),
+        };
+        match have.get(&*schema.name) {
+            None => {
+                changes.push(Change::CreateSchema {
+                    schema: schema.clone(),
+                });
+                if schema.comment.is_some() {
+                    changes.push(comment_change(target(), &schema.comment));
+                }
+            }
+            Some(old) if old.comment != schema.comment => {
+                changes.push(comment_change(target(), &schema.comment));
+            }
+            Some(_) => {}
+        }
+    }
+    for schema in &current.schemas {
+        if !want.contains(&*schema.name) {
+            changes.push(Change::DropSchema {
+                name: schema.name.clone(),
+            });
+        }
+    }
+}
+
+fn diff_extensions(current: &Catalog, desired: &Catalog, changes: &mut Vec<Change>) {
+    let have: HashMap<&str, _> = current.extensions.iter().map(|e| (&*e.name, e)).collect();
+    let want: HashSet<&str> = desired.extensions.iter().map(|e| &*e.name).collect();
+    for extension in &desired.extensions {
+        match have.get(&*extension.name) {
+            None => changes.push(Change::CreateExtension {
+                extension: extension.clone(),
+            }),
+            Some(old) => {
+                if old.schema != extension.schema {
+                    changes.push(Change::SetExtensionSchema {
+                        name: extension.name.clone(),
+                        schema: extension.schema.clone(),
+                    });
+                }
+                if old.version != extension.version {
+                    changes.push(Change::UpdateExtension {
+                        name: extension.name.clone(),
+                        from: old.version.clone(),
+                        to: extension.version.clone(),
+                    });
+                }
+            }
+        }
+    }
+    for extension in &current.extensions {
+        if !want.contains(&*extension.name) {
+            changes.push(Change::DropExtension {
+                name: extension.name.clone(),
+            });
+        }
+    }
+}
+
+fn diff_enums(
+    current: &Catalog,
+    desired: &Catalog,
+    changes: &mut Vec<Change>,
+) -> Result<(), DiffError> {
+    let key = |e: &EnumType| (e.schema.clone(), e.name.clone());
+    let have: HashMap<_, _> = current.enums.iter().map(|e| (key(e), e)).collect();
+    let want: HashSet<_> = desired.enums.iter().map(key).collect();
+    for enum_type in &desired.enums {
+        let name = QualifiedName::new(&enum_type.schema, &enum_type.name);
+        let target = || CommentTarget::Type { name: name.clone() };
+        let Some(old) = have.get(&key(enum_type)) else {
+            changes.push(Change::CreateEnum {
+                enum_type: enum_type.clone(),
+            });
+            if enum_type.comment.is_some() {
+                changes.push(comment_change(target(), &enum_type.comment));
+            }
+            continue;
+        };
+        let existing: HashSet<&str> = old.values.iter().map(String::as_str).collect();
+        let kept: Vec<&String> = enum_type
+            .values
+            .iter()
+            .filter(|value| existing.contains(value.as_str()))
+            .collect();
+        if kept.len() != old.values.len() || kept.iter().zip(&old.values).any(|(a, b)| *a != b) {
+            return Err(unsupported(format!(
+                "removing or reordering values of enum type {name} (current: {:?}, desired: {:?})",
+                old.values, enum_type.values
+            )));
+        }
+        let first_existing = kept.first().map(|value| value.to_string());
+        for (position, value) in enum_type.values.iter().enumerate() {
+            if existing.contains(value.as_str()) {
+                continue;
+            }
+            let position = if position > 0 {
+                EnumValuePosition::After(enum_type.values[position - 1].clone())
+            } else if let Some(first) = &first_existing {
+                EnumValuePosition::Before(first.clone())
+            } else {
+                EnumValuePosition::End
+            };
+            changes.push(Change::AddEnumValue {
+                name: name.clone(),
+                value: value.clone(),
+                position,
+            });
+        }
+        if old.comment != enum_type.comment {
+            changes.push(comment_change(target(), &enum_type.comment));
+        }
+    }
+    for enum_type in &current.enums {
+        if !want.contains(&key(enum_type)) {
+            changes.push(Change::DropEnum {
+                name: QualifiedName::new(&enum_type.schema, &enum_type.name),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn diff_sequences(current: &Catalog, desired: &Catalog, changes: &mut Vec<Change>) {
+    let key = |s: &autogen_schema::Sequence| (s.schema.clone(), s.name.clone());
+    let have: HashMap<_, _> = current.sequences.iter().map(|s| (key(s), s)).collect();
+    let want: HashSet<_> = desired.sequences.iter().map(key).collect();
+    for sequence in &desired.sequences {
+        let name = QualifiedName::new(&sequence.schema, &sequence.name);
+        let target = || CommentTarget::Sequence { name: name.clone() };
+        match have.get(&key(sequence)) {
+            None => {
+                changes.push(Change::CreateSequence {
+                    sequence: sequence.clone(),
+                });
+                if sequence.owned_by.is_some() {
+                    changes.push(Change::SetSequenceOwner {
+                        name: name.clone(),
+                        owner: sequence.owned_by.clone(),
+                    });
+                }
+                if sequence.comment.is_some() {
+                    changes.push(comment_change(target(), &sequence.comment));
+                }
+            }
+            Some(old) => {
+                if old.data_type != sequence.data_type || old.options != sequence.options {
+                    changes.push(Change::AlterSequence {
+                        from: (*old).clone(),
+                        to: sequence.clone(),
+                    });
+                }
+                if old.owned_by != sequence.owned_by {
+                    // Release first, so dropping the old owner does not drop the sequence.
+                    if old.owned_by.is_some() {
+                        changes.push(Change::SetSequenceOwner {
+                            name: name.clone(),
+                            owner: None,
+                        });
+                    }
+                    if sequence.owned_by.is_some() {
+                        changes.push(Change::SetSequenceOwner {
+                            name: name.clone(),
+                            owner: sequence.owned_by.clone(),
+                        });
+                    }
+                }
+                if old.comment != sequence.comment {
+                    changes.push(comment_change(target(), &sequence.comment));
+                }
+            }
+        }
+    }
+    for sequence in &current.sequences {
+        if want.contains(&key(sequence)) {
+            continue;
+        }
+        let name = QualifiedName::new(&sequence.schema, &sequence.name);
+        if sequence.owned_by.is_some() {
+            changes.push(Change::SetSequenceOwner {
+                name: name.clone(),
+                owner: None,
+            });
+        }
+        changes.push(Change::DropSequence { name });
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+
+/// Comparison of named table items, comments aside.
+trait Item: Clone + PartialEq {
+    fn name(&self) -> &str;
+    fn comment(&self) -> &Option<String>;
+    fn without_comment(&self) -> Self;
+    fn same(&self, other: &Self) -> bool {
+        self.without_comment() == other.without_comment()
+    }
+}
+
+macro_rules! item {
+    ($($ty:ty),*) => {$(
+        impl Item for $ty {
+            fn name(&self) -> &str {
+                &self.name
+            }
+            fn comment(&self) -> &Option<String> {
+                &self.comment
+            }
+            fn without_comment(&self) -> Self {
+                Self { comment: None, ..self.clone() }
+            }
+        }
+    )*};
+}
+item!(
+    PrimaryKey,
+    UniqueConstraint,
+    CheckConstraint,
+    ExclusionConstraint,
+    ForeignKey,
+    Index
+);
+
+enum Op<'a, T> {
+    Drop(&'a T),
+    /// Added; its comment (if any) is to be set too.
+    Add(&'a T),
+    /// Unchanged but for the comment.
+    Comment(&'a T),
+}
+
+/// Items matched by name: a changed one is dropped and re-added, an unchanged one is never
+/// touched (only its comment may change). `force` re-creates an unchanged one anyway.
+fn diff_items<'a, T: Item>(
+    have: &'a [T],
+    want: &'a [T],
+    force: impl Fn(&T) -> bool,
+) -> Vec<Op<'a, T>> {
+    let mut ops = Vec::new();
+    let find = |list: &'a [T], name: &str| list.iter().find(|item| item.name() == name);
+    for old in have {
+        match find(want, old.name()) {
+            Some(new) if old.same(new) && !force(new) => {}
+            _ => ops.push(Op::Drop(old)),
+        }
+    }
+    for new in want {
+        match find(have, new.name()) {
+            Some(old) if old.same(new) && !force(new) => {
+                if old.comment() != new.comment() {
+                    ops.push(Op::Comment(new));
+                }
+            }
+            _ => ops.push(Op::Add(new)),
+        }
+    }
+    ops
+}
+
+fn constraint_comment(table: &QualifiedName, name: &str, comment: &Option<String>) -> Change {
+    comment_change(
+        CommentTarget::Constraint {
+            table: table.clone(),
+            constraint: name.to_string(),
+        },
+        comment,
+    )
+}
+
+fn index_comment(table: &QualifiedName, index: &Index) -> Change {
+    comment_change(
+        CommentTarget::Index {
+            name: QualifiedName::new(&table.schema, &index.name),
+        },
+        &index.comment,
+    )
+}
+
+fn diff_tables(
+    current: &Catalog,
+    desired: &Catalog,
+    changes: &mut Vec<Change>,
+) -> Result<(), DiffError> {
+    let have: HashMap<Key, &Table> = current
+        .tables
+        .iter()
+        .map(|t| ((t.schema.as_str(), t.name.as_str()), t))
+        .collect();
+    let want: HashMap<Key, &Table> = desired
+        .tables
+        .iter()
+        .map(|t| ((t.schema.as_str(), t.name.as_str()), t))
+        .collect();
+    // Kept tables whose primary key, unique constraint or unique index is re-created: foreign
+    // keys referencing them must be dropped first and re-added after.
+    let mut rebuilt_keys: HashSet<KeyColumns> = HashSet::new();
+    for table in &desired.tables {
+        match have.get(&(table.schema.as_str(), table.name.as_str())) {
+            None => create_table(table, changes),
+            Some(old) => alter_table(old, table, changes, &mut rebuilt_keys)?,
+        }
+    }
+    for table in &current.tables {
+        if !want.contains_key(&(table.schema.as_str(), table.name.as_str())) {
+            changes.push(Change::DropTable {
+                name: table.qualified_name(),
+            });
+        }
+    }
+
+    // Foreign keys last: drops of every current table, adds of every desired table.
+    let force = |fk: &ForeignKey| {
+        rebuilt_keys.contains(&key_columns(&fk.references, &fk.referenced_columns))
+    };
+    let no_foreign_keys: &[ForeignKey] = &[];
+    for table in &current.tables {
+        let name = table.qualified_name();
+        let wanted = want
+            .get(&(table.schema.as_str(), table.name.as_str()))
+            .map_or(no_foreign_keys, |t| &t.foreign_keys);
+        for op in diff_items(&table.foreign_keys, wanted, force) {
+            if let Op::Drop(fk) = op {
+                changes.push(Change::DropForeignKey {
+                    table: name.clone(),
+                    name: fk.name.clone(),
+                });
+            }
+        }
+    }
+    for table in &desired.tables {
+        let name = table.qualified_name();
+        let existing = have
+            .get(&(table.schema.as_str(), table.name.as_str()))
+            .map_or(no_foreign_keys, |t| &t.foreign_keys);
+        for op in diff_items(existing, &table.foreign_keys, force) {
+            match op {
+                Op::Drop(_) => {}
+                Op::Add(fk) => {
+                    changes.push(Change::AddForeignKey {
+                        table: name.clone(),
+                        foreign_key: fk.clone(),
+                    });
+                    if fk.comment.is_some() {
+                        changes.push(constraint_comment(&name, &fk.name, &fk.comment));
+                    }
+                }
+                Op::Comment(fk) => changes.push(constraint_comment(&name, &fk.name, &fk.comment)),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A referenced table and the sorted columns of one of its keys: what a foreign key depends on.
+type KeyColumns = (QualifiedName, Vec<String>);
+
+fn key_columns(table: &QualifiedName, columns: &[String]) -> KeyColumns {
+    let mut columns = columns.to_vec();
+    columns.sort();
+    (table.clone(), columns)
+}
+
+fn create_table(table: &Table, changes: &mut Vec<Change>) {
+    let name = table.qualified_name();
+    // Exactly what `sql::create_table` renders; the rest follows as separate changes.
+    let mut created = table.clone();
+    created.foreign_keys.clear();
+    created.indexes.clear();
+    created.checks.retain(|check| !check.not_valid);
+    created.renamed_from = None;
+    changes.push(Change::CreateTable { table: created });
+    for check in table.checks.iter().filter(|check| check.not_valid) {
+        changes.push(Change::AddCheck {
+            table: name.clone(),
+            check: check.clone(),
+        });
+    }
+    for index in &table.indexes {
+        changes.push(Change::CreateIndex {
+            table: name.clone(),
+            index: index.clone(),
+        });
+    }
+    if table.comment.is_some() {
+        changes.push(comment_change(
+            CommentTarget::Table { name: name.clone() },
+            &table.comment,
+        ));
+    }
+    for column in table.columns.iter().filter(|c| c.comment.is_some()) {
+        changes.push(comment_change(
+            CommentTarget::Column {
+                table: name.clone(),
+                column: column.name.clone(),
+            },
+            &column.comment,
+        ));
+    }
+    let constraints = table
+        .primary_key
+        .iter()
+        .map(|c| (&c.name, &c.comment))
+        .chain(table.uniques.iter().map(|c| (&c.name, &c.comment)))
+        .chain(table.checks.iter().map(|c| (&c.name, &c.comment)))
+        .chain(table.exclusions.iter().map(|c| (&c.name, &c.comment)));
+    for (constraint, comment) in constraints.filter(|(_, comment)| comment.is_some()) {
+        changes.push(constraint_comment(&name, constraint, comment));
+    }
+    for index in table.indexes.iter().filter(|i| i.comment.is_some()) {
+        changes.push(index_comment(&name, index));
+    }
+}
+
+fn alter_table(
+    old: &Table,
+    new: &Table,
+    changes: &mut Vec<Change>,
+    rebuilt_keys: &mut HashSet<KeyColumns>,
+) -> Result<(), DiffError> {
+    let name = new.qualified_name();
+    if old.unlogged != new.unlogged {
+        changes.push(Change::SetUnlogged {
+            table: name.clone(),
+            unlogged: new.unlogged,
+        });
+    }
+    if old.comment != new.comment {
+        changes.push(comment_change(
+            CommentTarget::Table { name: name.clone() },
+            &new.comment,
+        ));
+    }
+
+    for column in &new.columns {
+        match old.column(&column.name) {
+            None => {
+                changes.push(Change::AddColumn {
+                    table: name.clone(),
+                    column: Column {
+                        renamed_from: None,
+                        ..column.clone()
+                    },
+                });
+                if column.comment.is_some() {
+                    changes.push(comment_change(
+                        CommentTarget::Column {
+                            table: name.clone(),
+                            column: column.name.clone(),
+                        },
+                        &column.comment,
+                    ));
+                }
+            }
+            Some(existing) => alter_column(&name, existing, column, changes)?,
+        }
+    }
+    for column in &old.columns {
+        if new.column(&column.name).is_none() {
+            changes.push(Change::DropColumn {
+                table: name.clone(),
+                column: column.name.clone(),
+            });
+        }
+    }
+
+    let drop_constraint =
+        |constraint_name: &str, constraint: ConstraintKind| Change::DropConstraint {
+            table: name.clone(),
+            name: constraint_name.to_string(),
+            constraint,
+        };
+    let old_pk: Vec<PrimaryKey> = old.primary_key.iter().cloned().collect();
+    let new_pk: Vec<PrimaryKey> = new.primary_key.iter().cloned().collect();
+    // A primary key is one per table: a renamed one is a changed one.
+    let pk_changed = match (&old.primary_key, &new.primary_key) {
+        (Some(a), Some(b)) => !a.same(b),
+        (None, None) => false,
+        _ => true,
+    };
+    for op in diff_items(&old_pk, &new_pk, |_| pk_changed) {
+        match op {
+            Op::Drop(pk) => {
+                rebuilt_keys.insert(key_columns(&name, &pk.columns));
+                changes.push(drop_constraint(&pk.name, ConstraintKind::PrimaryKey));
+            }
+            Op::Add(pk) => {
+                changes.push(Change::AddPrimaryKey {
+                    table: name.clone(),
+                    primary_key: pk.clone(),
+                });
+                if pk.comment.is_some() {
+                    changes.push(constraint_comment(&name, &pk.name, &pk.comment));
+                }
+            }
+            Op::Comment(pk) => changes.push(constraint_comment(&name, &pk.name, &pk.comment)),
+        }
+    }
+
+    for op in diff_items(&old.uniques, &new.uniques, |_| false) {
+        match op {
+            Op::Drop(unique) => {
+                rebuilt_keys.insert(key_columns(&name, &unique.columns));
+                changes.push(drop_constraint(&unique.name, ConstraintKind::Unique));
+            }
+            Op::Add(unique) => {
+                changes.push(Change::AddUnique {
+                    table: name.clone(),
+                    unique: unique.clone(),
+                });
+                if unique.comment.is_some() {
+                    changes.push(constraint_comment(&name, &unique.name, &unique.comment));
+                }
+            }
+            Op::Comment(unique) => {
+                changes.push(constraint_comment(&name, &unique.name, &unique.comment))
+            }
+        }
+    }
+    for op in diff_items(&old.checks, &new.checks, |_| false) {
+        match op {
+            Op::Drop(check) => changes.push(drop_constraint(&check.name, ConstraintKind::Check)),
+            Op::Add(check) => {
+                changes.push(Change::AddCheck {
+                    table: name.clone(),
+                    check: check.clone(),
+                });
+                if check.comment.is_some() {
+                    changes.push(constraint_comment(&name, &check.name, &check.comment));
+                }
+            }
+            Op::Comment(check) => {
+                changes.push(constraint_comment(&name, &check.name, &check.comment))
+            }
+        }
+    }
+    for op in diff_items(&old.exclusions, &new.exclusions, |_| false) {
+        match op {
+            Op::Drop(exclusion) => {
+                changes.push(drop_constraint(&exclusion.name, ConstraintKind::Exclusion))
+            }
+            Op::Add(exclusion) => {
+                changes.push(Change::AddExclusion {
+                    table: name.clone(),
+                    exclusion: exclusion.clone(),
+                });
+                if exclusion.comment.is_some() {
+                    changes.push(constraint_comment(
+                        &name,
+                        &exclusion.name,
+                        &exclusion.comment,
+                    ));
+                }
+            }
+            Op::Comment(exclusion) => changes.push(constraint_comment(
+                &name,
+                &exclusion.name,
+                &exclusion.comment,
+            )),
+        }
+    }
+    for op in diff_items(&old.indexes, &new.indexes, |_| false) {
+        match op {
+            Op::Drop(index) => {
+                let columns: Option<Vec<String>> = index
+                    .keys
+                    .iter()
+                    .map(|key| match &key.target {
+                        IndexTarget::Column(column) => Some(column.clone()),
+                        IndexTarget::Expression(_) => None,
+                    })
+                    .collect();
+                if let (true, None, Some(columns)) = (index.unique, &index.predicate, columns) {
+                    rebuilt_keys.insert(key_columns(&name, &columns));
+                }
+                changes.push(Change::DropIndex {
+                    table: name.clone(),
+                    name: index.name.clone(),
+                });
+            }
+            Op::Add(index) => {
+                changes.push(Change::CreateIndex {
+                    table: name.clone(),
+                    index: index.clone(),
+                });
+                if index.comment.is_some() {
+                    changes.push(index_comment(&name, index));
+                }
+            }
+            Op::Comment(index) => changes.push(index_comment(&name, index)),
+        }
+    }
+    Ok(())
+}
+
+/// In-place column changes, in the order PostgreSQL needs them: identity and default off,
+/// type, nullability, default and identity on.
+fn alter_column(
+    table: &QualifiedName,
+    old: &Column,
+    new: &Column,
+    changes: &mut Vec<Change>,
+) -> Result<(), DiffError> {
+    let column = || new.name.clone();
+    if old.generated != new.generated {
+        return Err(unsupported(format!(
+            "changing the generation expression of column {table}.{} ({:?} -> {:?})",
+            new.name, old.generated, new.generated
+        )));
+    }
+    if old.collation != new.collation {
+        return Err(unsupported(format!(
+            "changing the collation of column {table}.{} ({:?} -> {:?})",
+            new.name, old.collation, new.collation
+        )));
+    }
+    let type_changed = old.data_type != new.data_type;
+    if old.identity.is_some() && new.identity.is_none() {
+        changes.push(Change::DropIdentity {
+            table: table.clone(),
+            column: column(),
+        });
+    }
+    // A default that may not cast to the new type is dropped first and set again after.
+    if old.default.is_some() && (old.default != new.default || type_changed) {
+        changes.push(Change::DropDefault {
+            table: table.clone(),
+            column: column(),
+        });
+    }
+    if type_changed {
+        changes.push(Change::AlterColumnType {
+            table: table.clone(),
+            column: column(),
+            from: old.data_type.clone(),
+            to: new.data_type.clone(),
+            using: new.generated.is_none(),
+        });
+    }
+    match (old.not_null, new.not_null) {
+        (false, true) => changes.push(Change::SetNotNull {
+            table: table.clone(),
+            column: column(),
+        }),
+        (true, false) => changes.push(Change::DropNotNull {
+            table: table.clone(),
+            column: column(),
+        }),
+        _ => {}
+    }
+    if let Some(default) = &new.default
+        && (old.default != new.default || type_changed)
+    {
+        changes.push(Change::SetDefault {
+            table: table.clone(),
+            column: column(),
+            default: default.clone(),
+        });
+    }
+    match (&old.identity, &new.identity) {
+        (None, Some(identity)) => changes.push(Change::AddIdentity {
+            table: table.clone(),
+            column: column(),
+            data_type: new.data_type.clone(),
+            identity: identity.clone(),
+        }),
+        (Some(from), Some(to)) => {
+            // `ALTER COLUMN … TYPE` moves an identity's MAXVALUE that was the old type's default.
+            let mut from = from.clone();
+            let old_default = SequenceOptions::defaults_for(&old.data_type).max_value;
+            if type_changed && from.options.max_value == old_default {
+                from.options.max_value = SequenceOptions::defaults_for(&new.data_type).max_value;
+            }
+            if from != *to {
+                changes.push(Change::AlterIdentity {
+                    table: table.clone(),
+                    column: column(),
+                    data_type: new.data_type.clone(),
+                    from,
+                    to: to.clone(),
+                });
+            }
+        }
+        _ => {}
+    }
+    if old.comment != new.comment {
+        changes.push(comment_change(
+            CommentTarget::Column {
+                table: table.clone(),
+                column: column(),
+            },
+            &new.comment,
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! The diff engine of autogen: `Catalog x Catalog -> Vec<Change> -> Plan`.
+//!
+//! [`diff`] compares two catalogs by identity (schema-qualified names) and returns semantic
+//! [`Change`]s; [`plan`] orders them by dependency and renders each to one SQL statement with
+//! its [`Hazard`]s. The `down` plan of a migration is `plan(desired, current)`.
+//!
+//! Objects are spelled with `autogen_schema::sql`'s statement functions, so the plan and the
+//! canonical dump agree on every identifier, type and option. Pure and in-memory: no database.
+//!
+//! Statement order (a stable sort by [`Phase`]; within a phase, objects in name order):
+//! renames; drops of foreign keys, then indexes and other constraints, then columns, then
+//! tables; creates of schemas, extensions, types, sequences, tables (without foreign keys),
+//! columns and column alterations, constraints and indexes, foreign keys (so cycles and
+//! self-references work), sequence ownership, comments; finally drops of sequences, types,
+//! extensions and schemas (last, so columns that still use them were altered or dropped first).
+
+mod change;
+mod diff;
+mod render;
+
+pub use change::{Change, CommentTarget, ConstraintKind, EnumValuePosition, Phase};
+pub use diff::diff;
+
+use autogen_schema::Catalog;
+use serde::Serialize;
+
+/// What can go wrong when a statement runs on a live database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Hazard {
+    /// Data is deleted (a dropped table, column or sequence).
+    DataLoss,
+    /// PostgreSQL rewrites the whole table.
+    TableRewrite,
+    /// Takes an ACCESS EXCLUSIVE lock: blocks reads and writes of the table meanwhile.
+    AccessExclusiveLock,
+    /// Builds an index (time proportional to the table; blocks writes unless concurrent).
+    IndexBuild,
+    /// May fail when existing rows violate the new rule (NOT NULL, UNIQUE, CHECK, FK, type).
+    MayFailOnExistingRows,
+}
+
+impl Hazard {
+    /// The kebab-case name used in revision comments and JSON (`data-loss`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Hazard::DataLoss => "data-loss",
+            Hazard::TableRewrite => "table-rewrite",
+            Hazard::AccessExclusiveLock => "access-exclusive-lock",
+            Hazard::IndexBuild => "index-build",
+            Hazard::MayFailOnExistingRows => "may-fail-on-existing-rows",
+        }
+    }
+}
+
+impl std::fmt::Display for Hazard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One SQL statement of a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlannedStatement {
+    /// One complete statement ending with `;`.
+    pub sql: String,
+    /// Sorted, without duplicates; empty when the statement is harmless.
+    pub hazards: Vec<Hazard>,
+    /// Human summary of the change, e.g. `add column public.users.phone`.
+    pub change: String,
+}
+
+/// The ordered statements that turn one catalog into another.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    pub statements: Vec<PlannedStatement>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.statements.is_empty()
+    }
+
+    /// The statements as one script, one statement per line.
+    pub fn to_sql(&self) -> String {
+        let mut out = String::new();
+        for statement in &self.statements {
+            out.push_str(&statement.sql);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DiffError {
+    /// A change the engine cannot (yet) express safely; never silently skipped.
+    #[error("unsupported change: {what}")]
+    Unsupported { what: String },
+}
+
+/// The ordered `up` statements that turn `current` into `desired`.
+pub fn plan(current: &Catalog, desired: &Catalog) -> Result<Plan, DiffError> {
+    let changes = diff(current, desired)?;
+    Ok(plan_changes(&changes))
+}
+
+/// Orders `changes` by [`Phase`] (stable, so the diff's name order holds within a phase) and
+/// renders each to a statement.
+pub fn plan_changes(changes: &[Change]) -> Plan {
+    let mut ordered: Vec<&Change> = changes.iter().collect();
+    ordered.sort_by_key(|change| change.phase());
+    Plan {
+        statements: ordered.into_iter().map(render::render).collect(),
+    }
+}

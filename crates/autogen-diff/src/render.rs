@@ -1,0 +1,454 @@
+//! Change -> one SQL statement with its hazards. Objects are spelled by
+//! `autogen_schema::sql`, exactly as the canonical dump spells them.
+
+use crate::change::{Change, CommentTarget, EnumValuePosition};
+use crate::{Hazard, PlannedStatement};
+use autogen_schema::{
+    Identity, IdentityKind, QualifiedName, Sequence, SequenceOptions, quote_ident, quote_literal,
+    sql,
+};
+
+pub(crate) fn render(change: &Change) -> PlannedStatement {
+    let (sql, mut hazards) = statement(change);
+    hazards.sort();
+    hazards.dedup();
+    PlannedStatement {
+        sql,
+        hazards,
+        change: change.summary(),
+    }
+}
+
+fn alter_table(table: &QualifiedName, action: &str) -> String {
+    format!("ALTER TABLE {} {action};", table.quoted())
+}
+
+fn alter_column(table: &QualifiedName, column: &str, action: &str) -> String {
+    alter_table(
+        table,
+        &format!("ALTER COLUMN {} {action}", quote_ident(column)),
+    )
+}
+
+fn statement(change: &Change) -> (String, Vec<Hazard>) {
+    use Hazard::*;
+    let lock = vec![AccessExclusiveLock];
+    match change {
+        Change::CreateSchema { schema } => (sql::create_schema(schema), vec![]),
+        Change::DropSchema { name } => (format!("DROP SCHEMA {};", quote_ident(name)), vec![]),
+        Change::CreateExtension { extension } => (sql::create_extension(extension), vec![]),
+        // An extension may own tables (with data) of its own.
+        Change::DropExtension { name } => (
+            format!("DROP EXTENSION {};", quote_ident(name)),
+            vec![DataLoss],
+        ),
+        Change::UpdateExtension { name, to, .. } => (
+            format!(
+                "ALTER EXTENSION {} UPDATE TO {};",
+                quote_ident(name),
+                quote_literal(to)
+            ),
+            vec![],
+        ),
+        Change::SetExtensionSchema { name, schema } => (
+            format!(
+                "ALTER EXTENSION {} SET SCHEMA {};",
+                quote_ident(name),
+                quote_ident(schema)
+            ),
+            vec![],
+        ),
+        Change::CreateEnum { enum_type } => (sql::create_enum(enum_type), vec![]),
+        Change::DropEnum { name } => (format!("DROP TYPE {};", name.quoted()), vec![]),
+        Change::AddEnumValue {
+            name,
+            value,
+            position,
+        } => {
+            let position = match position {
+                EnumValuePosition::End => String::new(),
+                EnumValuePosition::Before(other) => format!(" BEFORE {}", quote_literal(other)),
+                EnumValuePosition::After(other) => format!(" AFTER {}", quote_literal(other)),
+            };
+            (
+                format!(
+                    "ALTER TYPE {} ADD VALUE {}{position};",
+                    name.quoted(),
+                    quote_literal(value)
+                ),
+                vec![],
+            )
+        }
+        Change::CreateSequence { sequence } => (sql::create_sequence(sequence), vec![]),
+        Change::DropSequence { name } => {
+            (format!("DROP SEQUENCE {};", name.quoted()), vec![DataLoss])
+        }
+        // A narrower type or range fails when the sequence's current value lies outside it.
+        Change::AlterSequence { from, to } => {
+            let narrower = !is_safe_widening(&from.data_type, &to.data_type)
+                || to.options.min_value > from.options.min_value
+                || to.options.max_value < from.options.max_value;
+            let hazards = if narrower {
+                vec![MayFailOnExistingRows]
+            } else {
+                vec![]
+            };
+            (alter_sequence(from, to), hazards)
+        }
+        Change::SetSequenceOwner { name, owner } => {
+            let owner = match owner {
+                Some(owner) => format!("{}.{}", owner.table.quoted(), quote_ident(&owner.column)),
+                None => "NONE".to_string(),
+            };
+            (
+                format!("ALTER SEQUENCE {} OWNED BY {owner};", name.quoted()),
+                vec![],
+            )
+        }
+        Change::CreateTable { table } => (sql::create_table(table), vec![]),
+        Change::DropTable { name } => (
+            format!("DROP TABLE {};", name.quoted()),
+            vec![DataLoss, AccessExclusiveLock],
+        ),
+        Change::RenameTable { from, to } => (
+            alter_table(from, &format!("RENAME TO {}", quote_ident(to))),
+            lock,
+        ),
+        Change::SetUnlogged { table, unlogged } => (
+            alter_table(
+                table,
+                if *unlogged {
+                    "SET UNLOGGED"
+                } else {
+                    "SET LOGGED"
+                },
+            ),
+            vec![TableRewrite, AccessExclusiveLock],
+        ),
+        Change::AddColumn { table, column } => {
+            let mut hazards = lock;
+            if column.not_null && column.default.is_none() && column.identity.is_none() {
+                hazards.push(MayFailOnExistingRows);
+            }
+            let volatile_default = column.default.as_deref().is_some_and(is_possibly_volatile);
+            if column.identity.is_some() || column.generated.is_some() || volatile_default {
+                hazards.push(TableRewrite);
+            }
+            (
+                alter_table(
+                    table,
+                    &format!("ADD COLUMN {}", sql::column_definition(column)),
+                ),
+                hazards,
+            )
+        }
+        Change::DropColumn { table, column } => (
+            alter_table(table, &format!("DROP COLUMN {}", quote_ident(column))),
+            vec![DataLoss, AccessExclusiveLock],
+        ),
+        Change::RenameColumn { table, from, to } => (
+            alter_table(
+                table,
+                &format!("RENAME COLUMN {} TO {}", quote_ident(from), quote_ident(to)),
+            ),
+            lock,
+        ),
+        Change::AlterColumnType {
+            table,
+            column,
+            from,
+            to,
+            using,
+        } => {
+            let mut hazards = vec![TableRewrite, AccessExclusiveLock];
+            if !is_safe_widening(from, to) {
+                hazards.push(MayFailOnExistingRows);
+            }
+            let using = if *using {
+                format!(" USING {}::{to}", quote_ident(column))
+            } else {
+                String::new()
+            };
+            (
+                alter_column(table, column, &format!("TYPE {to}{using}")),
+                hazards,
+            )
+        }
+        Change::SetNotNull { table, column } => (
+            alter_column(table, column, "SET NOT NULL"),
+            vec![AccessExclusiveLock, MayFailOnExistingRows],
+        ),
+        Change::DropNotNull { table, column } => {
+            (alter_column(table, column, "DROP NOT NULL"), lock)
+        }
+        Change::SetDefault {
+            table,
+            column,
+            default,
+        } => (
+            alter_column(table, column, &format!("SET DEFAULT {default}")),
+            lock,
+        ),
+        Change::DropDefault { table, column } => {
+            (alter_column(table, column, "DROP DEFAULT"), lock)
+        }
+        Change::AddIdentity {
+            table,
+            column,
+            data_type,
+            identity,
+        } => (
+            alter_column(
+                table,
+                column,
+                &format!("ADD{}", sql::identity_clause(identity, data_type)),
+            ),
+            lock,
+        ),
+        Change::DropIdentity { table, column } => {
+            (alter_column(table, column, "DROP IDENTITY"), lock)
+        }
+        Change::AlterIdentity {
+            table,
+            column,
+            data_type,
+            from,
+            to,
+        } => (
+            alter_column(table, column, &alter_identity(from, to, data_type)),
+            lock,
+        ),
+        Change::AddPrimaryKey { table, primary_key } => (
+            sql::add_constraint(table, &sql::primary_key_definition(primary_key), false),
+            vec![AccessExclusiveLock, IndexBuild, MayFailOnExistingRows],
+        ),
+        Change::AddUnique { table, unique } => (
+            sql::add_constraint(table, &sql::unique_definition(unique), false),
+            vec![AccessExclusiveLock, IndexBuild, MayFailOnExistingRows],
+        ),
+        Change::AddCheck { table, check } => {
+            let mut hazards = lock;
+            if !check.not_valid {
+                hazards.push(MayFailOnExistingRows);
+            }
+            (
+                sql::add_constraint(table, &sql::check_definition(check), check.not_valid),
+                hazards,
+            )
+        }
+        Change::AddExclusion { table, exclusion } => (
+            sql::add_constraint(table, &sql::exclusion_definition(exclusion), false),
+            vec![AccessExclusiveLock, IndexBuild, MayFailOnExistingRows],
+        ),
+        Change::DropConstraint { table, name, .. } | Change::DropForeignKey { table, name } => (
+            alter_table(table, &format!("DROP CONSTRAINT {}", quote_ident(name))),
+            lock,
+        ),
+        // ADD FOREIGN KEY takes SHARE ROW EXCLUSIVE on both tables, not ACCESS EXCLUSIVE.
+        Change::AddForeignKey { table, foreign_key } => (
+            sql::add_constraint(
+                table,
+                &sql::foreign_key_definition(foreign_key),
+                foreign_key.not_valid,
+            ),
+            if foreign_key.not_valid {
+                vec![]
+            } else {
+                vec![MayFailOnExistingRows]
+            },
+        ),
+        // CREATE INDEX takes a SHARE lock (blocks writes, not reads).
+        Change::CreateIndex { table, index } => {
+            let mut hazards = vec![IndexBuild];
+            if index.unique {
+                hazards.push(MayFailOnExistingRows);
+            }
+            (sql::create_index(table, index), hazards)
+        }
+        Change::DropIndex { table, name } => (
+            format!(
+                "DROP INDEX {};",
+                QualifiedName::new(&table.schema, name).quoted()
+            ),
+            lock,
+        ),
+        Change::SetComment { target, comment } => {
+            (sql::comment_on(&comment_target(target), comment), vec![])
+        }
+    }
+}
+
+fn comment_target(target: &CommentTarget) -> String {
+    match target {
+        CommentTarget::Schema { name } => format!("SCHEMA {}", quote_ident(name)),
+        CommentTarget::Type { name } => format!("TYPE {}", name.quoted()),
+        CommentTarget::Sequence { name } => format!("SEQUENCE {}", name.quoted()),
+        CommentTarget::Table { name } => format!("TABLE {}", name.quoted()),
+        CommentTarget::Column { table, column } => {
+            format!("COLUMN {}.{}", table.quoted(), quote_ident(column))
+        }
+        CommentTarget::Constraint { table, constraint } => {
+            format!(
+                "CONSTRAINT {} ON {}",
+                quote_ident(constraint),
+                table.quoted()
+            )
+        }
+        CommentTarget::Index { name } => format!("INDEX {}", name.quoted()),
+    }
+}
+
+/// The sequence option clauses (shared by `ALTER SEQUENCE` and `ALTER COLUMN … SET`) that take
+/// `from` to `to`. MINVALUE/MAXVALUE are spelled out whenever the data type changes, because
+/// `AS type` silently moves limits that were the old type's defaults.
+fn option_clauses(from: &SequenceOptions, to: &SequenceOptions, type_changed: bool) -> Vec<String> {
+    let mut clauses = Vec::new();
+    if from.increment != to.increment {
+        clauses.push(format!("INCREMENT BY {}", to.increment));
+    }
+    if type_changed || from.min_value != to.min_value {
+        clauses.push(format!("MINVALUE {}", to.min_value));
+    }
+    if type_changed || from.max_value != to.max_value {
+        clauses.push(format!("MAXVALUE {}", to.max_value));
+    }
+    if from.start != to.start {
+        clauses.push(format!("START WITH {}", to.start));
+    }
+    if from.cache != to.cache {
+        clauses.push(format!("CACHE {}", to.cache));
+    }
+    if from.cycle != to.cycle {
+        clauses.push(if to.cycle { "CYCLE" } else { "NO CYCLE" }.to_string());
+    }
+    clauses
+}
+
+fn alter_sequence(from: &Sequence, to: &Sequence) -> String {
+    let type_changed = from.data_type != to.data_type;
+    let mut sql = format!(
+        "ALTER SEQUENCE {}",
+        QualifiedName::new(&to.schema, &to.name).quoted()
+    );
+    if type_changed {
+        sql.push_str(&format!(" AS {}", to.data_type));
+    }
+    for clause in option_clauses(&from.options, &to.options, type_changed) {
+        sql.push(' ');
+        sql.push_str(&clause);
+    }
+    sql.push(';');
+    sql
+}
+
+fn alter_identity(from: &Identity, to: &Identity, _data_type: &str) -> String {
+    let mut parts = Vec::new();
+    if from.kind != to.kind {
+        parts.push(match to.kind {
+            IdentityKind::Always => "SET GENERATED ALWAYS".to_string(),
+            IdentityKind::ByDefault => "SET GENERATED BY DEFAULT".to_string(),
+        });
+    }
+    for clause in option_clauses(&from.options, &to.options, false) {
+        parts.push(format!("SET {clause}"));
+    }
+    parts.join(" ")
+}
+
+/// Defaults that may be volatile make `ADD COLUMN` rewrite the table (constants and stable
+/// functions such as `now()` do not). A guess on the text, erring towards the hazard.
+fn is_possibly_volatile(default: &str) -> bool {
+    [
+        "nextval(",
+        "random(",
+        "gen_random_uuid(",
+        "uuid_generate",
+        "clock_timestamp(",
+        "timeofday(",
+        "txid_current(",
+    ]
+    .iter()
+    .any(|function| default.contains(function))
+}
+
+fn int_rank(data_type: &str) -> Option<u8> {
+    match data_type {
+        "smallint" => Some(1),
+        "integer" => Some(2),
+        "bigint" => Some(3),
+        _ => None,
+    }
+}
+
+/// `(p)` or `(p,s)` after `prefix`, e.g. `character varying(20)` -> `[20]`.
+fn modifiers(data_type: &str, prefix: &str) -> Option<Vec<i64>> {
+    let rest = data_type.strip_prefix(prefix)?;
+    if rest.is_empty() {
+        return Some(vec![]);
+    }
+    let inner = rest.strip_prefix('(')?.strip_suffix(')')?;
+    inner.split(',').map(|n| n.trim().parse().ok()).collect()
+}
+
+/// Whether every value of type `from` converts to `to` without error. Conservative: anything
+/// not recognized counts as possibly narrowing.
+pub(crate) fn is_safe_widening(from: &str, to: &str) -> bool {
+    if from == to || to == "text" {
+        return true;
+    }
+    if let (Some(a), Some(b)) = (int_rank(from), int_rank(to)) {
+        return a <= b;
+    }
+    if int_rank(from).is_some() && to == "numeric" {
+        return true;
+    }
+    if from == "real" && to == "double precision" {
+        return true;
+    }
+    if from == "timestamp without time zone" && to == "timestamp with time zone" {
+        return true;
+    }
+    for prefix in ["character varying", "numeric"] {
+        if let (Some(a), Some(b)) = (modifiers(from, prefix), modifiers(to, prefix)) {
+            return match (a.as_slice(), b.as_slice()) {
+                (_, []) => true,
+                ([], _) => false,
+                ([n], [m]) => m >= n,
+                ([p, s], [q, t]) => q - t >= p - s && t >= s,
+                ([p], [q, t]) => q - t >= *p,
+                _ => false,
+            };
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_safe_widening;
+
+    #[test]
+    fn widening_is_recognized_conservatively() {
+        assert!(is_safe_widening("integer", "bigint"));
+        assert!(!is_safe_widening("bigint", "integer"));
+        assert!(is_safe_widening(
+            "character varying(20)",
+            "character varying(30)"
+        ));
+        assert!(!is_safe_widening(
+            "character varying(30)",
+            "character varying(20)"
+        ));
+        assert!(is_safe_widening(
+            "character varying(30)",
+            "character varying"
+        ));
+        assert!(!is_safe_widening("text", "character varying(20)"));
+        assert!(is_safe_widening("integer", "text"));
+        assert!(is_safe_widening("numeric(10,2)", "numeric(12,2)"));
+        assert!(!is_safe_widening("numeric(12,2)", "numeric(10,2)"));
+        assert!(is_safe_widening("numeric(10,2)", "numeric"));
+        assert!(!is_safe_widening("text", "integer"));
+        assert!(!is_safe_widening("public.mood", "public.mood2"));
+    }
+}
