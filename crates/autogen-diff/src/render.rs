@@ -326,10 +326,22 @@ fn option_clauses(from: &SequenceOptions, to: &SequenceOptions, type_changed: bo
 
 fn alter_sequence(from: &Sequence, to: &Sequence) -> String {
     let type_changed = from.data_type != to.data_type;
-    let mut sql = format!(
-        "ALTER SEQUENCE {}",
-        QualifiedName::new(&to.schema, &to.name).quoted()
-    );
+    let name = QualifiedName::new(&to.schema, &to.name).quoted();
+    let mut sql = String::new();
+    // PostgreSQL refuses a range that excludes the sequence's current value. Move a value
+    // that would fall outside the new range to its nearest end first; a value inside the new
+    // range is left alone (never rewound).
+    if to.options.min_value > from.options.min_value
+        || to.options.max_value < from.options.max_value
+    {
+        sql.push_str(&format!(
+            "SELECT pg_catalog.setval({}, GREATEST({}, LEAST({}, last_value)), is_called) FROM {name};\n",
+            quote_literal(&name),
+            to.options.min_value,
+            to.options.max_value
+        ));
+    }
+    sql.push_str(&format!("ALTER SEQUENCE {name}"));
     if type_changed {
         sql.push_str(&format!(" AS {}", to.data_type));
     }
