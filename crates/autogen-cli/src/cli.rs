@@ -66,6 +66,63 @@ foreign keys and comments, in dependency order. Objects autogen does not model y
 triggers, policies, partitions, domains, ...) are named in a warning on stderr."
     )]
     Inspect(InspectArgs),
+    /// Print the verified SQL that turns one schema into another.
+    #[command(
+        long_about = "Print the verified SQL that turns one schema into another.\n\n\
+Both sides are read as catalogs (models and .sql files through the dev database), compared by \
+identity, and turned into ordered statements, each under a `-- hazard:` comment (data-loss, \
+table-rewrite, access-exclusive-lock, index-build, may-fail-on-existing-rows). Before printing, \
+the plan is verified on the dev database: the FROM schema is re-created, `up` applied and \
+compared with TO, then `down` applied and compared with FROM.\n\n\
+Identical schemas print nothing (\"no changes\" on stderr). With --exit-code the exit status is 1 \
+when there are differences."
+    )]
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The current schema: a PostgreSQL URL, a .sql file, or a models path.
+    #[arg(long, value_name = "SRC")]
+    pub from: String,
+
+    /// The desired schema: a PostgreSQL URL, a .sql file, or a models path.
+    #[arg(long, value_name = "SRC")]
+    pub to: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Sql)]
+    pub format: DiffFormat,
+
+    /// Print the down plan (TO back to FROM) instead of the up plan.
+    #[arg(long)]
+    pub down: bool,
+
+    /// Exit with status 1 when the schemas differ.
+    #[arg(long)]
+    pub exit_code: bool,
+
+    /// Skip checking the plan against PostgreSQL (not recommended).
+    #[arg(long)]
+    pub no_verify: bool,
+
+    /// Only compare this schema (repeatable).
+    #[arg(long = "schema", value_name = "SCHEMA")]
+    pub schemas: Vec<String>,
+
+    /// Leave this schema out (repeatable).
+    #[arg(long = "exclude-schema", value_name = "SCHEMA")]
+    pub exclude_schemas: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// The statements, each under a `-- hazard:` comment.
+    Sql,
+    /// One line per change, with its hazards.
+    Summary,
+    /// The up and down plans with hazards per statement.
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -41,6 +41,31 @@ pub enum CliError {
     #[error("source {} does not exist", .0.display())]
     MissingSource(PathBuf),
 
+    #[error(transparent)]
+    Diff(#[from] autogen_diff::DiffError),
+
+    #[error(
+        "cannot verify the plan: the current schema does not re-create on an empty database ({detail}); it may depend on objects autogen does not model yet — use --no-verify to skip verification"
+    )]
+    VerifySetup { detail: String },
+
+    #[error(
+        "internal error: the generated {direction} plan failed during verification at `{statement}`: {detail} — please report this; --no-verify skips verification"
+    )]
+    VerifyStatement {
+        direction: &'static str,
+        statement: String,
+        detail: String,
+    },
+
+    #[error(
+        "internal error: the generated {direction} plan does not converge; still different afterwards: {residual} — please report this; --no-verify skips verification"
+    )]
+    NotConverged {
+        direction: &'static str,
+        residual: String,
+    },
+
     #[error("cannot write the output: {0}")]
     Output(#[source] std::io::Error),
 

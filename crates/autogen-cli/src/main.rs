@@ -3,16 +3,19 @@
 
 mod cli;
 mod commands;
+mod dev;
 mod error;
 mod normalize;
 mod output;
 mod source;
+mod verify;
 
 use clap::Parser;
 use cli::{Cli, Command};
 use error::CliError;
 use std::process::ExitCode;
 
+const EXIT_DIFFERENCES: u8 = 1;
 const EXIT_ERROR: u8 = 2;
 /// The conventional status of a process stopped by Ctrl-C (128 + SIGINT).
 const EXIT_INTERRUPTED: u8 = 130;
@@ -45,7 +48,8 @@ fn main() -> ExitCode {
         }
     });
     match outcome {
-        Some(Ok(())) => ExitCode::SUCCESS,
+        Some(Ok(commands::Outcome::Success)) => ExitCode::SUCCESS,
+        Some(Ok(commands::Outcome::Differences)) => ExitCode::from(EXIT_DIFFERENCES),
         Some(Err(error)) => report(&error),
         None => {
             output::error("interrupted");
@@ -54,9 +58,10 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: &Cli) -> Result<(), CliError> {
+async fn run(cli: &Cli) -> Result<commands::Outcome, CliError> {
     match &cli.command {
         Command::Inspect(args) => commands::inspect::run(&cli.global, args).await,
+        Command::Diff(args) => commands::diff::run(&cli.global, args).await,
     }
 }
 

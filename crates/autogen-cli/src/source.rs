@@ -1,9 +1,10 @@
 //! Schema sources (SRC): what a user names on the command line, and how each is turned into
 //! an inspected catalog.
 
+use crate::dev::{DevPool, drop_quietly};
 use crate::error::CliError;
 use autogen_introspect::{InspectOptions, Inspection};
-use autogen_pg::{ConnectionSpec, DevServer};
+use autogen_pg::ConnectionSpec;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug)]
@@ -41,11 +42,12 @@ impl Source {
         }
     }
 
-    /// Reads the source's schema. `dev_url` picks the server for temporary databases.
+    /// Reads the source's schema; `.sql` files and models go through a temporary database
+    /// on the dev server.
     pub async fn inspect(
         &self,
         options: &InspectOptions,
-        dev_url: Option<&str>,
+        dev: &DevPool,
     ) -> Result<Inspection, CliError> {
         match self {
             Source::Database(spec) => {
@@ -57,9 +59,7 @@ impl Source {
                     path: path.clone(),
                     source,
                 })?;
-                let server = DevServer::start(dev_url).await?;
-                tracing::info!("dev database: {}", server.describe());
-                let database = server.create_database().await?;
+                let database = dev.database().await?;
                 let result = inspect_sql(&database, path, &sql, options).await;
                 drop_quietly(database).await;
                 result
@@ -67,21 +67,12 @@ impl Source {
             Source::Models(path) => {
                 // Parse first: model errors need no database.
                 let models = autogen_model::load_models(std::slice::from_ref(path))?;
-                let server = DevServer::start(dev_url).await?;
-                tracing::info!("dev database: {}", server.describe());
-                let database = server.create_database().await?;
+                let database = dev.database().await?;
                 let result = crate::normalize::normalize(&models, &database, options).await;
                 drop_quietly(database).await;
                 result
             }
         }
-    }
-}
-
-/// Dropping is best effort: an ephemeral cluster disappears anyway.
-async fn drop_quietly(database: autogen_pg::TempDatabase) {
-    if let Err(error) = database.drop_database().await {
-        tracing::warn!("could not drop the temporary database: {error}");
     }
 }
 

@@ -497,6 +497,22 @@ impl Catalog {
         text
     }
 
+    /// The catalog without model intent (`renamed_from`), which a database never holds:
+    /// what to compare a database's catalog with.
+    pub fn without_intent(&self) -> Catalog {
+        let mut catalog = self.clone();
+        for enum_type in &mut catalog.enums {
+            enum_type.renamed_from = None;
+        }
+        for table in &mut catalog.tables {
+            table.renamed_from = None;
+            for column in &mut table.columns {
+                column.renamed_from = None;
+            }
+        }
+        catalog
+    }
+
     pub fn table(&self, schema: &str, name: &str) -> Option<&Table> {
         self.tables
             .iter()

@@ -1,19 +1,22 @@
 //! `autogen inspect SRC`: the canonical schema of a source.
 
 use crate::cli::{GlobalArgs, InspectArgs, InspectFormat};
+use crate::commands::Outcome;
+use crate::dev::DevPool;
 use crate::error::CliError;
 use crate::output;
 use crate::source::Source;
 use autogen_introspect::{InspectOptions, UnsupportedObjects};
 
-pub async fn run(global: &GlobalArgs, args: &InspectArgs) -> Result<(), CliError> {
+pub async fn run(global: &GlobalArgs, args: &InspectArgs) -> Result<Outcome, CliError> {
     let source = Source::parse(&args.source)?;
     let options = InspectOptions {
         include_schemas: args.schemas.clone(),
         exclude_schemas: args.exclude_schemas.clone(),
     };
     tracing::info!("inspecting {}", source.describe());
-    let inspection = source.inspect(&options, global.dev_url.as_deref()).await?;
+    let dev = DevPool::new(global.dev_url.clone());
+    let inspection = source.inspect(&options, &dev).await?;
     if !global.quiet {
         warn_unsupported(&inspection.unsupported);
     }
@@ -24,7 +27,8 @@ pub async fn run(global: &GlobalArgs, args: &InspectArgs) -> Result<(), CliError
     if text.is_empty() && !global.quiet {
         output::note(&format!("{} holds no schema objects", source.describe()));
     }
-    output::stdout(&text).map_err(CliError::Output)
+    output::stdout(&text).map_err(CliError::Output)?;
+    Ok(Outcome::Success)
 }
 
 /// Names everything that was left out, so nothing disappears silently.

@@ -1,0 +1,122 @@
+//! Plan verification (DESIGN principle 3): before anyone sees a plan, re-create the current
+//! schema in a fresh dev database, apply `up`, and require the result to equal the desired
+//! schema; then apply `down` and require the current schema again. A plan that does not
+//! converge is an internal error, reported with what is left over.
+
+use crate::dev::{DevPool, drop_quietly};
+use crate::error::CliError;
+use autogen_diff::Plan;
+use autogen_introspect::InspectOptions;
+use autogen_schema::Catalog;
+
+/// What verification covered.
+pub struct Verified {
+    /// False when there was no `down` plan to check (the reverse is not supported yet).
+    pub down: bool,
+}
+
+pub async fn verify(
+    dev: &DevPool,
+    options: &InspectOptions,
+    current: &Catalog,
+    desired: &Catalog,
+    up: &Plan,
+    down: Option<&Plan>,
+) -> Result<Verified, CliError> {
+    let database = dev.database().await?;
+    let result = run(&database, options, current, desired, up, down).await;
+    drop_quietly(database).await;
+    result
+}
+
+async fn run(
+    database: &autogen_pg::TempDatabase,
+    options: &InspectOptions,
+    current: &Catalog,
+    desired: &Catalog,
+    up: &Plan,
+    down: Option<&Plan>,
+) -> Result<Verified, CliError> {
+    let mut client = database.connect().await?;
+    client
+        .batch_execute(&current.to_sql())
+        .await
+        .map_err(|error| CliError::VerifySetup {
+            detail: postgres_message(&error),
+        })?;
+    apply(&client, up, "up").await?;
+    let after_up = autogen_introspect::inspect(&mut client, options)
+        .await?
+        .catalog;
+    converged("up", &after_up, &desired.without_intent())?;
+    let Some(down) = down else {
+        return Ok(Verified { down: false });
+    };
+    apply(&client, down, "down").await?;
+    let after_down = autogen_introspect::inspect(&mut client, options)
+        .await?
+        .catalog;
+    converged("down", &after_down, &current.without_intent())?;
+    Ok(Verified { down: true })
+}
+
+/// Runs a plan statement by statement, so a failure names its statement.
+async fn apply(
+    client: &autogen_pg::Client,
+    plan: &Plan,
+    direction: &'static str,
+) -> Result<(), CliError> {
+    for statement in &plan.statements {
+        if let Err(error) = client.batch_execute(&statement.sql).await {
+            return Err(CliError::VerifyStatement {
+                direction,
+                statement: statement.sql.clone(),
+                detail: postgres_message(&error),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Equal, or an error listing what a further plan would still have to change.
+///
+/// Column order is not compared: PostgreSQL appends every added column and cannot move one,
+/// so a column added in the middle of a model, or re-added by a `down`, lands at the end.
+fn converged(
+    direction: &'static str,
+    actual: &Catalog,
+    expected: &Catalog,
+) -> Result<(), CliError> {
+    if columns_by_name(actual) == columns_by_name(expected) {
+        return Ok(());
+    }
+    let residual = match autogen_diff::plan(actual, expected) {
+        Ok(plan) if !plan.statements.is_empty() => plan
+            .statements
+            .iter()
+            .map(|statement| statement.change.clone())
+            .collect::<Vec<_>>()
+            .join("; "),
+        Ok(_) => "a difference the diff engine does not see".to_string(),
+        Err(error) => error.to_string(),
+    };
+    Err(CliError::NotConverged {
+        direction,
+        residual,
+    })
+}
+
+fn columns_by_name(catalog: &Catalog) -> Catalog {
+    let mut catalog = catalog.clone();
+    for table in &mut catalog.tables {
+        table.columns.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    catalog
+}
+
+fn postgres_message(error: &autogen_pg::tokio_postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db_error) => db_error.message().to_string(),
+        None => error.to_string(),
+    }
+}
