@@ -148,6 +148,19 @@ pub enum Change {
         from: String,
         to: String,
     },
+    /// A primary key, unique, check, foreign key or exclusion constraint whose definition is
+    /// unchanged but for its name (PostgreSQL renames a constraint's index along with it).
+    RenameConstraint {
+        table: QualifiedName,
+        from: String,
+        to: String,
+    },
+    /// A plain index whose definition is unchanged but for its name.
+    RenameIndex {
+        table: QualifiedName,
+        from: String,
+        to: String,
+    },
     AlterColumnType {
         table: QualifiedName,
         column: String,
@@ -240,6 +253,8 @@ pub enum Change {
 pub enum Phase {
     RenameTable,
     RenameColumn,
+    /// After the table renames: the statements name the table by its new name.
+    RenameConstraintOrIndex,
     DropForeignKey,
     DropConstraintOrIndex,
     /// `OWNED BY NONE` before the owning column or table goes, so the sequence survives it.
@@ -267,6 +282,9 @@ impl Change {
         match self {
             Change::RenameTable { .. } => Phase::RenameTable,
             Change::RenameColumn { .. } => Phase::RenameColumn,
+            Change::RenameConstraint { .. } | Change::RenameIndex { .. } => {
+                Phase::RenameConstraintOrIndex
+            }
             Change::DropForeignKey { .. } => Phase::DropForeignKey,
             Change::DropConstraint { .. } | Change::DropIndex { .. } => {
                 Phase::DropConstraintOrIndex
@@ -361,6 +379,12 @@ impl Change {
             Change::DropColumn { table, column } => format!("drop column {}", col(table, column)),
             Change::RenameColumn { table, from, to } => {
                 format!("rename column {} to {to}", col(table, from))
+            }
+            Change::RenameConstraint { table, from, to } => {
+                format!("rename constraint {from} on {table} to {to}")
+            }
+            Change::RenameIndex { table, from, to } => {
+                format!("rename index {from} on {table} to {to}")
             }
             Change::AlterColumnType {
                 table,

@@ -182,10 +182,8 @@ fn apply_renames<'a>(
     }
     column_renames.sort();
 
-    if table_renames.is_empty() && column_renames.is_empty() {
-        return Ok(Cow::Borrowed(current));
-    }
     table_renames.sort();
+    let before = changes.len();
     let mut renamed = current.clone();
     for (schema, old, new) in &table_renames {
         let from = QualifiedName::new(schema, old);
@@ -203,8 +201,158 @@ fn apply_renames<'a>(
         });
         rename_column(&mut renamed, &table, &old, &new);
     }
+    rename_constraints_and_indexes(&mut renamed, desired, changes);
+    if changes.len() == before {
+        return Ok(Cow::Borrowed(current));
+    }
     renamed.canonicalize();
     Ok(Cow::Owned(renamed))
+}
+
+/// Within each kept table (after table and column renames), a constraint or index only in
+/// `current` and one only in `desired` that are identical but for the name (comments
+/// included) are one renamed object: emits the rename and applies it to `current`.
+/// Candidates pair 1:1 in name order; a rename whose new name is still taken in `current`
+/// stays a drop and a create.
+fn rename_constraints_and_indexes(
+    current: &mut Catalog,
+    desired: &Catalog,
+    changes: &mut Vec<Change>,
+) {
+    // Names of relations per schema (indexes share the namespace of tables and sequences).
+    let mut relations: HashMap<String, HashSet<String>> = HashMap::new();
+    for table in &current.tables {
+        let names = relations.entry(table.schema.clone()).or_default();
+        names.insert(table.name.clone());
+        names.extend(table.primary_key.iter().map(|pk| pk.name.clone()));
+        names.extend(table.uniques.iter().map(|u| u.name.clone()));
+        names.extend(table.exclusions.iter().map(|e| e.name.clone()));
+        names.extend(table.indexes.iter().map(|i| i.name.clone()));
+    }
+    for sequence in &current.sequences {
+        relations
+            .entry(sequence.schema.clone())
+            .or_default()
+            .insert(sequence.name.clone());
+    }
+
+    for want in &desired.tables {
+        let Some(have) = current
+            .tables
+            .iter_mut()
+            .find(|t| t.schema == want.schema && t.name == want.name)
+        else {
+            continue;
+        };
+        let table = have.qualified_name();
+        let mut names = Names {
+            relations: relations.entry(want.schema.clone()).or_default(),
+            constraints: have
+                .primary_key
+                .iter()
+                .map(|c| c.name.clone())
+                .chain(have.uniques.iter().map(|c| c.name.clone()))
+                .chain(have.foreign_keys.iter().map(|c| c.name.clone()))
+                .chain(have.checks.iter().map(|c| c.name.clone()))
+                .chain(have.exclusions.iter().map(|c| c.name.clone()))
+                .collect(),
+        };
+        let mut constraint_renames = Vec::new();
+        let mut pk: Vec<PrimaryKey> = have.primary_key.take().into_iter().collect();
+        let want_pk: Vec<PrimaryKey> = want.primary_key.iter().cloned().collect();
+        constraint_renames.extend(rename_items(&mut pk, &want_pk, |name| {
+            names.claim_constraint(name, true)
+        }));
+        have.primary_key = pk.pop();
+        constraint_renames.extend(rename_items(&mut have.uniques, &want.uniques, |name| {
+            names.claim_constraint(name, true)
+        }));
+        constraint_renames.extend(rename_items(
+            &mut have.foreign_keys,
+            &want.foreign_keys,
+            |name| names.claim_constraint(name, false),
+        ));
+        constraint_renames.extend(rename_items(&mut have.checks, &want.checks, |name| {
+            names.claim_constraint(name, false)
+        }));
+        constraint_renames.extend(rename_items(
+            &mut have.exclusions,
+            &want.exclusions,
+            |name| names.claim_constraint(name, true),
+        ));
+        let index_renames = rename_items(&mut have.indexes, &want.indexes, |name| {
+            names.relations.insert(name.to_string())
+        });
+        for (from, to) in constraint_renames {
+            changes.push(Change::RenameConstraint {
+                table: table.clone(),
+                from,
+                to,
+            });
+        }
+        for (from, to) in index_renames {
+            changes.push(Change::RenameIndex {
+                table: table.clone(),
+                from,
+                to,
+            });
+        }
+    }
+}
+
+/// The names taken in `current` (never released: a rename onto a name that another rename of
+/// the same plan frees is left a drop and a create).
+struct Names<'a> {
+    relations: &'a mut HashSet<String>,
+    constraints: HashSet<String>,
+}
+
+impl Names<'_> {
+    /// Takes `name` for a constraint (and its index, when `indexed`) if it is free.
+    fn claim_constraint(&mut self, name: &str, indexed: bool) -> bool {
+        if self.constraints.contains(name) || (indexed && self.relations.contains(name)) {
+            return false;
+        }
+        self.constraints.insert(name.to_string());
+        if indexed {
+            self.relations.insert(name.to_string());
+        }
+        true
+    }
+}
+
+/// Renames, in `have`, each item only in `have` to an item only in `want` that is identical
+/// but for the name, pairing 1:1 in name order; `claim` decides whether the new name is free
+/// (and takes it). Returns the (old, new) names.
+fn rename_items<T: Item>(
+    have: &mut [T],
+    want: &[T],
+    mut claim: impl FnMut(&str) -> bool,
+) -> Vec<(String, String)> {
+    let in_list = |list: &[T], name: &str| list.iter().any(|item| item.name() == name);
+    let mut olds: Vec<usize> = (0..have.len())
+        .filter(|&i| !in_list(want, have[i].name()))
+        .collect();
+    olds.sort_by(|&a, &b| have[a].name().cmp(have[b].name()));
+    let mut news: Vec<&T> = want
+        .iter()
+        .filter(|item| !in_list(have, item.name()))
+        .collect();
+    news.sort_by(|a, b| a.name().cmp(b.name()));
+    let mut renames = Vec::new();
+    for old in olds {
+        let found = news
+            .iter()
+            .position(|new| have[old].with_name(new.name()) == **new);
+        if let Some(position) = found {
+            let new = news.remove(position);
+            if claim(new.name()) {
+                renames.push((have[old].name().to_string(), new.name().to_string()));
+                have[old] = new.clone();
+            }
+        }
+    }
+    renames
 }
 
 /// What PostgreSQL does on `ALTER TABLE … RENAME TO`: references follow the table.
@@ -486,6 +634,7 @@ trait Item: Clone + PartialEq {
     fn name(&self) -> &str;
     fn comment(&self) -> &Option<String>;
     fn without_comment(&self) -> Self;
+    fn with_name(&self, name: &str) -> Self;
     fn same(&self, other: &Self) -> bool {
         self.without_comment() == other.without_comment()
     }
@@ -502,6 +651,9 @@ macro_rules! item {
             }
             fn without_comment(&self) -> Self {
                 Self { comment: None, ..self.clone() }
+            }
+            fn with_name(&self, name: &str) -> Self {
+                Self { name: name.to_string(), ..self.clone() }
             }
         }
     )*};
@@ -523,7 +675,7 @@ enum Op<'a, T> {
     Comment(&'a T),
 }
 
-/// Items matched by name: a changed one is dropped and re-added, an unchanged one is never
+/// Items matched by name (renames identical but for the name were applied before): a changed one is dropped and re-added, an unchanged one is never
 /// touched (only its comment may change). `force` re-creates an unchanged one anyway.
 fn diff_items<'a, T: Item>(
     have: &'a [T],

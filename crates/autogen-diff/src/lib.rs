@@ -8,8 +8,8 @@
 //! canonical dump agree on every identifier, type and option. Pure and in-memory: no database.
 //!
 //! Statement order (a stable sort by [`Phase`]; within a phase, objects in name order):
-//! renames; drops of foreign keys, then indexes and other constraints, then columns, then
-//! tables; creates of schemas, extensions, types, sequences, tables (without foreign keys),
+//! renames (tables, columns, then constraints and indexes identical but for the name); drops of
+//! foreign keys, then indexes and other constraints, then columns, then tables; creates of schemas, extensions, types, sequences, tables (without foreign keys),
 //! columns and column alterations, constraints and indexes, foreign keys (so cycles and
 //! self-references work), sequence ownership, comments; finally drops of sequences, types,
 //! extensions and schemas (last, so columns that still use them were altered or dropped first).

@@ -153,6 +153,26 @@ fn statement(change: &Change) -> (String, Vec<Hazard>) {
             ),
             lock,
         ),
+        Change::RenameConstraint { table, from, to } => (
+            alter_table(
+                table,
+                &format!(
+                    "RENAME CONSTRAINT {} TO {}",
+                    quote_ident(from),
+                    quote_ident(to)
+                ),
+            ),
+            lock,
+        ),
+        // Conservative: PostgreSQL takes a lock that blocks the table's queries meanwhile.
+        Change::RenameIndex { table, from, to } => (
+            format!(
+                "ALTER INDEX {} RENAME TO {};",
+                QualifiedName::new(&table.schema, from).quoted(),
+                quote_ident(to)
+            ),
+            lock,
+        ),
         Change::AlterColumnType {
             table,
             column,

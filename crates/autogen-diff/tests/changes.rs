@@ -652,3 +652,108 @@ fn hazards_serialize_in_kebab_case() {
         r#"["data-loss","access-exclusive-lock"]"#
     );
 }
+
+/// `base` with an exclusion constraint (commented: comments move with a renamed constraint).
+fn with_exclusion() -> Catalog {
+    let mut catalog = base();
+    table(&mut catalog, "users")
+        .exclusions
+        .push(autogen_schema::ExclusionConstraint {
+            name: "users_age_excl".into(),
+            definition: "EXCLUDE USING gist (age WITH =)".into(),
+            comment: Some("one per age".into()),
+        });
+    catalog
+}
+
+#[test]
+fn constraints_and_indexes_of_a_renamed_table_are_renamed_not_recreated() {
+    // `users` -> `accounts` and `posts` -> `articles`, with every constraint and index under
+    // PostgreSQL's default name for the new table.
+    let mut desired = with_exclusion();
+    let users = table(&mut desired, "users");
+    users.name = "accounts".into();
+    users.renamed_from = Some("users".into());
+    users.primary_key.as_mut().unwrap().name = "accounts_pkey".into();
+    users.uniques[0].name = "accounts_email_key".into();
+    users.checks[0].name = "accounts_age_check".into();
+    users.exclusions[0].name = "accounts_age_excl".into();
+    users.indexes[0].name = "accounts_name_idx".into();
+    let posts = table(&mut desired, "posts");
+    posts.name = "articles".into();
+    posts.renamed_from = Some("posts".into());
+    posts.primary_key.as_mut().unwrap().name = "articles_pkey".into();
+    let fk = &mut posts.foreign_keys[0];
+    fk.name = "articles_author_id_fkey".into();
+    fk.references.name = "accounts".into();
+    desired.canonicalize();
+
+    let plan_sql = show(&with_exclusion(), &desired);
+    assert!(!plan_sql.contains("DROP"), "no drops: {plan_sql}");
+    assert!(!plan_sql.contains("ADD"), "no adds: {plan_sql}");
+    insta::assert_snapshot!(plan_sql);
+    // Harmless once applied.
+    let mut applied = desired.clone();
+    for table in &mut applied.tables {
+        table.renamed_from = None;
+    }
+    assert!(plan(&applied, &desired).unwrap().is_empty());
+}
+
+#[test]
+fn a_plain_index_is_renamed() {
+    let mut desired = base();
+    table(&mut desired, "users").indexes[0].name = "users_by_name".into();
+    insta::assert_snapshot!(show(&base(), &desired));
+}
+
+#[test]
+fn identical_indexes_are_renamed_pairwise_in_name_order() {
+    let mut current = base();
+    let users = table(&mut current, "users");
+    let mut second = users.indexes[0].clone();
+    second.name = "users_name_idx1".into();
+    users.indexes.push(second);
+    let mut desired = current.clone();
+    let users = table(&mut desired, "users");
+    users.name = "accounts".into();
+    users.renamed_from = Some("users".into());
+    users.indexes[0].name = "accounts_name_idx".into();
+    users.indexes[1].name = "accounts_name_idx1".into();
+    table(&mut desired, "posts").foreign_keys[0].references.name = "accounts".into();
+    insta::assert_snapshot!(show(&current, &desired));
+}
+
+#[test]
+fn a_constraint_changed_beyond_its_name_is_recreated() {
+    let mut desired = base();
+    let users = table(&mut desired, "users");
+    // A new definition and a new name.
+    users.checks[0].name = "users_adult_check".into();
+    users.checks[0].expression = "(age >= 18)".into();
+    // A new comment and a new name: comments are part of the definition.
+    users.indexes[0].name = "users_by_name".into();
+    users.indexes[0].comment = Some("lookup".into());
+    let plan_sql = show(&base(), &desired);
+    assert!(!plan_sql.contains("RENAME"), "no renames: {plan_sql}");
+    insta::assert_snapshot!(plan_sql);
+}
+
+#[test]
+fn a_rename_onto_a_name_still_taken_is_recreated() {
+    // The unique constraint's index would collide with the index dropped later in the plan.
+    let mut desired = base();
+    let users = table(&mut desired, "users");
+    users.indexes.clear();
+    users.uniques[0].name = "users_name_idx".into();
+    let plan = plan(&base(), &desired).unwrap();
+    let sqls: Vec<&str> = plan.statements.iter().map(|s| s.sql.as_str()).collect();
+    assert_eq!(
+        sqls,
+        [
+            r#"ALTER TABLE "public"."users" DROP CONSTRAINT "users_email_key";"#,
+            r#"DROP INDEX "public"."users_name_idx";"#,
+            r#"ALTER TABLE "public"."users" ADD CONSTRAINT "users_name_idx" UNIQUE ("email");"#,
+        ]
+    );
+}
