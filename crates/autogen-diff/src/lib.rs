@@ -110,7 +110,39 @@ pub fn plan(current: &Catalog, desired: &Catalog) -> Result<Plan, DiffError> {
 pub fn plan_changes(changes: &[Change]) -> Plan {
     let mut ordered: Vec<&Change> = changes.iter().collect();
     ordered.sort_by_key(|change| change.phase());
-    Plan {
-        statements: ordered.into_iter().map(render::render).collect(),
+    // A table this plan creates is empty when its constraints and indexes are added:
+    // nothing can fail on existing rows, and building an index on it is instant.
+    let created: std::collections::HashSet<autogen_schema::QualifiedName> = changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::CreateTable { table } => Some(table.qualified_name()),
+            _ => None,
+        })
+        .collect();
+    let statements = ordered
+        .into_iter()
+        .map(|change| {
+            let mut statement = render::render(change);
+            if added_to(change).is_some_and(|table| created.contains(table)) {
+                statement.hazards.retain(|hazard| {
+                    !matches!(hazard, Hazard::MayFailOnExistingRows | Hazard::IndexBuild)
+                });
+            }
+            statement
+        })
+        .collect();
+    Plan { statements }
+}
+
+/// The table a constraint or index is added to.
+fn added_to(change: &Change) -> Option<&autogen_schema::QualifiedName> {
+    match change {
+        Change::AddPrimaryKey { table, .. }
+        | Change::AddUnique { table, .. }
+        | Change::AddCheck { table, .. }
+        | Change::AddExclusion { table, .. }
+        | Change::AddForeignKey { table, .. }
+        | Change::CreateIndex { table, .. } => Some(table),
+        _ => None,
     }
 }

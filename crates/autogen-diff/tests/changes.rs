@@ -757,3 +757,57 @@ fn a_rename_onto_a_name_still_taken_is_recreated() {
         ]
     );
 }
+
+#[test]
+fn constraints_and_indexes_of_a_new_table_carry_no_existing_row_hazards() {
+    let parent = json_table(
+        r#"{"schema": "public", "name": "parent", "columns": [{"name": "id", "data_type": "bigint", "not_null": true}],
+            "primary_key": {"name": "parent_pkey", "columns": ["id"]}}"#,
+    );
+    let child = json_table(
+        r#"{"schema": "public", "name": "child",
+            "columns": [{"name": "id", "data_type": "bigint", "not_null": true},
+                        {"name": "parent_id", "data_type": "bigint"}],
+            "foreign_keys": [{"name": "child_parent_id_fkey", "columns": ["parent_id"],
+                              "references": {"schema": "public", "name": "parent"},
+                              "referenced_columns": ["id"]}],
+            "indexes": [{"name": "child_parent_id_idx", "method": "btree", "keys": [{"column": "parent_id"}]}]}"#,
+    );
+    let current = Catalog {
+        tables: vec![parent.clone()],
+        ..Catalog::default()
+    };
+    let desired = Catalog {
+        tables: vec![parent, child],
+        ..Catalog::default()
+    };
+    let plan = autogen_diff::plan(&current, &desired).expect("plan");
+    for statement in &plan.statements {
+        assert!(
+            !statement.hazards.contains(&Hazard::MayFailOnExistingRows)
+                && !statement.hazards.contains(&Hazard::IndexBuild),
+            "{}: {:?}",
+            statement.sql,
+            statement.hazards
+        );
+    }
+    // On an existing table the same foreign key may fail.
+    let existing = autogen_diff::plan(&desired_without_fk(&desired), &desired).expect("plan");
+    assert!(
+        existing.statements[0]
+            .hazards
+            .contains(&Hazard::MayFailOnExistingRows)
+    );
+}
+
+fn json_table(text: &str) -> autogen_schema::Table {
+    serde_json::from_str(text).expect("table JSON")
+}
+
+fn desired_without_fk(catalog: &Catalog) -> Catalog {
+    let mut catalog = catalog.clone();
+    for table in &mut catalog.tables {
+        table.foreign_keys.clear();
+    }
+    catalog
+}
