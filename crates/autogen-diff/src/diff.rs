@@ -16,6 +16,7 @@ fn unsupported(what: String) -> DiffError {
 /// The changes that turn `current` into `desired`: renames first, then everything else in
 /// name order per kind. [`crate::plan_changes`] orders them for execution.
 pub fn diff(current: &Catalog, desired: &Catalog) -> Result<Vec<Change>, DiffError> {
+    let current = crate::equivalence::align_equivalent_defaults(current, desired);
     let desired = desired.canonical();
     let current = current.canonical();
     let mut changes = Vec::new();

@@ -16,10 +16,12 @@
 
 mod change;
 mod diff;
+mod equivalence;
 mod render;
 
 pub use change::{Change, CommentTarget, ConstraintKind, EnumValuePosition, Phase};
 pub use diff::diff;
+pub use equivalence::normalize_equivalences;
 
 use autogen_schema::Catalog;
 use serde::Serialize;

@@ -811,3 +811,26 @@ fn desired_without_fk(catalog: &Catalog) -> Catalog {
     }
     catalog
 }
+
+#[test]
+fn current_timestamp_and_now_are_the_same_default() {
+    let with_default = |default: &str| Catalog {
+        tables: vec![json_table(&format!(
+            r#"{{"schema": "public", "name": "t", "columns": [{{"name": "at",
+                 "data_type": "timestamp with time zone", "default": "{default}"}}]}}"#
+        ))],
+        ..Catalog::default()
+    };
+    let now = with_default("now()");
+    let current_timestamp = with_default("CURRENT_TIMESTAMP");
+    assert!(diff(&now, &current_timestamp).expect("diff").is_empty());
+    assert!(diff(&current_timestamp, &now).expect("diff").is_empty());
+    // With a precision it rounds: a real change.
+    let rounded = with_default("CURRENT_TIMESTAMP(3)");
+    let plan = plan(&now, &rounded).expect("plan");
+    assert!(
+        plan.to_sql().contains("SET DEFAULT CURRENT_TIMESTAMP(3)"),
+        "{}",
+        plan.to_sql()
+    );
+}
