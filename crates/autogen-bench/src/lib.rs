@@ -2,6 +2,7 @@
 //! ([`generate`]), a wall-time/peak-RSS measurer ([`measure`]) and the
 //! `autogen inspect` vs `pg_dump --schema-only` comparison ([`inspect`]).
 
+pub mod diff;
 pub mod generate;
 pub mod inspect;
 pub mod measure;

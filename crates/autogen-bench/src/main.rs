@@ -1,7 +1,7 @@
 //! `autogen-bench`: generate large synthetic schemas and time `autogen inspect` against
 //! `pg_dump --schema-only` on them. See `autogen-bench --help`.
 
-use autogen_bench::{generate, inspect, measure};
+use autogen_bench::{diff, generate, inspect, measure};
 use clap::{Parser, Subcommand};
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -50,11 +50,63 @@ enum Commands {
         #[arg(long, default_value_t = 100)]
         batch: usize,
     },
+    /// Time the in-memory diff+plan of two catalogs of generated schemas (5 % of the tables
+    /// changed) and print a markdown table.
+    Diff {
+        /// Schema sizes, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1000,5000")]
+        tables: Vec<usize>,
+        /// Timed runs per size.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+        /// Generator seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Tables per simple-query batch while loading the schema.
+        #[arg(long, default_value_t = 100)]
+        batch: usize,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Commands::Diff {
+            tables,
+            runs,
+            seed,
+            batch,
+        } => {
+            let options = diff::Options {
+                tables,
+                runs: runs.max(1),
+                seed,
+                batch,
+            };
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(error) => {
+                    eprintln!("error: could not start the async runtime: {error}");
+                    return ExitCode::from(2);
+                }
+            };
+            match runtime.block_on(diff::run(&options, |line| eprintln!("{line}"))) {
+                Ok(rows) => {
+                    let command_line = std::env::args().collect::<Vec<_>>().join(" ");
+                    println!("Command: `{command_line}`");
+                    println!();
+                    print!("{}", diff::markdown_table(&rows));
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Commands::GenSchema { tables, seed } => {
             let sql = generate::generate_sql(tables, seed);
             let mut stdout = std::io::stdout().lock();

@@ -184,6 +184,14 @@ fn apply_renames<'a>(
     column_renames.sort();
 
     table_renames.sort();
+    // Cloning a large catalog costs more than the rest of the diff: only do it when
+    // something can be renamed.
+    if table_renames.is_empty()
+        && column_renames.is_empty()
+        && !constraint_or_index_names_differ(current, desired)
+    {
+        return Ok(Cow::Borrowed(current));
+    }
     let before = changes.len();
     let mut renamed = current.clone();
     for (schema, old, new) in &table_renames {
@@ -208,6 +216,35 @@ fn apply_renames<'a>(
     }
     renamed.canonicalize();
     Ok(Cow::Owned(renamed))
+}
+
+/// Whether some table on both sides has a constraint or index name on one side only: the
+/// precondition of a constraint or index rename.
+fn constraint_or_index_names_differ(current: &Catalog, desired: &Catalog) -> bool {
+    fn names(table: &Table) -> Vec<&str> {
+        let mut names: Vec<&str> = table
+            .primary_key
+            .iter()
+            .map(|c| c.name.as_str())
+            .chain(table.uniques.iter().map(|c| c.name.as_str()))
+            .chain(table.foreign_keys.iter().map(|c| c.name.as_str()))
+            .chain(table.checks.iter().map(|c| c.name.as_str()))
+            .chain(table.exclusions.iter().map(|c| c.name.as_str()))
+            .chain(table.indexes.iter().map(|i| i.name.as_str()))
+            .collect();
+        names.sort_unstable();
+        names
+    }
+    let current_tables: HashMap<(&str, &str), &Table> = current
+        .tables
+        .iter()
+        .map(|table| ((table.schema.as_str(), table.name.as_str()), table))
+        .collect();
+    desired.tables.iter().any(|want| {
+        current_tables
+            .get(&(want.schema.as_str(), want.name.as_str()))
+            .is_some_and(|have| names(have) != names(want))
+    })
 }
 
 /// Within each kept table (after table and column renames), a constraint or index only in
@@ -237,14 +274,18 @@ fn rename_constraints_and_indexes(
             .insert(sequence.name.clone());
     }
 
+    // Positions by name: a linear search per desired table made this quadratic.
+    let positions: HashMap<(String, String), usize> = current
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(position, table)| ((table.schema.clone(), table.name.clone()), position))
+        .collect();
     for want in &desired.tables {
-        let Some(have) = current
-            .tables
-            .iter_mut()
-            .find(|t| t.schema == want.schema && t.name == want.name)
-        else {
+        let Some(&position) = positions.get(&(want.schema.clone(), want.name.clone())) else {
             continue;
         };
+        let have = &mut current.tables[position];
         let table = have.qualified_name();
         let mut names = Names {
             relations: relations.entry(want.schema.clone()).or_default(),

@@ -32,10 +32,40 @@ pub fn normalize_equivalences(catalog: &Catalog) -> Catalog {
 /// `current` with each column default that is equivalent to the same column's default in
 /// `desired` spelled as `desired` spells it, so the diff sees no change there while every
 /// statement it renders keeps the desired spelling.
-pub(crate) fn align_equivalent_defaults(current: &Catalog, desired: &Catalog) -> Catalog {
+pub(crate) fn align_equivalent_defaults<'a>(
+    current: &'a Catalog,
+    desired: &Catalog,
+) -> std::borrow::Cow<'a, Catalog> {
+    let wanted_tables: std::collections::HashMap<(&str, &str), &autogen_schema::Table> = desired
+        .tables
+        .iter()
+        .map(|table| ((table.schema.as_str(), table.name.as_str()), table))
+        .collect();
+    let spelled = |text: &str| canonical(text).unwrap_or(text).to_string();
+    let needs_alignment = |table: &autogen_schema::Table, column: &autogen_schema::Column| {
+        let wanted = wanted_tables
+            .get(&(table.schema.as_str(), table.name.as_str()))
+            .and_then(|wanted| wanted.column(&column.name))
+            .and_then(|wanted| wanted.default.as_ref());
+        match (&column.default, wanted) {
+            (Some(default), Some(wanted)) => {
+                default != wanted && spelled(default) == spelled(wanted)
+            }
+            _ => false,
+        }
+    };
+    // Cloning a large catalog is the expensive part: only when something is to be aligned.
+    if !current.tables.iter().any(|table| {
+        table
+            .columns
+            .iter()
+            .any(|column| needs_alignment(table, column))
+    }) {
+        return std::borrow::Cow::Borrowed(current);
+    }
     let mut current = current.clone();
     for table in &mut current.tables {
-        let Some(wanted) = desired.table(&table.schema, &table.name) else {
+        let Some(wanted) = wanted_tables.get(&(table.schema.as_str(), table.name.as_str())) else {
             continue;
         };
         for column in &mut table.columns {
@@ -43,7 +73,6 @@ pub(crate) fn align_equivalent_defaults(current: &Catalog, desired: &Catalog) ->
             else {
                 continue;
             };
-            let spelled = |text: &str| canonical(text).unwrap_or(text).to_string();
             if let Some(default) = &column.default
                 && default != wanted_default
                 && spelled(default) == spelled(wanted_default)
@@ -52,7 +81,7 @@ pub(crate) fn align_equivalent_defaults(current: &Catalog, desired: &Catalog) ->
             }
         }
     }
-    current
+    std::borrow::Cow::Owned(current)
 }
 
 #[cfg(test)]
