@@ -8,16 +8,6 @@ mod common;
 use common::*;
 use std::path::{Path, PathBuf};
 
-fn sql_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("fixture directory exists")
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "sql"))
-        .collect();
-    files.sort();
-    files
-}
-
 /// A JSON plan's statements as SQL, each under its hazard comment.
 fn plan_sql(plan: &serde_json::Value) -> String {
     let statements = plan["statements"].as_array().expect("statements");

@@ -8,18 +8,8 @@ use autogen_testkit::fresh_database;
 mod common;
 
 use common::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
-
-fn sql_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("fixture directory exists")
-        .map(|entry| entry.expect("readable directory entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "sql"))
-        .collect();
-    files.sort();
-    files
-}
 
 async fn load(database: &autogen_pg::TempDatabase, sql: &str, what: &str) {
     let client = database.connect().await.expect("connect to test database");

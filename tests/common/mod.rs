@@ -32,3 +32,14 @@ pub fn workspace() -> PathBuf {
 pub fn fixtures() -> PathBuf {
     workspace().join("fixtures")
 }
+
+/// The `.sql` files directly in `dir`, sorted.
+pub fn sql_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("fixture directory exists")
+        .map(|entry| entry.expect("readable directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "sql"))
+        .collect();
+    files.sort();
+    files
+}

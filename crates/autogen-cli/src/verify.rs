@@ -87,7 +87,7 @@ fn converged(
     actual: &Catalog,
     expected: &Catalog,
 ) -> Result<(), CliError> {
-    if columns_by_name(actual) == columns_by_name(expected) {
+    if comparable(actual) == comparable(expected) {
         return Ok(());
     }
     let residual = match autogen_diff::plan(actual, expected) {
@@ -108,7 +108,7 @@ fn converged(
 
 /// What verification compares: column order aside (see [`converged`]) and with the
 /// equivalences the diff itself applies (`CURRENT_TIMESTAMP` is `now()`).
-fn columns_by_name(catalog: &Catalog) -> Catalog {
+fn comparable(catalog: &Catalog) -> Catalog {
     let mut catalog = autogen_diff::normalize_equivalences(catalog);
     for table in &mut catalog.tables {
         table.columns.sort_by(|a, b| a.name.cmp(&b.name));
