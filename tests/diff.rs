@@ -87,17 +87,12 @@ fn every_case_converges_both_ways_with_the_expected_sql() {
             serde_json::from_str(&stdout(&output)).expect("--format json prints JSON");
         let up_sql = plan_sql(&plans["up"]);
         assert!(!up_sql.is_empty(), "{name}: no changes found");
-        let down_sql = if plans["down"].is_null() {
-            // Only a reverse the engine reports as unsupported may be missing, and it says so.
-            let err = stderr(&output);
-            assert!(
-                err.contains("down plan was not verified: unsupported change"),
-                "{name}: {err}"
-            );
-            "-- not supported yet\n".to_string()
-        } else {
-            plan_sql(&plans["down"])
-        };
+        assert!(
+            !plans["down"].is_null(),
+            "{name}: every case has a verified down plan: {}",
+            stderr(&output)
+        );
+        let down_sql = plan_sql(&plans["down"]);
         insta::assert_snapshot!(name, format!("-- up\n{up_sql}\n-- down\n{down_sql}"));
     }
 }

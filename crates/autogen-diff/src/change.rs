@@ -16,6 +16,20 @@ pub enum EnumValuePosition {
     After(String),
 }
 
+/// How `ALTER COLUMN … TYPE` converts the stored values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Conversion {
+    /// No `USING`: PostgreSQL's own conversion (generated columns, which refuse `USING`, and
+    /// collation-only changes).
+    Implicit,
+    /// `USING col::type`.
+    Cast,
+    /// `USING col::text::type`: an enum column moved to its re-created type (there is no cast
+    /// between two enum types).
+    ViaText,
+}
+
 /// The kind of a table constraint other than a foreign key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -99,6 +113,11 @@ pub enum Change {
     DropEnum {
         name: QualifiedName,
     },
+    /// Also how a type is retired before it is re-created without some values.
+    RenameEnum {
+        from: QualifiedName,
+        to: String,
+    },
     AddEnumValue {
         name: QualifiedName,
         value: String,
@@ -161,13 +180,31 @@ pub enum Change {
         from: String,
         to: String,
     },
+    /// A new type, a new collation, or the same type re-created (`from == to`, converted
+    /// [`Conversion::ViaText`]).
     AlterColumnType {
         table: QualifiedName,
         column: String,
         from: String,
         to: String,
-        /// `USING col::type`; PostgreSQL refuses it for generated columns.
-        using: bool,
+        conversion: Conversion,
+        /// `COLLATE …`, given whenever the collation changes or the column has a non-default
+        /// one (a bare `TYPE` would reset it); `pg_catalog."default"` to go back to the default.
+        collation: Option<String>,
+    },
+    /// `DROP EXPRESSION`: a generated column becomes a plain one and keeps its values.
+    DropExpression {
+        table: QualifiedName,
+        column: String,
+    },
+    /// A column that becomes generated, or whose generation expression changes: PostgreSQL
+    /// 15 cannot alter the expression, so the column is dropped and added back in one
+    /// statement, and every value is computed again.
+    ReplaceWithGeneratedColumn {
+        table: QualifiedName,
+        column: Column,
+        /// The old column was a plain one: its stored values are replaced.
+        was_generated: bool,
     },
     SetNotNull {
         table: QualifiedName,
@@ -296,11 +333,15 @@ impl Change {
             Change::CreateExtension { .. }
             | Change::UpdateExtension { .. }
             | Change::SetExtensionSchema { .. } => Phase::Extension,
-            Change::CreateEnum { .. } | Change::AddEnumValue { .. } => Phase::Type,
+            Change::RenameEnum { .. } | Change::CreateEnum { .. } | Change::AddEnumValue { .. } => {
+                Phase::Type
+            }
             Change::CreateSequence { .. } | Change::AlterSequence { .. } => Phase::Sequence,
             Change::CreateTable { .. } | Change::SetUnlogged { .. } => Phase::CreateTable,
             Change::AddColumn { .. }
             | Change::AlterColumnType { .. }
+            | Change::DropExpression { .. }
+            | Change::ReplaceWithGeneratedColumn { .. }
             | Change::SetNotNull { .. }
             | Change::DropNotNull { .. }
             | Change::SetDefault { .. }
@@ -344,6 +385,7 @@ impl Change {
                 QualifiedName::new(&enum_type.schema, &enum_type.name)
             ),
             Change::DropEnum { name } => format!("drop type {name}"),
+            Change::RenameEnum { from, to } => format!("rename type {from} to {to}"),
             Change::AddEnumValue { name, value, .. } => {
                 format!("add value '{value}' to type {name}")
             }
@@ -391,10 +433,38 @@ impl Change {
                 column,
                 from,
                 to,
-                ..
+                conversion,
+                collation,
+            } => {
+                let column = col(table, column);
+                match (from == to, conversion, collation) {
+                    (true, Conversion::ViaText, _) => {
+                        format!("convert column {column} to the re-created type {to}")
+                    }
+                    (true, _, Some(collation)) => {
+                        format!("change collation of column {column} to {collation}")
+                    }
+                    _ => format!("change type of column {column} from {from} to {to}"),
+                }
+            }
+            Change::DropExpression { table, column } => {
+                format!(
+                    "make generated column {} a plain column",
+                    col(table, column)
+                )
+            }
+            Change::ReplaceWithGeneratedColumn {
+                table,
+                column,
+                was_generated,
             } => format!(
-                "change type of column {} from {from} to {to}",
-                col(table, column)
+                "{} column {} as a generated column",
+                if *was_generated {
+                    "re-create"
+                } else {
+                    "replace"
+                },
+                col(table, &column.name)
             ),
             Change::SetNotNull { table, column } => {
                 format!("set not null on column {}", col(table, column))

@@ -1,7 +1,8 @@
 //! The semantic diff: two catalogs -> changes keyed by identity.
 
 use crate::DiffError;
-use crate::change::{Change, CommentTarget, ConstraintKind, EnumValuePosition};
+use crate::change::{Change, CommentTarget, ConstraintKind, Conversion, EnumValuePosition};
+use crate::mentions::{ColumnName, TypeName};
 use autogen_schema::{
     Catalog, CheckConstraint, Column, EnumType, ExclusionConstraint, ForeignKey, Index,
     IndexTarget, PrimaryKey, QualifiedName, SequenceOptions, Table, UniqueConstraint,
@@ -23,9 +24,9 @@ pub fn diff(current: &Catalog, desired: &Catalog) -> Result<Vec<Change>, DiffErr
     let current = apply_renames(&current, &desired, &mut changes)?;
     diff_schemas(&current, &desired, &mut changes);
     diff_extensions(&current, &desired, &mut changes);
-    diff_enums(&current, &desired, &mut changes)?;
+    let recreated = diff_enums(&current, &desired, &mut changes);
     diff_sequences(&current, &desired, &mut changes);
-    diff_tables(&current, &desired, &mut changes)?;
+    diff_tables(&current, &desired, &recreated, &mut changes)?;
     Ok(changes)
 }
 
@@ -539,14 +540,14 @@ fn diff_extensions(current: &Catalog, desired: &Catalog, changes: &mut Vec<Chang
     }
 }
 
-fn diff_enums(
-    current: &Catalog,
-    desired: &Catalog,
-    changes: &mut Vec<Change>,
-) -> Result<(), DiffError> {
+/// Emits the enum changes and returns the types re-created because values were removed or
+/// reordered (PostgreSQL can only add values): the old type is renamed out of the way, the new
+/// one created, columns converted by [`alter_column`], and the old type dropped at the end.
+fn diff_enums(current: &Catalog, desired: &Catalog, changes: &mut Vec<Change>) -> Vec<TypeName> {
     let key = |e: &EnumType| (e.schema.clone(), e.name.clone());
     let have: HashMap<_, _> = current.enums.iter().map(|e| (key(e), e)).collect();
     let want: HashSet<_> = desired.enums.iter().map(key).collect();
+    let mut recreated = Vec::new();
     for enum_type in &desired.enums {
         let name = QualifiedName::new(&enum_type.schema, &enum_type.name);
         let target = || CommentTarget::Type { name: name.clone() };
@@ -566,10 +567,25 @@ fn diff_enums(
             .filter(|value| existing.contains(value.as_str()))
             .collect();
         if kept.len() != old.values.len() || kept.iter().zip(&old.values).any(|(a, b)| *a != b) {
-            return Err(unsupported(format!(
-                "removing or reordering values of enum type {name} (current: {:?}, desired: {:?})",
-                old.values, enum_type.values
-            )));
+            let retired = retired_type_name(&name, [current, desired]);
+            changes.push(Change::RenameEnum {
+                from: name.clone(),
+                to: retired.clone(),
+            });
+            changes.push(Change::CreateEnum {
+                enum_type: EnumType {
+                    renamed_from: None,
+                    ..enum_type.clone()
+                },
+            });
+            if enum_type.comment.is_some() {
+                changes.push(comment_change(target(), &enum_type.comment));
+            }
+            changes.push(Change::DropEnum {
+                name: QualifiedName::new(&enum_type.schema, retired),
+            });
+            recreated.push(TypeName::new(&name));
+            continue;
         }
         let first_existing = kept.first().map(|value| value.to_string());
         for (position, value) in enum_type.values.iter().enumerate() {
@@ -600,7 +616,36 @@ fn diff_enums(
             });
         }
     }
-    Ok(())
+    recreated
+}
+
+/// A name for a type about to be re-created, free in its schema on both sides (types share
+/// their namespace with tables and sequences) and at most 63 bytes.
+fn retired_type_name(name: &QualifiedName, catalogs: [&Catalog; 2]) -> String {
+    let taken = |candidate: &str| {
+        catalogs.iter().any(|catalog| {
+            let here = |schema: &str, other: &str| schema == name.schema && other == candidate;
+            catalog.enums.iter().any(|e| here(&e.schema, &e.name))
+                || catalog.tables.iter().any(|t| here(&t.schema, &t.name))
+                || catalog.sequences.iter().any(|s| here(&s.schema, &s.name))
+        })
+    };
+    let mut attempt = 1;
+    loop {
+        let suffix = match attempt {
+            1 => "_autogen_old".to_string(),
+            n => format!("_autogen_old{n}"),
+        };
+        let mut base = name.name.clone();
+        while base.len() + suffix.len() > 63 {
+            base.pop();
+        }
+        let candidate = base + &suffix;
+        if !taken(&candidate) {
+            return candidate;
+        }
+        attempt += 1;
+    }
 }
 
 fn diff_sequences(current: &Catalog, desired: &Catalog, changes: &mut Vec<Change>) {
@@ -767,6 +812,7 @@ fn index_comment(table: &QualifiedName, index: &Index) -> Change {
 fn diff_tables(
     current: &Catalog,
     desired: &Catalog,
+    recreated: &[TypeName],
     changes: &mut Vec<Change>,
 ) -> Result<(), DiffError> {
     let have: HashMap<Key, &Table> = current
@@ -779,13 +825,11 @@ fn diff_tables(
         .iter()
         .map(|t| ((t.schema.as_str(), t.name.as_str()), t))
         .collect();
-    // Kept tables whose primary key, unique constraint or unique index is re-created: foreign
-    // keys referencing them must be dropped first and re-added after.
-    let mut rebuilt_keys: HashSet<KeyColumns> = HashSet::new();
+    let mut rebuilt = Rebuilt::default();
     for table in &desired.tables {
         match have.get(&(table.schema.as_str(), table.name.as_str())) {
             None => create_table(table, changes),
-            Some(old) => alter_table(old, table, changes, &mut rebuilt_keys)?,
+            Some(old) => alter_table(old, table, recreated, changes, &mut rebuilt),
         }
     }
     for table in &current.tables {
@@ -797,16 +841,13 @@ fn diff_tables(
     }
 
     // Foreign keys last: drops of every current table, adds of every desired table.
-    let force = |fk: &ForeignKey| {
-        rebuilt_keys.contains(&key_columns(&fk.references, &fk.referenced_columns))
-    };
     let no_foreign_keys: &[ForeignKey] = &[];
     for table in &current.tables {
         let name = table.qualified_name();
         let wanted = want
             .get(&(table.schema.as_str(), table.name.as_str()))
             .map_or(no_foreign_keys, |t| &t.foreign_keys);
-        for op in diff_items(&table.foreign_keys, wanted, force) {
+        for op in diff_items(&table.foreign_keys, wanted, |fk| rebuilt.forces(&name, fk)) {
             if let Op::Drop(fk) = op {
                 changes.push(Change::DropForeignKey {
                     table: name.clone(),
@@ -820,7 +861,9 @@ fn diff_tables(
         let existing = have
             .get(&(table.schema.as_str(), table.name.as_str()))
             .map_or(no_foreign_keys, |t| &t.foreign_keys);
-        for op in diff_items(existing, &table.foreign_keys, force) {
+        for op in diff_items(existing, &table.foreign_keys, |fk| {
+            rebuilt.forces(&name, fk)
+        }) {
             match op {
                 Op::Drop(_) => {}
                 Op::Add(fk) => {
@@ -841,6 +884,28 @@ fn diff_tables(
 
 /// A referenced table and the sorted columns of one of its keys: what a foreign key depends on.
 type KeyColumns = (QualifiedName, Vec<String>);
+
+/// What kept tables re-create although its definition is unchanged, so foreign keys (handled
+/// after all tables) follow.
+#[derive(Default)]
+struct Rebuilt {
+    /// Primary keys, unique constraints and unique indexes re-created: foreign keys
+    /// referencing them must be dropped first and re-added after.
+    keys: HashSet<KeyColumns>,
+    /// Foreign keys (table, name) on a column that is re-created or converted.
+    foreign_keys: HashSet<(QualifiedName, String)>,
+}
+
+impl Rebuilt {
+    /// Whether the foreign key `fk` of `table` must be re-created although unchanged.
+    fn forces(&self, table: &QualifiedName, fk: &ForeignKey) -> bool {
+        self.keys
+            .contains(&key_columns(&fk.references, &fk.referenced_columns))
+            || self
+                .foreign_keys
+                .contains(&(table.clone(), fk.name.clone()))
+    }
+}
 
 fn key_columns(table: &QualifiedName, columns: &[String]) -> KeyColumns {
     let mut columns = columns.to_vec();
@@ -902,9 +967,10 @@ fn create_table(table: &Table, changes: &mut Vec<Change>) {
 fn alter_table(
     old: &Table,
     new: &Table,
+    recreated: &[TypeName],
     changes: &mut Vec<Change>,
-    rebuilt_keys: &mut HashSet<KeyColumns>,
-) -> Result<(), DiffError> {
+    rebuilt: &mut Rebuilt,
+) {
     let name = new.qualified_name();
     if old.unlogged != new.unlogged {
         changes.push(Change::SetUnlogged {
@@ -919,6 +985,7 @@ fn alter_table(
         ));
     }
 
+    let mut replaced: Vec<ColumnName> = Vec::new();
     for column in &new.columns {
         match old.column(&column.name) {
             None => {
@@ -939,7 +1006,33 @@ fn alter_table(
                     ));
                 }
             }
-            Some(existing) => alter_column(&name, existing, column, changes)?,
+            Some(existing) => {
+                if alter_column(&name, existing, column, recreated, changes)
+                    == ColumnChange::Replaced
+                {
+                    replaced.push(ColumnName::new(&column.name));
+                }
+            }
+        }
+    }
+    // Constraints and indexes that mention a column dropped and added back, or a re-created
+    // type (PostgreSQL re-parses their stored text when a column's type changes, and that text
+    // names the old type), are re-created around the change.
+    let of_replaced = |test: &dyn Fn(&ColumnName) -> bool| replaced.iter().any(test);
+    let of_recreated = |text: &str| recreated.iter().any(|t| t.in_text(text));
+    let converted: Vec<ColumnName> = new
+        .columns
+        .iter()
+        .filter(|c| recreated.iter().any(|t| t.is_type_of(&c.data_type)))
+        .map(|c| ColumnName::new(&c.name))
+        .collect();
+    for fk in &new.foreign_keys {
+        if replaced
+            .iter()
+            .chain(&converted)
+            .any(|c| c.in_foreign_key(fk))
+        {
+            rebuilt.foreign_keys.insert((name.clone(), fk.name.clone()));
         }
     }
     for column in &old.columns {
@@ -965,10 +1058,11 @@ fn alter_table(
         (None, None) => false,
         _ => true,
     };
-    for op in diff_items(&old_pk, &new_pk, |_| pk_changed) {
+    let force_pk = |pk: &PrimaryKey| pk_changed || of_replaced(&|c| c.in_primary_key(pk));
+    for op in diff_items(&old_pk, &new_pk, force_pk) {
         match op {
             Op::Drop(pk) => {
-                rebuilt_keys.insert(key_columns(&name, &pk.columns));
+                rebuilt.keys.insert(key_columns(&name, &pk.columns));
                 changes.push(drop_constraint(&pk.name, ConstraintKind::PrimaryKey));
             }
             Op::Add(pk) => {
@@ -984,10 +1078,11 @@ fn alter_table(
         }
     }
 
-    for op in diff_items(&old.uniques, &new.uniques, |_| false) {
+    let force_unique = |unique: &UniqueConstraint| of_replaced(&|c| c.in_unique(unique));
+    for op in diff_items(&old.uniques, &new.uniques, force_unique) {
         match op {
             Op::Drop(unique) => {
-                rebuilt_keys.insert(key_columns(&name, &unique.columns));
+                rebuilt.keys.insert(key_columns(&name, &unique.columns));
                 changes.push(drop_constraint(&unique.name, ConstraintKind::Unique));
             }
             Op::Add(unique) => {
@@ -1004,7 +1099,10 @@ fn alter_table(
             }
         }
     }
-    for op in diff_items(&old.checks, &new.checks, |_| false) {
+    let force_check = |check: &CheckConstraint| {
+        of_replaced(&|c| c.in_check(check)) || of_recreated(&check.expression)
+    };
+    for op in diff_items(&old.checks, &new.checks, force_check) {
         match op {
             Op::Drop(check) => changes.push(drop_constraint(&check.name, ConstraintKind::Check)),
             Op::Add(check) => {
@@ -1021,7 +1119,10 @@ fn alter_table(
             }
         }
     }
-    for op in diff_items(&old.exclusions, &new.exclusions, |_| false) {
+    let force_exclusion = |exclusion: &ExclusionConstraint| {
+        of_replaced(&|c| c.in_exclusion(exclusion)) || of_recreated(&exclusion.definition)
+    };
+    for op in diff_items(&old.exclusions, &new.exclusions, force_exclusion) {
         match op {
             Op::Drop(exclusion) => {
                 changes.push(drop_constraint(&exclusion.name, ConstraintKind::Exclusion))
@@ -1046,7 +1147,10 @@ fn alter_table(
             )),
         }
     }
-    for op in diff_items(&old.indexes, &new.indexes, |_| false) {
+    let force_index = |index: &Index| {
+        of_replaced(&|c| c.in_index(index)) || recreated.iter().any(|t| t.in_index(index))
+    };
+    for op in diff_items(&old.indexes, &new.indexes, force_index) {
         match op {
             Op::Drop(index) => {
                 let columns: Option<Vec<String>> = index
@@ -1058,7 +1162,7 @@ fn alter_table(
                     })
                     .collect();
                 if let (true, None, Some(columns)) = (index.unique, &index.predicate, columns) {
-                    rebuilt_keys.insert(key_columns(&name, &columns));
+                    rebuilt.keys.insert(key_columns(&name, &columns));
                 }
                 changes.push(Change::DropIndex {
                     table: name.clone(),
@@ -1077,31 +1181,58 @@ fn alter_table(
             Op::Comment(index) => changes.push(index_comment(&name, index)),
         }
     }
-    Ok(())
 }
 
-/// In-place column changes, in the order PostgreSQL needs them: identity and default off,
-/// type, nullability, default and identity on.
+/// What [`alter_column`] did to a kept column.
+#[derive(Debug, PartialEq, Eq)]
+enum ColumnChange {
+    /// Altered in place (or not at all).
+    InPlace,
+    /// Dropped and added back: its constraints and indexes must be re-created.
+    Replaced,
+}
+
+/// Column changes, in the order PostgreSQL needs them: identity, expression and default off,
+/// type (or collation, or conversion to a re-created enum type), nullability, default and
+/// identity on. A column that becomes generated or changes its expression is replaced.
 fn alter_column(
     table: &QualifiedName,
     old: &Column,
     new: &Column,
+    recreated: &[TypeName],
     changes: &mut Vec<Change>,
-) -> Result<(), DiffError> {
+) -> ColumnChange {
     let column = || new.name.clone();
-    if old.generated != new.generated {
-        return Err(unsupported(format!(
-            "changing the generation expression of column {table}.{} ({:?} -> {:?})",
-            new.name, old.generated, new.generated
-        )));
+    if new.generated.is_some() && old.generated != new.generated {
+        changes.push(Change::ReplaceWithGeneratedColumn {
+            table: table.clone(),
+            column: Column {
+                renamed_from: None,
+                ..new.clone()
+            },
+            was_generated: old.generated.is_some(),
+        });
+        if new.comment.is_some() {
+            changes.push(comment_change(
+                CommentTarget::Column {
+                    table: table.clone(),
+                    column: column(),
+                },
+                &new.comment,
+            ));
+        }
+        return ColumnChange::Replaced;
     }
-    if old.collation != new.collation {
-        return Err(unsupported(format!(
-            "changing the collation of column {table}.{} ({:?} -> {:?})",
-            new.name, old.collation, new.collation
-        )));
+    if old.generated.is_some() && new.generated.is_none() {
+        changes.push(Change::DropExpression {
+            table: table.clone(),
+            column: column(),
+        });
     }
-    let type_changed = old.data_type != new.data_type;
+    let converted =
+        old.data_type == new.data_type && recreated.iter().any(|t| t.is_type_of(&new.data_type));
+    let type_changed = old.data_type != new.data_type || converted;
+    let collation_changed = old.collation != new.collation;
     if old.identity.is_some() && new.identity.is_none() {
         changes.push(Change::DropIdentity {
             table: table.clone(),
@@ -1115,13 +1246,25 @@ fn alter_column(
             column: column(),
         });
     }
-    if type_changed {
+    if type_changed || collation_changed {
+        let conversion = if new.generated.is_some() || !type_changed {
+            Conversion::Implicit
+        } else if converted {
+            Conversion::ViaText
+        } else {
+            Conversion::Cast
+        };
+        let collation = match (&new.collation, collation_changed) {
+            (None, true) => Some(r#"pg_catalog."default""#.to_string()),
+            (collation, _) => collation.clone(),
+        };
         changes.push(Change::AlterColumnType {
             table: table.clone(),
             column: column(),
             from: old.data_type.clone(),
             to: new.data_type.clone(),
-            using: new.generated.is_none(),
+            conversion,
+            collation,
         });
     }
     match (old.not_null, new.not_null) {
@@ -1179,5 +1322,5 @@ fn alter_column(
             &new.comment,
         ));
     }
-    Ok(())
+    ColumnChange::InPlace
 }

@@ -17,9 +17,10 @@
 mod change;
 mod diff;
 mod equivalence;
+mod mentions;
 mod render;
 
-pub use change::{Change, CommentTarget, ConstraintKind, EnumValuePosition, Phase};
+pub use change::{Change, CommentTarget, ConstraintKind, Conversion, EnumValuePosition, Phase};
 pub use diff::diff;
 pub use equivalence::normalize_equivalences;
 

@@ -1,7 +1,7 @@
 //! Change -> one SQL statement with its hazards. Objects are spelled by
 //! `autogen_schema::sql`, exactly as the canonical dump spells them.
 
-use crate::change::{Change, CommentTarget, EnumValuePosition};
+use crate::change::{Change, CommentTarget, Conversion, EnumValuePosition};
 use crate::{Hazard, PlannedStatement};
 use autogen_schema::{
     Identity, IdentityKind, QualifiedName, Sequence, SequenceOptions, quote_ident, quote_literal,
@@ -60,6 +60,14 @@ fn statement(change: &Change) -> (String, Vec<Hazard>) {
         ),
         Change::CreateEnum { enum_type } => (sql::create_enum(enum_type), vec![]),
         Change::DropEnum { name } => (format!("DROP TYPE {};", name.quoted()), vec![]),
+        Change::RenameEnum { from, to } => (
+            format!(
+                "ALTER TYPE {} RENAME TO {};",
+                from.quoted(),
+                quote_ident(to)
+            ),
+            vec![],
+        ),
         Change::AddEnumValue {
             name,
             value,
@@ -178,19 +186,58 @@ fn statement(change: &Change) -> (String, Vec<Hazard>) {
             column,
             from,
             to,
-            using,
+            conversion,
+            collation,
         } => {
-            let mut hazards = vec![TableRewrite, AccessExclusiveLock];
-            if !is_safe_widening(from, to) {
-                hazards.push(MayFailOnExistingRows);
-            }
-            let using = if *using {
-                format!(" USING {}::{to}", quote_ident(column))
-            } else {
-                String::new()
+            let hazards = match conversion {
+                // Same type, new collation: no rewrite, but every index on it is rebuilt.
+                Conversion::Implicit if from == to => vec![AccessExclusiveLock, IndexBuild],
+                Conversion::ViaText => {
+                    vec![TableRewrite, AccessExclusiveLock, MayFailOnExistingRows]
+                }
+                _ if is_safe_widening(from, to) => vec![TableRewrite, AccessExclusiveLock],
+                _ => vec![TableRewrite, AccessExclusiveLock, MayFailOnExistingRows],
+            };
+            let collate = collation
+                .as_ref()
+                .map(|collation| format!(" COLLATE {collation}"))
+                .unwrap_or_default();
+            let column_name = quote_ident(column);
+            let using = match conversion {
+                Conversion::Implicit => String::new(),
+                Conversion::Cast => format!(" USING {column_name}::{to}"),
+                Conversion::ViaText => {
+                    let text = if to.ends_with("[]") { "text[]" } else { "text" };
+                    format!(" USING {column_name}::{text}::{to}")
+                }
             };
             (
-                alter_column(table, column, &format!("TYPE {to}{using}")),
+                alter_column(table, column, &format!("TYPE {to}{collate}{using}")),
+                hazards,
+            )
+        }
+        Change::DropExpression { table, column } => {
+            (alter_column(table, column, "DROP EXPRESSION"), lock)
+        }
+        Change::ReplaceWithGeneratedColumn {
+            table,
+            column,
+            was_generated,
+        } => {
+            // The expression is computed for every row: it may fail (or violate NOT NULL).
+            let mut hazards = vec![TableRewrite, AccessExclusiveLock, MayFailOnExistingRows];
+            if !was_generated {
+                hazards.push(DataLoss);
+            }
+            (
+                alter_table(
+                    table,
+                    &format!(
+                        "DROP COLUMN {}, ADD COLUMN {}",
+                        quote_ident(&column.name),
+                        sql::column_definition(column)
+                    ),
+                ),
                 hazards,
             )
         }

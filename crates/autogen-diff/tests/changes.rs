@@ -170,9 +170,24 @@ fn enum_values_are_added_in_place() {
         ]
     );
     assert!(plan.statements.iter().all(|s| s.hazards.is_empty()));
-    // The way back removes values: not supported yet, and said so.
-    let what = unsupported(&desired, &base());
-    assert!(what.contains("public.mood"), "{what}");
+    // The way back removes values: the type is re-created.
+    let back = plan_sql(&desired, &base());
+    assert!(
+        back.contains(r#"ALTER TYPE "public"."mood" RENAME TO "mood_autogen_old";"#),
+        "{back}"
+    );
+    assert!(
+        back.contains(r#"CREATE TYPE "public"."mood" AS ENUM ('happy', 'sad');"#),
+        "{back}"
+    );
+    assert!(
+        back.contains(r#"DROP TYPE "public"."mood_autogen_old";"#),
+        "{back}"
+    );
+}
+
+fn plan_sql(current: &Catalog, desired: &Catalog) -> String {
+    plan(current, desired).unwrap().to_sql()
 }
 
 #[test]
@@ -191,10 +206,30 @@ fn enum_values_of_an_empty_enum_are_appended() {
 }
 
 #[test]
-fn reordered_or_renamed_enums_are_unsupported() {
+fn reordered_enums_are_recreated_and_their_columns_converted() {
     let mut desired = base();
     desired.enums[0].values.reverse();
-    assert!(unsupported(&base(), &desired).contains("reordering"));
+    insta::assert_snapshot!(show(&base(), &desired));
+}
+
+#[test]
+fn a_retired_type_name_never_collides() {
+    let mut current = base();
+    current.enums[0].name = "m".repeat(63);
+    current.enums.push(autogen_schema::EnumType {
+        name: format!("{}_autogen_old", "m".repeat(51)),
+        ..current.enums[0].clone()
+    });
+    let mut desired = current.clone();
+    desired.enums[0].values.reverse();
+    let sql = plan_sql(&current, &desired);
+    let retired = format!("{}_autogen_old2", "m".repeat(50));
+    assert_eq!(retired.len(), 63);
+    assert!(sql.contains(&format!("RENAME TO \"{retired}\"")), "{sql}");
+}
+
+#[test]
+fn renamed_enums_are_unsupported() {
     let mut desired = base();
     desired.enums[0].name = "feeling".into();
     desired.enums[0].renamed_from = Some("mood".into());
@@ -432,16 +467,17 @@ fn column_comments_change() {
 }
 
 #[test]
-fn generated_and_collation_changes_are_unsupported() {
+fn a_column_becoming_generated_is_replaced_and_back_keeps_its_values() {
     let mut desired = base();
     column(&mut desired, "users", "name").generated = Some("(email)::text".into());
-    assert!(
-        unsupported(&base(), &desired)
-            .contains("generation expression of column public.users.name")
-    );
+    insta::assert_snapshot!(show(&base(), &desired));
+}
+
+#[test]
+fn collation_changes_alter_the_column_in_place() {
     let mut desired = base();
     column(&mut desired, "users", "name").collation = Some("pg_catalog.\"C\"".into());
-    assert!(unsupported(&base(), &desired).contains("collation of column public.users.name"));
+    insta::assert_snapshot!(show(&base(), &desired));
 }
 
 #[test]
