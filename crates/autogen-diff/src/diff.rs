@@ -3,6 +3,7 @@
 use crate::DiffError;
 use crate::change::{Change, CommentTarget, ConstraintKind, Conversion, EnumValuePosition};
 use crate::mentions::{ColumnName, TypeName};
+use crate::pairs::{TablePair, paired_tables};
 use autogen_schema::{
     Catalog, CheckConstraint, Column, EnumType, ExclusionConstraint, ForeignKey, Index,
     IndexTarget, PrimaryKey, QualifiedName, SequenceOptions, Table, UniqueConstraint,
@@ -17,9 +18,9 @@ fn unsupported(what: String) -> DiffError {
 /// The changes that turn `current` into `desired`: renames first, then everything else in
 /// name order per kind. [`crate::plan_changes`] orders them for execution.
 pub fn diff(current: &Catalog, desired: &Catalog) -> Result<Vec<Change>, DiffError> {
-    let current = crate::equivalence::align_equivalent_defaults(current, desired);
     let desired = desired.canonical();
     let current = current.canonical();
+    let current = crate::equivalence::align_equivalent_defaults(&current, &desired);
     let mut changes = Vec::new();
     let current = apply_renames(&current, &desired, &mut changes)?;
     diff_schemas(&current, &desired, &mut changes);
@@ -77,6 +78,62 @@ fn apply_renames<'a>(
         }
     }
 
+    let hinted = |catalog: &Catalog| {
+        catalog.tables.iter().any(|table| {
+            table.renamed_from.is_some() || table.columns.iter().any(|c| c.renamed_from.is_some())
+        })
+    };
+    let (mut table_renames, column_renames) = if hinted(current) || hinted(desired) {
+        table_and_column_renames(current, desired)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+
+    table_renames.sort();
+    // Cloning a large catalog costs more than the rest of the diff: only do it when
+    // something can be renamed.
+    if table_renames.is_empty()
+        && column_renames.is_empty()
+        && !constraint_or_index_names_differ(current, desired)
+    {
+        return Ok(Cow::Borrowed(current));
+    }
+    let before = changes.len();
+    let mut renamed = current.clone();
+    for (schema, old, new) in &table_renames {
+        let from = QualifiedName::new(schema, old);
+        changes.push(Change::RenameTable {
+            from: from.clone(),
+            to: new.clone(),
+        });
+        rename_table(&mut renamed, &from, new);
+    }
+    for (table, old, new) in column_renames {
+        changes.push(Change::RenameColumn {
+            table: table.clone(),
+            from: old.clone(),
+            to: new.clone(),
+        });
+        rename_column(&mut renamed, &table, &old, &new);
+    }
+    rename_constraints_and_indexes(&mut renamed, desired, changes);
+    if changes.len() == before {
+        return Ok(Cow::Borrowed(current));
+    }
+    renamed.canonicalize();
+    Ok(Cow::Owned(renamed))
+}
+
+/// (schema, old name, new name) of a table.
+type TableRename = (String, String, String);
+/// (table after renames, old column, new column).
+type ColumnRename = (QualifiedName, String, String);
+
+/// The table and column renames that `renamed_from` hints ask for and that apply.
+fn table_and_column_renames<'a>(
+    current: &'a Catalog,
+    desired: &'a Catalog,
+) -> (Vec<TableRename>, Vec<ColumnRename>) {
     let table_keys = |catalog: &'a Catalog| -> HashSet<Key<'a>> {
         catalog
             .tables
@@ -91,7 +148,7 @@ fn apply_renames<'a>(
         .map(|t| (t.schema.as_str(), t.name.as_str()))
         .collect();
     // (schema, old name, new name)
-    let mut table_renames: Vec<(String, String, String)> = Vec::new();
+    let mut table_renames: Vec<TableRename> = Vec::new();
     let mut taken: HashSet<(String, String)> = HashSet::new();
     let mut consider = |schema: &str, old: &str, new: &str, renames: &mut Vec<_>| {
         if taken.contains(&(schema.to_string(), old.to_string()))
@@ -147,7 +204,7 @@ fn apply_renames<'a>(
         .collect();
 
     // (table after renames, old column, new column)
-    let mut column_renames: Vec<(QualifiedName, String, String)> = Vec::new();
+    let mut column_renames: Vec<ColumnRename> = Vec::new();
     for (&key, &want) in &desired_by_name {
         let Some(&have) = current_by_new_name.get(&key) else {
             continue;
@@ -183,69 +240,40 @@ fn apply_renames<'a>(
         }
     }
     column_renames.sort();
-
-    table_renames.sort();
-    // Cloning a large catalog costs more than the rest of the diff: only do it when
-    // something can be renamed.
-    if table_renames.is_empty()
-        && column_renames.is_empty()
-        && !constraint_or_index_names_differ(current, desired)
-    {
-        return Ok(Cow::Borrowed(current));
-    }
-    let before = changes.len();
-    let mut renamed = current.clone();
-    for (schema, old, new) in &table_renames {
-        let from = QualifiedName::new(schema, old);
-        changes.push(Change::RenameTable {
-            from: from.clone(),
-            to: new.clone(),
-        });
-        rename_table(&mut renamed, &from, new);
-    }
-    for (table, old, new) in column_renames {
-        changes.push(Change::RenameColumn {
-            table: table.clone(),
-            from: old.clone(),
-            to: new.clone(),
-        });
-        rename_column(&mut renamed, &table, &old, &new);
-    }
-    rename_constraints_and_indexes(&mut renamed, desired, changes);
-    if changes.len() == before {
-        return Ok(Cow::Borrowed(current));
-    }
-    renamed.canonicalize();
-    Ok(Cow::Owned(renamed))
+    (table_renames, column_renames)
 }
 
-/// Whether some table on both sides has a constraint or index name on one side only: the
-/// precondition of a constraint or index rename.
+/// Whether some table on both sides has a constraint or index only in `current` that is
+/// identical but for the name to one only in `desired`: the precondition of a constraint or
+/// index rename. Read-only, so the common case (no rename) never clones the catalog.
 fn constraint_or_index_names_differ(current: &Catalog, desired: &Catalog) -> bool {
-    fn names(table: &Table) -> Vec<&str> {
-        let mut names: Vec<&str> = table
-            .primary_key
-            .iter()
-            .map(|c| c.name.as_str())
-            .chain(table.uniques.iter().map(|c| c.name.as_str()))
-            .chain(table.foreign_keys.iter().map(|c| c.name.as_str()))
-            .chain(table.checks.iter().map(|c| c.name.as_str()))
-            .chain(table.exclusions.iter().map(|c| c.name.as_str()))
-            .chain(table.indexes.iter().map(|i| i.name.as_str()))
-            .collect();
-        names.sort_unstable();
-        names
+    fn pair<T: Item>(have: &[T], want: &[T]) -> bool {
+        // Lists are in name order: the same names pairwise means no name is on one side only.
+        if have.len() == want.len() && have.iter().zip(want).all(|(a, b)| a.name() == b.name()) {
+            return false;
+        }
+        let in_list = |list: &[T], name: &str| list.iter().any(|item| item.name() == name);
+        have.iter()
+            .filter(|old| !in_list(want, old.name()))
+            .any(|old| {
+                want.iter()
+                    .filter(|new| !in_list(have, new.name()))
+                    .any(|new| old.with_name(new.name()) == *new)
+            })
     }
-    let current_tables: HashMap<(&str, &str), &Table> = current
-        .tables
-        .iter()
-        .map(|table| ((table.schema.as_str(), table.name.as_str()), table))
-        .collect();
-    desired.tables.iter().any(|want| {
-        current_tables
-            .get(&(want.schema.as_str(), want.name.as_str()))
-            .is_some_and(|have| names(have) != names(want))
-    })
+    paired_tables(&current.tables, &desired.tables)
+        .into_iter()
+        .any(|pair_of_tables| match pair_of_tables {
+            (Some(have), Some(want)) => {
+                pair(have.primary_key.as_slice(), want.primary_key.as_slice())
+                    || pair(&have.uniques, &want.uniques)
+                    || pair(&have.foreign_keys, &want.foreign_keys)
+                    || pair(&have.checks, &want.checks)
+                    || pair(&have.exclusions, &want.exclusions)
+                    || pair(&have.indexes, &want.indexes)
+            }
+            _ => false,
+        })
 }
 
 /// Within each kept table (after table and column renames), a constraint or index only in
@@ -723,7 +751,12 @@ trait Item: Clone + PartialEq {
     fn without_comment(&self) -> Self;
     fn with_name(&self, name: &str) -> Self;
     fn same(&self, other: &Self) -> bool {
-        self.without_comment() == other.without_comment()
+        // Comments almost always agree: compare in place and clone only when they do not.
+        if self.comment() == other.comment() {
+            self == other
+        } else {
+            self.without_comment() == other.without_comment()
+        }
     }
 }
 
@@ -815,25 +848,23 @@ fn diff_tables(
     recreated: &[TypeName],
     changes: &mut Vec<Change>,
 ) -> Result<(), DiffError> {
-    let have: HashMap<Key, &Table> = current
-        .tables
-        .iter()
-        .map(|t| ((t.schema.as_str(), t.name.as_str()), t))
-        .collect();
-    let want: HashMap<Key, &Table> = desired
-        .tables
-        .iter()
-        .map(|t| ((t.schema.as_str(), t.name.as_str()), t))
-        .collect();
+    let pairs = paired_tables(&current.tables, &desired.tables);
     let mut rebuilt = Rebuilt::default();
-    for table in &desired.tables {
-        match have.get(&(table.schema.as_str(), table.name.as_str())) {
-            None => create_table(table, changes),
-            Some(old) => alter_table(old, table, recreated, changes, &mut rebuilt),
+    // Most tables are unchanged: one comparison instead of a walk through every part.
+    let identical: Vec<bool> = pairs
+        .iter()
+        .map(|pair| matches!(pair, (Some(old), Some(new)) if old == new))
+        .collect();
+    for (pair, &identical) in pairs.iter().zip(&identical) {
+        match *pair {
+            (None, Some(table)) => create_table(table, changes),
+            (Some(_), Some(_)) if identical && recreated.is_empty() => {}
+            (Some(old), Some(table)) => alter_table(old, table, recreated, changes, &mut rebuilt),
+            _ => {}
         }
     }
-    for table in &current.tables {
-        if !want.contains_key(&(table.schema.as_str(), table.name.as_str())) {
+    for pair in &pairs {
+        if let (Some(table), None) = pair {
             changes.push(Change::DropTable {
                 name: table.qualified_name(),
             });
@@ -841,13 +872,20 @@ fn diff_tables(
     }
 
     // Foreign keys last: drops of every current table, adds of every desired table.
-    let no_foreign_keys: &[ForeignKey] = &[];
-    for table in &current.tables {
+    let unchanged = |&(_, &identical): &(&TablePair, &bool)| identical && rebuilt.is_empty();
+    let candidates = || {
+        pairs
+            .iter()
+            .zip(&identical)
+            .filter(|entry| !unchanged(entry))
+            .map(|(pair, _)| pair)
+    };
+    for pair in candidates() {
+        let Some(table) = pair.0 else { continue };
         let name = table.qualified_name();
-        let wanted = want
-            .get(&(table.schema.as_str(), table.name.as_str()))
-            .map_or(no_foreign_keys, |t| &t.foreign_keys);
-        for op in diff_items(&table.foreign_keys, wanted, |fk| rebuilt.forces(&name, fk)) {
+        for op in diff_items(&table.foreign_keys, foreign_keys(pair.1), |fk| {
+            rebuilt.forces(&name, fk)
+        }) {
             if let Op::Drop(fk) = op {
                 changes.push(Change::DropForeignKey {
                     table: name.clone(),
@@ -856,12 +894,10 @@ fn diff_tables(
             }
         }
     }
-    for table in &desired.tables {
+    for pair in candidates() {
+        let Some(table) = pair.1 else { continue };
         let name = table.qualified_name();
-        let existing = have
-            .get(&(table.schema.as_str(), table.name.as_str()))
-            .map_or(no_foreign_keys, |t| &t.foreign_keys);
-        for op in diff_items(existing, &table.foreign_keys, |fk| {
+        for op in diff_items(foreign_keys(pair.0), &table.foreign_keys, |fk| {
             rebuilt.forces(&name, fk)
         }) {
             match op {
@@ -882,6 +918,11 @@ fn diff_tables(
     Ok(())
 }
 
+/// The foreign keys of a table that may be absent on one side.
+fn foreign_keys(table: Option<&Table>) -> &[ForeignKey] {
+    table.map_or(&[], |t| t.foreign_keys.as_slice())
+}
+
 /// A referenced table and the sorted columns of one of its keys: what a foreign key depends on.
 type KeyColumns = (QualifiedName, Vec<String>);
 
@@ -897,6 +938,10 @@ struct Rebuilt {
 }
 
 impl Rebuilt {
+    fn is_empty(&self) -> bool {
+        self.keys.is_empty() && self.foreign_keys.is_empty()
+    }
+
     /// Whether the foreign key `fk` of `table` must be re-created although unchanged.
     fn forces(&self, table: &QualifiedName, fk: &ForeignKey) -> bool {
         self.keys

@@ -3,7 +3,7 @@
 //! these are the ones it is not: `DEFAULT CURRENT_TIMESTAMP` is kept as an SQL value
 //! function, `DEFAULT now()` as a function call, yet both are the transaction's start time.
 
-use autogen_schema::Catalog;
+use autogen_schema::{Catalog, Column, Table};
 
 /// The one spelling the diff compares for `expression`.
 fn canonical(expression: &str) -> Option<&'static str> {
@@ -31,38 +31,37 @@ pub fn normalize_equivalences(catalog: &Catalog) -> Catalog {
 
 /// `current` with each column default that is equivalent to the same column's default in
 /// `desired` spelled as `desired` spells it, so the diff sees no change there while every
-/// statement it renders keeps the desired spelling.
+/// statement it renders keeps the desired spelling. Both catalogs are in canonical order.
 pub(crate) fn align_equivalent_defaults<'a>(
     current: &'a Catalog,
     desired: &Catalog,
 ) -> std::borrow::Cow<'a, Catalog> {
-    let wanted_tables: std::collections::HashMap<(&str, &str), &autogen_schema::Table> = desired
+    let spelled = |text: &str| canonical(text).unwrap_or(text).to_string();
+    let aligned = |default: &String, wanted: &String| {
+        default != wanted && spelled(default) == spelled(wanted)
+    };
+    let pairs = crate::pairs::paired_tables(&current.tables, &desired.tables);
+    // Two defaults align only when one of them has another spelling: look up just those.
+    let needs_alignment = |(have, want): &crate::pairs::TablePair| {
+        let (Some(have), Some(want)) = (have, want) else {
+            return false;
+        };
+        respelled(have).chain(respelled(want)).any(|column| {
+            matches!(
+                (default_of(have, &column.name), default_of(want, &column.name)),
+                (Some(d), Some(w)) if aligned(d, w)
+            )
+        })
+    };
+    // Cloning a large catalog is the expensive part: only when something is to be aligned.
+    if !pairs.iter().any(needs_alignment) {
+        return std::borrow::Cow::Borrowed(current);
+    }
+    let wanted_tables: std::collections::HashMap<(&str, &str), &Table> = desired
         .tables
         .iter()
         .map(|table| ((table.schema.as_str(), table.name.as_str()), table))
         .collect();
-    let spelled = |text: &str| canonical(text).unwrap_or(text).to_string();
-    let needs_alignment = |table: &autogen_schema::Table, column: &autogen_schema::Column| {
-        let wanted = wanted_tables
-            .get(&(table.schema.as_str(), table.name.as_str()))
-            .and_then(|wanted| wanted.column(&column.name))
-            .and_then(|wanted| wanted.default.as_ref());
-        match (&column.default, wanted) {
-            (Some(default), Some(wanted)) => {
-                default != wanted && spelled(default) == spelled(wanted)
-            }
-            _ => false,
-        }
-    };
-    // Cloning a large catalog is the expensive part: only when something is to be aligned.
-    if !current.tables.iter().any(|table| {
-        table
-            .columns
-            .iter()
-            .any(|column| needs_alignment(table, column))
-    }) {
-        return std::borrow::Cow::Borrowed(current);
-    }
     let mut current = current.clone();
     for table in &mut current.tables {
         let Some(wanted) = wanted_tables.get(&(table.schema.as_str(), table.name.as_str())) else {
@@ -74,14 +73,25 @@ pub(crate) fn align_equivalent_defaults<'a>(
                 continue;
             };
             if let Some(default) = &column.default
-                && default != wanted_default
-                && spelled(default) == spelled(wanted_default)
+                && aligned(default, wanted_default)
             {
                 column.default = Some(wanted_default.clone());
             }
         }
     }
     std::borrow::Cow::Owned(current)
+}
+
+/// The columns of `table` whose default has another spelling.
+fn respelled(table: &Table) -> impl Iterator<Item = &Column> {
+    table
+        .columns
+        .iter()
+        .filter(|c| c.default.as_deref().and_then(canonical).is_some())
+}
+
+fn default_of<'a>(table: &'a Table, column: &str) -> Option<&'a String> {
+    table.column(column).and_then(|c| c.default.as_ref())
 }
 
 #[cfg(test)]

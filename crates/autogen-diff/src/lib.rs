@@ -18,6 +18,7 @@ mod change;
 mod diff;
 mod equivalence;
 mod mentions;
+mod pairs;
 mod render;
 
 pub use change::{Change, CommentTarget, ConstraintKind, Conversion, EnumValuePosition, Phase};
