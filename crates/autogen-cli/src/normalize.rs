@@ -92,9 +92,8 @@ fn declared_statements(models: &Models) -> Vec<Statement> {
     for (enum_type, origin) in catalog.enums.iter().zip(&origins.enums) {
         if enum_type.comment.is_some() {
             let name = autogen_schema::QualifiedName::new(&enum_type.schema, &enum_type.name);
-            let target = format!("TYPE {}", name.quoted());
             statements.push(Statement::single(
-                sql::comment_on(&target, &enum_type.comment),
+                sql::comment_on(sql::CommentOn::Type(&name), &enum_type.comment),
                 origin,
             ));
         }
@@ -102,21 +101,15 @@ fn declared_statements(models: &Models) -> Vec<Statement> {
     for (table, table_origins) in catalog.tables.iter().zip(&origins.tables) {
         let name = table.qualified_name();
         if table.comment.is_some() {
-            let target = format!("TABLE {}", name.quoted());
             statements.push(Statement::single(
-                sql::comment_on(&target, &table.comment),
+                sql::comment_on(sql::CommentOn::Table(&name), &table.comment),
                 &table_origins.table,
             ));
         }
         for (column, origin) in table.columns.iter().zip(&table_origins.columns) {
             if column.comment.is_some() {
-                let target = format!(
-                    "COLUMN {}.{}",
-                    name.quoted(),
-                    autogen_schema::quote_ident(&column.name)
-                );
                 statements.push(Statement::single(
-                    sql::comment_on(&target, &column.comment),
+                    sql::comment_on(sql::CommentOn::Column(&name, &column.name), &column.comment),
                     origin,
                 ));
             }

@@ -340,28 +340,21 @@ fn statement(change: &Change) -> (String, Vec<Hazard>) {
             lock,
         ),
         Change::SetComment { target, comment } => {
-            (sql::comment_on(&comment_target(target), comment), vec![])
+            (sql::comment_on(comment_on(target), comment), vec![])
         }
     }
 }
 
-fn comment_target(target: &CommentTarget) -> String {
+fn comment_on(target: &CommentTarget) -> sql::CommentOn<'_> {
+    use sql::CommentOn;
     match target {
-        CommentTarget::Schema { name } => format!("SCHEMA {}", quote_ident(name)),
-        CommentTarget::Type { name } => format!("TYPE {}", name.quoted()),
-        CommentTarget::Sequence { name } => format!("SEQUENCE {}", name.quoted()),
-        CommentTarget::Table { name } => format!("TABLE {}", name.quoted()),
-        CommentTarget::Column { table, column } => {
-            format!("COLUMN {}.{}", table.quoted(), quote_ident(column))
-        }
-        CommentTarget::Constraint { table, constraint } => {
-            format!(
-                "CONSTRAINT {} ON {}",
-                quote_ident(constraint),
-                table.quoted()
-            )
-        }
-        CommentTarget::Index { name } => format!("INDEX {}", name.quoted()),
+        CommentTarget::Schema { name } => CommentOn::Schema(name),
+        CommentTarget::Type { name } => CommentOn::Type(name),
+        CommentTarget::Sequence { name } => CommentOn::Sequence(name),
+        CommentTarget::Table { name } => CommentOn::Table(name),
+        CommentTarget::Column { table, column } => CommentOn::Column(table, column),
+        CommentTarget::Constraint { table, constraint } => CommentOn::Constraint(table, constraint),
+        CommentTarget::Index { name } => CommentOn::Index(name),
     }
 }
 

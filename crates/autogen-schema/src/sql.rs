@@ -345,15 +345,50 @@ fn comment_literal(comment: &Option<String>) -> String {
         .unwrap_or_else(|| "NULL".to_string())
 }
 
-/// `COMMENT ON <target> IS '…';` (`NULL` removes the comment).
-pub fn comment_on(target: &str, comment: &Option<String>) -> String {
-    format!("COMMENT ON {target} IS {};", comment_literal(comment))
+/// The object a `COMMENT ON` names. The one place its target is spelled, for the dump and
+/// for migration plans alike.
+#[derive(Debug, Clone, Copy)]
+pub enum CommentOn<'a> {
+    Schema(&'a str),
+    Type(&'a QualifiedName),
+    Sequence(&'a QualifiedName),
+    Table(&'a QualifiedName),
+    /// A table and one of its columns.
+    Column(&'a QualifiedName, &'a str),
+    /// A table and one of its constraints.
+    Constraint(&'a QualifiedName, &'a str),
+    /// The schema-qualified index name.
+    Index(&'a QualifiedName),
 }
 
-fn constraint_comment(table: &QualifiedName, name: &str, comment: &Option<String>) -> String {
-    comment_on(
-        &format!("CONSTRAINT {} ON {}", quote_ident(name), table.quoted()),
-        comment,
+impl CommentOn<'_> {
+    fn target(&self) -> String {
+        match self {
+            CommentOn::Schema(name) => format!("SCHEMA {}", quote_ident(name)),
+            CommentOn::Type(name) => format!("TYPE {}", name.quoted()),
+            CommentOn::Sequence(name) => format!("SEQUENCE {}", name.quoted()),
+            CommentOn::Table(name) => format!("TABLE {}", name.quoted()),
+            CommentOn::Column(table, column) => {
+                format!("COLUMN {}.{}", table.quoted(), quote_ident(column))
+            }
+            CommentOn::Constraint(table, constraint) => {
+                format!(
+                    "CONSTRAINT {} ON {}",
+                    quote_ident(constraint),
+                    table.quoted()
+                )
+            }
+            CommentOn::Index(name) => format!("INDEX {}", name.quoted()),
+        }
+    }
+}
+
+/// `COMMENT ON <target> IS '…';` (`NULL` removes the comment).
+pub fn comment_on(target: CommentOn<'_>, comment: &Option<String>) -> String {
+    format!(
+        "COMMENT ON {} IS {};",
+        target.target(),
+        comment_literal(comment)
     )
 }
 
@@ -361,36 +396,24 @@ fn constraint_comment(table: &QualifiedName, name: &str, comment: &Option<String
 fn comments(catalog: &Catalog) -> Vec<String> {
     let mut out = Vec::new();
     for schema in catalog.schemas.iter().filter(|s| s.comment.is_some()) {
-        out.push(comment_on(
-            &format!("SCHEMA {}", quote_ident(&schema.name)),
-            &schema.comment,
-        ));
+        out.push(comment_on(CommentOn::Schema(&schema.name), &schema.comment));
     }
     for enum_type in catalog.enums.iter().filter(|e| e.comment.is_some()) {
         let name = QualifiedName::new(&enum_type.schema, &enum_type.name);
-        out.push(comment_on(
-            &format!("TYPE {}", name.quoted()),
-            &enum_type.comment,
-        ));
+        out.push(comment_on(CommentOn::Type(&name), &enum_type.comment));
     }
     for sequence in catalog.sequences.iter().filter(|s| s.comment.is_some()) {
         let name = QualifiedName::new(&sequence.schema, &sequence.name);
-        out.push(comment_on(
-            &format!("SEQUENCE {}", name.quoted()),
-            &sequence.comment,
-        ));
+        out.push(comment_on(CommentOn::Sequence(&name), &sequence.comment));
     }
     for table in &catalog.tables {
         let name = table.qualified_name();
         if table.comment.is_some() {
-            out.push(comment_on(
-                &format!("TABLE {}", name.quoted()),
-                &table.comment,
-            ));
+            out.push(comment_on(CommentOn::Table(&name), &table.comment));
         }
         for column in table.columns.iter().filter(|c| c.comment.is_some()) {
             out.push(comment_on(
-                &format!("COLUMN {}.{}", name.quoted(), quote_ident(&column.name)),
+                CommentOn::Column(&name, &column.name),
                 &column.comment,
             ));
         }
@@ -403,14 +426,14 @@ fn comments(catalog: &Catalog) -> Vec<String> {
             .chain(table.exclusions.iter().map(|c| (&c.name, &c.comment)))
             .chain(table.foreign_keys.iter().map(|c| (&c.name, &c.comment)));
         for (constraint, comment) in constraints.filter(|(_, comment)| comment.is_some()) {
-            out.push(constraint_comment(&name, constraint, comment));
+            out.push(comment_on(
+                CommentOn::Constraint(&name, constraint),
+                comment,
+            ));
         }
         for index in table.indexes.iter().filter(|i| i.comment.is_some()) {
             let index_name = QualifiedName::new(&table.schema, &index.name);
-            out.push(comment_on(
-                &format!("INDEX {}", index_name.quoted()),
-                &index.comment,
-            ));
+            out.push(comment_on(CommentOn::Index(&index_name), &index.comment));
         }
     }
     out
