@@ -1,0 +1,36 @@
+//! Revision files and running them.
+//!
+//! - [`Revision`]: one `<id>_<slug>.sql` file (header, `-- migrate:up`, `-- migrate:down`),
+//!   parsed strictly with errors at the offending line, rendered back, checksummed over the SQL
+//!   that runs.
+//! - [`RevisionGraph`]: the migrations directory as a DAG by `parents`, with a deterministic
+//!   order, heads, prefix lookup and the upgrade/downgrade plans.
+//! - [`upgrade`] / [`downgrade`] / [`stamp`]: the runner. It serializes on an advisory lock,
+//!   keeps `public.autogen_revisions`, refuses edited or unknown applied revisions, and runs
+//!   each revision in its own transaction (or statement by statement for
+//!   `transaction:false`), naming the failing statement's file and line.
+//! - [`offline_upgrade_sql`] / [`offline_downgrade_sql`]: the same as a script for a DBA.
+
+mod error;
+mod files;
+mod graph;
+mod naming;
+mod offline;
+mod parse;
+mod revision;
+mod runner;
+mod split;
+mod target;
+mod tracking;
+
+pub use error::{Direction, MigrateError, ParseProblem};
+pub use files::{RevisionFile, write_new};
+pub use graph::{DowngradeTarget, RevisionGraph, UpgradeTarget};
+pub use naming::{new_revision_id, rfc3339_utc, slug};
+pub use offline::{offline_downgrade_sql, offline_upgrade_sql};
+pub use revision::{Revision, Section};
+pub use runner::{Progress, RunOptions, downgrade, stamp, upgrade};
+pub use split::{Statement, split_statements};
+pub use tracking::{
+    ADVISORY_LOCK_KEY, AppliedRevision, TRACKING_SCHEMA, TRACKING_TABLE, applied_revisions,
+};

@@ -1,0 +1,138 @@
+//! `upgrade --sql` / `downgrade --sql`: the script a DBA runs instead of the runner. It does what
+//! the runner does (same lock, same tracking rows, one transaction per revision unless the
+//! section says `transaction:false`), meant for `psql -v ON_ERROR_STOP=1 -f`.
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+use crate::split::split_statements;
+use crate::tracking::{ADVISORY_LOCK_KEY, create_table_sql, qualified_table};
+use crate::{DowngradeTarget, MigrateError, RevisionFile, RevisionGraph, Section, UpgradeTarget};
+
+/// The SQL that upgrades a database at `from` (with its ancestors; `None` = empty database)
+/// to `target`.
+pub fn offline_upgrade_sql(
+    graph: &RevisionGraph,
+    from: Option<&str>,
+    target: &UpgradeTarget,
+) -> Result<String, MigrateError> {
+    let applied = applied_at(graph, from)?;
+    let plan = graph.upgrade_plan(&applied, target)?;
+    let target_text = match target {
+        UpgradeTarget::Head => "head".to_owned(),
+        UpgradeTarget::Heads => "heads".to_owned(),
+        UpgradeTarget::Revision(id) => id.clone(),
+        UpgradeTarget::Relative(n) => format!("+{n}"),
+    };
+    let mut out = preamble("upgrade", from.unwrap_or("base"), &target_text);
+    out.push('\n');
+    out.push_str(&create_table_sql());
+    out.push_str(";\n");
+    let table = qualified_table();
+    for file in &plan {
+        let record = format!(
+            "INSERT INTO {table} (revision, checksum, duration_ms) VALUES ({}, {}, 0);\n",
+            literal(&file.revision.id),
+            literal(&file.checksum)
+        );
+        revision_block(&mut out, file, &file.revision.up, &record);
+    }
+    finish(&mut out, plan.len(), "apply");
+    Ok(out)
+}
+
+/// The SQL that downgrades a database at `from` (with its ancestors) to `target`.
+pub fn offline_downgrade_sql(
+    graph: &RevisionGraph,
+    from: &str,
+    target: &DowngradeTarget,
+) -> Result<String, MigrateError> {
+    let applied = applied_at(graph, Some(from))?;
+    let plan = graph.downgrade_plan(&applied, target)?;
+    let target_text = match target {
+        DowngradeTarget::Base => "base".to_owned(),
+        DowngradeTarget::Revision(id) => id.clone(),
+        DowngradeTarget::Relative(n) => format!("-{n}"),
+    };
+    let mut out = preamble("downgrade", from, &target_text);
+    let table = qualified_table();
+    for file in &plan {
+        let record = format!(
+            "DELETE FROM {table} WHERE revision = {};\n",
+            literal(&file.revision.id)
+        );
+        revision_block(&mut out, file, &file.revision.down, &record);
+    }
+    finish(&mut out, plan.len(), "revert");
+    Ok(out)
+}
+
+/// `from` and its ancestors; `from` must be in the graph.
+fn applied_at(graph: &RevisionGraph, from: Option<&str>) -> Result<BTreeSet<String>, MigrateError> {
+    match from {
+        None => Ok(BTreeSet::new()),
+        Some(id) => {
+            graph.known(id)?;
+            Ok(graph.ancestors(id))
+        }
+    }
+}
+
+fn preamble(action: &str, from: &str, to: &str) -> String {
+    format!(
+        "-- autogen offline {action} from {from} to {to}\n\
+         -- Run with: psql -v ON_ERROR_STOP=1 -f FILE\n\
+         \n\
+         -- The lock the autogen runner takes, so no runner works on this database meanwhile.\n\
+         SELECT pg_advisory_lock({ADVISORY_LOCK_KEY});\n"
+    )
+}
+
+fn finish(out: &mut String, count: usize, verb: &str) {
+    if count == 0 {
+        let _ = writeln!(out, "\n-- nothing to {verb}");
+    }
+    let _ = write!(out, "\nSELECT pg_advisory_unlock({ADVISORY_LOCK_KEY});\n");
+}
+
+/// One revision: its section, then its tracking-row change, in a transaction unless the
+/// section runs outside one.
+fn revision_block(out: &mut String, file: &RevisionFile, section: &Section, record: &str) {
+    let message: String = file
+        .revision
+        .message
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n-- revision: {} ({})",
+        file.revision.id,
+        message.trim()
+    );
+    if section.transactional {
+        out.push_str("BEGIN;\n");
+    } else {
+        out.push_str("-- transaction:false: each statement runs and commits on its own\n");
+    }
+    if !section.sql.trim().is_empty() {
+        out.push_str(&section.sql);
+        out.push('\n');
+        // A last statement without `;` would run together with the tracking statement.
+        if split_statements(&section.sql)
+            .last()
+            .is_some_and(|statement| !statement.sql.ends_with(';'))
+        {
+            out.push_str(";\n");
+        }
+    }
+    out.push_str(record);
+    if section.transactional {
+        out.push_str("COMMIT;\n");
+    }
+}
+
+/// A SQL string literal.
+fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}

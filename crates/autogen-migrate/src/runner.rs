@@ -1,0 +1,281 @@
+//! Applying and reverting revisions on a live database.
+//!
+//! Every run holds the session-level advisory lock from before it creates or reads the
+//! tracking table until it is done, so concurrent runners (several app instances starting at
+//! once) serialize, and the second finds the first one's work recorded: each revision is
+//! applied exactly once. Each revision runs in its own transaction together with its tracking
+//! row, so a failure leaves the database exactly as it was before that revision.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use tokio_postgres::Client;
+
+use crate::error::{Direction, database, pg_message};
+use crate::split::split_statements;
+use crate::tracking::{self, AppliedRevision};
+use crate::{
+    DowngradeTarget, MigrateError, RevisionFile, RevisionGraph, Section, Statement, UpgradeTarget,
+};
+
+/// Choices for a run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Run even when an applied revision's file was edited since (its checksum differs).
+    pub ignore_checksums: bool,
+}
+
+/// What a run is doing, reported as it happens.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress<'a> {
+    Applying(&'a RevisionFile),
+    Applied {
+        revision: &'a RevisionFile,
+        duration: Duration,
+    },
+    Reverting(&'a RevisionFile),
+    Reverted {
+        revision: &'a RevisionFile,
+        duration: Duration,
+    },
+}
+
+/// Applies the revisions `target` needs, in order; returns their ids.
+pub async fn upgrade(
+    client: &mut Client,
+    graph: &RevisionGraph,
+    target: &UpgradeTarget,
+    options: &RunOptions,
+    progress: &mut (dyn FnMut(Progress<'_>) + Send),
+) -> Result<Vec<String>, MigrateError> {
+    tracking::lock(client).await?;
+    let result = run_locked(client, graph, options, progress, Plan::Upgrade(target)).await;
+    release(client, result).await
+}
+
+/// Reverts the applied revisions `target` names, children first; returns their ids.
+pub async fn downgrade(
+    client: &mut Client,
+    graph: &RevisionGraph,
+    target: &DowngradeTarget,
+    options: &RunOptions,
+    progress: &mut (dyn FnMut(Progress<'_>) + Send),
+) -> Result<Vec<String>, MigrateError> {
+    tracking::lock(client).await?;
+    let result = run_locked(client, graph, options, progress, Plan::Downgrade(target)).await;
+    release(client, result).await
+}
+
+/// Records exactly `revisions` and their ancestors as applied (with the files' checksums)
+/// without running any SQL; an empty list records nothing applied. Rows that stay keep their
+/// time and take the file's current checksum, so stamping is also how an intended edit of an
+/// applied revision is accepted.
+pub async fn stamp(
+    client: &mut Client,
+    graph: &RevisionGraph,
+    revisions: &[String],
+) -> Result<(), MigrateError> {
+    let mut wanted = BTreeSet::new();
+    for id in revisions {
+        graph.known(id)?;
+        wanted.extend(graph.ancestors(id));
+    }
+    let rows: Vec<(String, String)> = graph
+        .ordered()
+        .into_iter()
+        .filter(|file| wanted.contains(&file.revision.id))
+        .map(|file| (file.revision.id.clone(), file.checksum.clone()))
+        .collect();
+    tracking::lock(client).await?;
+    let result = stamp_locked(client, &rows).await;
+    release(client, result).await
+}
+
+async fn stamp_locked(client: &mut Client, rows: &[(String, String)]) -> Result<(), MigrateError> {
+    tracking::create_table(client).await?;
+    let transaction = client
+        .transaction()
+        .await
+        .map_err(database("begin a transaction"))?;
+    tracking::replace_all(&transaction, rows).await?;
+    transaction
+        .commit()
+        .await
+        .map_err(database("commit the stamp"))
+}
+
+enum Plan<'t> {
+    Upgrade(&'t UpgradeTarget),
+    Downgrade(&'t DowngradeTarget),
+}
+
+async fn run_locked(
+    client: &mut Client,
+    graph: &RevisionGraph,
+    options: &RunOptions,
+    progress: &mut (dyn FnMut(Progress<'_>) + Send),
+    plan: Plan<'_>,
+) -> Result<Vec<String>, MigrateError> {
+    tracking::create_table(client).await?;
+    let rows = tracking::read_applied(client).await?;
+    verify_applied(graph, &rows, options)?;
+    let applied: BTreeSet<String> = rows.into_iter().map(|row| row.revision).collect();
+    let (revisions, direction) = match plan {
+        Plan::Upgrade(target) => (graph.upgrade_plan(&applied, target)?, Direction::Upgrade),
+        Plan::Downgrade(target) => (
+            graph.downgrade_plan(&applied, target)?,
+            Direction::Downgrade,
+        ),
+    };
+    let mut done = Vec::with_capacity(revisions.len());
+    for file in revisions {
+        let started = Instant::now();
+        progress(match direction {
+            Direction::Upgrade => Progress::Applying(file),
+            Direction::Downgrade => Progress::Reverting(file),
+        });
+        run_revision(client, file, direction).await?;
+        let duration = started.elapsed();
+        progress(match direction {
+            Direction::Upgrade => Progress::Applied {
+                revision: file,
+                duration,
+            },
+            Direction::Downgrade => Progress::Reverted {
+                revision: file,
+                duration,
+            },
+        });
+        done.push(file.revision.id.clone());
+    }
+    Ok(done)
+}
+
+/// Every applied revision must still be in the directory, unchanged (unless told otherwise).
+fn verify_applied(
+    graph: &RevisionGraph,
+    rows: &[AppliedRevision],
+    options: &RunOptions,
+) -> Result<(), MigrateError> {
+    let applied: BTreeSet<String> = rows.iter().map(|row| row.revision.clone()).collect();
+    graph.check_applied(&applied)?;
+    if options.ignore_checksums {
+        return Ok(());
+    }
+    for row in rows {
+        if let Some(file) = graph.get(&row.revision)
+            && file.checksum != row.checksum
+        {
+            return Err(MigrateError::ChecksumMismatch {
+                revision: row.revision.clone(),
+                path: file.path.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Runs one revision's section and writes (or removes) its tracking row.
+async fn run_revision(
+    client: &mut Client,
+    file: &RevisionFile,
+    direction: Direction,
+) -> Result<(), MigrateError> {
+    let section = match direction {
+        Direction::Upgrade => &file.revision.up,
+        Direction::Downgrade => &file.revision.down,
+    };
+    let statements = split_statements(&section.sql);
+    if !section.transactional {
+        return run_outside_transaction(client, file, section, &statements, direction).await;
+    }
+    let started = Instant::now();
+    let transaction = client
+        .transaction()
+        .await
+        .map_err(database("begin a transaction"))?;
+    for statement in &statements {
+        if let Err(error) = transaction.batch_execute(&statement.sql).await {
+            // The statement's error is the one to report; a failed rollback means the
+            // connection is gone, which undoes the transaction as well.
+            let _ = transaction.rollback().await;
+            return Err(MigrateError::StatementFailed {
+                path: file.path.clone(),
+                line: file_line(section, statement),
+                revision: file.revision.id.clone(),
+                statement: statement.sql.clone(),
+                message: pg_message(&error),
+            });
+        }
+    }
+    let recorded = match direction {
+        Direction::Upgrade => {
+            tracking::record_applied(
+                &transaction,
+                &file.revision.id,
+                &file.checksum,
+                started.elapsed(),
+            )
+            .await
+        }
+        Direction::Downgrade => tracking::record_reverted(&transaction, &file.revision.id).await,
+    };
+    if let Err(error) = recorded {
+        let _ = transaction.rollback().await;
+        return Err(error);
+    }
+    transaction
+        .commit()
+        .await
+        .map_err(database("commit the revision"))
+}
+
+/// `transaction:false`: statement by statement, each committed on its own; the tracking row is
+/// written after the last one.
+async fn run_outside_transaction(
+    client: &Client,
+    file: &RevisionFile,
+    section: &Section,
+    statements: &[Statement],
+    direction: Direction,
+) -> Result<(), MigrateError> {
+    let started = Instant::now();
+    for (index, statement) in statements.iter().enumerate() {
+        if let Err(error) = client.batch_execute(&statement.sql).await {
+            return Err(MigrateError::NonTransactionalPartial {
+                path: file.path.clone(),
+                line: file_line(section, statement),
+                revision: file.revision.id.clone(),
+                statement: statement.sql.clone(),
+                message: pg_message(&error),
+                completed_lines: statements[..index]
+                    .iter()
+                    .map(|done| file_line(section, done))
+                    .collect(),
+            });
+        }
+    }
+    match direction {
+        Direction::Upgrade => {
+            tracking::record_applied(client, &file.revision.id, &file.checksum, started.elapsed())
+                .await
+        }
+        Direction::Downgrade => tracking::record_reverted(client, &file.revision.id).await,
+    }
+}
+
+/// The file line of a statement; 0 (unknown) for a section built in memory.
+fn file_line(section: &Section, statement: &Statement) -> usize {
+    if section.first_line == 0 {
+        0
+    } else {
+        section.first_line + statement.line - 1
+    }
+}
+
+/// Releases the lock whatever happened; the run's own error wins over a failed release.
+async fn release<T>(client: &Client, result: Result<T, MigrateError>) -> Result<T, MigrateError> {
+    let unlocked = tracking::unlock(client).await;
+    let value = result?;
+    unlocked.map(|()| value)
+}

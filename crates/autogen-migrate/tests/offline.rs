@@ -1,0 +1,95 @@
+//! `upgrade --sql` / `downgrade --sql` output, pinned by snapshots. (That the scripts do what
+//! the runner does is checked against PostgreSQL in `runner.rs`.)
+
+mod common;
+
+use autogen_migrate::{
+    DowngradeTarget, MigrateError, Revision, RevisionFile, RevisionGraph, Section, UpgradeTarget,
+    offline_downgrade_sql, offline_upgrade_sql,
+};
+use common::*;
+
+fn graph() -> RevisionGraph {
+    let revisions = vec![
+        revision(
+            1,
+            &[],
+            "create users",
+            "-- hazard: none\nCREATE TABLE \"public\".\"users\" (\"id\" bigint NOT NULL, \"email\" text NOT NULL);",
+            "-- hazard: data-loss\nDROP TABLE \"public\".\"users\";",
+        ),
+        Revision {
+            up: Section::new(
+                false,
+                "-- hazard: index-build\nCREATE INDEX CONCURRENTLY \"users_email_idx\" ON \"public\".\"users\" (\"email\")",
+            ),
+            down: Section::new(
+                false,
+                "DROP INDEX CONCURRENTLY \"public\".\"users_email_idx\";",
+            ),
+            ..revision(2, &[1], "index users' email", "", "")
+        },
+        revision(
+            3,
+            &[2],
+            "add phone to users",
+            "-- hazard: none\nALTER TABLE \"public\".\"users\" ADD COLUMN \"phone\" character varying(20);",
+            "-- hazard: data-loss\nALTER TABLE \"public\".\"users\" DROP COLUMN \"phone\";",
+        ),
+    ];
+    RevisionGraph::from_files(
+        revisions
+            .into_iter()
+            .map(|revision| {
+                RevisionFile::new(
+                    format!("migrations/{}", revision.file_name()).into(),
+                    revision,
+                )
+            })
+            .collect(),
+    )
+    .expect("graph")
+}
+
+#[test]
+fn upgrade_script_from_an_empty_database() {
+    let sql = offline_upgrade_sql(&graph(), None, &UpgradeTarget::Head).expect("sql");
+    insta::assert_snapshot!(sql);
+}
+
+#[test]
+fn downgrade_script_to_base() {
+    let sql = offline_downgrade_sql(&graph(), &id(3), &DowngradeTarget::Base).expect("sql");
+    insta::assert_snapshot!(sql);
+}
+
+#[test]
+fn nothing_to_do_is_said() {
+    let graph = graph();
+    let sql = offline_upgrade_sql(&graph, Some(&id(3)), &UpgradeTarget::Head).expect("sql");
+    assert!(sql.contains("-- nothing to apply"), "{sql}");
+    assert!(!sql.contains("BEGIN;"), "{sql}");
+    let partial =
+        offline_upgrade_sql(&graph, Some(&id(1)), &UpgradeTarget::Relative(1)).expect("sql");
+    assert!(
+        partial.contains(&format!("-- revision: {} (", id(2))),
+        "{partial}"
+    );
+    assert!(
+        !partial.contains(&format!("-- revision: {} (", id(3))),
+        "{partial}"
+    );
+}
+
+#[test]
+fn an_unknown_starting_revision_is_an_error() {
+    let graph = graph();
+    assert!(matches!(
+        offline_upgrade_sql(&graph, Some("20990101000000"), &UpgradeTarget::Head),
+        Err(MigrateError::UnknownRevision { .. })
+    ));
+    assert!(matches!(
+        offline_downgrade_sql(&graph, "20990101000000", &DowngradeTarget::Base),
+        Err(MigrateError::UnknownRevision { .. })
+    ));
+}

@@ -1,0 +1,700 @@
+//! The runner against real PostgreSQL: order, tracking rows, rollback of a failed revision,
+//! checksums, stamping, `transaction:false`, and concurrent runners.
+
+mod common;
+
+use std::sync::Arc;
+
+use autogen_introspect::{InspectOptions, inspect};
+use autogen_migrate::{
+    ADVISORY_LOCK_KEY, AppliedRevision, DowngradeTarget, MigrateError, Progress, Revision,
+    RevisionGraph, RunOptions, Section, UpgradeTarget, applied_revisions, downgrade,
+    offline_downgrade_sql, offline_upgrade_sql, split_statements, stamp, upgrade,
+};
+use autogen_pg::Client;
+use autogen_testkit::fresh_database;
+use common::*;
+
+const STRICT: RunOptions = RunOptions {
+    ignore_checksums: false,
+};
+
+async fn run_upgrade(
+    client: &mut Client,
+    graph: &RevisionGraph,
+    target: UpgradeTarget,
+) -> Result<Vec<String>, MigrateError> {
+    upgrade(client, graph, &target, &STRICT, &mut |_| {}).await
+}
+
+async fn run_downgrade(
+    client: &mut Client,
+    graph: &RevisionGraph,
+    target: DowngradeTarget,
+) -> Result<Vec<String>, MigrateError> {
+    downgrade(client, graph, &target, &STRICT, &mut |_| {}).await
+}
+
+async fn rows(client: &Client) -> Vec<AppliedRevision> {
+    applied_revisions(client).await.expect("tracking rows")
+}
+
+/// (revision, checksum) of every tracking row, in applied order.
+async fn tracked(client: &Client) -> Vec<(String, String)> {
+    rows(client)
+        .await
+        .into_iter()
+        .map(|row| (row.revision, row.checksum))
+        .collect()
+}
+
+fn expected_rows(graph: &RevisionGraph, ns: &[u32]) -> Vec<(String, String)> {
+    ns.iter()
+        .map(|&n| {
+            let file = graph.get(&id(n)).expect("revision in graph");
+            (file.revision.id.clone(), file.checksum.clone())
+        })
+        .collect()
+}
+
+/// Relations in `public`, by name, except the tracking table.
+async fn relations(client: &Client) -> Vec<String> {
+    client
+        .query(
+            "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = 'public' AND c.relname <> 'autogen_revisions'
+               AND c.relname <> 'autogen_revisions_pkey'
+             ORDER BY 1",
+            &[],
+        )
+        .await
+        .expect("list relations")
+        .iter()
+        .map(|row| row.get(0))
+        .collect()
+}
+
+async fn lock_is_free(client: &Client) -> bool {
+    let free: bool = client
+        .query_one("SELECT pg_try_advisory_lock($1)", &[&ADVISORY_LOCK_KEY])
+        .await
+        .expect("try lock")
+        .get(0);
+    if free {
+        client
+            .execute("SELECT pg_advisory_unlock($1)", &[&ADVISORY_LOCK_KEY])
+            .await
+            .expect("unlock");
+    }
+    free
+}
+
+/// The file line holding `needle`.
+fn line_of(path: &std::path::Path, needle: &str) -> usize {
+    std::fs::read_to_string(path)
+        .expect("read revision")
+        .lines()
+        .position(|line| line.contains(needle))
+        .map(|index| index + 1)
+        .expect("needle in file")
+}
+
+/// users <- posts (FK to users) <- a column on posts: applying out of order would fail.
+fn blog() -> Vec<Revision> {
+    vec![
+        revision(
+            1,
+            &[],
+            "users",
+            "CREATE TABLE users (id bigint PRIMARY KEY);",
+            "DROP TABLE users;",
+        ),
+        revision(
+            2,
+            &[1],
+            "posts",
+            "CREATE TABLE posts (id bigint PRIMARY KEY, author bigint REFERENCES users (id));",
+            "DROP TABLE posts;",
+        ),
+        revision(
+            3,
+            &[2],
+            "title",
+            "-- hazard: none\nALTER TABLE posts ADD COLUMN title text;",
+            "-- hazard: data-loss\nALTER TABLE posts DROP COLUMN title;",
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn upgrade_head_applies_in_order_and_records_each_revision() {
+    let database = fresh_database().await;
+    let mut client = database.connect().await.expect("connect");
+    let dir = dir_with(&blog());
+    let graph = load(&dir);
+    // No tracking table yet: nothing applied, and reading does not create it.
+    assert!(rows(&client).await.is_empty());
+    assert!(relations(&client).await.is_empty());
+
+    let mut events = Vec::new();
+    let applied = upgrade(
+        &mut client,
+        &graph,
+        &UpgradeTarget::Head,
+        &STRICT,
+        &mut |event| {
+            events.push(match event {
+                Progress::Applying(file) => format!("applying {}", file.revision.id),
+                Progress::Applied { revision, .. } => format!("applied {}", revision.revision.id),
+                other => panic!("unexpected {other:?}"),
+            })
+        },
+    )
+    .await
+    .expect("upgrade");
+    assert_eq!(applied, id_list(&[1, 2, 3]));
+    let expected_events: Vec<String> = [1, 2, 3]
+        .iter()
+        .flat_map(|&n| [format!("applying {}", id(n)), format!("applied {}", id(n))])
+        .collect();
+    assert_eq!(events, expected_events);
+
+    assert_eq!(tracked(&client).await, expected_rows(&graph, &[1, 2, 3]));
+    for row in rows(&client).await {
+        assert!(row.duration_ms >= 0);
+        assert_eq!(row.applied_at.len(), 20, "{}", row.applied_at);
+        assert!(row.applied_at.ends_with('Z'), "{}", row.applied_at);
+    }
+    let title: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_attribute WHERE attrelid = 'public.posts'::regclass AND attname = 'title'",
+            &[],
+        )
+        .await
+        .expect("column")
+        .get(0);
+    assert_eq!(title, 1);
+
+    // Nothing left to do.
+    assert!(
+        run_upgrade(&mut client, &graph, UpgradeTarget::Head)
+            .await
+            .expect("second upgrade")
+            .is_empty()
+    );
+    assert!(lock_is_free(&client).await);
+}
+
+#[tokio::test]
+async fn downgrade_one_then_to_base() {
+    let database = fresh_database().await;
+    let mut client = database.connect().await.expect("connect");
+    let graph = load(&dir_with(&blog()));
+    run_upgrade(&mut client, &graph, UpgradeTarget::Head)
+        .await
+        .expect("upgrade");
+
+    let mut events = Vec::new();
+    let reverted = downgrade(
+        &mut client,
+        &graph,
+        &DowngradeTarget::Relative(1),
+        &STRICT,
+        &mut |event| {
+            events.push(match event {
+                Progress::Reverting(file) => format!("reverting {}", file.revision.id),
+                Progress::Reverted { revision, .. } => {
+                    format!("reverted {}", revision.revision.id)
+                }
+                other => panic!("unexpected {other:?}"),
+            })
+        },
+    )
+    .await
+    .expect("downgrade -1");
+    assert_eq!(reverted, id_list(&[3]));
+    assert_eq!(
+        events,
+        [
+            format!("reverting {}", id(3)),
+            format!("reverted {}", id(3))
+        ]
+    );
+    assert_eq!(tracked(&client).await, expected_rows(&graph, &[1, 2]));
+
+    let reverted = run_downgrade(&mut client, &graph, DowngradeTarget::Base)
+        .await
+        .expect("downgrade base");
+    assert_eq!(reverted, id_list(&[2, 1]));
+    assert!(tracked(&client).await.is_empty());
+    assert!(relations(&client).await.is_empty());
+    assert!(lock_is_free(&client).await);
+
+    // And back up to a given revision.
+    let applied = run_upgrade(&mut client, &graph, UpgradeTarget::Revision(id(2)))
+        .await
+        .expect("upgrade to 2");
+    assert_eq!(applied, id_list(&[1, 2]));
+    assert_eq!(
+        relations(&client).await,
+        ["posts", "posts_pkey", "users", "users_pkey"]
+    );
+}
+
+#[tokio::test]
+async fn a_failing_revision_leaves_the_database_exactly_as_after_the_previous_one() {
+    let revisions = vec![
+        revision(
+            1,
+            &[],
+            "accounts",
+            "CREATE TABLE accounts (id int PRIMARY KEY);\nINSERT INTO accounts VALUES (1), (2);",
+            "DROP TABLE accounts;",
+        ),
+        revision(
+            2,
+            &[1],
+            "breaks halfway",
+            "-- hazard: none\nCREATE TABLE ledger (id int);\nALTER TABLE accounts ADD COLUMN balance int;\nUPDATE accounts SET balance = 0;\n\nINSERT INTO no_such_table\n  VALUES (1);\nCREATE INDEX ON ledger (id);",
+            "DROP TABLE ledger;\nALTER TABLE accounts DROP COLUMN balance;",
+        ),
+        revision(
+            3,
+            &[2],
+            "never reached",
+            "CREATE TABLE later (id int);",
+            "DROP TABLE later;",
+        ),
+    ];
+    let dir = dir_with(&revisions);
+    let graph = load(&dir);
+
+    let failing = fresh_database().await;
+    let mut client = failing.connect().await.expect("connect");
+    let error = run_upgrade(&mut client, &graph, UpgradeTarget::Head)
+        .await
+        .expect_err("revision 2 fails");
+    let path = graph.get(&id(2)).expect("revision 2").path.clone();
+    let line = line_of(&path, "INSERT INTO no_such_table");
+    match &error {
+        MigrateError::StatementFailed {
+            path: at,
+            line: at_line,
+            revision,
+            statement,
+            message,
+        } => {
+            assert_eq!(at, &path);
+            assert_eq!(*at_line, line);
+            assert_eq!(revision, &id(2));
+            assert_eq!(statement, "INSERT INTO no_such_table\n  VALUES (1);");
+            assert!(message.contains("no_such_table"), "{message}");
+        }
+        other => panic!("expected StatementFailed, got {other:?}"),
+    }
+    let text = error.to_string();
+    assert!(
+        text.starts_with(&format!("{}:{line}: revision {}", path.display(), id(2))),
+        "{text}"
+    );
+    assert!(!text.contains('\n'), "{text}");
+    assert!(lock_is_free(&client).await);
+
+    // The same directory applied only up to revision 1, on another database.
+    let reference = fresh_database().await;
+    let mut reference_client = reference.connect().await.expect("connect");
+    run_upgrade(
+        &mut reference_client,
+        &graph,
+        UpgradeTarget::Revision(id(1)),
+    )
+    .await
+    .expect("upgrade to 1");
+
+    let options = InspectOptions::default();
+    let after_failure = inspect(&mut client, &options).await.expect("inspect");
+    let after_one = inspect(&mut reference_client, &options)
+        .await
+        .expect("inspect");
+    assert_eq!(after_failure.catalog, after_one.catalog);
+    assert_eq!(tracked(&client).await, expected_rows(&graph, &[1]));
+    assert_eq!(tracked(&client).await, tracked(&reference_client).await);
+    let accounts: i64 = client
+        .query_one("SELECT count(*) FROM accounts", &[])
+        .await
+        .expect("count")
+        .get(0);
+    assert_eq!(accounts, 2);
+}
+
+#[tokio::test]
+async fn an_edited_applied_revision_is_refused_unless_checksums_are_ignored() {
+    let database = fresh_database().await;
+    let mut client = database.connect().await.expect("connect");
+    let dir = dir_with(&chain(2));
+    run_upgrade(&mut client, &load(&dir), UpgradeTarget::Head)
+        .await
+        .expect("upgrade");
+
+    // A reworded message is not an edit of what runs.
+    let first = load(&dir).get(&id(1)).expect("revision 1").clone();
+    let mut reworded = first.revision.clone();
+    reworded.message = "step one, reworded".into();
+    std::fs::write(&first.path, reworded.render()).expect("rewrite");
+    let graph = load(&dir);
+    assert!(
+        run_upgrade(&mut client, &graph, UpgradeTarget::Head)
+            .await
+            .expect("message edits are fine")
+            .is_empty()
+    );
+
+    // Editing the SQL is.
+    let mut edited = reworded.clone();
+    edited.up = Section::new(true, "CREATE TABLE t1 (id bigint);");
+    std::fs::write(&first.path, edited.render()).expect("rewrite");
+    write_raw(
+        dir.path(),
+        &revision(3, &[2], "step 3", "CREATE TABLE t3 ();", "DROP TABLE t3;").file_name(),
+        &revision(3, &[2], "step 3", "CREATE TABLE t3 ();", "DROP TABLE t3;").render(),
+    );
+    let graph = load(&dir);
+    let refused = run_upgrade(&mut client, &graph, UpgradeTarget::Head)
+        .await
+        .expect_err("edited revision");
+    match &refused {
+        MigrateError::ChecksumMismatch { revision, path } => {
+            assert_eq!(revision, &id(1));
+            assert_eq!(path, &first.path);
+        }
+        other => panic!("expected ChecksumMismatch, got {other:?}"),
+    }
+    let text = refused.to_string();
+    assert!(
+        text.starts_with(&format!("{}: ", first.path.display())),
+        "{text}"
+    );
+    assert!(text.contains("--ignore-checksums"), "{text}");
+    assert!(matches!(
+        run_downgrade(&mut client, &graph, DowngradeTarget::Base).await,
+        Err(MigrateError::ChecksumMismatch { .. })
+    ));
+    // Nothing ran.
+    assert_eq!(tracked(&client).await.len(), 2);
+    assert!(!relations(&client).await.contains(&"t3".to_owned()));
+    assert!(lock_is_free(&client).await);
+
+    let applied = upgrade(
+        &mut client,
+        &graph,
+        &UpgradeTarget::Head,
+        &RunOptions {
+            ignore_checksums: true,
+        },
+        &mut |_| {},
+    )
+    .await
+    .expect("ignored");
+    assert_eq!(applied, id_list(&[3]));
+}
+
+#[tokio::test]
+async fn a_database_revision_missing_from_the_directory_is_refused() {
+    let database = fresh_database().await;
+    let mut client = database.connect().await.expect("connect");
+    run_upgrade(
+        &mut client,
+        &load(&dir_with(&chain(2))),
+        UpgradeTarget::Head,
+    )
+    .await
+    .expect("upgrade");
+    let older = load(&dir_with(&chain(1)));
+    for result in [
+        run_upgrade(&mut client, &older, UpgradeTarget::Head).await,
+        run_downgrade(&mut client, &older, DowngradeTarget::Base).await,
+    ] {
+        match result {
+            Err(MigrateError::UnknownApplied { revision }) => assert_eq!(revision, id(2)),
+            other => panic!("expected UnknownApplied, got {other:?}"),
+        }
+    }
+    assert_eq!(tracked(&client).await.len(), 2);
+    assert!(lock_is_free(&client).await);
+}
+
+#[tokio::test]
+async fn stamp_records_exactly_the_ancestors_without_running_anything() {
+    let database = fresh_database().await;
+    let mut client = database.connect().await.expect("connect");
+    let mut revisions = chain(3);
+    revisions.push(revision(
+        4,
+        &[1],
+        "side branch",
+        "CREATE TABLE t4 ();",
+        "DROP TABLE t4;",
+    ));
+    let graph = load(&dir_with(&revisions));
+
+    stamp(&mut client, &graph, &[id(2)]).await.expect("stamp 2");
+    assert_eq!(tracked(&client).await, expected_rows(&graph, &[1, 2]));
+    assert!(rows(&client).await.iter().all(|row| row.duration_ms == 0));
+    assert!(relations(&client).await.is_empty());
+
+    let applied = run_upgrade(&mut client, &graph, UpgradeTarget::Revision(id(3)))
+        .await
+        .expect("upgrade the rest of the branch");
+    assert_eq!(applied, id_list(&[3]));
+    assert_eq!(relations(&client).await, ["t3"]);
+
+    // Both heads at once; then only the side branch: 2 and 3 are no longer recorded.
+    stamp(&mut client, &graph, &[id(3), id(4)])
+        .await
+        .expect("stamp heads");
+    let mut all = tracked(&client).await;
+    all.sort();
+    assert_eq!(all, expected_rows(&graph, &[1, 2, 3, 4]));
+    stamp(&mut client, &graph, &[id(4)]).await.expect("stamp 4");
+    let mut side = tracked(&client).await;
+    side.sort();
+    assert_eq!(side, expected_rows(&graph, &[1, 4]));
+
+    stamp(&mut client, &graph, &[]).await.expect("stamp base");
+    assert!(tracked(&client).await.is_empty());
+    assert!(matches!(
+        stamp(&mut client, &graph, &["20990101000000".to_owned()]).await,
+        Err(MigrateError::UnknownRevision { .. })
+    ));
+    assert!(lock_is_free(&client).await);
+}
+
+#[tokio::test]
+async fn transaction_false_sections_run_create_index_concurrently() {
+    let database = fresh_database().await;
+    let mut client = database.connect().await.expect("connect");
+    let concurrent = Revision {
+        up: Section::new(
+            false,
+            "-- hazard: index-build\nCREATE INDEX CONCURRENTLY t1_a ON t1 (id);\nCREATE INDEX CONCURRENTLY t1_b ON t1 (id);",
+        ),
+        down: Section::new(
+            false,
+            "DROP INDEX CONCURRENTLY t1_b;\nDROP INDEX CONCURRENTLY t1_a;",
+        ),
+        ..revision(2, &[1], "indexes", "", "")
+    };
+    let broken = Revision {
+        up: Section::new(
+            false,
+            "CREATE INDEX CONCURRENTLY t1_c ON t1 (id);\n\nCREATE INDEX CONCURRENTLY t1_d ON no_such_table (id);",
+        ),
+        ..revision(3, &[2], "broken", "", "")
+    };
+    let dir = dir_with(&[chain(1).remove(0), concurrent, broken]);
+    let graph = load(&dir);
+
+    let applied = run_upgrade(&mut client, &graph, UpgradeTarget::Revision(id(2)))
+        .await
+        .expect("concurrent indexes");
+    assert_eq!(applied, id_list(&[1, 2]));
+    let valid: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_index WHERE indrelid = 'public.t1'::regclass AND indisvalid",
+            &[],
+        )
+        .await
+        .expect("indexes")
+        .get(0);
+    assert_eq!(valid, 2);
+
+    let error = run_upgrade(&mut client, &graph, UpgradeTarget::Head)
+        .await
+        .expect_err("second statement fails");
+    let path = graph.get(&id(3)).expect("revision 3").path.clone();
+    match &error {
+        MigrateError::NonTransactionalPartial {
+            path: at,
+            line,
+            revision,
+            completed_lines,
+            ..
+        } => {
+            assert_eq!(at, &path);
+            assert_eq!(*line, line_of(&path, "t1_d"));
+            assert_eq!(revision, &id(3));
+            assert_eq!(completed_lines.as_ref(), [line_of(&path, "t1_c")]);
+        }
+        other => panic!("expected NonTransactionalPartial, got {other:?}"),
+    }
+    let text = error.to_string();
+    assert!(text.contains("outside a transaction"), "{text}");
+    assert!(text.contains("not recorded as applied"), "{text}");
+    // The first index stays, the revision is not recorded.
+    assert!(relations(&client).await.contains(&"t1_c".to_owned()));
+    assert_eq!(tracked(&client).await, expected_rows(&graph, &[1, 2]));
+    assert!(lock_is_free(&client).await);
+
+    client
+        .batch_execute("DROP INDEX t1_c")
+        .await
+        .expect("clean up by hand");
+    let reverted = run_downgrade(&mut client, &graph, DowngradeTarget::Revision(id(1)))
+        .await
+        .expect("drop concurrently");
+    assert_eq!(reverted, id_list(&[2]));
+    assert_eq!(relations(&client).await, ["t1"]);
+}
+
+#[tokio::test]
+async fn statements_are_split_the_way_postgresql_reads_them() {
+    let database = fresh_database().await;
+    let mut client = database.connect().await.expect("connect");
+    let up = r#"
+CREATE TABLE "semi;colon" (note text DEFAULT 'a;b', e text DEFAULT E'it\'s; fine');
+/* a /* nested; */ comment; */
+CREATE FUNCTION plus_one(i int) RETURNS int LANGUAGE plpgsql AS $body$
+BEGIN
+  RETURN i + 1; -- ;
+END;
+$body$;
+CREATE FUNCTION twice(i int) RETURNS int LANGUAGE sql
+BEGIN ATOMIC
+  SELECT CASE WHEN i > 0 THEN i * 2 ELSE 0 END;
+END;
+CREATE RULE keep AS ON DELETE TO "semi;colon" DO INSTEAD (SELECT 1; SELECT 2);
+DO $$ BEGIN PERFORM plus_one(1); END $$"#;
+    let graph = load(&dir_with(&[revision(
+        1,
+        &[],
+        "tricky",
+        up,
+        "DROP TABLE \"semi;colon\";\nDROP FUNCTION twice(int);\nDROP FUNCTION plus_one(int);",
+    )]));
+    assert_eq!(
+        split_statements(&graph.get(&id(1)).expect("revision").revision.up.sql).len(),
+        5
+    );
+    run_upgrade(&mut client, &graph, UpgradeTarget::Head)
+        .await
+        .expect("upgrade");
+    let row = client
+        .query_one("SELECT plus_one(1), twice(4)", &[])
+        .await
+        .expect("call");
+    assert_eq!((row.get::<_, i32>(0), row.get::<_, i32>(1)), (2, 8));
+    run_downgrade(&mut client, &graph, DowngradeTarget::Base)
+        .await
+        .expect("downgrade");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_upgrades_apply_each_revision_exactly_once() {
+    let database = fresh_database().await;
+    let revisions: Vec<Revision> = (1..=5)
+        .map(|n| {
+            let create = if n == 1 {
+                "CREATE TABLE applied_log (revision int NOT NULL);\n"
+            } else {
+                ""
+            };
+            let parents: Vec<u32> = if n == 1 { vec![] } else { vec![n - 1] };
+            revision(
+                n,
+                &parents,
+                &format!("log {n}"),
+                // The sleep widens the window in which a runner without the lock would race.
+                &format!("{create}INSERT INTO applied_log VALUES ({n});\nSELECT pg_sleep(0.02);"),
+                &format!("DELETE FROM applied_log WHERE revision = {n};"),
+            )
+        })
+        .collect();
+    let dir = dir_with(&revisions);
+    let graph = Arc::new(load(&dir));
+    let barrier = Arc::new(tokio::sync::Barrier::new(8));
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let spec = database.connection().clone();
+        let graph = Arc::clone(&graph);
+        let barrier = Arc::clone(&barrier);
+        tasks.push(tokio::spawn(async move {
+            let mut client = spec.connect().await.expect("connect");
+            barrier.wait().await;
+            upgrade(
+                &mut client,
+                &graph,
+                &UpgradeTarget::Head,
+                &STRICT,
+                &mut |_| {},
+            )
+            .await
+        }));
+    }
+    let mut applied = Vec::new();
+    for task in tasks {
+        applied.extend(task.await.expect("task").expect("upgrade"));
+    }
+    applied.sort();
+    assert_eq!(applied, id_list(&[1, 2, 3, 4, 5]));
+
+    let client = database.connect().await.expect("connect");
+    let log: Vec<i32> = client
+        .query("SELECT revision FROM applied_log ORDER BY revision", &[])
+        .await
+        .expect("log")
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert_eq!(log, [1, 2, 3, 4, 5]);
+    assert_eq!(
+        tracked(&client).await,
+        expected_rows(&graph, &[1, 2, 3, 4, 5])
+    );
+    assert!(lock_is_free(&client).await);
+}
+
+#[tokio::test]
+async fn the_offline_scripts_do_what_the_runner_does() {
+    let database = fresh_database().await;
+    let mut client = database.connect().await.expect("connect");
+    let mut revisions = blog();
+    revisions.push(Revision {
+        up: Section::new(
+            false,
+            "CREATE INDEX CONCURRENTLY posts_title ON posts (title)",
+        ),
+        down: Section::new(false, "DROP INDEX CONCURRENTLY posts_title"),
+        ..revision(4, &[3], "index titles", "", "")
+    });
+    let graph = load(&dir_with(&revisions));
+
+    // As psql would run them: one statement at a time.
+    async fn run_script(client: &Client, script: &str) {
+        for statement in split_statements(script) {
+            client
+                .batch_execute(&statement.sql)
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e:?}", statement.sql));
+        }
+    }
+    let first = offline_upgrade_sql(&graph, None, &UpgradeTarget::Revision(id(2))).expect("sql");
+    run_script(&client, &first).await;
+    assert_eq!(tracked(&client).await, expected_rows(&graph, &[1, 2]));
+    let rest = offline_upgrade_sql(&graph, Some(&id(2)), &UpgradeTarget::Head).expect("sql");
+    run_script(&client, &rest).await;
+    assert_eq!(tracked(&client).await, expected_rows(&graph, &[1, 2, 3, 4]));
+    assert!(relations(&client).await.contains(&"posts_title".to_owned()));
+    assert!(lock_is_free(&client).await);
+    // The runner agrees: nothing to do, no checksum complaints.
+    assert!(
+        run_upgrade(&mut client, &graph, UpgradeTarget::Head)
+            .await
+            .expect("runner")
+            .is_empty()
+    );
+
+    let down = offline_downgrade_sql(&graph, &id(4), &DowngradeTarget::Base).expect("sql");
+    run_script(&client, &down).await;
+    assert!(tracked(&client).await.is_empty());
+    assert!(relations(&client).await.is_empty());
+}
