@@ -1,6 +1,8 @@
 //! Command-line syntax (clap). Only what is implemented is listed here: a command that does
 //! not exist yet is rejected by clap as unknown rather than pretending to work.
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
@@ -8,12 +10,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "autogen",
     version,
     about = "Schema-diffing migration autogenerate engine for PostgreSQL",
-    long_about = "autogen reads PostgreSQL schemas faithfully (PostgreSQL itself normalizes every \
-type and expression) and prints them as canonical SQL or JSON.\n\n\
+    long_about = "autogen turns edits of Rust model structs into reviewed, verified SQL revision \
+files and runs them against PostgreSQL. Schemas are read faithfully (PostgreSQL itself normalizes \
+every type and expression), so there are no false differences.\n\n\
 With no server configured, autogen starts its own throwaway PostgreSQL (the dev database) from the \
 system's binaries (AUTOGEN_PG_BIN, pg_config --bindir, PATH, /usr/lib/postgresql/*/bin).\n\n\
 Exit codes: 0 success, 1 differences found, 2 error.",
-    after_help = "Run `autogen help inspect` for the sources a command accepts."
+    after_help = "Everyday workflow: `autogen init`, edit models, `autogen revision -m MSG`, review the \
+file, `autogen upgrade`. `autogen check` in CI. Run `autogen help COMMAND` for details."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -24,6 +28,15 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
+    /// The project's autogen.toml [default: ./autogen.toml or the nearest parent directory's].
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// The database to migrate or compare (postgres://user:pass@host:port/db). Overrides
+    /// DATABASE_URL and the config's [database] url.
+    #[arg(long, global = true, value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
     /// Use this existing PostgreSQL server for temporary databases instead of starting a
     /// throwaway one (postgres://user:pass@host:port/db).
     #[arg(
@@ -57,6 +70,57 @@ pub enum ColorMode {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write autogen.toml and create the migrations directory.
+    Init(InitArgs),
+    /// Autogenerate the next revision file from the models.
+    #[command(
+        long_about = "Autogenerate the next revision file from the models.\n\n\
+The current schema is the revision chain replayed into a throwaway dev database (or, with \
+--database-url, that live database, which must be at head). The models are normalized through \
+the dev database too, the two are compared, and the verified up and down plans are written to \
+<migrations>/<yyyymmddHHMMSS>_<slug>.sql, each statement under a `-- hazard:` comment. When \
+nothing changed, it says \"No changes detected\" and writes nothing. --empty writes a revision \
+with empty sections for hand-written SQL."
+    )]
+    Revision(RevisionArgs),
+    /// Apply pending revisions to the database (or print their SQL with --sql).
+    #[command(
+        long_about = "Apply pending revisions to the database, each in its own transaction \
+(unless its section says transaction:false), recording them in public.autogen_revisions.\n\n\
+TARGET: head (default; the single head), heads (every branch), +N (the next N), or a revision \
+id or a unique prefix of one. A session advisory lock makes concurrent runs wait for each other. \
+A revision file edited after it was applied is refused (--ignore-checksums to accept it).\n\n\
+--sql prints the SQL instead of running it, with no database: TARGET may be FROM:TO, where FROM \
+is the revision the database is at (default: an empty database)."
+    )]
+    Upgrade(UpgradeArgs),
+    /// Revert applied revisions (or print their SQL with --sql).
+    #[command(
+        long_about = "Revert applied revisions by running their down sections, newest first.\n\n\
+TARGET: -N (the last N), base (everything), or a revision id or unique prefix (revert what is \
+applied on top of it). With --sql, TARGET is FROM:TO (e.g. head:-1) and nothing is run."
+    )]
+    Downgrade(DowngradeArgs),
+    /// Print the revisions the database is at.
+    Current,
+    /// List the revisions, newest first (-v for parents, dates, files and checksums).
+    History,
+    /// List the head revisions (more than one means branches to merge).
+    Heads,
+    /// Print one revision file.
+    Show(ShowArgs),
+    /// Record revisions as applied without running them.
+    Stamp(StampArgs),
+    /// Write a revision that joins several heads into one.
+    Merge(MergeArgs),
+    /// Fail (exit 1) when the models, the revisions or the database disagree.
+    #[command(
+        long_about = "Compare the models with the schema the revisions produce (replayed into the \
+dev database); with --database-url, also compare that live database with the revisions. Exit 0 \
+and one line when everything agrees; exit 1 with a unified diff of the canonical schemas and the \
+SQL a new revision would contain when something differs."
+    )]
+    Check(CheckArgs),
     /// Print the canonical schema of a source as SQL or JSON.
     #[command(
         long_about = "Print the canonical schema of a source as SQL or JSON.\n\n\
@@ -82,11 +146,13 @@ when there are differences."
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The current schema: a PostgreSQL URL, a .sql file, or a models path.
+    /// The current schema: a PostgreSQL URL, a .sql file, a models path, or a migrations
+    /// directory.
     #[arg(long, value_name = "SRC")]
     pub from: String,
 
-    /// The desired schema: a PostgreSQL URL, a .sql file, or a models path.
+    /// The desired schema: a PostgreSQL URL, a .sql file, a models path, or a migrations
+    /// directory.
     #[arg(long, value_name = "SRC")]
     pub to: String,
 
@@ -128,8 +194,9 @@ pub enum DiffFormat {
 #[derive(Debug, Args)]
 pub struct InspectArgs {
     /// What to inspect: a PostgreSQL URL (postgres://user@host:port/db, Unix sockets via
-    /// ?host=/socket/dir; PG* environment variables fill in the gaps like libpq) or a .sql file
-    /// (applied to a temporary dev database first).
+    /// ?host=/socket/dir; PG* environment variables fill in the gaps like libpq), a .sql file
+    /// (applied to a temporary dev database first), a models path, or a migrations directory
+    /// (its revisions replayed into a temporary dev database).
     #[arg(value_name = "SRC")]
     pub source: String,
 
@@ -152,4 +219,96 @@ pub enum InspectFormat {
     Sql,
     /// The schema as JSON (autogen's catalog format).
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The project directory [default: the current directory].
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Where the model files are, relative to DIR.
+    #[arg(long, default_value = "models", value_name = "PATH")]
+    pub models: String,
+
+    /// The migrations directory to create, relative to DIR.
+    #[arg(long, default_value = "migrations", value_name = "PATH")]
+    pub migrations: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RevisionArgs {
+    /// What the revision does, e.g. "add phone to users" (also names the file).
+    #[arg(short, long, value_name = "MSG")]
+    pub message: String,
+
+    /// Write a revision with empty up and down sections, for hand-written SQL.
+    #[arg(long)]
+    pub empty: bool,
+
+    /// Skip checking the plan against PostgreSQL (not recommended).
+    #[arg(long)]
+    pub no_verify: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeArgs {
+    /// head, heads, +N, or a revision (see --help).
+    #[arg(default_value = "head", value_name = "TARGET")]
+    pub target: String,
+
+    /// Print the SQL instead of running it (offline; no database needed).
+    #[arg(long)]
+    pub sql: bool,
+
+    /// Accept applied revisions whose files changed since.
+    #[arg(long)]
+    pub ignore_checksums: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DowngradeArgs {
+    /// -N, base, or a revision (see --help).
+    #[arg(value_name = "TARGET", allow_hyphen_values = true)]
+    pub target: String,
+
+    /// Print the SQL instead of running it (offline; TARGET is FROM:TO).
+    #[arg(long)]
+    pub sql: bool,
+
+    /// Accept applied revisions whose files changed since.
+    #[arg(long)]
+    pub ignore_checksums: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A revision id, a unique prefix of one, or head.
+    #[arg(value_name = "REV")]
+    pub revision: String,
+}
+
+#[derive(Debug, Args)]
+pub struct StampArgs {
+    /// The revisions to record (ids, prefixes, head, heads), or base to record none.
+    #[arg(value_name = "REV", required = true)]
+    pub revisions: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// What the merge is for.
+    #[arg(short, long, value_name = "MSG")]
+    pub message: String,
+
+    /// The heads to join [default: every head].
+    #[arg(value_name = "REV")]
+    pub revisions: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Skip verifying the SQL of the would-be revision.
+    #[arg(long)]
+    pub no_verify: bool,
 }

@@ -28,7 +28,7 @@ pub enum CliError {
     },
 
     #[error(
-        "cannot tell what kind of source {0:?} is: give a PostgreSQL URL (postgres://…), a .sql file, or a models path (a .rs file or a directory of them)"
+        "cannot tell what kind of source {0:?} is: give a PostgreSQL URL (postgres://…), a .sql file, a models path (a .rs file or a directory of them), or a migrations directory"
     )]
     UnknownSource(String),
 
@@ -65,6 +65,57 @@ pub enum CliError {
         direction: &'static str,
         residual: String,
     },
+
+    #[error(
+        "no {} found in {} or any parent directory: run `autogen init` to create one, or pass --config",
+        crate::config::FILE_NAME,
+        start.display()
+    )]
+    NoConfig { start: PathBuf },
+
+    #[error("{}:{line}: {message}", path.display())]
+    Config {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+
+    #[error("cannot write {}: {source}", path.display())]
+    WriteFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{} already exists: this project is initialized", .0.display())]
+    AlreadyInitialized(PathBuf),
+
+    #[error(
+        "no database given: pass --database-url, set DATABASE_URL, or set [database] url in autogen.toml"
+    )]
+    NoDatabase,
+
+    #[error(
+        "database {database} is not up to date: run `autogen upgrade` first (or leave out --database-url to start from the revisions)"
+    )]
+    NotUpToDate { database: String },
+
+    #[error(transparent)]
+    Migrate(#[from] autogen_migrate::MigrateError),
+
+    #[error(
+        "--sql downgrades need FROM:TO (e.g. head:-1), because no database says where to start; got {0:?}"
+    )]
+    OfflineDowngradeNeedsFrom(String),
+
+    #[error("there are no revisions yet: `autogen revision -m MSG` writes the first")]
+    NoRevisions,
+
+    #[error("{0} is not a head: only heads can be merged (see `autogen heads`)")]
+    MergeNotHead(String),
+
+    #[error("nothing to merge: there is only one head")]
+    NothingToMerge,
 
     #[error("cannot write the output: {0}")]
     Output(#[source] std::io::Error),

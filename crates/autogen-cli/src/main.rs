@@ -3,10 +3,13 @@
 
 mod cli;
 mod commands;
+mod config;
 mod dev;
 mod error;
 mod normalize;
 mod output;
+mod plan_text;
+mod project;
 mod source;
 mod verify;
 
@@ -62,6 +65,17 @@ async fn run(cli: &Cli) -> Result<commands::Outcome, CliError> {
     match &cli.command {
         Command::Inspect(args) => commands::inspect::run(&cli.global, args).await,
         Command::Diff(args) => commands::diff::run(&cli.global, args).await,
+        Command::Init(args) => commands::init::run(&cli.global, args),
+        Command::Revision(args) => commands::revision::run(&cli.global, args).await,
+        Command::Upgrade(args) => commands::upgrade::upgrade(&cli.global, args).await,
+        Command::Downgrade(args) => commands::upgrade::downgrade(&cli.global, args).await,
+        Command::Current => commands::status::current(&cli.global).await,
+        Command::History => commands::status::history(&cli.global),
+        Command::Heads => commands::status::heads(&cli.global),
+        Command::Show(args) => commands::status::show(&cli.global, args),
+        Command::Stamp(args) => commands::stamp::run(&cli.global, args).await,
+        Command::Merge(args) => commands::merge::run(&cli.global, args),
+        Command::Check(args) => commands::check::run(&cli.global, args).await,
     }
 }
 

@@ -62,3 +62,35 @@ pub fn diagnostic(diagnostic: &dyn miette::Diagnostic) {
     let mut stderr = anstream::stderr().lock();
     let _ = stderr.write_all(rendered.as_bytes());
 }
+
+const PROGRESS: Style = AnsiColor::Green.on_default().bold();
+
+/// A cargo-style status line on stderr: `   Applying 20261121103000 add phone to users`.
+pub fn progress(verb: &str, message: &str) {
+    let mut stderr = anstream::stderr().lock();
+    let _ = writeln!(stderr, "{PROGRESS}{verb:>12}{PROGRESS:#} {message}");
+}
+
+/// A unified diff on stdout: removed lines red, added lines green, hunk headers cyan (plain
+/// text in pipes and with NO_COLOR).
+pub fn unified_diff(text: &str) -> std::io::Result<()> {
+    let removed = AnsiColor::Red.on_default();
+    let added = AnsiColor::Green.on_default();
+    let hunk = AnsiColor::Cyan.on_default();
+    let mut stdout = anstream::stdout().lock();
+    for line in text.lines() {
+        let style = if line.starts_with("---") || line.starts_with("+++") {
+            Style::new().bold()
+        } else if line.starts_with('-') {
+            removed
+        } else if line.starts_with('+') {
+            added
+        } else if line.starts_with("@@") {
+            hunk
+        } else {
+            Style::new()
+        };
+        writeln!(stdout, "{style}{line}{style:#}")?;
+    }
+    stdout.flush()
+}

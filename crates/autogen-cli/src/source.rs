@@ -7,6 +7,19 @@ use autogen_introspect::{InspectOptions, Inspection};
 use autogen_pg::ConnectionSpec;
 use std::path::{Path, PathBuf};
 
+/// What every command reads: the given schemas, without the migration runner's tracking
+/// table (bookkeeping, not part of the application's schema).
+pub fn inspect_options(include: &[String], exclude: &[String]) -> InspectOptions {
+    InspectOptions {
+        include_schemas: include.to_vec(),
+        exclude_schemas: exclude.to_vec(),
+        ignore_tables: vec![autogen_schema::QualifiedName::new(
+            autogen_migrate::TRACKING_SCHEMA,
+            autogen_migrate::TRACKING_TABLE,
+        )],
+    }
+}
+
 #[derive(Debug)]
 pub enum Source {
     /// A live database.
@@ -16,6 +29,8 @@ pub enum Source {
     /// Rust model files (a `.rs` file or a directory of them), normalized through a
     /// temporary dev database.
     Models(PathBuf),
+    /// A migrations directory: its revisions replayed into a temporary dev database.
+    Migrations(PathBuf),
 }
 
 impl Source {
@@ -29,6 +44,7 @@ impl Source {
             Some("sql") | Some("rs") if !path.is_file() => Err(CliError::MissingSource(path)),
             Some("sql") => Ok(Source::SqlFile(path)),
             Some("rs") => Ok(Source::Models(path)),
+            _ if path.is_dir() && is_migrations_dir(&path) => Ok(Source::Migrations(path)),
             _ if path.is_dir() => Ok(Source::Models(path)),
             _ => Err(CliError::UnknownSource(text.to_string())),
         }
@@ -38,7 +54,9 @@ impl Source {
     pub fn describe(&self) -> String {
         match self {
             Source::Database(spec) => spec.redacted(),
-            Source::SqlFile(path) | Source::Models(path) => path.display().to_string(),
+            Source::SqlFile(path) | Source::Models(path) | Source::Migrations(path) => {
+                path.display().to_string()
+            }
         }
     }
 
@@ -64,6 +82,11 @@ impl Source {
                 drop_quietly(database).await;
                 result
             }
+            Source::Migrations(path) => {
+                // Parse first: a broken revision file needs no database.
+                let graph = autogen_migrate::RevisionGraph::load(path)?;
+                replay(&graph, dev, options).await
+            }
             Source::Models(path) => {
                 // Parse first: model errors need no database.
                 let models = autogen_model::load_models(std::slice::from_ref(path))?;
@@ -74,6 +97,53 @@ impl Source {
             }
         }
     }
+}
+
+/// A directory of revision files rather than models: `.sql` files and no `.rs` files at
+/// its top level.
+fn is_migrations_dir(path: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return false;
+    };
+    let extensions: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let path = entry.path();
+            path.extension()
+                .and_then(|ext| ext.to_str())
+                .map(str::to_string)
+        })
+        .collect();
+    extensions.iter().any(|ext| ext == "sql") && !extensions.iter().any(|ext| ext == "rs")
+}
+
+/// The schema a revision graph produces: its single head replayed into a fresh dev database
+/// and read back.
+pub async fn replay(
+    graph: &autogen_migrate::RevisionGraph,
+    dev: &DevPool,
+    options: &InspectOptions,
+) -> Result<Inspection, CliError> {
+    let database = dev.database().await?;
+    let result = replay_into(&database, graph, options).await;
+    drop_quietly(database).await;
+    result
+}
+
+async fn replay_into(
+    database: &autogen_pg::TempDatabase,
+    graph: &autogen_migrate::RevisionGraph,
+    options: &InspectOptions,
+) -> Result<Inspection, CliError> {
+    let mut client = database.connect().await?;
+    if !graph.is_empty() {
+        let options = autogen_migrate::RunOptions {
+            ignore_checksums: false,
+        };
+        let head = autogen_migrate::UpgradeTarget::Head;
+        autogen_migrate::upgrade(&mut client, graph, &head, &options, &mut |_| {}).await?;
+    }
+    Ok(autogen_introspect::inspect(&mut client, options).await?)
 }
 
 async fn inspect_sql(

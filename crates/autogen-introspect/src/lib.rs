@@ -26,6 +26,9 @@ pub use unsupported::UnsupportedObjects;
 pub struct InspectOptions {
     pub include_schemas: Vec<String>,
     pub exclude_schemas: Vec<String>,
+    /// Tables left out entirely, e.g. the migration runner's own tracking table, which is
+    /// bookkeeping rather than part of the application's schema.
+    pub ignore_tables: Vec<autogen_schema::QualifiedName>,
 }
 
 /// What one inspection found.
@@ -199,12 +202,16 @@ pub async fn inspect(
         indexes,
         &assemble::Lookups::new(operator_classes, collations),
     )?;
+    let mut tables = tables.finish();
+    if !options.ignore_tables.is_empty() {
+        tables.retain(|table| !options.ignore_tables.contains(&table.qualified_name()));
+    }
     let mut catalog = Catalog {
         schemas,
         extensions,
         enums,
         sequences,
-        tables: tables.finish(),
+        tables,
     };
     catalog.canonicalize();
     Ok(Inspection {

@@ -5,20 +5,16 @@ use crate::commands::Outcome;
 use crate::dev::DevPool;
 use crate::error::CliError;
 use crate::output;
+use crate::plan_text::{self, hazard_list};
 use crate::source::Source;
 use crate::verify;
-use autogen_diff::{Hazard, Plan};
-use autogen_introspect::InspectOptions;
+use autogen_diff::Plan;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome, CliError> {
     let from = Source::parse(&args.from)?;
     let to = Source::parse(&args.to)?;
-    let options = InspectOptions {
-        include_schemas: args.schemas.clone(),
-        exclude_schemas: args.exclude_schemas.clone(),
-    };
+    let options = crate::source::inspect_options(&args.schemas, &args.exclude_schemas);
     let dev = DevPool::new(global.dev_url.clone());
     let current = from.inspect(&options, &dev).await?.catalog;
     let desired = to.inspect(&options, &dev).await?.catalog;
@@ -53,42 +49,19 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome, CliErr
         &up
     };
     let text = match args.format {
-        DiffFormat::Sql => sql_with_hazards(shown),
+        DiffFormat::Sql => plan_text::sql_with_hazards(shown),
         DiffFormat::Summary => summary(shown),
         DiffFormat::Json => json(&up, down.as_ref().ok()),
     };
     output::stdout(&text).map_err(CliError::Output)?;
     if !global.quiet {
-        hazard_summary(shown);
+        plan_text::hazard_summary(shown);
     }
     Ok(if args.exit_code {
         Outcome::Differences
     } else {
         Outcome::Success
     })
-}
-
-fn hazard_list(hazards: &[Hazard]) -> String {
-    if hazards.is_empty() {
-        "none".to_string()
-    } else {
-        hazards
-            .iter()
-            .map(Hazard::as_str)
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
-/// Each statement under a `-- hazard:` comment, as in revision files.
-fn sql_with_hazards(plan: &Plan) -> String {
-    let mut text = String::new();
-    for statement in &plan.statements {
-        text.push_str(&format!("-- hazard: {}\n", hazard_list(&statement.hazards)));
-        text.push_str(&statement.sql);
-        text.push('\n');
-    }
-    text
 }
 
 fn summary(plan: &Plan) -> String {
@@ -116,31 +89,4 @@ fn json(up: &Plan, down: Option<&Plan>) -> String {
     let mut text = serde_json::to_string_pretty(&JsonOutput { up, down }).unwrap_or_default();
     text.push('\n');
     text
-}
-
-/// One stderr line counting the statements per hazard, so risk is visible at a glance.
-fn hazard_summary(plan: &Plan) {
-    let mut counts: BTreeMap<Hazard, usize> = BTreeMap::new();
-    for statement in &plan.statements {
-        for hazard in &statement.hazards {
-            *counts.entry(*hazard).or_default() += 1;
-        }
-    }
-    let risky = [
-        Hazard::DataLoss,
-        Hazard::TableRewrite,
-        Hazard::MayFailOnExistingRows,
-    ];
-    let flagged: Vec<String> = counts
-        .iter()
-        .filter(|(hazard, _)| risky.contains(hazard))
-        .map(|(hazard, count)| format!("{count} × {hazard}"))
-        .collect();
-    if !flagged.is_empty() {
-        output::warning(&format!(
-            "{} statement(s), hazards: {}",
-            plan.statements.len(),
-            flagged.join(", ")
-        ));
-    }
 }

@@ -6,14 +6,11 @@ use crate::dev::DevPool;
 use crate::error::CliError;
 use crate::output;
 use crate::source::Source;
-use autogen_introspect::{InspectOptions, UnsupportedObjects};
+use autogen_introspect::UnsupportedObjects;
 
 pub async fn run(global: &GlobalArgs, args: &InspectArgs) -> Result<Outcome, CliError> {
     let source = Source::parse(&args.source)?;
-    let options = InspectOptions {
-        include_schemas: args.schemas.clone(),
-        exclude_schemas: args.exclude_schemas.clone(),
-    };
+    let options = crate::source::inspect_options(&args.schemas, &args.exclude_schemas);
     tracing::info!("inspecting {}", source.describe());
     let dev = DevPool::new(global.dev_url.clone());
     let inspection = source.inspect(&options, &dev).await?;

@@ -1,5 +1,12 @@
+pub mod check;
 pub mod diff;
+pub mod init;
 pub mod inspect;
+pub mod merge;
+pub mod revision;
+pub mod stamp;
+pub mod status;
+pub mod upgrade;
 
 /// How a command ended when it did not fail: exit code 0, or 1 for "differences found"
 /// (`--exit-code`).

@@ -1,0 +1,114 @@
+//! `autogen check`: fail (exit 1) when the models and the revisions disagree (a revision is
+//! missing), or with `--database-url` when that database has drifted from the revisions
+//! (hand edits, or revisions not applied).
+
+use crate::cli::{CheckArgs, GlobalArgs};
+use crate::commands::Outcome;
+use crate::dev::drop_quietly;
+use crate::error::CliError;
+use crate::output;
+use crate::plan_text;
+use crate::project::Project;
+use crate::source::inspect_options;
+use crate::verify;
+use autogen_schema::Catalog;
+use std::collections::BTreeSet;
+
+pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliError> {
+    let project = Project::load(global)?;
+    let head = project
+        .graph
+        .single_head()?
+        .map(|head| head.revision.id.clone());
+    let at_head = match &head {
+        Some(id) => format!("revisions (head {id})"),
+        None => "revisions (none yet)".to_string(),
+    };
+    let options = inspect_options(&[], &[]);
+    let dev = project.dev(global);
+    let models = autogen_model::load_models(&project.config.model_paths)?;
+    let revisions = project.replayed(&dev, &options).await?.catalog;
+    let desired = {
+        let database = dev.database().await?;
+        let result = crate::normalize::normalize(&models, &database, &options).await;
+        drop_quietly(database).await;
+        result?.catalog
+    };
+
+    let mut agree = true;
+    let up = autogen_diff::plan(&revisions, &desired)?;
+    if !up.is_empty() {
+        agree = false;
+        if !args.no_verify {
+            let down = autogen_diff::plan(&desired, &revisions)?;
+            verify::verify(&dev, &options, &revisions, &desired, &up, Some(&down)).await?;
+        }
+        output::error("the models differ from the revisions: a new revision is needed");
+        print_diff(&revisions, &desired, &at_head, "models")?;
+        output::stdout(&format!(
+            "\n-- `autogen revision` would write:\n{}",
+            plan_text::sql_with_hazards(&up)
+        ))
+        .map_err(CliError::Output)?;
+    }
+
+    let mut checked = "the models match the revisions".to_string();
+    if let Some(url) = &global.database_url {
+        let spec = autogen_pg::ConnectionSpec::parse(url)?;
+        let mut client = spec.connect().await?;
+        let applied: BTreeSet<String> = autogen_migrate::applied_revisions(&client)
+            .await?
+            .into_iter()
+            .map(|applied| applied.revision)
+            .collect();
+        let expected = head
+            .as_deref()
+            .map(|id| project.graph.ancestors(id))
+            .unwrap_or_default();
+        if applied != expected {
+            agree = false;
+            let missing = expected.difference(&applied).count();
+            let unknown = applied.difference(&expected).count();
+            output::error(&format!(
+                "database {} is not at the head of the revisions ({missing} not applied, {unknown} applied that the head does not include): `autogen upgrade`",
+                spec.redacted()
+            ));
+        }
+        let live = autogen_introspect::inspect(&mut client, &options)
+            .await?
+            .catalog;
+        let drift = autogen_diff::plan(&revisions, &live)?;
+        if !drift.is_empty() {
+            agree = false;
+            output::error(&format!(
+                "database {} differs from the schema the revisions produce (hand edits?)",
+                spec.redacted()
+            ));
+            print_diff(&revisions, &live, &at_head, "database")?;
+        }
+        checked = format!("{checked} and database {}", spec.redacted());
+    }
+    if agree {
+        let head = head.map_or("no revisions yet".to_string(), |id| format!("head {id}"));
+        output::stdout(&format!("ok: {checked} ({head})\n")).map_err(CliError::Output)?;
+        Ok(Outcome::Success)
+    } else {
+        Ok(Outcome::Differences)
+    }
+}
+
+/// A unified diff of the two canonical dumps.
+fn print_diff(
+    from: &Catalog,
+    to: &Catalog,
+    from_label: &str,
+    to_label: &str,
+) -> Result<(), CliError> {
+    let (from_sql, to_sql) = (from.to_sql(), to.to_sql());
+    let diff = similar::TextDiff::from_lines(&from_sql, &to_sql)
+        .unified_diff()
+        .context_radius(3)
+        .header(from_label, to_label)
+        .to_string();
+    output::unified_diff(&diff).map_err(CliError::Output)
+}

@@ -1,0 +1,234 @@
+//! `autogen.toml`: where the models and the migrations of a project live, and which databases
+//! to use. Found with `--config`, else in the current directory or the nearest parent that has
+//! one (like Cargo.toml). Paths in it are relative to the file's directory.
+//!
+//! Precedence: `--database-url` > `DATABASE_URL` > `[database] url`; `--dev-url` /
+//! `AUTOGEN_DEV_URL` > `[dev] url`.
+
+use crate::error::CliError;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAME: &str = "autogen.toml";
+
+/// The environment variable that overrides `[database] url`.
+pub const DATABASE_URL_VAR: &str = "DATABASE_URL";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    models: ModelsSection,
+    #[serde(default)]
+    migrations: MigrationsSection,
+    #[serde(default)]
+    database: UrlSection,
+    #[serde(default)]
+    dev: UrlSection,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelsSection {
+    #[serde(default = "default_model_paths")]
+    paths: Vec<PathBuf>,
+}
+
+impl Default for ModelsSection {
+    fn default() -> Self {
+        Self {
+            paths: default_model_paths(),
+        }
+    }
+}
+
+fn default_model_paths() -> Vec<PathBuf> {
+    vec![PathBuf::from("models")]
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MigrationsSection {
+    #[serde(default = "default_migrations_dir")]
+    dir: PathBuf,
+}
+
+impl Default for MigrationsSection {
+    fn default() -> Self {
+        Self {
+            dir: default_migrations_dir(),
+        }
+    }
+}
+
+fn default_migrations_dir() -> PathBuf {
+    PathBuf::from("migrations")
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UrlSection {
+    url: Option<String>,
+}
+
+/// A project's configuration, paths resolved against the config file's directory.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub model_paths: Vec<PathBuf>,
+    pub migrations_dir: PathBuf,
+    /// `[database] url` (the CLI applies the overrides; see [`Config::database_url`]).
+    database_url: Option<String>,
+    /// `[dev] url`.
+    pub dev_url: Option<String>,
+}
+
+impl Config {
+    /// `explicit` is `--config`; without it the nearest `autogen.toml` upwards from the
+    /// current directory.
+    pub fn load(explicit: Option<&Path>) -> Result<Config, CliError> {
+        let path = match explicit {
+            Some(path) => path.to_path_buf(),
+            None => {
+                let start = std::env::current_dir().map_err(|source| CliError::ReadFile {
+                    path: PathBuf::from("."),
+                    source,
+                })?;
+                find_upwards(&start).ok_or(CliError::NoConfig { start })?
+            }
+        };
+        let text = std::fs::read_to_string(&path).map_err(|source| CliError::ReadFile {
+            path: path.clone(),
+            source,
+        })?;
+        Self::parse(&path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Config, CliError> {
+        let file: ConfigFile = toml::from_str(text).map_err(|error| {
+            let line = error
+                .span()
+                .map(|span| 1 + text[..span.start.min(text.len())].matches('\n').count())
+                .unwrap_or(1);
+            CliError::Config {
+                path: path.to_path_buf(),
+                line,
+                message: error.message().to_string(),
+            }
+        })?;
+        let root = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let root = if root.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            root
+        };
+        Ok(Config {
+            model_paths: file.models.paths.iter().map(|p| root.join(p)).collect(),
+            migrations_dir: root.join(&file.migrations.dir),
+            database_url: file.database.url.filter(|url| !url.is_empty()),
+            dev_url: file.dev.url.filter(|url| !url.is_empty()),
+        })
+    }
+
+    /// The database to migrate: `flag` (`--database-url`), else `DATABASE_URL`, else the
+    /// config's `[database] url`.
+    pub fn database_url(&self, flag: Option<&str>) -> Option<String> {
+        flag.map(str::to_string)
+            .or_else(|| {
+                std::env::var(DATABASE_URL_VAR)
+                    .ok()
+                    .filter(|url| !url.is_empty())
+            })
+            .or_else(|| self.database_url.clone())
+    }
+}
+
+fn find_upwards(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+/// The text `autogen init` writes.
+pub fn template(models: &str, migrations: &str) -> String {
+    format!(
+        r#"# autogen configuration (https://example.invalid/autogen, docs/DESIGN.md).
+
+[models]
+# Rust files (or directories of them) holding #[derive(Model)] structs and #[derive(DbEnum)] enums.
+paths = [{models}]
+
+[migrations]
+# Revision files, one per revision: <yyyymmddHHMMSS>_<slug>.sql
+dir = {migrations}
+
+# [database]
+# url = "postgres://app@localhost:5432/app"    # DATABASE_URL and --database-url override this
+
+# [dev]
+# url = "postgres://postgres@localhost:5432/postgres"   # default: a throwaway local cluster
+"#,
+        models = toml_string(models),
+        migrations = toml_string(migrations),
+    )
+}
+
+/// A TOML basic string.
+fn toml_string(value: &str) -> String {
+    let mut out = String::from("\"");
+    for ch in value.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            ch if ch.is_control() => out.push_str(&format!("\\u{:04X}", ch as u32)),
+            ch => out.push(ch),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_relative_to_the_file_and_defaults_apply() {
+        let config = Config::parse(Path::new("/p/autogen.toml"), "").unwrap();
+        assert_eq!(config.model_paths, [PathBuf::from("/p/models")]);
+        assert_eq!(config.migrations_dir, PathBuf::from("/p/migrations"));
+        let config = Config::parse(
+            Path::new("/p/autogen.toml"),
+            "[models]\npaths = [\"src/models\", \"x.rs\"]\n[migrations]\ndir = \"db\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.model_paths,
+            [PathBuf::from("/p/src/models"), PathBuf::from("/p/x.rs")]
+        );
+        assert_eq!(config.migrations_dir, PathBuf::from("/p/db"));
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_their_line() {
+        let error = Config::parse(
+            Path::new("autogen.toml"),
+            "[models]\npaths = [\"m\"]\n\n[migration]\ndir = \"x\"\n",
+        )
+        .unwrap_err();
+        let text = error.to_string();
+        assert!(text.starts_with("autogen.toml:4: "), "{text}");
+        assert!(text.contains("migration"), "{text}");
+    }
+
+    #[test]
+    fn the_template_parses_back() {
+        let text = template("src/models", "migrations \"x\"");
+        let config = Config::parse(Path::new("/p/autogen.toml"), &text).unwrap();
+        assert_eq!(config.model_paths, [PathBuf::from("/p/src/models")]);
+        assert_eq!(config.migrations_dir, PathBuf::from("/p/migrations \"x\""));
+    }
+}

@@ -1,0 +1,58 @@
+//! A project: its configuration, its revision graph, and the databases it works with.
+
+use crate::cli::GlobalArgs;
+use crate::config::Config;
+use crate::dev::DevPool;
+use crate::error::CliError;
+use autogen_introspect::{InspectOptions, Inspection};
+use autogen_migrate::RevisionGraph;
+use autogen_pg::{Client, ConnectionSpec};
+
+pub struct Project {
+    pub config: Config,
+    pub graph: RevisionGraph,
+}
+
+impl Project {
+    /// Reads autogen.toml and every revision file; an invalid file is an error naming it.
+    pub fn load(global: &GlobalArgs) -> Result<Project, CliError> {
+        let config = Config::load(global.config.as_deref())?;
+        let graph = RevisionGraph::load(&config.migrations_dir)?;
+        Ok(Project { config, graph })
+    }
+
+    /// The dev server: `--dev-url`/`AUTOGEN_DEV_URL`, else the config's `[dev] url`, else a
+    /// throwaway cluster.
+    pub fn dev(&self, global: &GlobalArgs) -> DevPool {
+        DevPool::new(
+            global
+                .dev_url
+                .clone()
+                .or_else(|| self.config.dev_url.clone()),
+        )
+    }
+
+    /// The database to migrate (`--database-url` > `DATABASE_URL` > config).
+    pub fn database(&self, global: &GlobalArgs) -> Result<ConnectionSpec, CliError> {
+        let url = self
+            .config
+            .database_url(global.database_url.as_deref())
+            .ok_or(CliError::NoDatabase)?;
+        Ok(ConnectionSpec::parse(&url)?)
+    }
+
+    /// The schema the revisions produce: the chain up to the single head replayed into a
+    /// fresh dev database and read back.
+    pub async fn replayed(
+        &self,
+        dev: &DevPool,
+        options: &InspectOptions,
+    ) -> Result<Inspection, CliError> {
+        crate::source::replay(&self.graph, dev, options).await
+    }
+}
+
+/// Connects to `spec`, for the runner.
+pub async fn connect(spec: &ConnectionSpec) -> Result<Client, CliError> {
+    Ok(spec.connect().await?)
+}

@@ -1,0 +1,524 @@
+//! The everyday workflow end to end, with the binary in a temporary project against real
+//! PostgreSQL: init -> models -> revision -> upgrade -> model edits -> revision -> upgrade ->
+//! check -> downgrade -> check -> upgrade -> downgrade base -> upgrade head; branches and
+//! merges; and the errors a broken migrations directory must give.
+
+mod common;
+
+use common::{stderr, stdout};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A temporary project directory with `autogen init` run in it.
+struct Project {
+    dir: tempfile::TempDir,
+    dev_url: String,
+}
+
+impl Project {
+    fn new() -> Project {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let dev_url = autogen_testkit::shared_server()
+            .admin_connection()
+            .url_with_password();
+        let project = Project { dir, dev_url };
+        let init = project.run(&["init"]);
+        assert!(init.status.success(), "{}", stderr(&init));
+        std::fs::create_dir_all(project.path().join("models")).expect("models dir");
+        project
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_autogen"))
+            .args(args)
+            .current_dir(self.path())
+            .env("NO_COLOR", "1")
+            .env("AUTOGEN_DEV_URL", &self.dev_url)
+            .env_remove("DATABASE_URL")
+            .output()
+            .expect("the autogen binary runs")
+    }
+
+    /// Runs and requires exit status `code`, returning stdout.
+    fn expect(&self, code: i32, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "autogen {args:?}\nstdout:\n{}\nstderr:\n{}",
+            stdout(&output),
+            stderr(&output)
+        );
+        stdout(&output)
+    }
+
+    fn write_models(&self, text: &str) {
+        std::fs::write(self.path().join("models/app.rs"), text).expect("write models");
+    }
+
+    fn revisions(&self) -> Vec<PathBuf> {
+        common::sql_files(&self.path().join("migrations"))
+    }
+}
+
+/// `args` with `--database-url URL` in front.
+fn with_db<'a>(url: &'a str, args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = vec!["--database-url", url];
+    all.extend_from_slice(args);
+    all
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+const MODELS_V1: &str = r#"
+use autogen::{DbEnum, Model};
+
+#[derive(DbEnum)]
+#[model(type_name = "status")]
+pub enum Status { Active, Banned }
+
+#[derive(Model)]
+#[model(table = "accounts")]
+pub struct Account {
+    #[model(primary_key, identity)]
+    pub id: i64,
+    #[model(max_length = 200)]
+    pub email: String,
+    pub nickname: Option<String>,
+    #[model(default = "'active'")]
+    pub status: Status,
+    #[model(default = "0")]
+    pub karma: i32,
+}
+"#;
+
+/// Every kind of everyday edit: a table rename and a column rename (renamed_from), an added
+/// column, a changed default, an index, a new table with a foreign key, a dropped column, and
+/// an enum value.
+const MODELS_V2: &str = r#"
+use autogen::{DbEnum, Model};
+
+#[derive(DbEnum)]
+#[model(type_name = "status")]
+pub enum Status { Active, Suspended, Banned }
+
+#[derive(Model)]
+#[model(table = "users", renamed_from = "accounts")]
+#[model(index(columns = ["email"]))]
+pub struct User {
+    #[model(primary_key, identity)]
+    pub id: i64,
+    #[model(max_length = 200)]
+    pub email: String,
+    #[model(renamed_from = "nickname")]
+    pub display_name: Option<String>,
+    #[model(default = "'active'")]
+    pub status: Status,
+    pub phone: Option<String>,
+}
+
+#[derive(Model)]
+#[model(table = "posts")]
+pub struct Post {
+    #[model(primary_key, identity)]
+    pub id: i64,
+    #[model(references = "users(id)", on_delete = "cascade")]
+    pub author_id: i64,
+    #[model(default = "'untitled'")]
+    pub title: String,
+}
+"#;
+
+fn tables(url: &str) -> Vec<String> {
+    runtime().block_on(async {
+        let spec = autogen_testkit::autogen_pg::ConnectionSpec::parse(url).expect("url");
+        let client = spec.connect().await.expect("connect");
+        client
+            .query(
+                "SELECT relname::text FROM pg_class WHERE relnamespace = 'public'::regnamespace \
+                 AND relkind = 'r' ORDER BY 1",
+                &[],
+            )
+            .await
+            .expect("query")
+            .iter()
+            .map(|row| row.get(0))
+            .collect()
+    })
+}
+
+#[test]
+fn the_everyday_workflow_converges_both_ways() {
+    let project = Project::new();
+    let database = runtime().block_on(autogen_testkit::fresh_database());
+    let url = autogen_testkit::url(&database);
+
+    // No models yet, nothing to do.
+    project.write_models(MODELS_V1);
+    let first = project.expect(0, &["revision", "-m", "initial schema"]);
+    assert!(first.trim_end().ends_with("_initial_schema.sql"), "{first}");
+    assert_eq!(project.revisions().len(), 1);
+    // Nothing changed: no file.
+    project.expect(0, &["revision", "-m", "nothing"]);
+    assert_eq!(project.revisions().len(), 1);
+
+    project.expect(0, &with_db(&url, &["upgrade"]));
+    assert_eq!(tables(&url), ["accounts", "autogen_revisions"]);
+    project.expect(0, &with_db(&url, &["check"]));
+
+    project.write_models(MODELS_V2);
+    // The models changed: check fails with a diff and the would-be SQL.
+    let drift = project.expect(1, &["check"]);
+    assert!(
+        drift.contains("+CREATE TABLE \"public\".\"posts\""),
+        "{drift}"
+    );
+    assert!(
+        drift.contains("-- `autogen revision` would write:"),
+        "{drift}"
+    );
+    project.expect(0, &["revision", "-m", "users and posts"]);
+    let second = std::fs::read_to_string(&project.revisions()[1]).expect("second revision");
+    for expected in [
+        "ALTER TABLE \"public\".\"accounts\" RENAME TO \"users\";",
+        "RENAME COLUMN \"nickname\" TO \"display_name\";",
+        "ADD COLUMN \"phone\" text;",
+        "DROP COLUMN \"karma\";",
+        "ALTER TYPE \"public\".\"status\" ADD VALUE 'suspended' AFTER 'active';",
+        "CREATE INDEX \"users_email_idx\"",
+        "REFERENCES \"public\".\"users\" (\"id\") ON DELETE CASCADE",
+        // The way back removes the enum value by re-creating the type.
+        "ALTER TYPE \"public\".\"status\" RENAME TO \"status_autogen_old\";",
+    ] {
+        assert!(
+            second.contains(expected),
+            "missing {expected:?} in\n{second}"
+        );
+    }
+    assert!(second.contains("-- hazard: data-loss"), "{second}");
+
+    project.expect(0, &with_db(&url, &["upgrade"]));
+    project.expect(0, &with_db(&url, &["check"]));
+    assert_eq!(tables(&url), ["autogen_revisions", "posts", "users"]);
+
+    project.expect(0, &with_db(&url, &["downgrade", "-1"]));
+    assert_eq!(tables(&url), ["accounts", "autogen_revisions"]);
+    let behind = project.run(&with_db(&url, &["check"]));
+    assert_eq!(behind.status.code(), Some(1), "{}", stderr(&behind));
+    assert!(
+        stderr(&behind).contains("is not at the head of the revisions"),
+        "{}",
+        stderr(&behind)
+    );
+
+    project.expect(0, &with_db(&url, &["upgrade"]));
+    project.expect(0, &with_db(&url, &["check"]));
+    project.expect(0, &with_db(&url, &["downgrade", "base"]));
+    assert_eq!(tables(&url), ["autogen_revisions"]);
+    let current = project.expect(0, &with_db(&url, &["current"]));
+    assert!(current.starts_with("base"), "{current}");
+    project.expect(0, &with_db(&url, &["upgrade", "head"]));
+    project.expect(0, &with_db(&url, &["check"]));
+    let current = project.expect(0, &with_db(&url, &["current"]));
+    assert!(current.contains("(head) users and posts"), "{current}");
+
+    // A hand edit of the database is drift.
+    runtime().block_on(async {
+        let client = database.connect().await.expect("connect");
+        client
+            .batch_execute("ALTER TABLE public.posts ADD COLUMN hand_made integer")
+            .await
+            .expect("hand edit");
+    });
+    let drift = project.run(&with_db(&url, &["check"]));
+    assert_eq!(drift.status.code(), Some(1));
+    assert!(
+        stdout(&drift).contains("+    \"hand_made\" integer"),
+        "{}",
+        stdout(&drift)
+    );
+
+    // Offline SQL for a DBA: every revision, with the tracking table.
+    let offline = project.expect(0, &["upgrade", "--sql"]);
+    assert!(offline.contains("autogen_revisions"), "{offline}");
+    assert!(offline.contains("RENAME TO \"users\""), "{offline}");
+}
+
+/// A revision file written by hand (what `revision --empty` gives, then edited).
+fn write_revision(project: &Project, id: &str, parents: &[&str], up: &str, down: &str) {
+    let text = format!(
+        "-- revision: {id}\n-- parents: {}\n-- message: hand written {id}\n-- created: 2026-01-01T00:00:00Z\n\n-- migrate:up\n{up}\n\n-- migrate:down\n{down}\n",
+        parents.join(", ")
+    );
+    std::fs::write(
+        project
+            .path()
+            .join(format!("migrations/{id}_hand_written.sql")),
+        text,
+    )
+    .expect("write revision");
+}
+
+#[test]
+fn two_branches_must_be_merged_before_upgrading() {
+    let project = Project::new();
+    let database = runtime().block_on(autogen_testkit::fresh_database());
+    let url = autogen_testkit::url(&database);
+    write_revision(
+        &project,
+        "20260101000000",
+        &[],
+        "CREATE TABLE t (id integer PRIMARY KEY);",
+        "DROP TABLE t;",
+    );
+    write_revision(
+        &project,
+        "20260102000000",
+        &["20260101000000"],
+        "ALTER TABLE t ADD COLUMN a integer;",
+        "ALTER TABLE t DROP COLUMN a;",
+    );
+    write_revision(
+        &project,
+        "20260103000000",
+        &["20260101000000"],
+        "ALTER TABLE t ADD COLUMN b integer;",
+        "ALTER TABLE t DROP COLUMN b;",
+    );
+    let heads = project.expect(0, &["heads"]);
+    assert_eq!(heads.lines().count(), 2, "{heads}");
+    let refused = project.run(&with_db(&url, &["upgrade"]));
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("autogen merge"),
+        "{}",
+        stderr(&refused)
+    );
+    let refused = project.run(&["revision", "-m", "more"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+
+    project.expect(0, &["merge", "-m", "join branches"]);
+    assert_eq!(project.expect(0, &["heads"]).lines().count(), 1);
+    project.expect(0, &with_db(&url, &["upgrade"]));
+    let history = project.expect(0, &["history"]);
+    assert!(
+        history
+            .lines()
+            .next()
+            .unwrap_or("")
+            .contains("join branches"),
+        "{history}"
+    );
+    project.expect(0, &with_db(&url, &["downgrade", "base"]));
+}
+
+/// Breaks a project's migrations directory in one way.
+type Setup = dyn Fn(&Project);
+
+#[test]
+fn broken_migration_directories_are_clear_errors_with_file_and_line() {
+    let cases: Vec<(&str, Box<Setup>, &str)> = vec![
+        (
+            "missing parent",
+            Box::new(|p| write_revision(p, "20260101000000", &["20251231000000"], "", "")),
+            "20260101000000_hand_written.sql:2:",
+        ),
+        (
+            "duplicate revision id",
+            Box::new(|p| {
+                write_revision(p, "20260101000000", &[], "", "");
+                std::fs::copy(
+                    p.path().join("migrations/20260101000000_hand_written.sql"),
+                    p.path().join("migrations/20260101000000_copy.sql"),
+                )
+                .expect("copy");
+            }),
+            "20260101000000",
+        ),
+        (
+            "cycle",
+            Box::new(|p| {
+                write_revision(p, "20260101000000", &["20260102000000"], "", "");
+                write_revision(p, "20260102000000", &["20260101000000"], "", "");
+            }),
+            "cycle",
+        ),
+        (
+            "malformed header",
+            Box::new(|p| {
+                std::fs::write(
+                    p.path().join("migrations/20260101000000_bad.sql"),
+                    "-- revision: 20260101000000\n-- parnets:\n\n-- migrate:up\n\n-- migrate:down\n",
+                )
+                .expect("write");
+            }),
+            "20260101000000_bad.sql:2:",
+        ),
+    ];
+    for (name, setup, expected) in cases {
+        let project = Project::new();
+        setup(&project);
+        let output = project.run(&["history"]);
+        assert_eq!(output.status.code(), Some(2), "{name}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(expected),
+            "{name}: expected {expected:?} in {}",
+            stderr(&output)
+        );
+    }
+
+    let project = Project::new();
+    write_revision(&project, "20260101000000", &[], "SELECT 1;", "SELECT 1;");
+    let unknown = project.run(&["upgrade", "--sql", "nope"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("nope"), "{}", stderr(&unknown));
+}
+
+#[test]
+fn an_applied_revision_edited_afterwards_is_refused() {
+    let project = Project::new();
+    let database = runtime().block_on(autogen_testkit::fresh_database());
+    let url = autogen_testkit::url(&database);
+    write_revision(
+        &project,
+        "20260101000000",
+        &[],
+        "CREATE TABLE t (id integer);",
+        "DROP TABLE t;",
+    );
+    project.expect(0, &with_db(&url, &["upgrade"]));
+    write_revision(
+        &project,
+        "20260101000000",
+        &[],
+        "CREATE TABLE t (id bigint);",
+        "DROP TABLE t;",
+    );
+    write_revision(
+        &project,
+        "20260102000000",
+        &["20260101000000"],
+        "CREATE TABLE u (id integer);",
+        "DROP TABLE u;",
+    );
+    let refused = project.run(&with_db(&url, &["upgrade"]));
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("20260101000000_hand_written.sql"),
+        "{}",
+        stderr(&refused)
+    );
+    project.expect(0, &with_db(&url, &["upgrade", "--ignore-checksums"]));
+}
+
+#[test]
+fn a_failing_statement_leaves_the_database_as_before_and_names_its_line() {
+    let project = Project::new();
+    let database = runtime().block_on(autogen_testkit::fresh_database());
+    let url = autogen_testkit::url(&database);
+    write_revision(
+        &project,
+        "20260101000000",
+        &[],
+        "CREATE TABLE t (id integer);",
+        "DROP TABLE t;",
+    );
+    write_revision(
+        &project,
+        "20260102000000",
+        &["20260101000000"],
+        "CREATE TABLE u (id integer);\nALTER TABLE missing ADD COLUMN x integer;",
+        "DROP TABLE u;",
+    );
+    let failed = project.run(&with_db(&url, &["upgrade"]));
+    assert_eq!(failed.status.code(), Some(2));
+    // Line 8 of the file: the header (4 lines), a blank, the marker, then the statements.
+    assert!(
+        stderr(&failed).contains("20260102000000_hand_written.sql:8:"),
+        "{}",
+        stderr(&failed)
+    );
+    assert_eq!(tables(&url), ["autogen_revisions", "t"]);
+    let current = project.expect(0, &with_db(&url, &["current"]));
+    assert!(current.starts_with("20260101000000"), "{current}");
+}
+
+#[test]
+fn concurrent_upgrades_apply_each_revision_once() {
+    let project = Project::new();
+    let database = runtime().block_on(autogen_testkit::fresh_database());
+    let url = autogen_testkit::url(&database);
+    write_revision(
+        &project,
+        "20260101000000",
+        &[],
+        "CREATE TABLE applied (revision text NOT NULL);\nINSERT INTO applied VALUES ('1');",
+        "DROP TABLE applied;",
+    );
+    let mut parent = "20260101000000".to_string();
+    for n in 2..=5 {
+        let id = format!("2026010{n}000000");
+        write_revision(
+            &project,
+            &id,
+            &[&parent],
+            &format!("INSERT INTO applied VALUES ('{n}');"),
+            &format!("DELETE FROM applied WHERE revision = '{n}';"),
+        );
+        parent = id;
+    }
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_autogen"))
+                .args(["--database-url", &url, "upgrade"])
+                .current_dir(project.path())
+                .env("NO_COLOR", "1")
+                .env("AUTOGEN_DEV_URL", &project.dev_url)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().expect("wait");
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    let counts: Vec<(String, i64)> = runtime().block_on(async {
+        let client = database.connect().await.expect("connect");
+        client
+            .query(
+                "SELECT revision, count(*) FROM applied GROUP BY revision ORDER BY revision",
+                &[],
+            )
+            .await
+            .expect("query")
+            .iter()
+            .map(|row| (row.get(0), row.get(1)))
+            .collect()
+    });
+    let expected: Vec<(String, i64)> = (1..=5).map(|n| (n.to_string(), 1)).collect();
+    assert_eq!(counts, expected);
+}
+
+#[test]
+fn the_example_project_is_up_to_date_with_its_revisions() {
+    let config = common::workspace().join("schema/autogen.toml");
+    let output = common::autogen(&["--config", config.to_str().unwrap(), "check"]);
+    assert!(
+        output.status.success(),
+        "{}\n{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert!(stdout(&output).starts_with("ok: "), "{}", stdout(&output));
+}
