@@ -171,8 +171,19 @@ fn the_everyday_workflow_converges_both_ways() {
     project.expect(0, &["revision", "-m", "nothing"]);
     assert_eq!(project.revisions().len(), 1);
 
+    // The live database as the starting point must be at the head.
+    let behind = project.run(&with_db(&url, &["revision", "-m", "from the database"]));
+    assert_eq!(behind.status.code(), Some(2));
+    assert!(
+        stderr(&behind).contains("is not up to date: run `autogen upgrade` first"),
+        "{}",
+        stderr(&behind)
+    );
     project.expect(0, &with_db(&url, &["upgrade"]));
     assert_eq!(tables(&url), ["accounts", "autogen_revisions"]);
+    // At the head it is; the models match it, so nothing is written.
+    project.expect(0, &with_db(&url, &["revision", "-m", "from the database"]));
+    assert_eq!(project.revisions().len(), 1);
     project.expect(0, &with_db(&url, &["check"]));
 
     project.write_models(MODELS_V2);

@@ -28,6 +28,8 @@ pub struct RunOptions {
 /// What a run is doing, reported as it happens.
 #[derive(Debug, Clone, Copy)]
 pub enum Progress<'a> {
+    /// Another runner holds the lock on this database; this one waits for it.
+    WaitingForLock,
     Applying(&'a RevisionFile),
     Applied {
         revision: &'a RevisionFile,
@@ -48,7 +50,7 @@ pub async fn upgrade(
     options: &RunOptions,
     progress: &mut (dyn FnMut(Progress<'_>) + Send),
 ) -> Result<Vec<String>, MigrateError> {
-    tracking::lock(client).await?;
+    tracking::lock(client, &mut || progress(Progress::WaitingForLock)).await?;
     let result = run_locked(client, graph, options, progress, Plan::Upgrade(target)).await;
     release(client, result).await
 }
@@ -61,7 +63,7 @@ pub async fn downgrade(
     options: &RunOptions,
     progress: &mut (dyn FnMut(Progress<'_>) + Send),
 ) -> Result<Vec<String>, MigrateError> {
-    tracking::lock(client).await?;
+    tracking::lock(client, &mut || progress(Progress::WaitingForLock)).await?;
     let result = run_locked(client, graph, options, progress, Plan::Downgrade(target)).await;
     release(client, result).await
 }
@@ -86,7 +88,7 @@ pub async fn stamp(
         .filter(|file| wanted.contains(&file.revision.id))
         .map(|file| (file.revision.id.clone(), file.checksum.clone()))
         .collect();
-    tracking::lock(client).await?;
+    tracking::lock(client, &mut || {}).await?;
     let result = stamp_locked(client, &rows).await;
     release(client, result).await
 }

@@ -159,7 +159,21 @@ pub(crate) async fn replace_all(
     Ok(())
 }
 
-pub(crate) async fn lock(client: &Client) -> Result<(), MigrateError> {
+/// Takes the lock, calling `waiting` first when another runner holds it (so a person knows
+/// why nothing happens).
+pub(crate) async fn lock(
+    client: &Client,
+    waiting: &mut (dyn FnMut() + Send),
+) -> Result<(), MigrateError> {
+    let taken: bool = client
+        .query_one("SELECT pg_try_advisory_lock($1)", &[&ADVISORY_LOCK_KEY])
+        .await
+        .and_then(|row| row.try_get(0))
+        .map_err(database("take the migration lock (pg_try_advisory_lock)"))?;
+    if taken {
+        return Ok(());
+    }
+    waiting();
     client
         .execute("SELECT pg_advisory_lock($1)", &[&ADVISORY_LOCK_KEY])
         .await

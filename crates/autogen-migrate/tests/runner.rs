@@ -698,3 +698,47 @@ async fn the_offline_scripts_do_what_the_runner_does() {
     assert!(tracked(&client).await.is_empty());
     assert!(relations(&client).await.is_empty());
 }
+
+#[tokio::test]
+async fn a_runner_says_when_it_waits_for_another_one() {
+    let database = fresh_database().await;
+    let holder = database.connect().await.expect("connect");
+    holder
+        .execute("SELECT pg_advisory_lock($1)", &[&ADVISORY_LOCK_KEY])
+        .await
+        .expect("hold the lock");
+    let dir = dir_with(&chain(1));
+    let graph = load(&dir);
+    let mut client = database.connect().await.expect("connect");
+    let waited = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen = Arc::clone(&waited);
+    let runner = tokio::spawn(async move {
+        upgrade(
+            &mut client,
+            &graph,
+            &UpgradeTarget::Head,
+            &STRICT,
+            &mut |event| {
+                if matches!(event, Progress::WaitingForLock) {
+                    seen.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+            },
+        )
+        .await
+        .map(|applied| applied.len())
+    });
+    // The runner reports the wait as soon as it finds the lock taken, then blocks.
+    for _ in 0..200 {
+        if waited.load(std::sync::atomic::Ordering::SeqCst) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(waited.load(std::sync::atomic::Ordering::SeqCst));
+    assert!(!runner.is_finished(), "the runner must wait for the lock");
+    holder
+        .execute("SELECT pg_advisory_unlock($1)", &[&ADVISORY_LOCK_KEY])
+        .await
+        .expect("release the lock");
+    assert_eq!(runner.await.expect("runner task").expect("upgrade"), 1);
+}

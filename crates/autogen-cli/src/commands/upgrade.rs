@@ -91,6 +91,10 @@ fn report(quiet: bool, event: Progress<'_>) {
         return;
     }
     match event {
+        Progress::WaitingForLock => output::progress(
+            "Waiting",
+            "for another autogen run on this database to finish (advisory lock)",
+        ),
         Progress::Applying(revision) => output::progress("Applying", &label(revision)),
         Progress::Applied { revision, duration } => output::progress(
             "Applied",
