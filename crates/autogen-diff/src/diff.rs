@@ -1292,10 +1292,14 @@ fn alter_column(
         });
     }
     if type_changed || collation_changed {
+        let keeps_values = crate::casts::is_binary_coercible(&old.data_type, &new.data_type);
         let conversion = if new.generated.is_some() || !type_changed {
             Conversion::Implicit
         } else if converted {
             Conversion::ViaText
+        } else if keeps_values {
+            // No USING: PostgreSQL's own coercion is what lets it skip the rewrite.
+            Conversion::Implicit
         } else {
             Conversion::Cast
         };

@@ -14,6 +14,7 @@
 //! self-references work), sequence ownership, comments; finally drops of sequences, types,
 //! extensions and schemas (last, so columns that still use them were altered or dropped first).
 
+mod casts;
 mod change;
 mod diff;
 mod equivalence;

@@ -1,6 +1,7 @@
 //! Change -> one SQL statement with its hazards. Objects are spelled by
 //! `autogen_schema::sql`, exactly as the canonical dump spells them.
 
+use crate::casts::{is_binary_coercible, is_safe_widening};
 use crate::change::{Change, CommentTarget, Conversion, EnumValuePosition};
 use crate::{Hazard, PlannedStatement};
 use autogen_schema::{
@@ -190,11 +191,13 @@ fn statement(change: &Change) -> (String, Vec<Hazard>) {
             collation,
         } => {
             let hazards = match conversion {
-                // Same type, new collation: no rewrite, but every index on it is rebuilt.
-                Conversion::Implicit if from == to => vec![AccessExclusiveLock, IndexBuild],
                 Conversion::ViaText => {
                     vec![TableRewrite, AccessExclusiveLock, MayFailOnExistingRows]
                 }
+                // Same type, new collation: no rewrite, but every index on it is rebuilt.
+                _ if from == to => vec![AccessExclusiveLock, IndexBuild],
+                // The stored bytes stay valid: PostgreSQL only updates the catalog.
+                _ if is_binary_coercible(from, to) => vec![AccessExclusiveLock],
                 _ if is_safe_widening(from, to) => vec![TableRewrite, AccessExclusiveLock],
                 _ => vec![TableRewrite, AccessExclusiveLock, MayFailOnExistingRows],
             };
@@ -441,86 +444,4 @@ fn is_possibly_volatile(default: &str) -> bool {
     ]
     .iter()
     .any(|function| default.contains(function))
-}
-
-fn int_rank(data_type: &str) -> Option<u8> {
-    match data_type {
-        "smallint" => Some(1),
-        "integer" => Some(2),
-        "bigint" => Some(3),
-        _ => None,
-    }
-}
-
-/// `(p)` or `(p,s)` after `prefix`, e.g. `character varying(20)` -> `[20]`.
-fn modifiers(data_type: &str, prefix: &str) -> Option<Vec<i64>> {
-    let rest = data_type.strip_prefix(prefix)?;
-    if rest.is_empty() {
-        return Some(vec![]);
-    }
-    let inner = rest.strip_prefix('(')?.strip_suffix(')')?;
-    inner.split(',').map(|n| n.trim().parse().ok()).collect()
-}
-
-/// Whether every value of type `from` converts to `to` without error. Conservative: anything
-/// not recognized counts as possibly narrowing.
-pub(crate) fn is_safe_widening(from: &str, to: &str) -> bool {
-    if from == to || to == "text" {
-        return true;
-    }
-    if let (Some(a), Some(b)) = (int_rank(from), int_rank(to)) {
-        return a <= b;
-    }
-    if int_rank(from).is_some() && to == "numeric" {
-        return true;
-    }
-    if from == "real" && to == "double precision" {
-        return true;
-    }
-    if from == "timestamp without time zone" && to == "timestamp with time zone" {
-        return true;
-    }
-    for prefix in ["character varying", "numeric"] {
-        if let (Some(a), Some(b)) = (modifiers(from, prefix), modifiers(to, prefix)) {
-            return match (a.as_slice(), b.as_slice()) {
-                (_, []) => true,
-                ([], _) => false,
-                ([n], [m]) => m >= n,
-                ([p, s], [q, t]) => q - t >= p - s && t >= s,
-                ([p], [q, t]) => q - t >= *p,
-                _ => false,
-            };
-        }
-    }
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_safe_widening;
-
-    #[test]
-    fn widening_is_recognized_conservatively() {
-        assert!(is_safe_widening("integer", "bigint"));
-        assert!(!is_safe_widening("bigint", "integer"));
-        assert!(is_safe_widening(
-            "character varying(20)",
-            "character varying(30)"
-        ));
-        assert!(!is_safe_widening(
-            "character varying(30)",
-            "character varying(20)"
-        ));
-        assert!(is_safe_widening(
-            "character varying(30)",
-            "character varying"
-        ));
-        assert!(!is_safe_widening("text", "character varying(20)"));
-        assert!(is_safe_widening("integer", "text"));
-        assert!(is_safe_widening("numeric(10,2)", "numeric(12,2)"));
-        assert!(!is_safe_widening("numeric(12,2)", "numeric(10,2)"));
-        assert!(is_safe_widening("numeric(10,2)", "numeric"));
-        assert!(!is_safe_widening("text", "integer"));
-        assert!(!is_safe_widening("public.mood", "public.mood2"));
-    }
 }
