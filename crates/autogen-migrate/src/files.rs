@@ -46,27 +46,34 @@ pub(crate) fn load_dir(dir: &Path) -> Result<Vec<LoadedFile>, MigrateError> {
             action: "read the revision file",
             source,
         })?;
-        let Parsed {
-            revision,
-            revision_line,
-            parents_line,
-        } = parse(&path, &text)?;
-        let name = file_name(&path);
-        if id_of_file_name(&name) != Some(revision.id.as_str()) {
-            return Err(MigrateError::FileNameMismatch {
-                expected: revision.file_name(),
-                id: revision.id,
-                path,
-                line: revision_line,
-            });
-        }
-        loaded.push(LoadedFile {
-            file: RevisionFile::new(path, revision),
-            revision_line,
-            parents_line,
-        });
+        loaded.push(parse_file(path, &text)?);
     }
     Ok(loaded)
+}
+
+/// One revision file's text, parsed; `path` is what errors name, and its file name must start
+/// with the revision id. Shared by [`load_dir`] and the embedded migrations, so both accept
+/// exactly the same files.
+pub(crate) fn parse_file(path: PathBuf, text: &str) -> Result<LoadedFile, MigrateError> {
+    let Parsed {
+        revision,
+        revision_line,
+        parents_line,
+    } = parse(&path, text)?;
+    let name = file_name(&path);
+    if id_of_file_name(&name) != Some(revision.id.as_str()) {
+        return Err(MigrateError::FileNameMismatch {
+            expected: revision.file_name(),
+            id: revision.id,
+            path,
+            line: revision_line,
+        });
+    }
+    Ok(LoadedFile {
+        file: RevisionFile::new(path, revision),
+        revision_line,
+        parents_line,
+    })
 }
 
 /// Writes `revision` into `dir` as `revision.file_name()` and returns the path.

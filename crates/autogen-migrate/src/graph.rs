@@ -65,7 +65,8 @@ impl RevisionGraph {
         )
     }
 
-    fn build(loaded: Vec<LoadedFile>) -> Result<RevisionGraph, MigrateError> {
+    /// Validates parsed files (unique ids, known parents, no cycle) into a graph.
+    pub(crate) fn build(loaded: Vec<LoadedFile>) -> Result<RevisionGraph, MigrateError> {
         let mut by_id: BTreeMap<String, LoadedFile> = BTreeMap::new();
         for entry in loaded {
             if let Some(first) = by_id.get(&entry.file.revision.id) {

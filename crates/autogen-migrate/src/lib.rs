@@ -10,7 +10,14 @@
 //!   each revision in its own transaction (or statement by statement for
 //!   `transaction:false`), naming the failing statement's file and line.
 //! - [`offline_upgrade_sql`] / [`offline_downgrade_sql`]: the same as a script for a DBA.
+//! - [`EmbeddedMigrations`]: revision files compiled into an application
+//!   (`autogen::embed_migrations!`), checked like a directory and applied at start-up by the
+//!   same runner, so the CLI and the application share the tracking table, lock and checksums.
+//!
+//! The runner takes a [`tokio_postgres::Client`]; the driver is re-exported as
+//! [`tokio_postgres`] so an application can use exactly the version this crate was built with.
 
+mod embedded;
 mod error;
 mod files;
 mod graph;
@@ -23,6 +30,7 @@ mod split;
 mod target;
 mod tracking;
 
+pub use embedded::EmbeddedMigrations;
 pub use error::{Direction, MigrateError, ParseProblem};
 pub use files::{RevisionFile, write_new};
 pub use graph::{DowngradeTarget, RevisionGraph, UpgradeTarget};
@@ -31,6 +39,8 @@ pub use offline::{offline_downgrade_sql, offline_upgrade_sql};
 pub use revision::{Revision, Section};
 pub use runner::{Progress, RunOptions, downgrade, stamp, upgrade};
 pub use split::{Statement, split_statements};
+/// The PostgreSQL driver the runner's `Client` comes from.
+pub use tokio_postgres;
 pub use tracking::{
     ADVISORY_LOCK_KEY, AppliedRevision, TRACKING_SCHEMA, TRACKING_TABLE, applied_revisions,
 };

@@ -1,5 +1,7 @@
 //! Declare your PostgreSQL schema as Rust structs and enums; the `autogen` command-line tool
-//! reads them and writes the migrations that bring a database to them.
+//! reads them and writes the migrations that bring a database to them. With the `migrate`
+//! feature, an application can also apply those migrations itself when it starts
+//! ([below](#running-revisions-at-start-up)).
 //!
 //! This crate gives you the two derives the models are written with:
 //!
@@ -80,5 +82,64 @@
 //!     r#"SELECT id, email, nickname, mood, full_name FROM "public"."users" WHERE email = $1"#
 //! );
 //! ```
+//!
+//! ## Running revisions at start-up
+//!
+//! With the `migrate` feature (`autogen = { version = "…", features = ["migrate"] }`),
+//! [`embed_migrations!`] compiles the revision files of a migrations directory into the program
+//! and `.upgrade(&mut client)` applies the pending ones up to the head on a
+//! [`tokio_postgres`](https://docs.rs/tokio-postgres) client. It is the runner of
+//! `autogen upgrade`: the same `public.autogen_revisions` table, the same advisory lock (several
+//! instances starting at once apply each revision exactly once) and the same checksums, so a
+//! database migrated by the CLI and by the application agree. The directory is relative to the
+//! crate's `Cargo.toml`; `embed_migrations!()` means `"migrations"`. The expansion names
+//! `autogen::migrate`, so without the feature it does not compile.
+//!
+// A compiled doc test when the feature is on; `ignore` without it, since the expansion of
+// `embed_migrations!` names `autogen::migrate`, which only exists with the feature.
+#![cfg_attr(feature = "migrate", doc = "```no_run")]
+#![cfg_attr(not(feature = "migrate"), doc = "```ignore")]
+//! // `autogen::migrate::tokio_postgres` is the driver version the runner takes.
+//! use autogen::migrate::tokio_postgres::{self, NoTls};
+//!
+//! async fn start(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
+//!     let (mut client, connection) = tokio_postgres::connect(database_url, NoTls).await?;
+//!     tokio::spawn(async move {
+//!         if let Err(error) = connection.await {
+//!             eprintln!("database connection error: {error}");
+//!         }
+//!     });
+//!     // Usually `embed_migrations!()`, i.e. `migrations/` next to Cargo.toml.
+//!     let applied = autogen::embed_migrations!("tests/fixtures/migrations")
+//!         .upgrade(&mut client)
+//!         .await?;
+//!     println!("applied {} revision(s)", applied.len());
+//!     Ok(())
+//! }
+//! ```
+//!
+//! Editing a revision file rebuilds the program, but a proc macro cannot make cargo watch a
+//! directory, so a *new* file needs a `build.rs` next to `Cargo.toml`:
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() {
+//!     println!("cargo:rerun-if-changed=migrations");
+//! }
+//! ```
+//!
+//! `autogen::migrate::EmbeddedMigrations` also gives the validated revision graph (`graph()`) and
+//! `upgrade_with` for another target, options or progress reporting; the whole of
+//! `autogen-migrate` is re-exported as `autogen::migrate`. See `docs/migrations.md`.
+// The build.rs snippet above is a whole build script, so it is a `fn main`.
+#![allow(clippy::needless_doctest_main)]
 
-pub use autogen_derive::{DbEnum, Model};
+pub use autogen_derive::{DbEnum, Model, embed_migrations};
+
+/// The revision runner (`autogen-migrate`): [`EmbeddedMigrations`](migrate::EmbeddedMigrations),
+/// which [`embed_migrations!`] builds, and everything `autogen upgrade` uses (the graph, the
+/// runner, the tracking table). Needs the `migrate` feature.
+#[cfg(feature = "migrate")]
+pub mod migrate {
+    pub use autogen_migrate::*;
+}

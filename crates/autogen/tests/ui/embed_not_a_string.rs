@@ -1,0 +1,3 @@
+fn main() {
+    let _migrations = autogen::embed_migrations!(migrations);
+}
