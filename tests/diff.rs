@@ -210,3 +210,34 @@ fn renamed_from_renames_tables_columns_and_their_default_named_keys() {
         stdout(&down)
     );
 }
+
+#[test]
+fn a_drop_and_add_of_the_same_column_suggests_renamed_from_without_guessing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let from = dir.path().join("from.sql");
+    let to = dir.path().join("to.sql");
+    std::fs::write(
+        &from,
+        "CREATE TABLE accounts (id integer PRIMARY KEY, nick text);",
+    )
+    .unwrap();
+    std::fs::write(
+        &to,
+        "CREATE TABLE accounts (id integer PRIMARY KEY, nickname text);",
+    )
+    .unwrap();
+    let output = autogen(&["diff", "--from", path(&from), "--to", path(&to)]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("DROP COLUMN \"nick\""),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        stderr(&output).contains(
+            "help: column public.accounts.nick is dropped and public.accounts.nickname added with the same definition; if it is a rename, add #[model(renamed_from = \"nick\")]"
+        ),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -38,6 +38,11 @@ pub fn note(message: &str) {
     line(NOTE, "note", message);
 }
 
+/// A suggestion the user may act on (e.g. a rename the diff would not guess).
+pub fn help(message: &str) {
+    line(NOTE, "help", message);
+}
+
 /// Writes a command's result to stdout.
 pub fn stdout(text: &str) -> std::io::Result<()> {
     let mut stdout = anstream::stdout().lock();

@@ -54,3 +54,10 @@ pub fn hazard_summary(plan: &Plan) {
         ));
     }
 }
+
+/// The drop+add pairs that look like renames, as `help:` lines (the diff never guesses them).
+pub fn rename_hints(current: &autogen_schema::Catalog, desired: &autogen_schema::Catalog) {
+    for hint in autogen_diff::rename_hints(current, desired) {
+        output::help(&hint.to_string());
+    }
+}

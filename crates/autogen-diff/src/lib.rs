@@ -18,6 +18,7 @@ mod casts;
 mod change;
 mod diff;
 mod equivalence;
+mod hints;
 mod mentions;
 mod pairs;
 mod render;
@@ -25,6 +26,7 @@ mod render;
 pub use change::{Change, CommentTarget, ConstraintKind, Conversion, EnumValuePosition, Phase};
 pub use diff::diff;
 pub use equivalence::normalize_equivalences;
+pub use hints::{RenameHint, rename_hints};
 
 use autogen_schema::Catalog;
 use serde::Serialize;

@@ -870,3 +870,42 @@ fn current_timestamp_and_now_are_the_same_default() {
         plan.to_sql()
     );
 }
+
+#[test]
+fn a_drop_and_an_add_of_the_same_definition_is_a_hint_never_a_rename() {
+    // A table renamed without renamed_from: a drop and a create, plus a hint.
+    let mut desired = base();
+    table(&mut desired, "users").name = "members".into();
+    let hints = autogen_diff::rename_hints(&base(), &desired);
+    assert_eq!(
+        hints,
+        [autogen_diff::RenameHint::Table {
+            schema: "public".into(),
+            from: "users".into(),
+            to: "members".into(),
+        }]
+    );
+    assert!(hints[0].to_string().contains("renamed_from = \"users\""));
+    let sql = plan(&base(), &desired).unwrap().to_sql();
+    assert!(sql.contains("DROP TABLE \"public\".\"users\""), "{sql}");
+
+    // A column, the same way; with renamed_from it is a rename and no hint.
+    let mut desired = base();
+    column(&mut desired, "users", "name").name = "display_name".into();
+    let hints = autogen_diff::rename_hints(&base(), &desired);
+    assert_eq!(hints.len(), 1, "{hints:?}");
+    assert!(
+        hints[0].to_string().contains("public.users.name"),
+        "{}",
+        hints[0]
+    );
+    column(&mut desired, "users", "display_name").renamed_from = Some("name".into());
+    assert!(autogen_diff::rename_hints(&base(), &desired).is_empty());
+
+    // A different definition is no hint.
+    let mut desired = base();
+    let renamed = column(&mut desired, "users", "name");
+    renamed.name = "display_name".into();
+    renamed.data_type = "character varying(10)".into();
+    assert!(autogen_diff::rename_hints(&base(), &desired).is_empty());
+}

@@ -56,6 +56,7 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome, CliErr
     output::stdout(&text).map_err(CliError::Output)?;
     if !global.quiet {
         plan_text::hazard_summary(shown);
+        plan_text::rename_hints(&current, &desired);
     }
     Ok(if args.exit_code {
         Outcome::Differences
