@@ -241,3 +241,37 @@ fn a_drop_and_add_of_the_same_column_suggests_renamed_from_without_guessing() {
         stderr(&output)
     );
 }
+
+#[test]
+fn renamed_from_renames_enum_types_and_values_in_place() {
+    let before = fixtures().join("models/enum_renames_before.sql");
+    let models = fixtures().join("models/enum_renames.rs");
+    // Defaults, arrays, the check and the partial index follow the type and the label: only
+    // the two renames, verified both ways by the command.
+    let up = autogen(&["diff", "--from", path(&before), "--to", path(&models)]);
+    assert!(up.status.success(), "{}", stderr(&up));
+    assert_eq!(
+        stdout(&up),
+        "-- hazard: none\n\
+         ALTER TYPE \"public\".\"mood\" RENAME TO \"feeling\";\n\
+         -- hazard: none\n\
+         ALTER TYPE \"public\".\"feeling\" RENAME VALUE 'sad' TO 'unhappy';\n"
+    );
+    let down = autogen(&[
+        "diff",
+        "--from",
+        path(&before),
+        "--to",
+        path(&models),
+        "--down",
+    ]);
+    assert!(down.status.success(), "{}", stderr(&down));
+    assert!(!stderr(&down).contains("not verified"), "{}", stderr(&down));
+    assert_eq!(
+        stdout(&down),
+        "-- hazard: none\n\
+         ALTER TYPE \"public\".\"feeling\" RENAME TO \"mood\";\n\
+         -- hazard: none\n\
+         ALTER TYPE \"public\".\"mood\" RENAME VALUE 'unhappy' TO 'sad';\n"
+    );
+}

@@ -118,6 +118,12 @@ pub enum Change {
         from: QualifiedName,
         to: String,
     },
+    /// `RENAME VALUE`: stored values, defaults and expressions follow the label.
+    RenameEnumValue {
+        name: QualifiedName,
+        from: String,
+        to: String,
+    },
     AddEnumValue {
         name: QualifiedName,
         value: String,
@@ -333,9 +339,10 @@ impl Change {
             Change::CreateExtension { .. }
             | Change::UpdateExtension { .. }
             | Change::SetExtensionSchema { .. } => Phase::Extension,
-            Change::RenameEnum { .. } | Change::CreateEnum { .. } | Change::AddEnumValue { .. } => {
-                Phase::Type
-            }
+            Change::RenameEnum { .. }
+            | Change::RenameEnumValue { .. }
+            | Change::CreateEnum { .. }
+            | Change::AddEnumValue { .. } => Phase::Type,
             Change::CreateSequence { .. } | Change::AlterSequence { .. } => Phase::Sequence,
             Change::CreateTable { .. } | Change::SetUnlogged { .. } => Phase::CreateTable,
             Change::AddColumn { .. }
@@ -386,6 +393,9 @@ impl Change {
             ),
             Change::DropEnum { name } => format!("drop type {name}"),
             Change::RenameEnum { from, to } => format!("rename type {from} to {to}"),
+            Change::RenameEnumValue { name, from, to } => {
+                format!("rename value '{from}' of type {name} to '{to}'")
+            }
             Change::AddEnumValue { name, value, .. } => {
                 format!("add value '{value}' to type {name}")
             }

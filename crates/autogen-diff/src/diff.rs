@@ -11,10 +11,6 @@ use autogen_schema::{
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-fn unsupported(what: String) -> DiffError {
-    DiffError::Unsupported { what }
-}
-
 /// The changes that turn `current` into `desired`: renames first, then everything else in
 /// name order per kind. [`crate::plan_changes`] orders them for execution.
 pub fn diff(current: &Catalog, desired: &Catalog) -> Result<Vec<Change>, DiffError> {
@@ -22,7 +18,7 @@ pub fn diff(current: &Catalog, desired: &Catalog) -> Result<Vec<Change>, DiffErr
     let current = current.canonical();
     let current = crate::equivalence::align_equivalent_defaults(&current, &desired);
     let mut changes = Vec::new();
-    let current = apply_renames(&current, &desired, &mut changes)?;
+    let current = apply_renames(&current, &desired, &mut changes);
     diff_schemas(&current, &desired, &mut changes);
     diff_extensions(&current, &desired, &mut changes);
     let recreated = diff_enums(&current, &desired, &mut changes);
@@ -50,34 +46,203 @@ fn apply_renames<'a>(
     current: &'a Catalog,
     desired: &Catalog,
     changes: &mut Vec<Change>,
-) -> Result<Cow<'a, Catalog>, DiffError> {
-    let enum_keys = |catalog: &Catalog| -> HashSet<(String, String)> {
+) -> Cow<'a, Catalog> {
+    match apply_enum_renames(current, desired, changes) {
+        None => apply_table_renames(current, desired, changes),
+        Some(renamed) => Cow::Owned(apply_table_renames(&renamed, desired, changes).into_owned()),
+    }
+}
+
+/// Enum type renames, then enum value renames (both `renamed_from` hints, either side):
+/// emits them and returns `current` as PostgreSQL leaves it after them, or `None` when there
+/// is nothing to rename.
+fn apply_enum_renames(
+    current: &Catalog,
+    desired: &Catalog,
+    changes: &mut Vec<Change>,
+) -> Option<Catalog> {
+    let hinted = |catalog: &Catalog| {
         catalog
             .enums
             .iter()
-            .map(|e| (e.schema.clone(), e.name.clone()))
+            .any(|e| e.renamed_from.is_some() || !e.renamed_values.is_empty())
+    };
+    if !hinted(current) && !hinted(desired) {
+        return None;
+    }
+    let type_renames = enum_type_renames(current, desired);
+    // Hints stay in the models long after they applied: clone only when something renames.
+    if type_renames.is_empty() && enum_value_renames(current, desired).is_empty() {
+        return None;
+    }
+    let mut renamed = current.clone();
+    for (from, to) in &type_renames {
+        changes.push(Change::RenameEnum {
+            from: from.clone(),
+            to: to.clone(),
+        });
+        rename_type(&mut renamed, from, to);
+    }
+    let value_renames = enum_value_renames(&renamed, desired);
+    for (name, from, to) in &value_renames {
+        changes.push(Change::RenameEnumValue {
+            name: name.clone(),
+            from: from.clone(),
+            to: to.clone(),
+        });
+        rename_enum_value(&mut renamed, name, from, to);
+    }
+    renamed.canonicalize();
+    Some(renamed)
+}
+
+/// The enum type renames that `renamed_from` hints ask for and that apply: (old name, new
+/// name), in name order.
+fn enum_type_renames(current: &Catalog, desired: &Catalog) -> Vec<(QualifiedName, String)> {
+    let keys = |catalog: &Catalog| -> HashSet<QualifiedName> {
+        catalog
+            .enums
+            .iter()
+            .map(|e| QualifiedName::new(&e.schema, &e.name))
             .collect()
     };
-    let (current_enums, desired_enums) = (enum_keys(current), enum_keys(desired));
-    for (enums, here, there) in [
-        (&desired.enums, &desired_enums, &current_enums),
-        (&current.enums, &current_enums, &desired_enums),
+    let (current_enums, desired_enums) = (keys(current), keys(desired));
+    let mut renames = Vec::new();
+    let mut taken: HashSet<QualifiedName> = HashSet::new();
+    for (enums, here, there, forward) in [
+        (&desired.enums, &desired_enums, &current_enums, true),
+        (&current.enums, &current_enums, &desired_enums, false),
     ] {
         for enum_type in enums {
-            if let Some(old) = &enum_type.renamed_from {
-                let old_key = (enum_type.schema.clone(), old.clone());
-                let new_key = (enum_type.schema.clone(), enum_type.name.clone());
-                if there.contains(&old_key) && !there.contains(&new_key) && !here.contains(&old_key)
-                {
-                    return Err(unsupported(format!(
-                        "renaming type {}.{old} to {}",
-                        enum_type.schema, enum_type.name
-                    )));
-                }
+            let Some(old) = &enum_type.renamed_from else {
+                continue;
+            };
+            let old = QualifiedName::new(&enum_type.schema, old);
+            let new = QualifiedName::new(&enum_type.schema, &enum_type.name);
+            if there.contains(&old)
+                && !there.contains(&new)
+                && !here.contains(&old)
+                && !taken.contains(&old)
+                && !taken.contains(&new)
+            {
+                taken.insert(old.clone());
+                taken.insert(new.clone());
+                renames.push(if forward {
+                    (old, new.name)
+                } else {
+                    (new, old.name)
+                });
             }
         }
     }
+    renames.sort();
+    renames
+}
 
+/// The enum value renames that variant `renamed_from` hints ask for and that apply, on
+/// `current` after the type renames: (type, old label, new label).
+fn enum_value_renames(
+    current: &Catalog,
+    desired: &Catalog,
+) -> Vec<(QualifiedName, String, String)> {
+    let have: HashMap<(&str, &str), &EnumType> = current
+        .enums
+        .iter()
+        .map(|e| ((e.schema.as_str(), e.name.as_str()), e))
+        .collect();
+    let mut renames = Vec::new();
+    for want in &desired.enums {
+        let Some(have) = have.get(&(want.schema.as_str(), want.name.as_str())) else {
+            continue;
+        };
+        let has = |e: &EnumType, value: &str| e.values.iter().any(|v| v == value);
+        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        for (old, new) in &want.renamed_values {
+            if has(have, old) && !has(have, new) && !has(want, old) {
+                pairs.push((old, new));
+            }
+        }
+        for (old, new) in &have.renamed_values {
+            if has(want, old) && !has(want, new) && !has(have, old) {
+                pairs.push((new, old));
+            }
+        }
+        let mut taken: HashSet<&str> = HashSet::new();
+        let name = QualifiedName::new(&want.schema, &want.name);
+        for (old, new) in pairs {
+            if !taken.contains(old) && !taken.contains(new) {
+                taken.insert(old);
+                taken.insert(new);
+                renames.push((name.clone(), old.to_string(), new.to_string()));
+            }
+        }
+    }
+    renames
+}
+
+/// Applies `rewrite` to every type and expression text of `catalog`'s tables.
+fn rewrite_texts(catalog: &mut Catalog, rewrite: impl Fn(&str) -> Option<String>) {
+    let apply = |text: &mut String| {
+        if let Some(rewritten) = rewrite(text) {
+            *text = rewritten;
+        }
+    };
+    for table in &mut catalog.tables {
+        for column in &mut table.columns {
+            apply(&mut column.data_type);
+            column.default.iter_mut().for_each(apply);
+            column.generated.iter_mut().for_each(apply);
+        }
+        for check in &mut table.checks {
+            apply(&mut check.expression);
+        }
+        for exclusion in &mut table.exclusions {
+            apply(&mut exclusion.definition);
+        }
+        for index in &mut table.indexes {
+            for key in &mut index.keys {
+                if let IndexTarget::Expression(expression) = &mut key.target {
+                    apply(expression);
+                }
+            }
+            index.predicate.iter_mut().for_each(apply);
+        }
+    }
+}
+
+/// What PostgreSQL does on `ALTER TYPE … RENAME TO`: columns and expressions refer to the
+/// type by its identity, so they print the new name.
+fn rename_type(catalog: &mut Catalog, from: &QualifiedName, to: &str) {
+    for enum_type in &mut catalog.enums {
+        if enum_type.schema == from.schema && enum_type.name == from.name {
+            enum_type.name = to.to_string();
+        }
+    }
+    let old = TypeName::new(from);
+    let new = QualifiedName::new(&from.schema, to);
+    rewrite_texts(catalog, |text| old.renamed_in(text, &new));
+}
+
+/// What PostgreSQL does on `ALTER TYPE … RENAME VALUE`: stored defaults, checks and index
+/// expressions refer to the label by its identity, so they print the new label.
+fn rename_enum_value(catalog: &mut Catalog, name: &QualifiedName, from: &str, to: &str) {
+    for enum_type in &mut catalog.enums {
+        if enum_type.schema == name.schema && enum_type.name == name.name {
+            for value in enum_type.values.iter_mut().filter(|value| *value == from) {
+                *value = to.to_string();
+            }
+        }
+    }
+    let type_name = TypeName::new(name);
+    rewrite_texts(catalog, |text| type_name.label_renamed_in(text, from, to));
+}
+
+/// Table, column, constraint and index renames (see [`apply_renames`]).
+fn apply_table_renames<'a>(
+    current: &'a Catalog,
+    desired: &Catalog,
+    changes: &mut Vec<Change>,
+) -> Cow<'a, Catalog> {
     let hinted = |catalog: &Catalog| {
         catalog.tables.iter().any(|table| {
             table.renamed_from.is_some() || table.columns.iter().any(|c| c.renamed_from.is_some())
@@ -96,7 +261,7 @@ fn apply_renames<'a>(
         && column_renames.is_empty()
         && !constraint_or_index_names_differ(current, desired)
     {
-        return Ok(Cow::Borrowed(current));
+        return Cow::Borrowed(current);
     }
     let before = changes.len();
     let mut renamed = current.clone();
@@ -118,10 +283,10 @@ fn apply_renames<'a>(
     }
     rename_constraints_and_indexes(&mut renamed, desired, changes);
     if changes.len() == before {
-        return Ok(Cow::Borrowed(current));
+        return Cow::Borrowed(current);
     }
     renamed.canonicalize();
-    Ok(Cow::Owned(renamed))
+    Cow::Owned(renamed)
 }
 
 /// (schema, old name, new name) of a table.
@@ -935,11 +1100,27 @@ struct Rebuilt {
     keys: HashSet<KeyColumns>,
     /// Foreign keys (table, name) on a column that is re-created or converted.
     foreign_keys: HashSet<(QualifiedName, String)>,
+    /// Columns (table, column) whose type changes: PostgreSQL re-checks a foreign key after
+    /// each `ALTER COLUMN … TYPE`, and fails while only one side has changed, so every foreign
+    /// key from or to such a column is dropped before and added back after.
+    /// Within the integer types or within the string types a key stays comparable all along
+    /// (one btree operator family), so those changes are not recorded.
+    retyped_columns: HashSet<(QualifiedName, String)>,
+}
+
+/// The btree operator family a column type compares in, for the types that share one.
+fn comparable_family(data_type: &str) -> Option<&'static str> {
+    match data_type {
+        "smallint" | "integer" | "bigint" => Some("integer"),
+        "text" => Some("text"),
+        _ if data_type.starts_with("character varying") => Some("text"),
+        _ => None,
+    }
 }
 
 impl Rebuilt {
     fn is_empty(&self) -> bool {
-        self.keys.is_empty() && self.foreign_keys.is_empty()
+        self.keys.is_empty() && self.foreign_keys.is_empty() && self.retyped_columns.is_empty()
     }
 
     /// Whether the foreign key `fk` of `table` must be re-created although unchanged.
@@ -949,6 +1130,20 @@ impl Rebuilt {
             || self
                 .foreign_keys
                 .contains(&(table.clone(), fk.name.clone()))
+            || (!self.retyped_columns.is_empty() && self.retypes(table, fk))
+    }
+
+    /// Whether a column on either side of `fk` changes type.
+    fn retypes(&self, table: &QualifiedName, fk: &ForeignKey) -> bool {
+        let changed = |table: &QualifiedName, column: &String| {
+            self.retyped_columns
+                .contains(&(table.clone(), column.clone()))
+        };
+        fk.columns.iter().any(|column| changed(table, column))
+            || fk
+                .referenced_columns
+                .iter()
+                .any(|column| changed(&fk.references, column))
     }
 }
 
@@ -1031,6 +1226,19 @@ fn alter_table(
     }
 
     let mut replaced: Vec<ColumnName> = Vec::new();
+    for column in &new.columns {
+        if let Some(existing) = old.column(&column.name)
+            && ((existing.data_type != column.data_type
+                && (comparable_family(&existing.data_type).is_none()
+                    || comparable_family(&existing.data_type)
+                        != comparable_family(&column.data_type)))
+                || recreated.iter().any(|t| t.is_type_of(&column.data_type)))
+        {
+            rebuilt
+                .retyped_columns
+                .insert((name.clone(), column.name.clone()));
+        }
+    }
     for column in &new.columns {
         match old.column(&column.name) {
             None => {

@@ -13,20 +13,25 @@
 //! columns and column alterations, constraints and indexes, foreign keys (so cycles and
 //! self-references work), sequence ownership, comments; finally drops of sequences, types,
 //! extensions and schemas (last, so columns that still use them were altered or dropped first).
+//! Enum type and value renames (`renamed_from` on a `DbEnum` or a variant) run with the types.
 
 mod casts;
 mod change;
+mod classify;
 mod diff;
 mod equivalence;
 mod hints;
 mod mentions;
+mod online;
 mod pairs;
 mod render;
 
 pub use change::{Change, CommentTarget, ConstraintKind, Conversion, EnumValuePosition, Phase};
+pub use classify::{Classification, classify, classify_all};
 pub use diff::diff;
 pub use equivalence::normalize_equivalences;
 pub use hints::{RenameHint, rename_hints};
+pub use online::{OnlineOptions, plan_online, plan_online_changes};
 
 use autogen_schema::Catalog;
 use serde::Serialize;
@@ -75,6 +80,14 @@ pub struct PlannedStatement {
     pub hazards: Vec<Hazard>,
     /// Human summary of the change, e.g. `add column public.users.phone`.
     pub change: String,
+    /// False for a statement PostgreSQL refuses inside a transaction block (`CREATE INDEX
+    /// CONCURRENTLY`): a revision holding one is written `transaction:false`.
+    #[serde(skip_serializing_if = "is_true")]
+    pub transactional: bool,
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
 }
 
 /// The ordered statements that turn one catalog into another.
@@ -86,6 +99,14 @@ pub struct Plan {
 impl Plan {
     pub fn is_empty(&self) -> bool {
         self.statements.is_empty()
+    }
+
+    /// Whether every statement may run inside one transaction (see
+    /// [`PlannedStatement::transactional`]).
+    pub fn transactional(&self) -> bool {
+        self.statements
+            .iter()
+            .all(|statement| statement.transactional)
     }
 
     /// The statements as one script, one statement per line.
@@ -126,6 +147,9 @@ pub fn plan_changes(changes: &[Change]) -> Plan {
             _ => None,
         })
         .collect();
+    // Enum values added so far: PostgreSQL refuses a later statement of the same transaction
+    // that uses one ("unsafe use of new value"), so such a statement is not transactional.
+    let mut added_values: Vec<(mentions::TypeName, &str)> = Vec::new();
     let statements = ordered
         .into_iter()
         .map(|change| {
@@ -134,6 +158,14 @@ pub fn plan_changes(changes: &[Change]) -> Plan {
                 statement.hazards.retain(|hazard| {
                     !matches!(hazard, Hazard::MayFailOnExistingRows | Hazard::IndexBuild)
                 });
+            }
+            if let Change::AddEnumValue { name, value, .. } = change {
+                added_values.push((mentions::TypeName::new(name), value));
+            } else if added_values
+                .iter()
+                .any(|(type_name, value)| type_name.uses_label(&statement.sql, value))
+            {
+                statement.transactional = false;
             }
             statement
         })

@@ -17,6 +17,7 @@ pub(crate) fn render(change: &Change) -> PlannedStatement {
         sql,
         hazards,
         change: change.summary(),
+        transactional: true,
     }
 }
 
@@ -66,6 +67,15 @@ fn statement(change: &Change) -> (String, Vec<Hazard>) {
                 "ALTER TYPE {} RENAME TO {};",
                 from.quoted(),
                 quote_ident(to)
+            ),
+            vec![],
+        ),
+        Change::RenameEnumValue { name, from, to } => (
+            format!(
+                "ALTER TYPE {} RENAME VALUE {} TO {};",
+                name.quoted(),
+                quote_literal(from),
+                quote_literal(to)
             ),
             vec![],
         ),

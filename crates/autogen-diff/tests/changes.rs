@@ -95,6 +95,7 @@ fn show(current: &Catalog, desired: &Catalog) -> String {
     )
 }
 
+#[allow(dead_code)]
 fn unsupported(current: &Catalog, desired: &Catalog) -> String {
     match diff(current, desired) {
         Err(DiffError::Unsupported { what }) => what,
@@ -148,6 +149,7 @@ fn enum_types_are_created_and_dropped() {
         values: vec!["red".into(), "it's".into()],
         comment: Some("Colors".into()),
         renamed_from: None,
+        renamed_values: Vec::new(),
     });
     insta::assert_snapshot!(show(&base(), &desired));
 }
@@ -228,12 +230,118 @@ fn a_retired_type_name_never_collides() {
     assert!(sql.contains(&format!("RENAME TO \"{retired}\"")), "{sql}");
 }
 
+/// `base()` with a table whose columns, defaults, check and partial index use the enum.
+fn with_mood_uses() -> Catalog {
+    let moods = r#"{"tables": [{
+      "schema": "public", "name": "moods",
+      "columns": [
+        {"name": "id", "data_type": "integer"},
+        {"name": "state", "data_type": "public.mood", "default": "'happy'::public.mood"},
+        {"name": "history", "data_type": "public.mood[]",
+         "default": "'{happy,sad}'::public.mood[]"}
+      ],
+      "checks": [{"name": "moods_state_check",
+                  "expression": "((state <> 'sad'::public.mood) OR (id > 0))"}],
+      "indexes": [{"name": "moods_sad_idx", "method": "btree", "keys": [{"column": "id"}],
+                   "predicate": "(state = 'sad'::public.mood)"}]
+    }]}"#;
+    let mut catalog = base();
+    catalog
+        .tables
+        .extend(catalog_from_json(moods).unwrap().tables);
+    catalog.canonicalize();
+    catalog
+}
+
+/// `catalog` with every text spelling `from` spelled `to`.
+fn respelled(catalog: &Catalog, from: &str, to: &str) -> Catalog {
+    catalog_from_json(&catalog.to_json().replace(from, to)).unwrap()
+}
+
 #[test]
-fn renamed_enums_are_unsupported() {
-    let mut desired = base();
+fn enum_types_are_renamed_both_ways_and_their_uses_follow() {
+    let current = with_mood_uses();
+    // What PostgreSQL prints after the rename: every use follows the type.
+    let mut desired = respelled(&current, "public.mood", "public.feeling");
     desired.enums[0].name = "feeling".into();
     desired.enums[0].renamed_from = Some("mood".into());
-    assert!(unsupported(&base(), &desired).contains("renaming type public.mood"));
+    insta::assert_snapshot!(show(&current, &desired));
+    // Harmless once applied: old name gone, new name present.
+    let applied = desired.without_intent();
+    assert!(plan(&applied, &desired).unwrap().is_empty());
+    // With other changes: they apply under the new name.
+    let mut more = desired.clone();
+    more.enums[0].values.push("meh".into());
+    let sql = plan(&current, &more).unwrap().to_sql();
+    assert_eq!(
+        sql,
+        "ALTER TYPE \"public\".\"mood\" RENAME TO \"feeling\";\n\
+         ALTER TYPE \"public\".\"feeling\" ADD VALUE 'meh' AFTER 'sad';\n"
+    );
+}
+
+#[test]
+fn enum_values_are_renamed_both_ways_and_defaults_checks_and_indexes_follow() {
+    let current = with_mood_uses();
+    // PostgreSQL stores labels by identity: after RENAME VALUE, every use prints the new label.
+    let mut desired = respelled(&current, "sad", "so sad");
+    desired.enums[0].renamed_values = vec![("sad".into(), "so sad".into())];
+    table(&mut desired, "moods").indexes[0].name = "moods_sad_idx".into();
+    column(&mut desired, "moods", "history").default =
+        Some("'{happy,\"so sad\"}'::public.mood[]".into());
+    insta::assert_snapshot!(show(&current, &desired));
+    let applied = desired.without_intent();
+    assert!(plan(&applied, &desired).unwrap().is_empty());
+}
+
+#[test]
+fn an_enum_type_and_its_values_are_renamed_then_other_values_added_and_removed() {
+    let current = with_mood_uses();
+    let mut desired = respelled(&current, "public.mood", "public.feeling");
+    desired = respelled(&desired, "'happy'", "'glad'");
+    desired = respelled(&desired, "{happy,", "{glad,");
+    desired.enums[0].name = "feeling".into();
+    desired.enums[0].renamed_from = Some("mood".into());
+    desired.enums[0].values = vec!["glad".into(), "meh".into(), "sad".into()];
+    desired.enums[0].renamed_values = vec![("happy".into(), "glad".into())];
+    insta::assert_snapshot!(show(&current, &desired));
+}
+
+#[test]
+fn a_statement_using_an_enum_value_added_by_the_plan_is_not_transactional() {
+    let current = with_mood_uses();
+    let mut desired = current.clone();
+    desired.enums[0].values.push("meh".into());
+    let plan_of = |desired: &Catalog| plan(&current, desired).unwrap();
+    // Adding a value alone runs in a transaction.
+    assert!(plan_of(&desired).transactional());
+    // Using it in a default, a check or an index predicate does not.
+    let uses = [
+        ("state", "'meh'::public.mood"),
+        ("history", "'{meh}'::public.mood[]"),
+    ];
+    for (column_name, default) in uses {
+        let mut using = desired.clone();
+        column(&mut using, "moods", column_name).default = Some(default.into());
+        let plan = plan_of(&using);
+        assert!(
+            !plan.transactional(),
+            "{column_name}: {:?}",
+            plan.statements
+        );
+        assert!(plan.statements[0].sql.contains("ADD VALUE 'meh'"));
+        assert!(plan.statements[0].transactional);
+    }
+    let mut check = desired.clone();
+    table(&mut check, "moods").checks[0].expression = "(state <> 'meh'::public.mood)".into();
+    assert!(!plan_of(&check).transactional());
+    let mut index = desired.clone();
+    table(&mut index, "moods").indexes[0].predicate = Some("(state = 'meh'::public.mood)".into());
+    assert!(!plan_of(&index).transactional());
+    // Another type's label of the same spelling is no use of the new value.
+    let mut other = desired.clone();
+    table(&mut other, "moods").checks[0].expression = "(('meh'::text) <> 'x'::text)".into();
+    assert!(plan_of(&other).transactional());
 }
 
 fn sequence(name: &str) -> Sequence {

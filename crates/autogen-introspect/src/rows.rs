@@ -51,6 +51,7 @@ pub(crate) fn enum_type(row: &Row) -> Result<EnumType, IntrospectError> {
         values: get(row, 2, WHAT)?,
         comment: get(row, 3, WHAT)?,
         renamed_from: None,
+        renamed_values: Vec::new(),
     })
 }
 

@@ -17,6 +17,7 @@
 //! The runner takes a [`tokio_postgres::Client`]; the driver is re-exported as
 //! [`tokio_postgres`] so an application can use exactly the version this crate was built with.
 
+mod concurrent;
 mod embedded;
 mod error;
 mod files;

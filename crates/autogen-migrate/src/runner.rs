@@ -40,6 +40,12 @@ pub enum Progress<'a> {
         revision: &'a RevisionFile,
         duration: Duration,
     },
+    /// A `CREATE INDEX CONCURRENTLY` that failed before left this invalid index behind; it is
+    /// dropped so the statement can build it again.
+    DroppedInvalidIndex {
+        revision: &'a RevisionFile,
+        index: &'a str,
+    },
 }
 
 /// Applies the revisions `target` needs, in order; returns their ids.
@@ -136,7 +142,7 @@ async fn run_locked(
             Direction::Upgrade => Progress::Applying(file),
             Direction::Downgrade => Progress::Reverting(file),
         });
-        run_revision(client, file, direction).await?;
+        run_revision(client, file, direction, progress).await?;
         let duration = started.elapsed();
         progress(match direction {
             Direction::Upgrade => Progress::Applied {
@@ -182,6 +188,7 @@ async fn run_revision(
     client: &mut Client,
     file: &RevisionFile,
     direction: Direction,
+    progress: &mut (dyn FnMut(Progress<'_>) + Send),
 ) -> Result<(), MigrateError> {
     let section = match direction {
         Direction::Upgrade => &file.revision.up,
@@ -189,7 +196,8 @@ async fn run_revision(
     };
     let statements = split_statements(&section.sql);
     if !section.transactional {
-        return run_outside_transaction(client, file, section, &statements, direction).await;
+        return run_outside_transaction(client, file, section, &statements, direction, progress)
+            .await;
     }
     let started = Instant::now();
     let transaction = client
@@ -240,9 +248,18 @@ async fn run_outside_transaction(
     section: &Section,
     statements: &[Statement],
     direction: Direction,
+    progress: &mut (dyn FnMut(Progress<'_>) + Send),
 ) -> Result<(), MigrateError> {
     let started = Instant::now();
     for (index, statement) in statements.iter().enumerate() {
+        // A retry after a failed concurrent build: its invalid index goes first.
+        if let Some(dropped) = crate::concurrent::drop_invalid_index(client, &statement.sql).await?
+        {
+            progress(Progress::DroppedInvalidIndex {
+                revision: file,
+                index: &dropped,
+            });
+        }
         if let Err(error) = client.batch_execute(&statement.sql).await {
             return Err(MigrateError::NonTransactionalPartial {
                 path: file.path.clone(),

@@ -52,6 +52,10 @@ pub struct EnumType {
     /// Model intent: the type used to be called this (applied by the diff, never introspected).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
+    /// Model intent: values renamed by `renamed_from` on a variant, as `(old, new)` in
+    /// declaration order (applied by the diff, never introspected).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renamed_values: Vec<(String, String)>,
 }
 
 /// Options shared by free-standing sequences and identity columns.
@@ -503,6 +507,7 @@ impl Catalog {
         let mut catalog = self.clone();
         for enum_type in &mut catalog.enums {
             enum_type.renamed_from = None;
+            enum_type.renamed_values.clear();
         }
         for table in &mut catalog.tables {
             table.renamed_from = None;

@@ -87,6 +87,7 @@ pub(crate) fn analyze_enum<'v>(
             values: values.iter().map(|(_, value)| value.clone()).collect(),
             comment: enum_attrs.comment,
             renamed_from: enum_attrs.renamed_from.map(|from| from.value),
+            renamed_values: value_renames.clone(),
         },
         values,
         value_renames,

@@ -1,0 +1,1018 @@
+//! Classifying hand-written (or any) SQL statements by their hazards, from the text alone.
+//!
+//! [`classify`] looks at a statement's leading keywords (case-insensitive; comments and
+//! whitespace skipped; quoted identifiers, string literals and dollar quotes are never taken
+//! for keywords) and returns the [`Hazard`]s of the forms it recognizes, or
+//! [`Classification::Unknown`] for anything else. It never guesses: a statement form that is
+//! not listed in `docs/policy.md` (and in the match below) is `Unknown`, and so is an
+//! `ALTER TABLE` with any action it does not recognize.
+//!
+//! The text cannot tell everything a catalog diff can, so the rules are conservative: a column
+//! type change is always a rewrite that may fail (it may be binary coercible), and a column
+//! default calling a function outside a short list of known stable ones is taken as volatile
+//! (a rewrite).
+
+use crate::Hazard;
+
+/// What [`classify`] says about one statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Classification {
+    /// A recognized form and its hazards (sorted, no duplicates; empty when harmless).
+    Known(Vec<Hazard>),
+    /// A form the classifier does not recognize: its hazards are unknown.
+    Unknown,
+}
+
+impl Classification {
+    /// The hazards, or `None` when unknown.
+    pub fn hazards(&self) -> Option<&[Hazard]> {
+        match self {
+            Classification::Known(hazards) => Some(hazards),
+            Classification::Unknown => None,
+        }
+    }
+}
+
+/// The hazards of one SQL statement (as `autogen_migrate::split_statements` returns it), from
+/// its leading keywords. See the module documentation and `docs/policy.md`.
+pub fn classify(statement: &str) -> Classification {
+    let mut tokens = tokenize(statement);
+    while tokens
+        .last()
+        .is_some_and(|token| token.kind == Kind::Semicolon)
+    {
+        tokens.pop();
+    }
+    if tokens.is_empty() {
+        return Classification::Known(Vec::new());
+    }
+    match rules(&Cursor::new(&tokens)) {
+        Some(mut hazards) => {
+            hazards.sort();
+            hazards.dedup();
+            Classification::Known(hazards)
+        }
+        None => Classification::Unknown,
+    }
+}
+
+/// Classifies the statements of one section (or script) in order, like [`classify`], except
+/// that a table created by an earlier `CREATE TABLE` of the same list counts as empty until
+/// something may have written to it (an `INSERT` into it, or any unclassified statement): the
+/// constraints and indexes added to it cannot fail on existing rows and build instantly, as
+/// autogen's own plans say.
+pub fn classify_all<S: AsRef<str>>(statements: &[S]) -> Vec<Classification> {
+    let mut empty: Vec<TableName> = Vec::new();
+    statements
+        .iter()
+        .map(|statement| {
+            let statement = statement.as_ref();
+            let classification = classify(statement);
+            let mut tokens = tokenize(statement);
+            while tokens
+                .last()
+                .is_some_and(|token| token.kind == Kind::Semicolon)
+            {
+                tokens.pop();
+            }
+            let c = Cursor::new(&tokens);
+            match (&classification, c.word(0)) {
+                (Classification::Unknown, _) => {
+                    empty.clear();
+                    classification
+                }
+                (Classification::Known(_), Some("create")) if created_table(&c).is_some() => {
+                    empty.extend(created_table(&c));
+                    classification
+                }
+                (Classification::Known(_), Some("insert")) => {
+                    if let Some(table) = c.name(2) {
+                        empty.retain(|created| !created.same(&table));
+                    }
+                    classification
+                }
+                (Classification::Known(hazards), _) => match target_table(&c) {
+                    Some(table) if empty.iter().any(|created| created.same(&table)) => {
+                        Classification::Known(
+                            hazards
+                                .iter()
+                                .filter(|hazard| {
+                                    !matches!(hazard, MayFailOnExistingRows | IndexBuild)
+                                })
+                                .copied()
+                                .collect(),
+                        )
+                    }
+                    _ => classification,
+                },
+            }
+        })
+        .collect()
+}
+
+/// A table name as written: quoted parts verbatim, unquoted ones lowercased.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TableName {
+    schema: Option<String>,
+    name: String,
+}
+
+impl TableName {
+    /// The same table, when both names say so (a missing schema matches any).
+    fn same(&self, other: &TableName) -> bool {
+        self.name == other.name
+            && (self.schema.is_none() || other.schema.is_none() || self.schema == other.schema)
+    }
+}
+
+/// `CREATE [UNLOGGED] TABLE [IF NOT EXISTS] name (…)`.
+fn created_table(c: &Cursor) -> Option<TableName> {
+    let mut at = 1;
+    if c.is(at, "unlogged") {
+        at += 1;
+    }
+    if !c.is(at, "table") {
+        return None;
+    }
+    at += 1;
+    if c.is(at, "if") && c.is(at + 1, "not") && c.is(at + 2, "exists") {
+        at += 3;
+    }
+    c.name(at)
+}
+
+/// The table of `ALTER TABLE [IF EXISTS] [ONLY] name …` or `CREATE … INDEX … ON [ONLY] name`.
+fn target_table(c: &Cursor) -> Option<TableName> {
+    match (c.word(0)?, c.word(1)?) {
+        ("alter", "table") => {
+            let mut at = 2;
+            if c.is(at, "if") && c.is(at + 1, "exists") {
+                at += 2;
+            }
+            if c.is(at, "only") {
+                at += 1;
+            }
+            c.name(at)
+        }
+        ("create", _) => {
+            let mut at = c.top_level_position("on")? + 1;
+            if c.is(at, "only") {
+                at += 1;
+            }
+            c.name(at)
+        }
+        _ => None,
+    }
+}
+
+use Hazard::{AccessExclusiveLock, DataLoss, IndexBuild, MayFailOnExistingRows, TableRewrite};
+
+/// The recognized statement forms; `None` for anything else.
+fn rules(c: &Cursor) -> Option<Vec<Hazard>> {
+    let first = c.word(0)?;
+    match first {
+        "drop" => drop(c),
+        "truncate" => Some(vec![DataLoss, AccessExclusiveLock]),
+        // With or without WHERE: rows are deleted.
+        "delete" => Some(vec![DataLoss]),
+        "insert" => Some(vec![]),
+        "comment" if c.is(1, "on") => Some(vec![]),
+        "create" => create(c),
+        "alter" => alter(c),
+        // Online-mode revisions start with these (docs/diff.md, "Online mode").
+        "set" | "reset" => {
+            let at = usize::from(c.is(1, "local") || c.is(1, "session")) + 1;
+            matches!(c.word(at)?, "lock_timeout" | "statement_timeout").then(Vec::new)
+        }
+        _ => None,
+    }
+}
+
+fn drop(c: &Cursor) -> Option<Vec<Hazard>> {
+    let cascade = c.top_level_word("cascade");
+    match c.word(1)? {
+        "table" => Some(vec![DataLoss, AccessExclusiveLock]),
+        "sequence" => Some(vec![DataLoss]),
+        // An extension may own tables (with data) of its own.
+        "extension" => Some(vec![DataLoss]),
+        // Without CASCADE these fail unless nothing (no table, no column) depends on them.
+        "schema" | "type" if cascade => Some(vec![DataLoss, AccessExclusiveLock]),
+        "schema" | "type" => Some(vec![]),
+        "index" if c.is(2, "concurrently") => Some(vec![]),
+        "index" => Some(vec![AccessExclusiveLock]),
+        _ => None,
+    }
+}
+
+fn create(c: &Cursor) -> Option<Vec<Hazard>> {
+    let mut at = 1;
+    if c.is(at, "unique") {
+        at += 1;
+    }
+    if c.is(at, "index") {
+        let unique = at == 2;
+        let mut hazards = Vec::new();
+        if !c.is(at + 1, "concurrently") {
+            hazards.push(IndexBuild);
+        }
+        if unique {
+            hazards.push(MayFailOnExistingRows);
+        }
+        return Some(hazards);
+    }
+    let mut at = 1;
+    if c.is(at, "unlogged") {
+        at += 1;
+    }
+    match c.word(at)? {
+        "table" => Some(vec![]),
+        "type" | "schema" | "extension" | "sequence" if at == 1 => Some(vec![]),
+        _ => None,
+    }
+}
+
+fn alter(c: &Cursor) -> Option<Vec<Hazard>> {
+    let kind = c.word(1)?;
+    if kind == "table" {
+        return alter_table(c);
+    }
+    let mut at = 2;
+    if c.is(at, "if") && c.is(at + 1, "exists") {
+        at += 2;
+    }
+    let at = c.skip_name(at)?;
+    let (first, second) = (c.word(at)?, c.word(at + 1));
+    match kind {
+        "index" if first == "rename" && second == Some("to") => Some(vec![AccessExclusiveLock]),
+        "type" => match (first, second) {
+            ("add", Some("value")) | ("rename", Some("to" | "value")) => Some(vec![]),
+            _ => None,
+        },
+        "extension" => match (first, second) {
+            ("update", _) | ("set", Some("schema")) => Some(vec![]),
+            _ => None,
+        },
+        "schema" if first == "rename" && second == Some("to") => Some(vec![]),
+        // A narrower type or range fails when the current value lies outside it.
+        "sequence" => {
+            if ["as", "minvalue", "maxvalue"]
+                .iter()
+                .any(|word| c.top_level_word(word))
+            {
+                Some(vec![MayFailOnExistingRows])
+            } else {
+                Some(vec![])
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `ALTER TABLE [IF EXISTS] [ONLY] name [*] action [, action …]`: the union of the actions'
+/// hazards, or `None` when any action is not recognized.
+fn alter_table(c: &Cursor) -> Option<Vec<Hazard>> {
+    let mut at = 2;
+    if c.is(at, "if") && c.is(at + 1, "exists") {
+        at += 2;
+    }
+    if c.is(at, "only") {
+        at += 1;
+    }
+    at = c.skip_name(at)?;
+    if c.is_punct(at, '*') {
+        at += 1;
+    }
+    let mut hazards = Vec::new();
+    for action in c.split_top_level_commas(at) {
+        hazards.extend(table_action(&action)?);
+    }
+    Some(hazards)
+}
+
+fn table_action(a: &Cursor) -> Option<Vec<Hazard>> {
+    match a.word(0)? {
+        "add" => add(a),
+        "drop" => match a.word(1) {
+            Some("constraint") => Some(vec![AccessExclusiveLock]),
+            // DROP [COLUMN] [IF EXISTS] name
+            _ => Some(vec![DataLoss, AccessExclusiveLock]),
+        },
+        "alter" => {
+            let mut at = 1;
+            if a.is(at, "column") {
+                at += 1;
+            }
+            at = a.skip_name(at)?;
+            alter_column(a, at)
+        }
+        "rename" => Some(vec![AccessExclusiveLock]),
+        "set" => match a.word(1)? {
+            "logged" | "unlogged" => Some(vec![TableRewrite, AccessExclusiveLock]),
+            "schema" => Some(vec![AccessExclusiveLock]),
+            _ => None,
+        },
+        // Scans the table (SHARE UPDATE EXCLUSIVE lock): fails when a row violates it.
+        "validate" if a.is(1, "constraint") => Some(vec![MayFailOnExistingRows]),
+        _ => None,
+    }
+}
+
+/// `ALTER [COLUMN] name …` after the name.
+fn alter_column(a: &Cursor, at: usize) -> Option<Vec<Hazard>> {
+    let words = (a.word(at)?, a.word(at + 1), a.word(at + 2));
+    match words {
+        ("type", _, _) | ("set", Some("data"), Some("type")) => Some(vec![
+            TableRewrite,
+            AccessExclusiveLock,
+            MayFailOnExistingRows,
+        ]),
+        ("set", Some("not"), Some("null")) => {
+            Some(vec![AccessExclusiveLock, MayFailOnExistingRows])
+        }
+        ("drop", Some("not"), Some("null"))
+        | ("set", Some("default"), _)
+        | ("drop", Some("default"), _)
+        | ("drop", Some("identity"), _)
+        | ("drop", Some("expression"), _)
+        | ("add", Some("generated"), _)
+        | ("set", Some("generated"), _) => Some(vec![AccessExclusiveLock]),
+        _ => None,
+    }
+}
+
+/// `ADD [CONSTRAINT name] <table constraint>` or `ADD [COLUMN] [IF NOT EXISTS] name type …`.
+fn add(a: &Cursor) -> Option<Vec<Hazard>> {
+    let mut at = 1;
+    if a.is(at, "constraint") {
+        at = a.skip_name(at + 1)?;
+    }
+    let not_valid = a.top_level_pair("not", "valid");
+    let using_index = a.top_level_pair("using", "index");
+    let constraint = match (a.word(at), a.word(at + 1)) {
+        (Some("primary"), Some("key")) => Some("primary"),
+        (Some("unique"), _) => Some("unique"),
+        (Some("check"), _) => Some("check"),
+        (Some("foreign"), Some("key")) => Some("foreign"),
+        (Some("exclude"), _) => Some("exclude"),
+        _ => None,
+    };
+    if let Some(kind) = constraint {
+        return Some(match kind {
+            "primary" if using_index => vec![AccessExclusiveLock, MayFailOnExistingRows],
+            "unique" if using_index => vec![AccessExclusiveLock],
+            "primary" | "unique" | "exclude" => {
+                vec![AccessExclusiveLock, IndexBuild, MayFailOnExistingRows]
+            }
+            "check" if not_valid => vec![AccessExclusiveLock],
+            "check" => vec![AccessExclusiveLock, MayFailOnExistingRows],
+            // SHARE ROW EXCLUSIVE on both tables, not ACCESS EXCLUSIVE.
+            _ if not_valid => vec![],
+            _ => vec![MayFailOnExistingRows],
+        });
+    }
+    if at != 1 {
+        // ADD CONSTRAINT name followed by something else.
+        return None;
+    }
+    add_column(a)
+}
+
+fn add_column(a: &Cursor) -> Option<Vec<Hazard>> {
+    let mut hazards = vec![AccessExclusiveLock];
+    let identity = a.top_level_word("generated") && a.top_level_word("identity");
+    let generated = a.top_level_word("generated") && a.top_level_word("stored");
+    let default = a.top_level_position("default");
+    if a.top_level_pair("not", "null") && default.is_none() && !identity {
+        hazards.push(MayFailOnExistingRows);
+    }
+    let volatile_default = default.is_some_and(|at| a.calls_unlisted_function(at + 1));
+    if identity || generated || volatile_default {
+        hazards.push(TableRewrite);
+    }
+    if a.top_level_word("unique") || a.top_level_pair("primary", "key") {
+        hazards.extend([IndexBuild, MayFailOnExistingRows]);
+    }
+    if a.top_level_word("check") || a.top_level_word("references") {
+        hazards.push(MayFailOnExistingRows);
+    }
+    Some(hazards)
+}
+
+/// Functions (and type names written like calls, `varchar(20)`) that a column default may call
+/// without PostgreSQL rewriting the table: they are stable or immutable.
+const STABLE_CALLS: &[&str] = &[
+    "now",
+    "transaction_timestamp",
+    "statement_timestamp",
+    "current_setting",
+    "current_timestamp",
+    "current_time",
+    "localtimestamp",
+    "localtime",
+    "varying",
+    "varchar",
+    "character",
+    "char",
+    "numeric",
+    "decimal",
+    "timestamp",
+    "timestamptz",
+    "time",
+    "timetz",
+    "interval",
+    "bit",
+    "float",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    /// An unquoted word, lowercased.
+    Word(String),
+    /// A quoted identifier (its text, `""` undoubled): a name, never a keyword.
+    Quoted(String),
+    /// A string literal, dollar-quoted string or number.
+    Literal,
+    Open,
+    Close,
+    Comma,
+    Semicolon,
+    Punct(char),
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    kind: Kind,
+    /// Parenthesis depth (0 at the top level).
+    depth: usize,
+}
+
+/// The tokens of one statement (or one `ALTER TABLE` action); positions are counted over the
+/// top-level (depth 0) tokens only, so parenthesized parts are skipped as a whole.
+struct Cursor<'a> {
+    tokens: Vec<&'a Token>,
+    top: Vec<usize>,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(tokens: &'a [Token]) -> Cursor<'a> {
+        Self::from_refs(tokens.iter().collect())
+    }
+
+    fn from_refs(tokens: Vec<&'a Token>) -> Cursor<'a> {
+        let base = tokens.iter().map(|t| t.depth).min().unwrap_or(0);
+        let top = tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.depth == base && t.kind != Kind::Close)
+            .map(|(i, _)| i)
+            .collect();
+        Cursor { tokens, top }
+    }
+
+    fn kind(&self, at: usize) -> Option<&Kind> {
+        self.top.get(at).map(|&i| &self.tokens[i].kind)
+    }
+
+    /// The `at`-th top-level token if it is an unquoted word.
+    fn word(&self, at: usize) -> Option<&str> {
+        match self.kind(at)? {
+            Kind::Word(word) => Some(word),
+            _ => None,
+        }
+    }
+
+    fn is(&self, at: usize, keyword: &str) -> bool {
+        self.word(at) == Some(keyword)
+    }
+
+    fn is_punct(&self, at: usize, ch: char) -> bool {
+        self.kind(at) == Some(&Kind::Punct(ch))
+    }
+
+    /// Past a possibly qualified name (`a`, `"a"."b"`) starting at `at`; `None` if none is there.
+    fn skip_name(&self, mut at: usize) -> Option<usize> {
+        loop {
+            match self.kind(at)? {
+                Kind::Word(_) | Kind::Quoted(_) => at += 1,
+                _ => return None,
+            }
+            if self.is_punct(at, '.') {
+                at += 1;
+            } else {
+                return Some(at);
+            }
+        }
+    }
+
+    /// The (possibly schema-qualified) name starting at `at`.
+    fn name(&self, at: usize) -> Option<TableName> {
+        let end = self.skip_name(at)?;
+        let parts: Vec<String> = (at..end)
+            .filter_map(|i| match self.kind(i)? {
+                Kind::Word(word) => Some(word.clone()),
+                Kind::Quoted(name) => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
+        let (name, schema) = parts.split_last()?;
+        Some(TableName {
+            schema: schema.last().cloned(),
+            name: name.clone(),
+        })
+    }
+
+    fn top_level_position(&self, keyword: &str) -> Option<usize> {
+        (0..self.top.len()).find(|&at| self.is(at, keyword))
+    }
+
+    fn top_level_word(&self, keyword: &str) -> bool {
+        self.top_level_position(keyword).is_some()
+    }
+
+    fn top_level_pair(&self, first: &str, second: &str) -> bool {
+        (0..self.top.len()).any(|at| self.is(at, first) && self.is(at + 1, second))
+    }
+
+    /// The top-level tokens from `at` split at top-level commas, each part with the tokens
+    /// nested in it.
+    fn split_top_level_commas(&self, at: usize) -> Vec<Cursor<'a>> {
+        let Some(&start) = self.top.get(at) else {
+            return vec![Cursor::from_refs(Vec::new())];
+        };
+        let base = self.tokens[start].depth;
+        let mut parts = vec![Vec::new()];
+        for token in &self.tokens[start..] {
+            if token.depth == base && token.kind == Kind::Comma {
+                parts.push(Vec::new());
+            } else if let Some(part) = parts.last_mut() {
+                part.push(*token);
+            }
+        }
+        parts.into_iter().map(Cursor::from_refs).collect()
+    }
+
+    /// Whether the tokens from top-level position `at` on call a function (a word followed by
+    /// `(`) that is not in [`STABLE_CALLS`].
+    fn calls_unlisted_function(&self, at: usize) -> bool {
+        let Some(&start) = self.top.get(at) else {
+            return false;
+        };
+        self.tokens[start..].windows(2).any(|pair| {
+            matches!((&pair[0].kind, &pair[1].kind), (Kind::Word(name), Kind::Open)
+                if !STABLE_CALLS.contains(&name.as_str()))
+        })
+    }
+}
+
+/// Splits a statement into tokens like PostgreSQL's lexer, as far as keywords are concerned.
+fn tokenize(text: &str) -> Vec<Token> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut tokens = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    let mut push = |kind: Kind, depth: usize| tokens.push(Token { kind, depth });
+    while i < chars.len() {
+        let ch = chars[i];
+        let next = chars.get(i + 1).copied();
+        match ch {
+            c if c.is_whitespace() => i += 1,
+            '-' if next == Some('-') => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+            }
+            '/' if next == Some('*') => {
+                let mut nesting = 0usize;
+                while i < chars.len() {
+                    if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
+                        nesting += 1;
+                        i += 2;
+                    } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
+                        nesting -= 1;
+                        i += 2;
+                        if nesting == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            '\'' => {
+                i = skip_string(&chars, i, false);
+                push(Kind::Literal, depth);
+            }
+            '"' => {
+                i += 1;
+                let mut name = String::new();
+                while i < chars.len() {
+                    if chars[i] == '"' && chars.get(i + 1) == Some(&'"') {
+                        name.push('"');
+                        i += 2;
+                    } else if chars[i] == '"' {
+                        i += 1;
+                        break;
+                    } else {
+                        name.push(chars[i]);
+                        i += 1;
+                    }
+                }
+                push(Kind::Quoted(name), depth);
+            }
+            '$' => match dollar_tag(&chars, i) {
+                Some(tag) => {
+                    let body = i + tag.len();
+                    i = find(&chars, body, &tag).map_or(chars.len(), |end| end + tag.len());
+                    push(Kind::Literal, depth);
+                }
+                None => {
+                    i += 1;
+                    push(Kind::Punct('$'), depth);
+                }
+            },
+            '(' => {
+                push(Kind::Open, depth);
+                depth += 1;
+                i += 1;
+            }
+            ')' => {
+                depth = depth.saturating_sub(1);
+                push(Kind::Close, depth);
+                i += 1;
+            }
+            ',' => {
+                push(Kind::Comma, depth);
+                i += 1;
+            }
+            ';' => {
+                push(Kind::Semicolon, depth);
+                i += 1;
+            }
+            c if c.is_ascii_digit() => {
+                while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '.') {
+                    i += 1;
+                }
+                push(Kind::Literal, depth);
+            }
+            c if is_word_start(c) => {
+                if matches!(c, 'e' | 'E') && next == Some('\'') {
+                    i = skip_string(&chars, i + 1, true);
+                    push(Kind::Literal, depth);
+                    continue;
+                }
+                let start = i;
+                while i < chars.len()
+                    && (is_word_start(chars[i]) || chars[i].is_ascii_digit() || chars[i] == '$')
+                {
+                    i += 1;
+                }
+                let word: String = chars[start..i].iter().collect();
+                push(Kind::Word(word.to_lowercase()), depth);
+            }
+            c => {
+                push(Kind::Punct(c), depth);
+                i += 1;
+            }
+        }
+    }
+    tokens
+}
+
+fn is_word_start(c: char) -> bool {
+    c.is_alphabetic() || c == '_'
+}
+
+/// Past the string literal whose opening quote is at `i`.
+fn skip_string(chars: &[char], mut i: usize, escapes: bool) -> usize {
+    i += 1;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' if escapes => i += 2,
+            '\'' if chars.get(i + 1) == Some(&'\'') => i += 2,
+            '\'' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    chars.len()
+}
+
+/// The `$tag$` starting at `i`, if it is one.
+fn dollar_tag(chars: &[char], i: usize) -> Option<Vec<char>> {
+    let mut end = i + 1;
+    if chars.get(end).is_some_and(|&c| is_word_start(c)) {
+        while chars
+            .get(end)
+            .is_some_and(|&c| is_word_start(c) || c.is_ascii_digit())
+        {
+            end += 1;
+        }
+    }
+    (chars.get(end) == Some(&'$')).then(|| chars[i..=end].to_vec())
+}
+
+fn find(chars: &[char], from: usize, needle: &[char]) -> Option<usize> {
+    (from..chars.len()).find(|&at| chars[at..].starts_with(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known(sql: &str) -> Vec<Hazard> {
+        match classify(sql) {
+            Classification::Known(hazards) => hazards,
+            Classification::Unknown => panic!("{sql:?} was not classified"),
+        }
+    }
+
+    fn sorted(mut hazards: Vec<Hazard>) -> Vec<Hazard> {
+        hazards.sort();
+        hazards
+    }
+
+    #[test]
+    fn drops() {
+        assert_eq!(
+            known("DROP TABLE \"public\".\"users\";"),
+            [DataLoss, AccessExclusiveLock]
+        );
+        assert_eq!(known("drop sequence s;"), [DataLoss]);
+        assert_eq!(known("DROP EXTENSION \"pgcrypto\";"), [DataLoss]);
+        assert_eq!(known("DROP SCHEMA app;"), []);
+        assert_eq!(
+            known("DROP SCHEMA app CASCADE;"),
+            [DataLoss, AccessExclusiveLock]
+        );
+        assert_eq!(known("DROP TYPE \"public\".\"status\";"), []);
+        assert_eq!(
+            known("DROP TYPE status CASCADE"),
+            [DataLoss, AccessExclusiveLock]
+        );
+        assert_eq!(known("DROP INDEX \"public\".\"i\";"), [AccessExclusiveLock]);
+        assert_eq!(known("DROP INDEX CONCURRENTLY i;"), []);
+        assert_eq!(classify("DROP VIEW v;"), Classification::Unknown);
+        assert_eq!(classify("DROP FUNCTION f();"), Classification::Unknown);
+    }
+
+    #[test]
+    fn data_statements() {
+        assert_eq!(known("TRUNCATE users;"), [DataLoss, AccessExclusiveLock]);
+        assert_eq!(known("DELETE FROM users WHERE id = 1;"), [DataLoss]);
+        assert_eq!(known("delete from users"), [DataLoss]);
+        assert_eq!(known("INSERT INTO t (a) VALUES ('DROP TABLE x');"), []);
+        assert_eq!(
+            classify("UPDATE users SET name = 'x';"),
+            Classification::Unknown
+        );
+    }
+
+    #[test]
+    fn alter_table_columns() {
+        assert_eq!(
+            known("ALTER TABLE \"public\".\"products\" DROP COLUMN \"legacy_code\";"),
+            [DataLoss, AccessExclusiveLock]
+        );
+        assert_eq!(
+            known("ALTER TABLE t DROP legacy;"),
+            [DataLoss, AccessExclusiveLock]
+        );
+        assert_eq!(
+            known("ALTER TABLE t DROP CONSTRAINT t_check;"),
+            [AccessExclusiveLock]
+        );
+        assert_eq!(
+            known("ALTER TABLE t ALTER COLUMN a TYPE bigint;"),
+            [TableRewrite, AccessExclusiveLock, MayFailOnExistingRows]
+        );
+        assert_eq!(
+            known("ALTER TABLE t ALTER a SET DATA TYPE text USING a::text"),
+            [TableRewrite, AccessExclusiveLock, MayFailOnExistingRows]
+        );
+        assert_eq!(
+            known("ALTER TABLE t ALTER COLUMN a SET NOT NULL;"),
+            [AccessExclusiveLock, MayFailOnExistingRows]
+        );
+        for action in [
+            "DROP NOT NULL",
+            "SET DEFAULT 0",
+            "DROP DEFAULT",
+            "DROP IDENTITY",
+        ] {
+            assert_eq!(
+                known(&format!("ALTER TABLE t ALTER COLUMN a {action};")),
+                [AccessExclusiveLock],
+                "{action}"
+            );
+        }
+        assert_eq!(
+            classify("ALTER TABLE t ALTER COLUMN a SET STATISTICS 100;"),
+            Classification::Unknown
+        );
+    }
+
+    #[test]
+    fn add_column() {
+        assert_eq!(
+            known("ALTER TABLE t ADD COLUMN phone character varying(20);"),
+            [AccessExclusiveLock]
+        );
+        assert_eq!(
+            known("ALTER TABLE t ADD COLUMN n integer NOT NULL;"),
+            [AccessExclusiveLock, MayFailOnExistingRows]
+        );
+        assert_eq!(
+            known("ALTER TABLE t ADD n integer NOT NULL DEFAULT 0;"),
+            [AccessExclusiveLock]
+        );
+        assert_eq!(
+            known("ALTER TABLE t ADD COLUMN at timestamptz NOT NULL DEFAULT now();"),
+            [AccessExclusiveLock]
+        );
+        assert_eq!(
+            known("ALTER TABLE t ADD COLUMN u uuid DEFAULT gen_random_uuid();"),
+            sorted(vec![AccessExclusiveLock, TableRewrite])
+        );
+        assert_eq!(
+            known("ALTER TABLE t ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY NOT NULL;"),
+            sorted(vec![AccessExclusiveLock, TableRewrite])
+        );
+        assert_eq!(
+            known("ALTER TABLE t ADD COLUMN g integer GENERATED ALWAYS AS (a * 2) STORED;"),
+            sorted(vec![AccessExclusiveLock, TableRewrite])
+        );
+        assert_eq!(
+            known("ALTER TABLE t ADD COLUMN e text UNIQUE;"),
+            [AccessExclusiveLock, IndexBuild, MayFailOnExistingRows]
+        );
+    }
+
+    #[test]
+    fn add_constraints() {
+        assert_eq!(
+            known("ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY (id);"),
+            [AccessExclusiveLock, IndexBuild, MayFailOnExistingRows]
+        );
+        assert_eq!(
+            known("ALTER TABLE t ADD UNIQUE (a, b);"),
+            [AccessExclusiveLock, IndexBuild, MayFailOnExistingRows]
+        );
+        assert_eq!(
+            known("ALTER TABLE t ADD CONSTRAINT u UNIQUE USING INDEX i;"),
+            [AccessExclusiveLock]
+        );
+        assert_eq!(
+            known("ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0);"),
+            [AccessExclusiveLock, MayFailOnExistingRows]
+        );
+        assert_eq!(
+            known("ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;"),
+            [AccessExclusiveLock]
+        );
+        assert_eq!(
+            known("ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES u (id);"),
+            [MayFailOnExistingRows]
+        );
+        assert_eq!(
+            known("ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES u (id) NOT VALID;"),
+            []
+        );
+        assert_eq!(
+            known("ALTER TABLE t VALIDATE CONSTRAINT f;"),
+            [MayFailOnExistingRows]
+        );
+    }
+
+    #[test]
+    fn several_actions_are_the_union_and_one_unknown_action_is_unknown() {
+        assert_eq!(
+            known("ALTER TABLE t DROP COLUMN a, ADD COLUMN b integer NOT NULL;"),
+            [DataLoss, AccessExclusiveLock, MayFailOnExistingRows]
+        );
+        assert_eq!(
+            classify("ALTER TABLE t DROP COLUMN a, ENABLE ROW LEVEL SECURITY;"),
+            Classification::Unknown
+        );
+        assert_eq!(
+            known("ALTER TABLE IF EXISTS ONLY t RENAME COLUMN a TO b;"),
+            [AccessExclusiveLock]
+        );
+        assert_eq!(
+            known("ALTER TABLE t SET UNLOGGED;"),
+            [TableRewrite, AccessExclusiveLock]
+        );
+    }
+
+    #[test]
+    fn indexes() {
+        assert_eq!(known("CREATE INDEX i ON t (a);"), [IndexBuild]);
+        assert_eq!(
+            known("CREATE UNIQUE INDEX i ON t (a);"),
+            [IndexBuild, MayFailOnExistingRows]
+        );
+        assert_eq!(known("CREATE INDEX CONCURRENTLY i ON t (a);"), []);
+        assert_eq!(
+            known("CREATE UNIQUE INDEX CONCURRENTLY i ON t (a);"),
+            [MayFailOnExistingRows]
+        );
+        assert_eq!(
+            known("ALTER INDEX \"public\".\"a\" RENAME TO \"b\";"),
+            [AccessExclusiveLock]
+        );
+    }
+
+    #[test]
+    fn harmless_creates_and_others() {
+        for sql in [
+            "CREATE TABLE t (id bigint PRIMARY KEY);",
+            "CREATE UNLOGGED TABLE t (id bigint);",
+            "CREATE TYPE s AS ENUM ('a', 'b');",
+            "CREATE SCHEMA app;",
+            "CREATE EXTENSION IF NOT EXISTS pgcrypto;",
+            "CREATE SEQUENCE s;",
+            "COMMENT ON TABLE t IS 'DROP TABLE t';",
+            "ALTER TYPE s ADD VALUE 'c' BEFORE 'b';",
+            "ALTER TYPE s RENAME TO s_autogen_old;",
+            "ALTER SEQUENCE s OWNED BY t.id;",
+            "ALTER EXTENSION e UPDATE TO '2.0';",
+            "SET lock_timeout = '5s';",
+            "SET LOCAL statement_timeout TO '1h';",
+            "RESET lock_timeout;",
+            ";",
+        ] {
+            assert_eq!(known(sql), [], "{sql}");
+        }
+        assert_eq!(
+            known("ALTER SEQUENCE s AS integer MAXVALUE 100;"),
+            [MayFailOnExistingRows]
+        );
+        for sql in [
+            "DO $$ BEGIN DROP TABLE t; END $$;",
+            "CREATE VIEW v AS SELECT 1;",
+            "CREATE OR REPLACE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;",
+            "GRANT SELECT ON t TO app;",
+            "SELECT 1;",
+            "SET search_path = app;",
+            "ALTER TABLE t ENABLE ROW LEVEL SECURITY;",
+        ] {
+            assert_eq!(classify(sql), Classification::Unknown, "{sql}");
+        }
+    }
+
+    #[test]
+    fn constraints_and_indexes_of_tables_created_earlier_cannot_fail() {
+        let all = classify_all(&[
+            "CREATE TABLE \"public\".\"users\" (id bigint);",
+            "ALTER TABLE \"public\".\"users\" ADD CONSTRAINT u UNIQUE (id);",
+            "CREATE UNIQUE INDEX i ON users (id);",
+            "ALTER TABLE \"public\".\"posts\" ADD CONSTRAINT u UNIQUE (id);",
+            "INSERT INTO public.users VALUES (1);",
+            "CREATE INDEX j ON users (id);",
+        ]);
+        assert_eq!(
+            all,
+            [
+                Classification::Known(vec![]),
+                Classification::Known(vec![AccessExclusiveLock]),
+                Classification::Known(vec![]),
+                Classification::Known(vec![AccessExclusiveLock, IndexBuild, MayFailOnExistingRows]),
+                Classification::Known(vec![]),
+                Classification::Known(vec![IndexBuild]),
+            ]
+        );
+        // Anything unclassified may have written to it.
+        let all = classify_all(&[
+            "CREATE TABLE t (id bigint);",
+            "DO $$ BEGIN INSERT INTO t VALUES (1); END $$;",
+            "CREATE INDEX j ON t (id);",
+        ]);
+        assert_eq!(all[2], Classification::Known(vec![IndexBuild]));
+    }
+
+    #[test]
+    fn comments_case_and_quoted_identifiers() {
+        assert_eq!(
+            known("-- hazard: none\n/* a /* nested */ comment */\n  dRoP   tAbLe x;"),
+            [DataLoss, AccessExclusiveLock]
+        );
+        // A quoted "DROP" is a name, not a keyword.
+        assert_eq!(
+            known("ALTER TABLE \"drop\" ADD COLUMN \"drop\" text;"),
+            [AccessExclusiveLock]
+        );
+        assert_eq!(
+            known("ALTER TABLE t ALTER COLUMN \"type\" DROP DEFAULT;"),
+            [AccessExclusiveLock]
+        );
+        assert_eq!(classify("\"drop\" table x;"), Classification::Unknown);
+        // Keywords inside strings and dollar quotes do not count.
+        assert_eq!(
+            known("ALTER TABLE t ADD COLUMN c text DEFAULT 'x NOT NULL';"),
+            [AccessExclusiveLock]
+        );
+        assert_eq!(
+            known("ALTER TABLE t ADD COLUMN c text DEFAULT $q$ CASCADE $q$;"),
+            [AccessExclusiveLock]
+        );
+        assert_eq!(known("DROP TYPE \"cascade\";"), []);
+    }
+}
