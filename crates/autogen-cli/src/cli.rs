@@ -121,6 +121,17 @@ and one line when everything agrees; exit 1 with a unified diff of the canonical
 SQL a new revision would contain when something differs."
     )]
     Check(CheckArgs),
+    /// Report the hazards of the statements in revision files (exit 1 on a denied one).
+    #[command(
+        long_about = "Report the hazards of the statements in revision files: every statement of \
+the up and down sections is classified from its SQL (see docs/policy.md for the recognized forms), \
+together with the `-- hazard:` comment autogen wrote above it. Prints `path:line: [hazards] \
+statement` for each statement with hazards (-v: every statement) and `path:line: cannot classify: \
+statement` for the ones it does not recognize.\n\n\
+Exit 1 when a statement has a hazard denied by [policy] deny in autogen.toml or --deny; 0 \
+otherwise; 2 on errors."
+    )]
+    Lint(LintArgs),
     /// Print the canonical schema of a source as SQL or JSON.
     #[command(
         long_about = "Print the canonical schema of a source as SQL or JSON.\n\n\
@@ -163,6 +174,11 @@ pub struct DiffArgs {
     /// Print the down plan (TO back to FROM) instead of the up plan.
     #[arg(long)]
     pub down: bool,
+
+    /// Online mode: indexes built CONCURRENTLY, constraints added NOT VALID then validated,
+    /// lock_timeout set (see docs/diff.md; also `[online] enabled` in autogen.toml).
+    #[arg(long)]
+    pub online: bool,
 
     /// Exit with status 1 when the schemas differ.
     #[arg(long)]
@@ -246,6 +262,11 @@ pub struct RevisionArgs {
     #[arg(long)]
     pub empty: bool,
 
+    /// Online mode: indexes built CONCURRENTLY (the section becomes transaction:false),
+    /// constraints added NOT VALID then validated, lock_timeout set (also `[online] enabled`).
+    #[arg(long)]
+    pub online: bool,
+
     /// Skip checking the plan against PostgreSQL (not recommended).
     #[arg(long)]
     pub no_verify: bool,
@@ -311,4 +332,27 @@ pub struct CheckArgs {
     /// Skip verifying the SQL of the would-be revision.
     #[arg(long)]
     pub no_verify: bool,
+
+    /// Fail when the would-be revision (or, with --database-url, a pending one) has this
+    /// hazard: data-loss, table-rewrite, access-exclusive-lock, index-build,
+    /// may-fail-on-existing-rows (comma-separated, repeatable; added to [policy] deny).
+    #[arg(long, value_name = "HAZARD", value_delimiter = ',', value_parser = crate::policy::parse_hazard)]
+    pub deny: Vec<autogen_diff::Hazard>,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// The revisions to lint (ids, unique prefixes, head) [default: every revision].
+    #[arg(value_name = "REV")]
+    pub revisions: Vec<String>,
+
+    /// Fail (exit 1) when a statement has this hazard (comma-separated, repeatable; added to
+    /// [policy] deny).
+    #[arg(long, value_name = "HAZARD", value_delimiter = ',', value_parser = crate::policy::parse_hazard)]
+    pub deny: Vec<autogen_diff::Hazard>,
+
+    /// Enforce the policy on down sections too (by default they are shown, not enforced: a
+    /// down section's data loss is mostly that of undoing its up section).
+    #[arg(long)]
+    pub include_down: bool,
 }

@@ -25,6 +25,19 @@ struct ConfigFile {
     database: UrlSection,
     #[serde(default)]
     dev: UrlSection,
+    #[serde(default)]
+    online: OnlineSection,
+    #[serde(default)]
+    policy: PolicySection,
+}
+
+/// `[policy] deny = ["data-loss", …]`: hazards `check` and `lint` refuse.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicySection {
+    /// Hazard names, checked after parsing (an error names the value's line).
+    #[serde(default)]
+    deny: Vec<toml::Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -65,6 +78,17 @@ fn default_migrations_dir() -> PathBuf {
     PathBuf::from("migrations")
 }
 
+/// `[online]`: plan revisions and diffs in online mode (docs/diff.md, "Online mode").
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OnlineSection {
+    #[serde(default)]
+    enabled: bool,
+    /// Default `5s`.
+    lock_timeout: Option<String>,
+    statement_timeout: Option<String>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct UrlSection {
@@ -80,6 +104,12 @@ pub struct Config {
     database_url: Option<String>,
     /// `[dev] url`.
     pub dev_url: Option<String>,
+    /// `[online] enabled` (`--online` turns it on too).
+    pub online: bool,
+    /// `[online] lock_timeout` / `statement_timeout`.
+    pub online_options: autogen_diff::OnlineOptions,
+    /// `[policy] deny`: the hazards `check` and `lint` fail on.
+    pub deny: Vec<autogen_diff::Hazard>,
 }
 
 impl Config {
@@ -104,6 +134,7 @@ impl Config {
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Config, CliError> {
+        let line_at = |offset: usize| 1 + text[..offset.min(text.len())].matches('\n').count();
         let file: ConfigFile = toml::from_str(text).map_err(|error| {
             let line = error
                 .span()
@@ -115,6 +146,18 @@ impl Config {
                 message: error.message().to_string(),
             }
         })?;
+        let deny = file
+            .policy
+            .deny
+            .iter()
+            .map(|name| {
+                crate::policy::parse_hazard(name.get_ref()).map_err(|message| CliError::Config {
+                    path: path.to_path_buf(),
+                    line: line_at(name.span().start),
+                    message: format!("[policy] deny: {message}"),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let root = path
             .parent()
             .map(Path::to_path_buf)
@@ -129,6 +172,15 @@ impl Config {
             migrations_dir: root.join(&file.migrations.dir),
             database_url: file.database.url.filter(|url| !url.is_empty()),
             dev_url: file.dev.url.filter(|url| !url.is_empty()),
+            online: file.online.enabled,
+            online_options: autogen_diff::OnlineOptions {
+                lock_timeout: file
+                    .online
+                    .lock_timeout
+                    .unwrap_or_else(|| autogen_diff::OnlineOptions::default().lock_timeout),
+                statement_timeout: file.online.statement_timeout.filter(|t| !t.is_empty()),
+            },
+            deny,
         })
     }
 
@@ -170,6 +222,9 @@ dir = {migrations}
 
 # [dev]
 # url = "postgres://postgres@localhost:5432/postgres"   # default: a throwaway local cluster
+
+# [policy]
+# deny = ["data-loss", "table-rewrite"]   # `autogen check` and `autogen lint` fail on these hazards
 "#,
         models = toml_string(models),
         migrations = toml_string(migrations),
@@ -222,6 +277,55 @@ mod tests {
         let text = error.to_string();
         assert!(text.starts_with("autogen.toml:4: "), "{text}");
         assert!(text.contains("migration"), "{text}");
+    }
+
+    #[test]
+    fn policy_deny_lists_hazards_and_rejects_unknown_names_at_their_line() {
+        let config = Config::parse(
+            Path::new("autogen.toml"),
+            "[policy]\ndeny = [\"data-loss\", \"table-rewrite\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.deny,
+            [
+                autogen_diff::Hazard::DataLoss,
+                autogen_diff::Hazard::TableRewrite
+            ]
+        );
+        let error = Config::parse(
+            Path::new("autogen.toml"),
+            "[models]\n\n[policy]\ndeny = [\n  \"data-loss\",\n  \"dataloss\",\n]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.starts_with("autogen.toml:6: "), "{error}");
+        assert!(error.contains("unknown hazard \"dataloss\""), "{error}");
+    }
+
+    #[test]
+    fn the_online_section_sets_mode_and_timeouts() {
+        let config = Config::parse(Path::new("autogen.toml"), "").unwrap();
+        assert!(!config.online);
+        assert_eq!(
+            config.online_options,
+            autogen_diff::OnlineOptions::default()
+        );
+        let config = Config::parse(
+            Path::new("autogen.toml"),
+            "[online]\nenabled = true\nlock_timeout = \"2s\"\nstatement_timeout = \"1h\"\n",
+        )
+        .unwrap();
+        assert!(config.online);
+        assert_eq!(config.online_options.lock_timeout, "2s");
+        assert_eq!(
+            config.online_options.statement_timeout.as_deref(),
+            Some("1h")
+        );
+        let error = Config::parse(Path::new("autogen.toml"), "[online]\nenable = true\n")
+            .unwrap_err()
+            .to_string();
+        assert!(error.starts_with("autogen.toml:2: "), "{error}");
     }
 
     #[test]

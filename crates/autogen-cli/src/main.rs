@@ -9,6 +9,7 @@ mod error;
 mod normalize;
 mod output;
 mod plan_text;
+mod policy;
 mod project;
 mod source;
 mod verify;
@@ -76,6 +77,7 @@ async fn run(cli: &Cli) -> Result<commands::Outcome, CliError> {
         Command::Stamp(args) => commands::stamp::run(&cli.global, args).await,
         Command::Merge(args) => commands::merge::run(&cli.global, args),
         Command::Check(args) => commands::check::run(&cli.global, args).await,
+        Command::Lint(args) => commands::lint::run(&cli.global, args),
     }
 }
 

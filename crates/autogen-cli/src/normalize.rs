@@ -212,7 +212,8 @@ async fn extension_for_missing_type(
         .map(|_| name)
 }
 
-/// `renamed_from` is model intent, not database state: copy it onto the normalized catalog.
+/// `renamed_from` (and an enum's renamed values) is model intent, not database state: copy it
+/// onto the normalized catalog.
 fn carry_over_intent(models: &Models, catalog: &mut autogen_schema::Catalog) {
     for declared in &models.catalog.tables {
         let Some(table) = catalog
@@ -240,6 +241,9 @@ fn carry_over_intent(models: &Models, catalog: &mut autogen_schema::Catalog) {
             enum_type.schema == declared.schema && enum_type.name == declared.name
         }) {
             enum_type.renamed_from.clone_from(&declared.renamed_from);
+            enum_type
+                .renamed_values
+                .clone_from(&declared.renamed_values);
         }
     }
 }

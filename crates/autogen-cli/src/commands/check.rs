@@ -8,9 +8,11 @@ use crate::dev::drop_quietly;
 use crate::error::CliError;
 use crate::output;
 use crate::plan_text;
+use crate::policy;
 use crate::project::Project;
 use crate::source::inspect_options;
 use crate::verify;
+use autogen_diff::Hazard;
 use autogen_schema::Catalog;
 use std::collections::BTreeSet;
 
@@ -36,7 +38,26 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
     };
 
     let mut agree = true;
+    let deny = policy::denied(&project.config.deny, &args.deny);
+    // Statements with a denied hazard: where (a file:line, or the would-be revision), the
+    // statement's first line, and the denied hazards.
+    let mut violations: Vec<(String, String, Vec<Hazard>)> = Vec::new();
     let up = autogen_diff::plan(&revisions, &desired)?;
+    for statement in &up.statements {
+        let denied: Vec<Hazard> = statement
+            .hazards
+            .iter()
+            .filter(|hazard| deny.contains(hazard))
+            .copied()
+            .collect();
+        if !denied.is_empty() {
+            violations.push((
+                "new revision".to_string(),
+                policy::first_line(&statement.sql),
+                denied,
+            ));
+        }
+    }
     if !up.is_empty() {
         agree = false;
         if !args.no_verify {
@@ -65,6 +86,17 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
             .as_deref()
             .map(|id| project.graph.ancestors(id))
             .unwrap_or_default();
+        // The up sections `autogen upgrade` would run on this database.
+        for file in project.graph.ordered() {
+            if expected.contains(&file.revision.id) && !applied.contains(&file.revision.id) {
+                for statement in policy::analyze_revision(file, false) {
+                    let denied = statement.denied(&deny);
+                    if !denied.is_empty() {
+                        violations.push((statement.location(), statement.first_line, denied));
+                    }
+                }
+            }
+        }
         if applied != expected {
             agree = false;
             let missing = expected.difference(&applied).count();
@@ -87,6 +119,22 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
             print_diff(&revisions, &live, &at_head, "database")?;
         }
         checked = format!("{checked} and database {}", spec.redacted());
+    }
+    if !violations.is_empty() {
+        agree = false;
+        let mut text = String::new();
+        for (location, statement, denied) in &violations {
+            text.push_str(&format!(
+                "{location}: denied [{}]: {statement}\n",
+                policy::names(denied.iter().copied())
+            ));
+        }
+        output::stdout(&text).map_err(CliError::Output)?;
+        output::error(&format!(
+            "{} statement(s) with a hazard the policy denies ({})",
+            violations.len(),
+            policy::names(deny.iter().copied())
+        ));
     }
     if agree {
         let head = head.map_or("no revisions yet".to_string(), |id| format!("head {id}"));

@@ -19,7 +19,12 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome, CliErr
     let current = from.inspect(&options, &dev).await?.catalog;
     let desired = to.inspect(&options, &dev).await?.catalog;
 
-    let up = autogen_diff::plan(&current, &desired)?;
+    let online = online_options(global, args)?;
+    let plan = |from: &autogen_schema::Catalog, to: &autogen_schema::Catalog| match &online {
+        Some(options) => autogen_diff::plan_online(from, to, options),
+        None => autogen_diff::plan(from, to),
+    };
+    let up = plan(&current, &desired)?;
     if up.statements.is_empty() {
         if !global.quiet {
             output::note("no changes");
@@ -27,7 +32,7 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome, CliErr
         return Ok(Outcome::Success);
     }
     // The down plan is the plan of the reverse diff; some reverses are not supported yet.
-    let down = autogen_diff::plan(&desired, &current);
+    let down = plan(&desired, &current);
     if let (true, Err(error)) = (args.down, &down) {
         return Err(CliError::Diff(error.clone()));
     }
@@ -63,6 +68,25 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome, CliErr
     } else {
         Outcome::Success
     })
+}
+
+/// Online mode's options when `--online` or `[online] enabled` asks for it. The diff needs no
+/// project: without an autogen.toml, `--online` uses the default timeouts.
+fn online_options(
+    global: &GlobalArgs,
+    args: &DiffArgs,
+) -> Result<Option<autogen_diff::OnlineOptions>, CliError> {
+    let config = match crate::config::Config::load(global.config.as_deref()) {
+        Ok(config) => Some(config),
+        Err(CliError::NoConfig { .. }) => None,
+        Err(error) => return Err(error),
+    };
+    let enabled = args.online || config.as_ref().is_some_and(|config| config.online);
+    Ok(enabled.then(|| {
+        config
+            .map(|config| config.online_options)
+            .unwrap_or_default()
+    }))
 }
 
 fn summary(plan: &Plan) -> String {

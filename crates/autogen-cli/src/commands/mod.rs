@@ -2,6 +2,7 @@ pub mod check;
 pub mod diff;
 pub mod init;
 pub mod inspect;
+pub mod lint;
 pub mod merge;
 pub mod revision;
 pub mod stamp;

@@ -23,16 +23,16 @@ pub async fn run(global: &GlobalArgs, args: &RevisionArgs) -> Result<Outcome, Cl
         .map(|head| vec![head.revision.id.clone()])
         .unwrap_or_default();
     let now = SystemTime::now();
-    let new_revision = |up: String, down: String| Revision {
+    let new_revision = |up: Section, down: Section| Revision {
         id: autogen_migrate::new_revision_id(now, &|id| graph.get(id).is_some()),
         parents: parents.clone(),
         message: args.message.clone(),
         created: autogen_migrate::rfc3339_utc(now),
-        up: section(up),
-        down: section(down),
+        up,
+        down,
     };
     if args.empty {
-        let revision = new_revision(String::new(), String::new());
+        let revision = new_revision(section(true, String::new()), section(true, String::new()));
         return write(&project, &revision, global, None);
     }
 
@@ -48,14 +48,23 @@ pub async fn run(global: &GlobalArgs, args: &RevisionArgs) -> Result<Outcome, Cl
         result?.catalog
     };
 
-    let up = autogen_diff::plan(&current, &desired)?;
+    // Online mode: CONCURRENTLY, NOT VALID + VALIDATE, lock_timeout (docs/diff.md).
+    let online = args.online || project.config.online;
+    let plan = |from: &Catalog, to: &Catalog| {
+        if online {
+            autogen_diff::plan_online(from, to, &project.config.online_options)
+        } else {
+            autogen_diff::plan(from, to)
+        }
+    };
+    let up = plan(&current, &desired)?;
     if up.is_empty() {
         if !global.quiet {
             output::note("No changes detected: the models match the revisions");
         }
         return Ok(Outcome::Success);
     }
-    let down = autogen_diff::plan(&desired, &current)?;
+    let down = plan(&desired, &current)?;
     if args.no_verify {
         if !global.quiet {
             output::warning("--no-verify: the plan was not checked against PostgreSQL");
@@ -63,16 +72,18 @@ pub async fn run(global: &GlobalArgs, args: &RevisionArgs) -> Result<Outcome, Cl
     } else {
         verify::verify(&dev, &options, &current, &desired, &up, Some(&down)).await?;
     }
+    // A statement PostgreSQL refuses in a transaction block (CREATE INDEX CONCURRENTLY) makes
+    // its section `transaction:false`.
     let revision = new_revision(
-        plan_text::sql_with_hazards(&up),
-        plan_text::sql_with_hazards(&down),
+        section(up.transactional(), plan_text::sql_with_hazards(&up)),
+        section(down.transactional(), plan_text::sql_with_hazards(&down)),
     );
     write(&project, &revision, global, Some(&up))
 }
 
 /// Built as parsing would read it back, so the checksum of the written file matches.
-fn section(sql: String) -> Section {
-    Section::new(true, &sql)
+fn section(transactional: bool, sql: String) -> Section {
+    Section::new(transactional, &sql)
 }
 
 /// The schema the new revision starts from: the revisions replayed on the dev database, or

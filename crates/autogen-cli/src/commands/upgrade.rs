@@ -105,5 +105,12 @@ fn report(quiet: bool, event: Progress<'_>) {
             "Reverted",
             &format!("{} {}", revision.revision.id, took(duration)),
         ),
+        Progress::DroppedInvalidIndex { revision, index } => output::progress(
+            "Dropped",
+            &format!(
+                "invalid index {index} left by a failed concurrent build ({}); building it again",
+                revision.revision.id
+            ),
+        ),
     }
 }

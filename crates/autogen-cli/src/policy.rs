@@ -1,0 +1,186 @@
+//! The hazard policy (`[policy] deny` in autogen.toml, `--deny` on `check` and `lint`) and the
+//! hazard analysis of revision files: each statement classified from its SQL
+//! (`autogen_diff::classify`), united with the `-- hazard:` comment autogen wrote above it.
+
+use autogen_diff::{Classification, Hazard};
+use autogen_migrate::{RevisionFile, Section};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Every hazard, in the order of their names in messages.
+pub const ALL_HAZARDS: [Hazard; 5] = [
+    Hazard::DataLoss,
+    Hazard::TableRewrite,
+    Hazard::AccessExclusiveLock,
+    Hazard::IndexBuild,
+    Hazard::MayFailOnExistingRows,
+];
+
+/// A hazard from its kebab-case name (`data-loss`); the error lists the valid names.
+pub fn parse_hazard(name: &str) -> Result<Hazard, String> {
+    let name = name.trim();
+    ALL_HAZARDS
+        .into_iter()
+        .find(|hazard| hazard.as_str().eq_ignore_ascii_case(name))
+        .ok_or_else(|| {
+            format!(
+                "unknown hazard {name:?}: expected one of {}",
+                ALL_HAZARDS.map(|hazard| hazard.as_str()).join(", ")
+            )
+        })
+}
+
+/// The denied hazards: the config's `[policy] deny` and the `--deny` flags together.
+pub fn denied(config: &[Hazard], flags: &[Hazard]) -> BTreeSet<Hazard> {
+    config.iter().chain(flags).copied().collect()
+}
+
+/// `a, b` for messages.
+pub fn names(hazards: impl IntoIterator<Item = Hazard>) -> String {
+    hazards
+        .into_iter()
+        .map(|hazard| hazard.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One statement of a revision file, analyzed.
+pub struct AnalyzedStatement {
+    pub path: PathBuf,
+    /// 1-based line in the file.
+    pub line: usize,
+    /// `up` or `down`.
+    pub direction: &'static str,
+    /// The statement's first line (trimmed, shortened when long).
+    pub first_line: String,
+    /// False when the classifier does not recognize the statement.
+    pub classified: bool,
+    /// The classifier's hazards united with the `-- hazard:` comment's (sorted).
+    pub hazards: Vec<Hazard>,
+}
+
+impl AnalyzedStatement {
+    /// Its hazards that `deny` names.
+    pub fn denied(&self, deny: &BTreeSet<Hazard>) -> Vec<Hazard> {
+        self.hazards
+            .iter()
+            .filter(|hazard| deny.contains(hazard))
+            .copied()
+            .collect()
+    }
+
+    /// `path:line`, the path relative to the current directory when it is inside it.
+    pub fn location(&self) -> String {
+        let current = std::env::current_dir().unwrap_or_default();
+        let path = self.path.strip_prefix(&current).unwrap_or(&self.path);
+        format!("{}:{}", path.display(), self.line)
+    }
+}
+
+/// The statements of a revision's up section (and down section when `with_down`).
+pub fn analyze_revision(file: &RevisionFile, with_down: bool) -> Vec<AnalyzedStatement> {
+    let mut statements = analyze_section(&file.path, "up", &file.revision.up);
+    if with_down {
+        statements.extend(analyze_section(&file.path, "down", &file.revision.down));
+    }
+    statements
+}
+
+pub fn analyze_section(
+    path: &Path,
+    direction: &'static str,
+    section: &Section,
+) -> Vec<AnalyzedStatement> {
+    let lines: Vec<&str> = section.sql.lines().collect();
+    let statements = autogen_migrate::split_statements(&section.sql);
+    let sql: Vec<&str> = statements.iter().map(|s| s.sql.as_str()).collect();
+    let classifications = autogen_diff::classify_all(&sql);
+    statements
+        .iter()
+        .zip(classifications)
+        .map(|(statement, classification)| {
+            let mut hazards: BTreeSet<Hazard> = classification
+                .hazards()
+                .unwrap_or_default()
+                .iter()
+                .copied()
+                .collect();
+            hazards.extend(hazard_comment(&lines, statement.line));
+            AnalyzedStatement {
+                path: path.to_path_buf(),
+                line: section.first_line.max(1) + statement.line - 1,
+                direction,
+                first_line: first_line(&statement.sql),
+                classified: classification != Classification::Unknown,
+                hazards: hazards.into_iter().collect(),
+            }
+        })
+        .collect()
+}
+
+/// The hazards of the `-- hazard: a, b` comment among the comment lines right above the
+/// statement starting at 1-based `line` (names autogen does not know are ignored).
+fn hazard_comment(lines: &[&str], line: usize) -> Vec<Hazard> {
+    for above in lines[..line.saturating_sub(1).min(lines.len())]
+        .iter()
+        .rev()
+    {
+        let above = above.trim();
+        let Some(comment) = above.strip_prefix("--") else {
+            break;
+        };
+        if let Some(list) = comment.trim().strip_prefix("hazard:") {
+            return list
+                .split(',')
+                .filter_map(|name| parse_hazard(name).ok())
+                .collect();
+        }
+    }
+    Vec::new()
+}
+
+/// The first line of a statement, at most 100 characters.
+pub fn first_line(sql: &str) -> String {
+    let line = sql.lines().next().unwrap_or("").trim();
+    if line.chars().count() > 100 {
+        format!("{}…", line.chars().take(99).collect::<String>())
+    } else {
+        line.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hazard_names_parse_and_errors_list_them() {
+        assert_eq!(parse_hazard("data-loss"), Ok(Hazard::DataLoss));
+        assert_eq!(parse_hazard(" Table-Rewrite"), Ok(Hazard::TableRewrite));
+        let error = parse_hazard("dataloss").unwrap_err();
+        assert!(error.contains("may-fail-on-existing-rows"), "{error}");
+    }
+
+    #[test]
+    fn sections_are_classified_with_their_hazard_comments_and_file_lines() {
+        let mut section = Section::new(
+            true,
+            "-- hazard: data-loss, access-exclusive-lock\nALTER TABLE t DROP COLUMN a;\n\n\
+             -- hazard: table-rewrite\nDO $$ BEGIN PERFORM 1; END $$;\nCREATE INDEX i ON t (b);",
+        );
+        section.first_line = 7;
+        let statements = analyze_section(Path::new("m.sql"), "up", &section);
+        assert_eq!(statements.len(), 3);
+        assert_eq!(statements[0].line, 8);
+        assert_eq!(
+            statements[0].hazards,
+            [Hazard::DataLoss, Hazard::AccessExclusiveLock]
+        );
+        assert!(!statements[1].classified);
+        assert_eq!(statements[1].hazards, [Hazard::TableRewrite]);
+        assert_eq!(statements[1].line, 11);
+        assert!(statements[2].classified);
+        assert_eq!(statements[2].hazards, [Hazard::IndexBuild]);
+        assert_eq!(statements[2].location(), "m.sql:12");
+    }
+}

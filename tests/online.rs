@@ -1,0 +1,198 @@
+//! Online mode end to end: `autogen revision --online` writes a `transaction:false` section
+//! with CONCURRENTLY / NOT VALID + VALIDATE statements under a lock_timeout, `autogen upgrade`
+//! applies it to a database holding rows, and `downgrade` reverts it; `[online]` in
+//! autogen.toml does the same without the flag, with its own timeouts.
+
+mod common;
+
+use common::{stderr, stdout};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Project {
+    dir: tempfile::TempDir,
+    dev_url: String,
+}
+
+impl Project {
+    fn new() -> Project {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let dev_url = autogen_testkit::shared_server()
+            .admin_connection()
+            .url_with_password();
+        let project = Project { dir, dev_url };
+        project.expect(0, &["init"]);
+        std::fs::create_dir_all(project.path().join("models")).expect("models dir");
+        project
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_autogen"))
+            .args(args)
+            .current_dir(self.path())
+            .env("NO_COLOR", "1")
+            .env("AUTOGEN_DEV_URL", &self.dev_url)
+            .env_remove("DATABASE_URL")
+            .output()
+            .expect("the autogen binary runs")
+    }
+
+    fn expect(&self, code: i32, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "autogen {args:?}\nstdout:\n{}\nstderr:\n{}",
+            stdout(&output),
+            stderr(&output)
+        );
+        stdout(&output)
+    }
+
+    fn write_models(&self, text: &str) {
+        std::fs::write(self.path().join("models/app.rs"), text).expect("write models");
+    }
+
+    fn revisions(&self) -> Vec<PathBuf> {
+        common::sql_files(&self.path().join("migrations"))
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+const BEFORE: &str = r#"
+use autogen::Model;
+
+#[derive(Model)]
+#[model(table = "owners")]
+pub struct Owner {
+    #[model(primary_key)]
+    pub id: i64,
+}
+
+#[derive(Model)]
+#[model(table = "accounts")]
+pub struct Account {
+    #[model(primary_key)]
+    pub id: i64,
+    pub owner_id: i64,
+    pub email: Option<String>,
+    pub age: i32,
+}
+"#;
+
+const AFTER: &str = r#"
+use autogen::Model;
+
+#[derive(Model)]
+#[model(table = "owners")]
+pub struct Owner {
+    #[model(primary_key)]
+    pub id: i64,
+}
+
+#[derive(Model)]
+#[model(table = "accounts")]
+#[model(check(name = "accounts_age_check", expr = "age >= 0"))]
+pub struct Account {
+    #[model(primary_key)]
+    pub id: i64,
+    #[model(index, references = "owners(id)")]
+    pub owner_id: i64,
+    #[model(unique)]
+    pub email: String,
+    pub age: i32,
+}
+"#;
+
+fn execute(url: &str, sql: &str) {
+    runtime().block_on(async {
+        let spec = autogen_testkit::autogen_pg::ConnectionSpec::parse(url).expect("url");
+        let client = spec.connect().await.expect("connect");
+        client.batch_execute(sql).await.expect("sql");
+    });
+}
+
+#[test]
+fn an_online_revision_runs_outside_a_transaction_on_a_database_with_rows() {
+    let project = Project::new();
+    let database = runtime().block_on(autogen_testkit::fresh_database());
+    let url = autogen_testkit::url(&database);
+    let with_db = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["--database-url".to_string(), url.clone()];
+        all.extend(args.iter().map(|arg| arg.to_string()));
+        all
+    };
+    let run_db = |code: i32, args: &[&str]| {
+        let all = with_db(args);
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        project.expect(code, &all)
+    };
+
+    project.write_models(BEFORE);
+    project.expect(0, &["revision", "-m", "initial"]);
+    run_db(0, &["upgrade"]);
+    execute(
+        &url,
+        "INSERT INTO owners VALUES (1), (2);
+         INSERT INTO accounts SELECT g, 1 + g % 2, 'user' || g || '@x', g FROM generate_series(1, 1000) g;",
+    );
+
+    project.write_models(AFTER);
+    project.expect(0, &["revision", "--online", "-m", "constraints online"]);
+    let revisions = project.revisions();
+    assert_eq!(revisions.len(), 2);
+    let text = std::fs::read_to_string(&revisions[1]).expect("revision");
+    for expected in [
+        "-- migrate:up transaction:false",
+        "SET lock_timeout = '5s';",
+        "CHECK (\"email\" IS NOT NULL) NOT VALID;",
+        "ALTER COLUMN \"email\" SET NOT NULL;",
+        "CREATE INDEX CONCURRENTLY \"accounts_owner_id_idx\"",
+        "CREATE UNIQUE INDEX CONCURRENTLY \"accounts_email_key\"",
+        "ADD CONSTRAINT \"accounts_email_key\" UNIQUE USING INDEX \"accounts_email_key\";",
+        "CHECK ((age >= 0)) NOT VALID;",
+        "VALIDATE CONSTRAINT \"accounts_age_check\";",
+        "REFERENCES \"public\".\"owners\" (\"id\") NOT VALID;",
+        "VALIDATE CONSTRAINT \"accounts_owner_id_fkey\";",
+        "-- migrate:down transaction:false",
+        "DROP INDEX CONCURRENTLY \"public\".\"accounts_owner_id_idx\";",
+        "RESET lock_timeout;",
+    ] {
+        assert!(text.contains(expected), "{expected} in\n{text}");
+    }
+
+    run_db(0, &["upgrade"]);
+    // The database now matches the models and the revisions.
+    run_db(0, &["check"]);
+    run_db(0, &["downgrade", "-1"]);
+    run_db(0, &["upgrade"]);
+
+    // The same from autogen.toml, with other timeouts; `diff --online` reads it too.
+    run_db(0, &["downgrade", "-1"]);
+    std::fs::remove_file(&revisions[1]).expect("remove");
+    let config = project.path().join("autogen.toml");
+    let mut toml = std::fs::read_to_string(&config).expect("config");
+    toml.push_str(
+        "\n[online]\nenabled = true\nlock_timeout = \"3s\"\nstatement_timeout = \"1h\"\n",
+    );
+    std::fs::write(&config, toml).expect("config");
+    project.expect(0, &["revision", "-m", "from the config"]);
+    let text = std::fs::read_to_string(&project.revisions()[1]).expect("revision");
+    assert!(text.contains("-- migrate:up transaction:false"), "{text}");
+    assert!(text.contains("SET lock_timeout = '3s';"), "{text}");
+    assert!(text.contains("SET statement_timeout = '1h';"), "{text}");
+    let diff = project.expect(0, &["diff", "--from", &url, "--to", "models"]);
+    assert!(diff.contains("CREATE INDEX CONCURRENTLY"), "{diff}");
+    run_db(0, &["upgrade"]);
+    run_db(0, &["check"]);
+}

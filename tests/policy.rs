@@ -1,0 +1,278 @@
+//! The hazard policy end to end: `check --deny` and `[policy] deny` on the would-be revision
+//! and on pending revisions, and `autogen lint` on revision files (hand-written SQL too).
+
+mod common;
+
+use common::{stderr, stdout};
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// A temporary project directory with `autogen init` run in it.
+struct Project {
+    dir: tempfile::TempDir,
+    dev_url: String,
+}
+
+impl Project {
+    fn new() -> Project {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let dev_url = autogen_testkit::shared_server()
+            .admin_connection()
+            .url_with_password();
+        let project = Project { dir, dev_url };
+        let init = project.run(&["init"]);
+        assert!(init.status.success(), "{}", stderr(&init));
+        std::fs::create_dir_all(project.path().join("models")).expect("models dir");
+        project
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_autogen"))
+            .args(args)
+            .current_dir(self.path())
+            .env("NO_COLOR", "1")
+            .env("AUTOGEN_DEV_URL", &self.dev_url)
+            .env_remove("DATABASE_URL")
+            .output()
+            .expect("the autogen binary runs")
+    }
+
+    /// Runs and requires exit status `code`, returning stdout and stderr.
+    fn expect(&self, code: i32, args: &[&str]) -> (String, String) {
+        let output = self.run(args);
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "autogen {args:?}\nstdout:\n{}\nstderr:\n{}",
+            stdout(&output),
+            stderr(&output)
+        );
+        (stdout(&output), stderr(&output))
+    }
+
+    fn write_models(&self, text: &str) {
+        std::fs::write(self.path().join("models/app.rs"), text).expect("write models");
+    }
+
+    /// Writes `migrations/<id>_hand_written.sql`; returns its path relative to the project.
+    fn write_revision(&self, id: &str, parents: &[&str], up: &str, down: &str) -> String {
+        let text = format!(
+            "-- revision: {id}\n-- parents: {}\n-- message: hand written {id}\n-- created: 2026-01-01T00:00:00Z\n\n-- migrate:up\n{up}\n\n-- migrate:down\n{down}\n",
+            parents.join(", ")
+        );
+        let relative = format!("migrations/{id}_hand_written.sql");
+        std::fs::write(self.path().join(&relative), text).expect("write revision");
+        relative
+    }
+
+    fn append_config(&self, text: &str) {
+        let path = self.path().join("autogen.toml");
+        let mut config = std::fs::read_to_string(&path).expect("read autogen.toml");
+        config.push_str(text);
+        std::fs::write(path, config).expect("write autogen.toml");
+    }
+}
+
+/// The 0-based index of the first line of `path` starting with `text`.
+fn text_line(path: &Path, text: &str) -> usize {
+    std::fs::read_to_string(path)
+        .expect("read file")
+        .lines()
+        .position(|line| line.starts_with(text))
+        .expect("the text is in the file")
+}
+
+/// The 1-based line of the first line of `path` (relative to the project) containing `text`.
+fn line_of(project: &Project, path: &str, text: &str) -> usize {
+    let content = std::fs::read_to_string(project.path().join(path)).expect("read revision");
+    1 + content
+        .lines()
+        .position(|line| line.contains(text))
+        .expect("the text is in the file")
+}
+
+const ACCOUNTS: &str = r#"
+use autogen::Model;
+
+#[derive(Model)]
+#[model(table = "accounts")]
+pub struct Account {
+    #[model(primary_key)]
+    pub id: i64,
+}
+"#;
+
+/// Revision 1 creates `accounts` with a `legacy` column the models no longer have.
+fn project_with_legacy_column() -> Project {
+    let project = Project::new();
+    project.write_models(ACCOUNTS);
+    project.write_revision(
+        "20260101000000",
+        &[],
+        "CREATE TABLE accounts (id bigint PRIMARY KEY, legacy text);",
+        "DROP TABLE accounts;",
+    );
+    project
+}
+
+#[test]
+fn check_deny_lists_the_drop_column_of_the_would_be_revision() {
+    let project = project_with_legacy_column();
+    let (out, err) = project.expect(1, &["check", "--deny", "data-loss"]);
+    assert!(
+        out.contains(
+            "new revision: denied [data-loss]: ALTER TABLE \"public\".\"accounts\" DROP COLUMN \"legacy\";"
+        ),
+        "{out}"
+    );
+    assert!(
+        err.contains("1 statement(s) with a hazard the policy denies (data-loss)"),
+        "{err}"
+    );
+
+    // Not denied: still exit 1 (a revision is missing) but no policy listing.
+    for args in [
+        &["check"][..],
+        &["check", "--deny", "table-rewrite,index-build"][..],
+    ] {
+        let (out, err) = project.expect(1, args);
+        assert!(!out.contains("denied"), "{out}");
+        assert!(!err.contains("policy"), "{err}");
+    }
+}
+
+#[test]
+fn policy_deny_in_the_config_has_the_same_effect() {
+    let project = project_with_legacy_column();
+    project.append_config("\n[policy]\ndeny = [\"table-rewrite\", \"data-loss\"]\n");
+    let (out, err) = project.expect(1, &["check"]);
+    assert!(
+        out.contains("new revision: denied [data-loss]: ALTER TABLE"),
+        "{out}"
+    );
+    assert!(err.contains("(data-loss, table-rewrite)"), "{err}");
+
+    // An unknown hazard name is an error at its line.
+    let path = project.path().join("autogen.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"table-rewrite\"", "\"rewrite\"");
+    std::fs::write(&path, text).unwrap();
+    let (_, err) = project.expect(2, &["check"]);
+    let line = 1 + text_line(&path, "deny = ");
+    assert!(
+        err.contains(&format!(
+            "autogen.toml:{line}: [policy] deny: unknown hazard \"rewrite\""
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_deny_fails_on_a_pending_hand_written_drop_table() {
+    let project = Project::new();
+    project.write_models(ACCOUNTS);
+    project.write_revision(
+        "20260101000000",
+        &[],
+        "CREATE TABLE accounts (id bigint PRIMARY KEY);",
+        "DROP TABLE accounts;",
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let database = runtime.block_on(autogen_testkit::fresh_database());
+    let url = autogen_testkit::url(&database);
+    project.expect(0, &["--database-url", &url, "upgrade"]);
+    project.expect(0, &["--database-url", &url, "check", "--deny", "data-loss"]);
+
+    // A pending revision that leaves the schema as it was but drops a table on the way.
+    let file = project.write_revision(
+        "20260102000000",
+        &["20260101000000"],
+        "CREATE TABLE scratch (id integer);\nINSERT INTO scratch VALUES (1);\nDROP TABLE scratch;",
+        "",
+    );
+    let line = line_of(&project, &file, "DROP TABLE scratch");
+    let (out, err) = project.expect(1, &["--database-url", &url, "check", "--deny", "data-loss"]);
+    assert!(
+        out.contains(&format!(
+            "{file}:{line}: denied [data-loss]: DROP TABLE scratch;"
+        )),
+        "{out}"
+    );
+    assert!(err.contains("not at the head"), "{err}");
+    assert_eq!(out.matches("denied").count(), 1, "{out}");
+
+    // Without --deny only the pending revision is reported, not the policy.
+    let (out, _) = project.expect(1, &["--database-url", &url, "check"]);
+    assert!(!out.contains("denied"), "{out}");
+
+    // Applied: nothing pending, nothing denied.
+    project.expect(0, &["--database-url", &url, "upgrade"]);
+    project.expect(0, &["--database-url", &url, "check", "--deny", "data-loss"]);
+}
+
+#[test]
+fn lint_reports_hazards_and_what_it_cannot_classify() {
+    let project = project_with_legacy_column();
+    let do_file = project.write_revision(
+        "20260102000000",
+        &["20260101000000"],
+        "-- hazard: none\nDO $$ BEGIN PERFORM 1; END $$;\nCREATE INDEX CONCURRENTLY accounts_legacy ON accounts (legacy);",
+        "DROP INDEX accounts_legacy;",
+    );
+    let do_line = line_of(&project, &do_file, "DO $$");
+    let (out, err) = project.expect(0, &["lint"]);
+    assert!(
+        out.contains(&format!(
+            "{do_file}:{do_line}: cannot classify: DO $$ BEGIN PERFORM 1; END $$;"
+        )),
+        "{out}"
+    );
+    let first = "migrations/20260101000000_hand_written.sql";
+    assert!(
+        out.contains(&format!(
+            "{first}:10: down [data-loss, access-exclusive-lock] DROP TABLE accounts;"
+        )),
+        "{out}"
+    );
+    // Harmless statements only with -v.
+    assert!(!out.contains("CREATE INDEX CONCURRENTLY"), "{out}");
+    assert!(
+        err.contains("2 revision(s), 5 statement(s): 2 with hazards, 1 unclassified"),
+        "{err}"
+    );
+    let (out, _) = project.expect(0, &["-v", "lint", "20260102"]);
+    assert!(out.contains("[none] CREATE INDEX CONCURRENTLY"), "{out}");
+    assert!(!out.contains(first), "{out}");
+
+    // A revision that drops a column, denied.
+    let drop_file = project.write_revision(
+        "20260103000000",
+        &["20260102000000"],
+        "ALTER TABLE accounts DROP COLUMN legacy;",
+        "ALTER TABLE accounts ADD COLUMN legacy text;",
+    );
+    let drop_line = line_of(&project, &drop_file, "DROP COLUMN legacy");
+    let (out, err) = project.expect(1, &["lint", "20260103", "--deny", "data-loss"]);
+    assert!(
+        out.contains(&format!(
+            "{drop_file}:{drop_line}: [data-loss, access-exclusive-lock] ALTER TABLE accounts DROP COLUMN legacy;  <- denied: data-loss"
+        )),
+        "{out}"
+    );
+    assert!(
+        err.contains("1 with a denied hazard (deny: data-loss)"),
+        "{err}"
+    );
+    // Other hazards denied: exit 0.
+    project.expect(0, &["lint", "20260103", "--deny", "table-rewrite"]);
+    // An unknown revision is an error.
+    project.expect(2, &["lint", "20990101"]);
+}
