@@ -4,94 +4,7 @@
 
 mod common;
 
-use common::{stderr, stdout};
-use std::path::Path;
-use std::process::{Command, Output};
-
-/// A temporary project directory with `autogen init` run in it.
-struct Project {
-    dir: tempfile::TempDir,
-    dev_url: String,
-}
-
-impl Project {
-    fn new() -> Project {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let dev_url = autogen_testkit::shared_server()
-            .admin_connection()
-            .url_with_password();
-        let project = Project { dir, dev_url };
-        project.expect(0, &["init"]);
-        std::fs::create_dir_all(project.path().join("models")).expect("models dir");
-        project
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_autogen"))
-            .args(args)
-            .current_dir(self.path())
-            .env("NO_COLOR", "1")
-            .env("AUTOGEN_DEV_URL", &self.dev_url)
-            .env_remove("DATABASE_URL")
-            .output()
-            .expect("the autogen binary runs")
-    }
-
-    /// Runs and requires exit status `code`, returning stdout.
-    fn expect(&self, code: i32, args: &[&str]) -> String {
-        let output = self.run(args);
-        assert_eq!(
-            output.status.code(),
-            Some(code),
-            "autogen {args:?}\nstdout:\n{}\nstderr:\n{}",
-            stdout(&output),
-            stderr(&output)
-        );
-        stdout(&output)
-    }
-
-    fn write_models(&self, text: &str) {
-        std::fs::write(self.path().join("models/app.rs"), text).expect("write models");
-    }
-}
-
-/// `args` with `--database-url URL` in front.
-fn with_db<'a>(url: &'a str, args: &[&'a str]) -> Vec<&'a str> {
-    let mut all = vec!["--database-url", url];
-    all.extend_from_slice(args);
-    all
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
-/// Runs `sql` on the database and returns the first column of every row as text.
-fn query(url: &str, sql: &str) -> Vec<String> {
-    runtime().block_on(async {
-        let spec = autogen_testkit::autogen_pg::ConnectionSpec::parse(url).expect("url");
-        let client = spec.connect().await.expect("connect");
-        client
-            .simple_query(sql)
-            .await
-            .expect("query")
-            .iter()
-            .filter_map(|message| match message {
-                autogen_testkit::autogen_pg::tokio_postgres::SimpleQueryMessage::Row(row) => {
-                    Some(row.get(0).unwrap_or("NULL").to_string())
-                }
-                _ => None,
-            })
-            .collect()
-    })
-}
+use common::project::{Project, query, runtime, with_db};
 
 const MODELS_V1: &str = r#"
 use autogen::{DbEnum, Model};
@@ -187,7 +100,20 @@ fn enum_renames_and_a_used_new_value_round_trip_with_data() {
         ["meh"]
     );
 
-    // Down removes `meh` (the type is re-created): rows holding it would fail the conversion.
+    // Down removes `meh` (the type is re-created): a row holding it fails the conversion, and
+    // the revision's transaction leaves everything as it was.
+    let refused = project.run(&with_db(&url, &["downgrade", "-1"]));
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        common::stderr(&refused).contains("invalid input value for enum"),
+        "{}",
+        common::stderr(&refused)
+    );
+    assert_eq!(
+        query(&url, "SELECT mood::text FROM public.people ORDER BY id"),
+        ["happy", "unhappy", "meh"]
+    );
+    project.expect(0, &with_db(&url, &["check"]));
     query(&url, "DELETE FROM public.people WHERE id = 3");
     project.expect(0, &with_db(&url, &["downgrade", "-1"]));
     assert_eq!(

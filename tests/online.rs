@@ -5,69 +5,7 @@
 
 mod common;
 
-use common::{stderr, stdout};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-struct Project {
-    dir: tempfile::TempDir,
-    dev_url: String,
-}
-
-impl Project {
-    fn new() -> Project {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let dev_url = autogen_testkit::shared_server()
-            .admin_connection()
-            .url_with_password();
-        let project = Project { dir, dev_url };
-        project.expect(0, &["init"]);
-        std::fs::create_dir_all(project.path().join("models")).expect("models dir");
-        project
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_autogen"))
-            .args(args)
-            .current_dir(self.path())
-            .env("NO_COLOR", "1")
-            .env("AUTOGEN_DEV_URL", &self.dev_url)
-            .env_remove("DATABASE_URL")
-            .output()
-            .expect("the autogen binary runs")
-    }
-
-    fn expect(&self, code: i32, args: &[&str]) -> String {
-        let output = self.run(args);
-        assert_eq!(
-            output.status.code(),
-            Some(code),
-            "autogen {args:?}\nstdout:\n{}\nstderr:\n{}",
-            stdout(&output),
-            stderr(&output)
-        );
-        stdout(&output)
-    }
-
-    fn write_models(&self, text: &str) {
-        std::fs::write(self.path().join("models/app.rs"), text).expect("write models");
-    }
-
-    fn revisions(&self) -> Vec<PathBuf> {
-        common::sql_files(&self.path().join("migrations"))
-    }
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
+use common::project::{Project, execute, runtime};
 
 const BEFORE: &str = r#"
 use autogen::Model;
@@ -113,14 +51,6 @@ pub struct Account {
     pub age: i32,
 }
 "#;
-
-fn execute(url: &str, sql: &str) {
-    runtime().block_on(async {
-        let spec = autogen_testkit::autogen_pg::ConnectionSpec::parse(url).expect("url");
-        let client = spec.connect().await.expect("connect");
-        client.batch_execute(sql).await.expect("sql");
-    });
-}
 
 #[test]
 fn an_online_revision_runs_outside_a_transaction_on_a_database_with_rows() {

@@ -3,79 +3,9 @@
 
 mod common;
 
-use common::{stderr, stdout};
+use common::project::Project;
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-/// A temporary project directory with `autogen init` run in it.
-struct Project {
-    dir: tempfile::TempDir,
-    dev_url: String,
-}
-
-impl Project {
-    fn new() -> Project {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let dev_url = autogen_testkit::shared_server()
-            .admin_connection()
-            .url_with_password();
-        let project = Project { dir, dev_url };
-        let init = project.run(&["init"]);
-        assert!(init.status.success(), "{}", stderr(&init));
-        std::fs::create_dir_all(project.path().join("models")).expect("models dir");
-        project
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_autogen"))
-            .args(args)
-            .current_dir(self.path())
-            .env("NO_COLOR", "1")
-            .env("AUTOGEN_DEV_URL", &self.dev_url)
-            .env_remove("DATABASE_URL")
-            .output()
-            .expect("the autogen binary runs")
-    }
-
-    /// Runs and requires exit status `code`, returning stdout and stderr.
-    fn expect(&self, code: i32, args: &[&str]) -> (String, String) {
-        let output = self.run(args);
-        assert_eq!(
-            output.status.code(),
-            Some(code),
-            "autogen {args:?}\nstdout:\n{}\nstderr:\n{}",
-            stdout(&output),
-            stderr(&output)
-        );
-        (stdout(&output), stderr(&output))
-    }
-
-    fn write_models(&self, text: &str) {
-        std::fs::write(self.path().join("models/app.rs"), text).expect("write models");
-    }
-
-    /// Writes `migrations/<id>_hand_written.sql`; returns its path relative to the project.
-    fn write_revision(&self, id: &str, parents: &[&str], up: &str, down: &str) -> String {
-        let text = format!(
-            "-- revision: {id}\n-- parents: {}\n-- message: hand written {id}\n-- created: 2026-01-01T00:00:00Z\n\n-- migrate:up\n{up}\n\n-- migrate:down\n{down}\n",
-            parents.join(", ")
-        );
-        let relative = format!("migrations/{id}_hand_written.sql");
-        std::fs::write(self.path().join(&relative), text).expect("write revision");
-        relative
-    }
-
-    fn append_config(&self, text: &str) {
-        let path = self.path().join("autogen.toml");
-        let mut config = std::fs::read_to_string(&path).expect("read autogen.toml");
-        config.push_str(text);
-        std::fs::write(path, config).expect("write autogen.toml");
-    }
-}
 
 /// The 0-based index of the first line of `path` starting with `text`.
 fn text_line(path: &Path, text: &str) -> usize {
@@ -122,7 +52,7 @@ fn project_with_legacy_column() -> Project {
 #[test]
 fn check_deny_lists_the_drop_column_of_the_would_be_revision() {
     let project = project_with_legacy_column();
-    let (out, err) = project.expect(1, &["check", "--deny", "data-loss"]);
+    let (out, err) = project.expect_both(1, &["check", "--deny", "data-loss"]);
     assert!(
         out.contains(
             "new revision: denied [data-loss]: ALTER TABLE \"public\".\"accounts\" DROP COLUMN \"legacy\";"
@@ -139,7 +69,7 @@ fn check_deny_lists_the_drop_column_of_the_would_be_revision() {
         &["check"][..],
         &["check", "--deny", "table-rewrite,index-build"][..],
     ] {
-        let (out, err) = project.expect(1, args);
+        let (out, err) = project.expect_both(1, args);
         assert!(!out.contains("denied"), "{out}");
         assert!(!err.contains("policy"), "{err}");
     }
@@ -149,7 +79,7 @@ fn check_deny_lists_the_drop_column_of_the_would_be_revision() {
 fn policy_deny_in_the_config_has_the_same_effect() {
     let project = project_with_legacy_column();
     project.append_config("\n[policy]\ndeny = [\"table-rewrite\", \"data-loss\"]\n");
-    let (out, err) = project.expect(1, &["check"]);
+    let (out, err) = project.expect_both(1, &["check"]);
     assert!(
         out.contains("new revision: denied [data-loss]: ALTER TABLE"),
         "{out}"
@@ -162,7 +92,7 @@ fn policy_deny_in_the_config_has_the_same_effect() {
         .unwrap()
         .replace("\"table-rewrite\"", "\"rewrite\"");
     std::fs::write(&path, text).unwrap();
-    let (_, err) = project.expect(2, &["check"]);
+    let (_, err) = project.expect_both(2, &["check"]);
     let line = 1 + text_line(&path, "deny = ");
     assert!(
         err.contains(&format!(
@@ -188,8 +118,8 @@ fn check_deny_fails_on_a_pending_hand_written_drop_table() {
         .expect("runtime");
     let database = runtime.block_on(autogen_testkit::fresh_database());
     let url = autogen_testkit::url(&database);
-    project.expect(0, &["--database-url", &url, "upgrade"]);
-    project.expect(0, &["--database-url", &url, "check", "--deny", "data-loss"]);
+    project.expect_both(0, &["--database-url", &url, "upgrade"]);
+    project.expect_both(0, &["--database-url", &url, "check", "--deny", "data-loss"]);
 
     // A pending revision that leaves the schema as it was but drops a table on the way.
     let file = project.write_revision(
@@ -199,7 +129,8 @@ fn check_deny_fails_on_a_pending_hand_written_drop_table() {
         "",
     );
     let line = line_of(&project, &file, "DROP TABLE scratch");
-    let (out, err) = project.expect(1, &["--database-url", &url, "check", "--deny", "data-loss"]);
+    let (out, err) =
+        project.expect_both(1, &["--database-url", &url, "check", "--deny", "data-loss"]);
     assert!(
         out.contains(&format!(
             "{file}:{line}: denied [data-loss]: DROP TABLE scratch;"
@@ -210,12 +141,12 @@ fn check_deny_fails_on_a_pending_hand_written_drop_table() {
     assert_eq!(out.matches("denied").count(), 1, "{out}");
 
     // Without --deny only the pending revision is reported, not the policy.
-    let (out, _) = project.expect(1, &["--database-url", &url, "check"]);
+    let (out, _) = project.expect_both(1, &["--database-url", &url, "check"]);
     assert!(!out.contains("denied"), "{out}");
 
     // Applied: nothing pending, nothing denied.
-    project.expect(0, &["--database-url", &url, "upgrade"]);
-    project.expect(0, &["--database-url", &url, "check", "--deny", "data-loss"]);
+    project.expect_both(0, &["--database-url", &url, "upgrade"]);
+    project.expect_both(0, &["--database-url", &url, "check", "--deny", "data-loss"]);
 }
 
 #[test]
@@ -228,7 +159,7 @@ fn lint_reports_hazards_and_what_it_cannot_classify() {
         "DROP INDEX accounts_legacy;",
     );
     let do_line = line_of(&project, &do_file, "DO $$");
-    let (out, err) = project.expect(0, &["lint"]);
+    let (out, err) = project.expect_both(0, &["lint"]);
     assert!(
         out.contains(&format!(
             "{do_file}:{do_line}: cannot classify: DO $$ BEGIN PERFORM 1; END $$;"
@@ -248,7 +179,7 @@ fn lint_reports_hazards_and_what_it_cannot_classify() {
         err.contains("2 revision(s), 5 statement(s): 2 with hazards, 1 unclassified"),
         "{err}"
     );
-    let (out, _) = project.expect(0, &["-v", "lint", "20260102"]);
+    let (out, _) = project.expect_both(0, &["-v", "lint", "20260102"]);
     assert!(out.contains("[none] CREATE INDEX CONCURRENTLY"), "{out}");
     assert!(!out.contains(first), "{out}");
 
@@ -260,7 +191,7 @@ fn lint_reports_hazards_and_what_it_cannot_classify() {
         "ALTER TABLE accounts ADD COLUMN legacy text;",
     );
     let drop_line = line_of(&project, &drop_file, "DROP COLUMN legacy");
-    let (out, err) = project.expect(1, &["lint", "20260103", "--deny", "data-loss"]);
+    let (out, err) = project.expect_both(1, &["lint", "20260103", "--deny", "data-loss"]);
     assert!(
         out.contains(&format!(
             "{drop_file}:{drop_line}: [data-loss, access-exclusive-lock] ALTER TABLE accounts DROP COLUMN legacy;  <- denied: data-loss"
@@ -272,7 +203,7 @@ fn lint_reports_hazards_and_what_it_cannot_classify() {
         "{err}"
     );
     // Other hazards denied: exit 0.
-    project.expect(0, &["lint", "20260103", "--deny", "table-rewrite"]);
+    project.expect_both(0, &["lint", "20260103", "--deny", "table-rewrite"]);
     // An unknown revision is an error.
-    project.expect(2, &["lint", "20990101"]);
+    project.expect_both(2, &["lint", "20990101"]);
 }

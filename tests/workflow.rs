@@ -5,79 +5,11 @@
 
 mod common;
 
+use common::project::{Project, runtime, with_db};
+
 use common::{stderr, stdout};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-/// A temporary project directory with `autogen init` run in it.
-struct Project {
-    dir: tempfile::TempDir,
-    dev_url: String,
-}
-
-impl Project {
-    fn new() -> Project {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let dev_url = autogen_testkit::shared_server()
-            .admin_connection()
-            .url_with_password();
-        let project = Project { dir, dev_url };
-        let init = project.run(&["init"]);
-        assert!(init.status.success(), "{}", stderr(&init));
-        std::fs::create_dir_all(project.path().join("models")).expect("models dir");
-        project
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_autogen"))
-            .args(args)
-            .current_dir(self.path())
-            .env("NO_COLOR", "1")
-            .env("AUTOGEN_DEV_URL", &self.dev_url)
-            .env_remove("DATABASE_URL")
-            .output()
-            .expect("the autogen binary runs")
-    }
-
-    /// Runs and requires exit status `code`, returning stdout.
-    fn expect(&self, code: i32, args: &[&str]) -> String {
-        let output = self.run(args);
-        assert_eq!(
-            output.status.code(),
-            Some(code),
-            "autogen {args:?}\nstdout:\n{}\nstderr:\n{}",
-            stdout(&output),
-            stderr(&output)
-        );
-        stdout(&output)
-    }
-
-    fn write_models(&self, text: &str) {
-        std::fs::write(self.path().join("models/app.rs"), text).expect("write models");
-    }
-
-    fn revisions(&self) -> Vec<PathBuf> {
-        common::sql_files(&self.path().join("migrations"))
-    }
-}
-
-/// `args` with `--database-url URL` in front.
-fn with_db<'a>(url: &'a str, args: &[&'a str]) -> Vec<&'a str> {
-    let mut all = vec!["--database-url", url];
-    all.extend_from_slice(args);
-    all
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
+use std::process::Command;
 
 const MODELS_V1: &str = r#"
 use autogen::{DbEnum, Model};
@@ -264,42 +196,24 @@ fn the_everyday_workflow_converges_both_ways() {
     assert!(offline.contains("RENAME TO \"users\""), "{offline}");
 }
 
-/// A revision file written by hand (what `revision --empty` gives, then edited).
-fn write_revision(project: &Project, id: &str, parents: &[&str], up: &str, down: &str) {
-    let text = format!(
-        "-- revision: {id}\n-- parents: {}\n-- message: hand written {id}\n-- created: 2026-01-01T00:00:00Z\n\n-- migrate:up\n{up}\n\n-- migrate:down\n{down}\n",
-        parents.join(", ")
-    );
-    std::fs::write(
-        project
-            .path()
-            .join(format!("migrations/{id}_hand_written.sql")),
-        text,
-    )
-    .expect("write revision");
-}
-
 #[test]
 fn two_branches_must_be_merged_before_upgrading() {
     let project = Project::new();
     let database = runtime().block_on(autogen_testkit::fresh_database());
     let url = autogen_testkit::url(&database);
-    write_revision(
-        &project,
+    project.write_revision(
         "20260101000000",
         &[],
         "CREATE TABLE t (id integer PRIMARY KEY);",
         "DROP TABLE t;",
     );
-    write_revision(
-        &project,
+    project.write_revision(
         "20260102000000",
         &["20260101000000"],
         "ALTER TABLE t ADD COLUMN a integer;",
         "ALTER TABLE t DROP COLUMN a;",
     );
-    write_revision(
-        &project,
+    project.write_revision(
         "20260103000000",
         &["20260101000000"],
         "ALTER TABLE t ADD COLUMN b integer;",
@@ -340,13 +254,15 @@ fn broken_migration_directories_are_clear_errors_with_file_and_line() {
     let cases: Vec<(&str, Box<Setup>, &str)> = vec![
         (
             "missing parent",
-            Box::new(|p| write_revision(p, "20260101000000", &["20251231000000"], "", "")),
+            Box::new(|p| {
+                p.write_revision("20260101000000", &["20251231000000"], "", "");
+            }),
             "20260101000000_hand_written.sql:2:",
         ),
         (
             "duplicate revision id",
             Box::new(|p| {
-                write_revision(p, "20260101000000", &[], "", "");
+                p.write_revision("20260101000000", &[], "", "");
                 std::fs::copy(
                     p.path().join("migrations/20260101000000_hand_written.sql"),
                     p.path().join("migrations/20260101000000_copy.sql"),
@@ -358,8 +274,8 @@ fn broken_migration_directories_are_clear_errors_with_file_and_line() {
         (
             "cycle",
             Box::new(|p| {
-                write_revision(p, "20260101000000", &["20260102000000"], "", "");
-                write_revision(p, "20260102000000", &["20260101000000"], "", "");
+                p.write_revision("20260101000000", &["20260102000000"], "", "");
+                p.write_revision("20260102000000", &["20260101000000"], "", "");
             }),
             "cycle",
         ),
@@ -388,7 +304,7 @@ fn broken_migration_directories_are_clear_errors_with_file_and_line() {
     }
 
     let project = Project::new();
-    write_revision(&project, "20260101000000", &[], "SELECT 1;", "SELECT 1;");
+    project.write_revision("20260101000000", &[], "SELECT 1;", "SELECT 1;");
     let unknown = project.run(&["upgrade", "--sql", "nope"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("nope"), "{}", stderr(&unknown));
@@ -399,23 +315,20 @@ fn an_applied_revision_edited_afterwards_is_refused() {
     let project = Project::new();
     let database = runtime().block_on(autogen_testkit::fresh_database());
     let url = autogen_testkit::url(&database);
-    write_revision(
-        &project,
+    project.write_revision(
         "20260101000000",
         &[],
         "CREATE TABLE t (id integer);",
         "DROP TABLE t;",
     );
     project.expect(0, &with_db(&url, &["upgrade"]));
-    write_revision(
-        &project,
+    project.write_revision(
         "20260101000000",
         &[],
         "CREATE TABLE t (id bigint);",
         "DROP TABLE t;",
     );
-    write_revision(
-        &project,
+    project.write_revision(
         "20260102000000",
         &["20260101000000"],
         "CREATE TABLE u (id integer);",
@@ -436,15 +349,13 @@ fn a_failing_statement_leaves_the_database_as_before_and_names_its_line() {
     let project = Project::new();
     let database = runtime().block_on(autogen_testkit::fresh_database());
     let url = autogen_testkit::url(&database);
-    write_revision(
-        &project,
+    project.write_revision(
         "20260101000000",
         &[],
         "CREATE TABLE t (id integer);",
         "DROP TABLE t;",
     );
-    write_revision(
-        &project,
+    project.write_revision(
         "20260102000000",
         &["20260101000000"],
         "CREATE TABLE u (id integer);\nALTER TABLE missing ADD COLUMN x integer;",
@@ -468,8 +379,7 @@ fn concurrent_upgrades_apply_each_revision_once() {
     let project = Project::new();
     let database = runtime().block_on(autogen_testkit::fresh_database());
     let url = autogen_testkit::url(&database);
-    write_revision(
-        &project,
+    project.write_revision(
         "20260101000000",
         &[],
         "CREATE TABLE applied (revision text NOT NULL);\nINSERT INTO applied VALUES ('1');",
@@ -478,8 +388,7 @@ fn concurrent_upgrades_apply_each_revision_once() {
     let mut parent = "20260101000000".to_string();
     for n in 2..=5 {
         let id = format!("2026010{n}000000");
-        write_revision(
-            &project,
+        project.write_revision(
             &id,
             &[&parent],
             &format!("INSERT INTO applied VALUES ('{n}');"),

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // Each test file uses a different subset.
 
+pub mod project;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
