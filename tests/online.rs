@@ -110,12 +110,12 @@ fn an_online_revision_runs_outside_a_transaction_on_a_database_with_rows() {
     // The same from autogen.toml, with other timeouts; `diff --online` reads it too.
     run_db(0, &["downgrade", "-1"]);
     std::fs::remove_file(&revisions[1]).expect("remove");
-    let config = project.path().join("autogen.toml");
-    let mut toml = std::fs::read_to_string(&config).expect("config");
-    toml.push_str(
+    project.append_config(
         "\n[online]\nenabled = true\nlock_timeout = \"3s\"\nstatement_timeout = \"1h\"\n",
     );
-    std::fs::write(&config, toml).expect("config");
+    // `check` shows the SQL `revision` would write: the online plan.
+    let pending = project.expect(1, &["check"]);
+    assert!(pending.contains("CREATE INDEX CONCURRENTLY"), "{pending}");
     project.expect(0, &["revision", "-m", "from the config"]);
     let text = std::fs::read_to_string(&project.revisions()[1]).expect("revision");
     assert!(text.contains("-- migrate:up transaction:false"), "{text}");

@@ -42,7 +42,15 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
     // Statements with a denied hazard: where (a file:line, or the would-be revision), the
     // statement's first line, and the denied hazards.
     let mut violations: Vec<(String, String, Vec<Hazard>)> = Vec::new();
-    let up = autogen_diff::plan(&revisions, &desired)?;
+    // What `autogen revision` would write: the online plan when the project asks for it.
+    let plan = |from: &Catalog, to: &Catalog| {
+        if project.config.online {
+            autogen_diff::plan_online(from, to, &project.config.online_options)
+        } else {
+            autogen_diff::plan(from, to)
+        }
+    };
+    let up = plan(&revisions, &desired)?;
     for statement in &up.statements {
         let denied: Vec<Hazard> = statement
             .hazards
@@ -61,7 +69,7 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
     if !up.is_empty() {
         agree = false;
         if !args.no_verify {
-            let down = autogen_diff::plan(&desired, &revisions)?;
+            let down = plan(&desired, &revisions)?;
             verify::verify(&dev, &options, &revisions, &desired, &up, Some(&down)).await?;
         }
         output::error("the models differ from the revisions: a new revision is needed");
