@@ -7,6 +7,7 @@ use crate::error::CliError;
 use autogen_introspect::{InspectOptions, Inspection};
 use autogen_migrate::RevisionGraph;
 use autogen_pg::{Client, ConnectionSpec};
+use std::collections::BTreeSet;
 
 pub struct Project {
     pub config: Config,
@@ -39,6 +40,25 @@ impl Project {
             .database_url(global.database_url.as_deref())
             .ok_or(CliError::NoDatabase)?;
         Ok(ConnectionSpec::parse(&url)?)
+    }
+
+    /// The ids a database has applied, and the ids the head of the revisions needs (its
+    /// ancestors; empty without revisions): equal when the database is at the head.
+    pub async fn applied_and_head(
+        &self,
+        client: &Client,
+    ) -> Result<(BTreeSet<String>, BTreeSet<String>), CliError> {
+        let applied: BTreeSet<String> = autogen_migrate::applied_revisions(client)
+            .await?
+            .into_iter()
+            .map(|applied| applied.revision)
+            .collect();
+        let head = self
+            .graph
+            .single_head()?
+            .map(|head| self.graph.ancestors(&head.revision.id))
+            .unwrap_or_default();
+        Ok((applied, head))
     }
 
     /// The schema the revisions produce: the chain up to the single head replayed into a

@@ -14,7 +14,6 @@ use crate::source::inspect_options;
 use crate::verify;
 use autogen_diff::Hazard;
 use autogen_schema::Catalog;
-use std::collections::BTreeSet;
 
 pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliError> {
     let project = Project::load(global)?;
@@ -85,15 +84,7 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
     if let Some(url) = &global.database_url {
         let spec = autogen_pg::ConnectionSpec::parse(url)?;
         let mut client = spec.connect().await?;
-        let applied: BTreeSet<String> = autogen_migrate::applied_revisions(&client)
-            .await?
-            .into_iter()
-            .map(|applied| applied.revision)
-            .collect();
-        let expected = head
-            .as_deref()
-            .map(|id| project.graph.ancestors(id))
-            .unwrap_or_default();
+        let (applied, expected) = project.applied_and_head(&client).await?;
         // The up sections `autogen upgrade` would run on this database.
         for file in project.graph.ordered() {
             if expected.contains(&file.revision.id) && !applied.contains(&file.revision.id) {

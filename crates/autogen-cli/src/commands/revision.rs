@@ -12,7 +12,6 @@ use crate::verify;
 use autogen_introspect::InspectOptions;
 use autogen_migrate::{Revision, Section};
 use autogen_schema::Catalog;
-use std::collections::BTreeSet;
 use std::time::SystemTime;
 
 pub async fn run(global: &GlobalArgs, args: &RevisionArgs) -> Result<Outcome, CliError> {
@@ -40,7 +39,7 @@ pub async fn run(global: &GlobalArgs, args: &RevisionArgs) -> Result<Outcome, Cl
     let dev = project.dev(global);
     // Parse the models first: their errors need no database.
     let models = autogen_model::load_models(&project.config.model_paths)?;
-    let current = current_schema(&project, global, &dev, &options, &parents).await?;
+    let current = current_schema(&project, global, &dev, &options).await?;
     let desired = {
         let database = dev.database().await?;
         let result = crate::normalize::normalize(&models, &database, &options).await;
@@ -93,22 +92,13 @@ async fn current_schema(
     global: &GlobalArgs,
     dev: &DevPool,
     options: &InspectOptions,
-    heads: &[String],
 ) -> Result<Catalog, CliError> {
     let Some(url) = &global.database_url else {
         return Ok(project.replayed(dev, options).await?.catalog);
     };
     let spec = autogen_pg::ConnectionSpec::parse(url)?;
     let mut client = spec.connect().await?;
-    let applied: BTreeSet<String> = autogen_migrate::applied_revisions(&client)
-        .await?
-        .into_iter()
-        .map(|applied| applied.revision)
-        .collect();
-    let expected: BTreeSet<String> = heads
-        .iter()
-        .flat_map(|head| project.graph.ancestors(head))
-        .collect();
+    let (applied, expected) = project.applied_and_head(&client).await?;
     if applied != expected {
         return Err(CliError::NotUpToDate {
             database: spec.redacted(),
