@@ -248,7 +248,10 @@ pub async fn run(options: &Options, mut progress: impl FnMut(&str)) -> Result<Re
     })
 }
 
-async fn query_one_text(client: &tokio_postgres::Client, sql: &str) -> Result<String, BenchError> {
+pub(crate) async fn query_one_text(
+    client: &tokio_postgres::Client,
+    sql: &str,
+) -> Result<String, BenchError> {
     let messages = client
         .simple_query(sql)
         .await

@@ -58,9 +58,43 @@ pub fn uses_gnu_time() -> bool {
 /// Runs `command` to completion with stdin and stdout on /dev/null (stderr is captured for
 /// error reports) and returns its wall time and peak RSS.
 pub fn measure(command: &Command) -> Result<Sample, MeasureError> {
+    run_measured(command, false, &[0]).map(|output| output.sample)
+}
+
+/// One measured run whose stdout was kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    pub sample: Sample,
+    /// The command's exit status (one of the accepted ones).
+    pub status: i32,
+    /// Everything the command wrote to stdout.
+    pub stdout: Vec<u8>,
+}
+
+/// Like [`measure`], but stdout goes to an unlinked temporary file that is read back after
+/// the run, and any exit status in `accepted` counts as success (migra, for one, exits 2
+/// when it found differences).
+pub fn measure_output(command: &Command, accepted: &[i32]) -> Result<Output, MeasureError> {
+    run_measured(command, true, accepted)
+}
+
+fn run_measured(
+    command: &Command,
+    keep_stdout: bool,
+    accepted: &[i32],
+) -> Result<Output, MeasureError> {
     // An unlinked file rather than a pipe: a pipe could fill up while we block in wait4.
     let mut stderr_file = tempfile::tempfile().map_err(MeasureError::Spawn)?;
     let stderr_for_child = stderr_file.try_clone().map_err(MeasureError::Spawn)?;
+    let mut stdout_file = if keep_stdout {
+        Some(tempfile::tempfile().map_err(MeasureError::Spawn)?)
+    } else {
+        None
+    };
+    let stdout_for_child = match &stdout_file {
+        Some(file) => Stdio::from(file.try_clone().map_err(MeasureError::Spawn)?),
+        None => Stdio::null(),
+    };
 
     let rss_file = if uses_gnu_time() {
         Some(tempfile::NamedTempFile::new().map_err(MeasureError::Spawn)?)
@@ -88,7 +122,7 @@ pub fn measure(command: &Command) -> Result<Sample, MeasureError> {
     };
     to_run
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(stdout_for_child)
         .stderr(Stdio::from(stderr_for_child));
 
     let started = Instant::now();
@@ -118,7 +152,7 @@ pub fn measure(command: &Command) -> Result<Sample, MeasureError> {
         .take(16 * 1024)
         .read_to_string(&mut stderr);
 
-    if libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0 {
+    if libc::WIFEXITED(status) && accepted.contains(&libc::WEXITSTATUS(status)) {
         let max_rss_kib = match &rss_file {
             Some(rss_file) => {
                 let text = std::fs::read_to_string(rss_file.path()).unwrap_or_default();
@@ -134,7 +168,16 @@ pub fn measure(command: &Command) -> Result<Sample, MeasureError> {
             // ru_maxrss is in kilobytes on Linux.
             None => u64::try_from(usage.ru_maxrss).unwrap_or(0),
         };
-        return Ok(Sample { wall, max_rss_kib });
+        let mut stdout = Vec::new();
+        if let Some(file) = &mut stdout_file {
+            file.rewind().map_err(MeasureError::Spawn)?;
+            file.read_to_end(&mut stdout).map_err(MeasureError::Spawn)?;
+        }
+        return Ok(Output {
+            sample: Sample { wall, max_rss_kib },
+            status: libc::WEXITSTATUS(status),
+            stdout,
+        });
     }
     let status = if libc::WIFEXITED(status) {
         match libc::WEXITSTATUS(status) {
@@ -151,7 +194,11 @@ pub fn measure(command: &Command) -> Result<Sample, MeasureError> {
     Err(MeasureError::Failed { status, stderr })
 }
 
+/// The environment and the working directory.
 fn copy_env(from: &Command, to: &mut Command) {
+    if let Some(dir) = from.get_current_dir() {
+        to.current_dir(dir);
+    }
     for (key, value) in from.get_envs() {
         match value {
             Some(value) => to.env(key, value),
@@ -227,6 +274,20 @@ mod tests {
         let text = error.to_string();
         assert!(text.contains("status 3"), "{text}");
         assert!(text.contains("oops"), "{text}");
+    }
+
+    #[test]
+    fn keeps_stdout_and_accepts_the_given_statuses() {
+        let output = measure_output(
+            Command::new("sh").args(["-c", "echo 'select 1;'; exit 2"]),
+            &[0, 2],
+        )
+        .expect("status 2 is accepted");
+        assert_eq!(output.status, 2);
+        assert_eq!(output.stdout, b"select 1;\n");
+        let error = measure_output(Command::new("sh").args(["-c", "exit 1"]), &[0, 2])
+            .expect_err("status 1 is not accepted");
+        assert!(error.to_string().contains("status 1"), "{error}");
     }
 
     #[test]
