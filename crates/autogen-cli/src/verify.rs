@@ -38,12 +38,7 @@ async fn run(
     down: Option<&Plan>,
 ) -> Result<Verified, CliError> {
     let mut client = database.connect().await?;
-    client
-        .batch_execute(&current.to_sql())
-        .await
-        .map_err(|error| CliError::VerifySetup {
-            detail: postgres_message(&error),
-        })?;
+    recreate(&client, current).await?;
     apply(&client, up, "up").await?;
     let after_up = autogen_introspect::inspect(&mut client, options)
         .await?
@@ -58,6 +53,29 @@ async fn run(
         .catalog;
     converged("down", &after_down, &current.without_intent())?;
     Ok(Verified { down: true })
+}
+
+/// Statements per round trip when re-creating the current schema: a multi-statement query runs
+/// as one transaction, and one holding a whole large schema's locks exhausts the lock table of
+/// a default-configured server (`--dev-url`).
+const RECREATE_BATCH: usize = 200;
+
+/// Re-creates `current` on the empty database, in batches.
+async fn recreate(client: &autogen_pg::Client, current: &Catalog) -> Result<(), CliError> {
+    let statements = autogen_migrate::split_statements(&current.to_sql());
+    for batch in statements.chunks(RECREATE_BATCH) {
+        let sql: Vec<&str> = batch
+            .iter()
+            .map(|statement| statement.sql.as_str())
+            .collect();
+        client
+            .batch_execute(&sql.join("\n"))
+            .await
+            .map_err(|error| CliError::VerifySetup {
+                detail: postgres_message(&error),
+            })?;
+    }
+    Ok(())
 }
 
 /// Runs a plan statement by statement, so a failure names its statement.

@@ -129,6 +129,9 @@ impl DevCluster {
             ("synchronous_commit".into(), "off".into()),
             ("full_page_writes".into(), "off".into()),
             ("max_connections".into(), "100".into()),
+            // Replaying a large revision (or a whole schema) in one transaction takes about a
+            // dozen locks per table; the default lock table fills up near 1,000 tables.
+            ("max_locks_per_transaction".into(), "1024".into()),
         ];
         settings.extend(options.settings.iter().cloned());
         for (name, value) in &settings {
