@@ -1492,8 +1492,9 @@ fn alter_column(
             column: column(),
         });
     }
-    // A default that may not cast to the new type is dropped first and set again after.
-    if old.default.is_some() && (old.default != new.default || type_changed) {
+    // A default that may not cast to the new type is dropped first and set again after; a
+    // changed default alone is simply replaced by SET DEFAULT.
+    if old.default.is_some() && (new.default.is_none() || type_changed) {
         changes.push(Change::DropDefault {
             table: table.clone(),
             column: column(),
