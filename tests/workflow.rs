@@ -5,11 +5,9 @@
 
 mod common;
 
-use common::project::{Project, runtime, with_db};
+use common::project::{Project, query, runtime, with_db};
 
 use common::{stderr, stdout};
-
-use std::process::Command;
 
 const MODELS_V1: &str = r#"
 use autogen::{DbEnum, Model};
@@ -70,22 +68,13 @@ pub struct Post {
 }
 "#;
 
+/// The ordinary tables of the public schema, by name.
 fn tables(url: &str) -> Vec<String> {
-    runtime().block_on(async {
-        let spec = autogen_testkit::autogen_pg::ConnectionSpec::parse(url).expect("url");
-        let client = spec.connect().await.expect("connect");
-        client
-            .query(
-                "SELECT relname::text FROM pg_class WHERE relnamespace = 'public'::regnamespace \
-                 AND relkind = 'r' ORDER BY 1",
-                &[],
-            )
-            .await
-            .expect("query")
-            .iter()
-            .map(|row| row.get(0))
-            .collect()
-    })
+    query(
+        url,
+        "SELECT relname::text FROM pg_class WHERE relnamespace = 'public'::regnamespace \
+         AND relkind = 'r' ORDER BY 1",
+    )
 }
 
 #[test]
@@ -398,11 +387,8 @@ fn concurrent_upgrades_apply_each_revision_once() {
     }
     let children: Vec<_> = (0..8)
         .map(|_| {
-            Command::new(env!("CARGO_BIN_EXE_autogen"))
-                .args(["--database-url", &url, "upgrade"])
-                .current_dir(project.path())
-                .env("NO_COLOR", "1")
-                .env("AUTOGEN_DEV_URL", &project.dev_url)
+            project
+                .command(&with_db(&url, &["upgrade"]))
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
                 .spawn()

@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 
 pub struct Project {
     dir: tempfile::TempDir,
-    pub dev_url: String,
+    dev_url: String,
 }
 
 impl Project {
