@@ -1108,6 +1108,15 @@ struct Rebuilt {
     retyped_columns: HashSet<(QualifiedName, String)>,
 }
 
+/// Whether a kept column's type change breaks its foreign keys while only one side has changed:
+/// a type leaving its btree family, or a conversion to a re-created enum type.
+fn retypes_foreign_keys(old: &Column, new: &Column, recreated: &[TypeName]) -> bool {
+    let family = comparable_family(&old.data_type);
+    (old.data_type != new.data_type
+        && (family.is_none() || family != comparable_family(&new.data_type)))
+        || recreated.iter().any(|t| t.is_type_of(&new.data_type))
+}
+
 /// The btree operator family a column type compares in, for the types that share one.
 fn comparable_family(data_type: &str) -> Option<&'static str> {
     match data_type {
@@ -1227,19 +1236,6 @@ fn alter_table(
 
     let mut replaced: Vec<ColumnName> = Vec::new();
     for column in &new.columns {
-        if let Some(existing) = old.column(&column.name)
-            && ((existing.data_type != column.data_type
-                && (comparable_family(&existing.data_type).is_none()
-                    || comparable_family(&existing.data_type)
-                        != comparable_family(&column.data_type)))
-                || recreated.iter().any(|t| t.is_type_of(&column.data_type)))
-        {
-            rebuilt
-                .retyped_columns
-                .insert((name.clone(), column.name.clone()));
-        }
-    }
-    for column in &new.columns {
         match old.column(&column.name) {
             None => {
                 changes.push(Change::AddColumn {
@@ -1260,6 +1256,11 @@ fn alter_table(
                 }
             }
             Some(existing) => {
+                if retypes_foreign_keys(existing, column, recreated) {
+                    rebuilt
+                        .retyped_columns
+                        .insert((name.clone(), column.name.clone()));
+                }
                 if alter_column(&name, existing, column, recreated, changes)
                     == ColumnChange::Replaced
                 {
@@ -1273,18 +1274,9 @@ fn alter_table(
     // names the old type), are re-created around the change.
     let of_replaced = |test: &dyn Fn(&ColumnName) -> bool| replaced.iter().any(test);
     let of_recreated = |text: &str| recreated.iter().any(|t| t.in_text(text));
-    let converted: Vec<ColumnName> = new
-        .columns
-        .iter()
-        .filter(|c| recreated.iter().any(|t| t.is_type_of(&c.data_type)))
-        .map(|c| ColumnName::new(&c.name))
-        .collect();
+    // (Foreign keys over a converted column follow `rebuilt.retyped_columns`.)
     for fk in &new.foreign_keys {
-        if replaced
-            .iter()
-            .chain(&converted)
-            .any(|c| c.in_foreign_key(fk))
-        {
+        if replaced.iter().any(|c| c.in_foreign_key(fk)) {
             rebuilt.foreign_keys.insert((name.clone(), fk.name.clone()));
         }
     }
