@@ -33,8 +33,9 @@ pub use equivalence::normalize_equivalences;
 pub use hints::{RenameHint, rename_hints};
 pub use online::{OnlineOptions, plan_online, plan_online_changes};
 
-use autogen_schema::Catalog;
+use autogen_schema::{Catalog, QualifiedName};
 use serde::Serialize;
+use std::collections::HashSet;
 
 /// What can go wrong when a statement runs on a live database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -136,11 +137,21 @@ pub fn plan(current: &Catalog, desired: &Catalog) -> Result<Plan, DiffError> {
 /// Orders `changes` by [`Phase`] (stable, so the diff's name order holds within a phase) and
 /// renders each to a statement.
 pub fn plan_changes(changes: &[Change]) -> Plan {
+    plan_with(changes, |_, _| None)
+}
+
+/// The one planner behind [`plan_changes`] and online mode: orders `changes` by [`Phase`],
+/// renders each (unless `rewrite`, given the tables this plan creates, returns other
+/// statements for it), and applies the rules that look across statements.
+pub(crate) fn plan_with(
+    changes: &[Change],
+    rewrite: impl Fn(&Change, &HashSet<QualifiedName>) -> Option<Vec<PlannedStatement>>,
+) -> Plan {
     let mut ordered: Vec<&Change> = changes.iter().collect();
     ordered.sort_by_key(|change| change.phase());
     // A table this plan creates is empty when its constraints and indexes are added:
     // nothing can fail on existing rows, and building an index on it is instant.
-    let created: std::collections::HashSet<autogen_schema::QualifiedName> = changes
+    let created: HashSet<QualifiedName> = changes
         .iter()
         .filter_map(|change| match change {
             Change::CreateTable { table } => Some(table.qualified_name()),
@@ -150,31 +161,37 @@ pub fn plan_changes(changes: &[Change]) -> Plan {
     // Enum values added so far: PostgreSQL refuses a later statement of the same transaction
     // that uses one ("unsafe use of new value"), so such a statement is not transactional.
     let mut added_values: Vec<(mentions::TypeName, &str)> = Vec::new();
-    let statements = ordered
-        .into_iter()
-        .map(|change| {
+    let mut statements = Vec::new();
+    for change in ordered {
+        let rendered = rewrite(change, &created).unwrap_or_else(|| {
             let mut statement = render::render(change);
             if added_to(change).is_some_and(|table| created.contains(table)) {
                 statement.hazards.retain(|hazard| {
                     !matches!(hazard, Hazard::MayFailOnExistingRows | Hazard::IndexBuild)
                 });
             }
-            if let Change::AddEnumValue { name, value, .. } = change {
-                added_values.push((mentions::TypeName::new(name), value));
-            } else if added_values
+            vec![statement]
+        });
+        if let Change::AddEnumValue { name, value, .. } = change {
+            added_values.push((mentions::TypeName::new(name), value));
+            statements.extend(rendered);
+            continue;
+        }
+        for mut statement in rendered {
+            if added_values
                 .iter()
                 .any(|(type_name, value)| type_name.uses_label(&statement.sql, value))
             {
                 statement.transactional = false;
             }
-            statement
-        })
-        .collect();
+            statements.push(statement);
+        }
+    }
     Plan { statements }
 }
 
 /// The table a constraint or index is added to.
-fn added_to(change: &Change) -> Option<&autogen_schema::QualifiedName> {
+fn added_to(change: &Change) -> Option<&QualifiedName> {
     match change {
         Change::AddPrimaryKey { table, .. }
         | Change::AddUnique { table, .. }

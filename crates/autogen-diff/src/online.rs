@@ -20,11 +20,10 @@
 //! `RESET`.
 
 use crate::change::Change;
-use crate::{DiffError, Hazard, Plan, PlannedStatement, diff, plan_changes};
+use crate::{DiffError, Hazard, Plan, PlannedStatement, diff};
 use autogen_schema::{
     Catalog, Deferral, Index, IndexKey, IndexTarget, QualifiedName, quote_ident, quote_literal, sql,
 };
-use std::collections::HashSet;
 
 /// PostgreSQL's identifier limit (NAMEDATALEN - 1), in bytes.
 const MAX_IDENTIFIER_BYTES: usize = 63;
@@ -63,42 +62,15 @@ pub fn plan_online_changes(changes: &[Change], options: &OnlineOptions) -> Plan 
     if changes.is_empty() {
         return Plan::default();
     }
-    let mut ordered: Vec<&Change> = changes.iter().collect();
-    ordered.sort_by_key(|change| change.phase());
-    let created: HashSet<QualifiedName> = changes
-        .iter()
-        .filter_map(|change| match change {
-            Change::CreateTable { table } => Some(table.qualified_name()),
-            _ => None,
-        })
-        .collect();
     let mut statements = settings(options);
-    for change in ordered {
-        let online = match table_of(change) {
-            Some(table) if !created.contains(table) => online(change),
-            _ => None,
-        };
-        match online {
-            Some(rewritten) => statements.extend(rewritten),
-            // One change at a time; the hazards a new table cannot have are removed as
-            // `plan_changes` removes them.
-            None => statements.extend(plain(change, &created)),
-        }
-    }
+    // Tables this plan creates are empty: their changes keep the plain statements.
+    let plan = crate::plan_with(changes, |change, created| match table_of(change) {
+        Some(table) if !created.contains(table) => online(change),
+        _ => None,
+    });
+    statements.extend(plan.statements);
     statements.extend(resets(options));
     Plan { statements }
-}
-
-fn plain(change: &Change, created: &HashSet<QualifiedName>) -> Vec<PlannedStatement> {
-    let mut statements = plan_changes(std::slice::from_ref(change)).statements;
-    if table_of(change).is_some_and(|table| created.contains(table)) && is_addition(change) {
-        for statement in &mut statements {
-            statement.hazards.retain(|hazard| {
-                !matches!(hazard, Hazard::MayFailOnExistingRows | Hazard::IndexBuild)
-            });
-        }
-    }
-    statements
 }
 
 fn settings(options: &OnlineOptions) -> Vec<PlannedStatement> {
@@ -169,10 +141,6 @@ fn table_of(change: &Change) -> Option<&QualifiedName> {
         | Change::AddExclusion { table, .. } => Some(table),
         _ => None,
     }
-}
-
-fn is_addition(change: &Change) -> bool {
-    !matches!(change, Change::DropIndex { .. } | Change::SetNotNull { .. })
 }
 
 /// The online statements of `change`, or `None` to keep its plain statement.

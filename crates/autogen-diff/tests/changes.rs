@@ -342,6 +342,13 @@ fn a_statement_using_an_enum_value_added_by_the_plan_is_not_transactional() {
     let mut other = desired.clone();
     table(&mut other, "moods").checks[0].expression = "(('meh'::text) <> 'x'::text)".into();
     assert!(plan_of(&other).transactional());
+    // Online plans share the planner, and so the rule.
+    let mut using = desired.clone();
+    column(&mut using, "moods", "state").default = Some("'meh'::public.mood".into());
+    let online =
+        autogen_diff::plan_online(&current, &using, &autogen_diff::OnlineOptions::default())
+            .unwrap();
+    assert!(!online.transactional(), "{:?}", online.statements);
 }
 
 fn sequence(name: &str) -> Sequence {
