@@ -3,6 +3,7 @@
 //! desired schema is spelled exactly as PostgreSQL stores it — including the names
 //! PostgreSQL itself gives unnamed constraints and indexes.
 
+use crate::dev::{DevPool, drop_quietly};
 use crate::error::{CliError, ModelRejected};
 use autogen_introspect::{InspectOptions, Inspection};
 use autogen_model::{Models, Origin};
@@ -153,9 +154,22 @@ fn create_table(table: &autogen_schema::Table, origins: &autogen_model::TableOri
     }
 }
 
+/// The models as PostgreSQL makes them: applied to a fresh database on the dev server (dropped
+/// afterwards) and read back with `options`.
+pub async fn normalize(
+    models: &Models,
+    dev: &DevPool,
+    options: &InspectOptions,
+) -> Result<Inspection, CliError> {
+    let database = dev.database().await?;
+    let result = apply_and_inspect(models, &database, options).await;
+    drop_quietly(database).await;
+    result
+}
+
 /// Applies the models to `database` (which must be empty) and reads back the schemas
 /// `options` select.
-pub async fn normalize(
+async fn apply_and_inspect(
     models: &Models,
     database: &TempDatabase,
     options: &InspectOptions,

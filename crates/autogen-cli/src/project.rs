@@ -7,6 +7,7 @@ use crate::error::CliError;
 use autogen_introspect::{InspectOptions, Inspection};
 use autogen_migrate::RevisionGraph;
 use autogen_pg::{Client, ConnectionSpec};
+use autogen_schema::Catalog;
 use std::collections::BTreeSet;
 
 pub struct Project {
@@ -59,6 +60,21 @@ impl Project {
             .map(|head| self.graph.ancestors(&head.revision.id))
             .unwrap_or_default();
         Ok((applied, head))
+    }
+
+    /// The plan `autogen revision` writes from `from` to `to`: online when `online` (the
+    /// `--online` flag) or `[online] enabled` asks for it (docs/diff.md).
+    pub fn plan(
+        &self,
+        online: bool,
+        from: &Catalog,
+        to: &Catalog,
+    ) -> Result<autogen_diff::Plan, autogen_diff::DiffError> {
+        if online || self.config.online {
+            autogen_diff::plan_online(from, to, &self.config.online_options)
+        } else {
+            autogen_diff::plan(from, to)
+        }
     }
 
     /// The schema the revisions produce: the chain up to the single head replayed into a

@@ -90,10 +90,7 @@ impl Source {
             Source::Models(path) => {
                 // Parse first: model errors need no database.
                 let models = autogen_model::load_models(std::slice::from_ref(path))?;
-                let database = dev.database().await?;
-                let result = crate::normalize::normalize(&models, &database, options).await;
-                drop_quietly(database).await;
-                result
+                crate::normalize::normalize(&models, dev, options).await
             }
         }
     }

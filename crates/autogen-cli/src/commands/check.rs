@@ -4,7 +4,6 @@
 
 use crate::cli::{CheckArgs, GlobalArgs};
 use crate::commands::Outcome;
-use crate::dev::drop_quietly;
 use crate::error::CliError;
 use crate::output;
 use crate::plan_text;
@@ -29,12 +28,9 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
     let dev = project.dev(global);
     let models = autogen_model::load_models(&project.config.model_paths)?;
     let revisions = project.replayed(&dev, &options).await?.catalog;
-    let desired = {
-        let database = dev.database().await?;
-        let result = crate::normalize::normalize(&models, &database, &options).await;
-        drop_quietly(database).await;
-        result?.catalog
-    };
+    let desired = crate::normalize::normalize(&models, &dev, &options)
+        .await?
+        .catalog;
 
     let mut agree = true;
     let deny = policy::denied(&project.config.deny, &args.deny);
@@ -42,13 +38,7 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
     // statement's first line, and the denied hazards.
     let mut violations: Vec<(String, String, Vec<Hazard>)> = Vec::new();
     // What `autogen revision` would write: the online plan when the project asks for it.
-    let plan = |from: &Catalog, to: &Catalog| {
-        if project.config.online {
-            autogen_diff::plan_online(from, to, &project.config.online_options)
-        } else {
-            autogen_diff::plan(from, to)
-        }
-    };
+    let plan = |from: &Catalog, to: &Catalog| project.plan(false, from, to);
     let up = plan(&revisions, &desired)?;
     for statement in &up.statements {
         let denied: Vec<Hazard> = statement

@@ -2,7 +2,7 @@
 
 use crate::cli::{GlobalArgs, RevisionArgs};
 use crate::commands::Outcome;
-use crate::dev::{DevPool, drop_quietly};
+use crate::dev::DevPool;
 use crate::error::CliError;
 use crate::output;
 use crate::plan_text;
@@ -40,22 +40,11 @@ pub async fn run(global: &GlobalArgs, args: &RevisionArgs) -> Result<Outcome, Cl
     // Parse the models first: their errors need no database.
     let models = autogen_model::load_models(&project.config.model_paths)?;
     let current = current_schema(&project, global, &dev, &options).await?;
-    let desired = {
-        let database = dev.database().await?;
-        let result = crate::normalize::normalize(&models, &database, &options).await;
-        drop_quietly(database).await;
-        result?.catalog
-    };
+    let desired = crate::normalize::normalize(&models, &dev, &options)
+        .await?
+        .catalog;
 
-    // Online mode: CONCURRENTLY, NOT VALID + VALIDATE, lock_timeout (docs/diff.md).
-    let online = args.online || project.config.online;
-    let plan = |from: &Catalog, to: &Catalog| {
-        if online {
-            autogen_diff::plan_online(from, to, &project.config.online_options)
-        } else {
-            autogen_diff::plan(from, to)
-        }
-    };
+    let plan = |from: &Catalog, to: &Catalog| project.plan(args.online, from, to);
     let up = plan(&current, &desired)?;
     if up.is_empty() {
         if !global.quiet {
