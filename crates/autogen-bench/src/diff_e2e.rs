@@ -12,9 +12,7 @@
 //!   autogen's own throwaway cluster (no `AUTOGEN_DEV_URL`), re-creates A there, applies up
 //!   and down and introspects after each;
 //! * the same with `--dev-url` set to the benchmark's own running cluster (a developer with a
-//!   dev server: no cluster start-up per process). That cluster runs with
-//!   `max_locks_per_transaction` raised to [`MAX_LOCKS`]: with PostgreSQL's default (64)
-//!   re-creating a schema of thousands of tables in one transaction runs out of lock slots;
+//!   dev server: no cluster start-up per process);
 //! * the same with `--no-verify`;
 //! * `migra --unsafe A B` (exit status 2 means "differences found": success), when migra is
 //!   installed.
@@ -26,13 +24,12 @@
 //! this for autogen's plan), so a reader knows both scripts do the whole job.
 //!
 //! With `--breakdown`, the steps the CLI takes are re-enacted in this process with the same
-//! library calls and timed one by one (see [`breakdown`]), verification on a fresh cluster
-//! started with [`MAX_LOCKS`] as above.
+//! library calls and timed one by one (see [`breakdown`]), verification on a fresh cluster.
 
 use crate::generate::{self, GeneratedSchema, GeneratedTable};
 use crate::inspect::{BenchError, check_executable, query_one_text};
 use crate::measure::{self, Output, Sample, Summary};
-use autogen_pg::{ClusterOptions, ConnectionSpec, DevCluster, DevServer, TempDatabase};
+use autogen_pg::{ConnectionSpec, DevServer, TempDatabase};
 use autogen_schema::Catalog;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -43,11 +40,6 @@ use std::time::{Duration, Instant};
 pub const MIGRA_INSTALL: &str = "python3 -m venv /tmp/migra-venv && \
 /tmp/migra-venv/bin/pip install migra psycopg2-binary 'sqlalchemy<2', then pass \
 --migra /tmp/migra-venv/bin/migra";
-
-/// `max_locks_per_transaction` of the clusters this benchmark starts (PostgreSQL's default is
-/// 64, times `max_connections` = 100 lock slots for all sessions; re-creating 5,000 generated
-/// tables with their indexes in one transaction needs more).
-pub const MAX_LOCKS: &str = "1024";
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -452,22 +444,11 @@ async fn run_once(timed: &Timed) -> Result<(Sample, usize), (String, String)> {
     Ok((output.sample, statements))
 }
 
-/// An ephemeral cluster with [`MAX_LOCKS`].
+/// An ephemeral cluster (its lock table is large enough to re-create thousands of tables in
+/// one transaction: see `autogen_pg::DevCluster`).
 async fn start_cluster() -> Result<DevServer, BenchError> {
-    let started = tokio::task::spawn_blocking(|| {
-        let binaries = autogen_pg::find_binaries()?;
-        DevCluster::start_with_options(
-            &binaries,
-            &ClusterOptions {
-                settings: vec![("max_locks_per_transaction".into(), MAX_LOCKS.into())],
-                ..ClusterOptions::default()
-            },
-        )
-    })
-    .await
-    .map_err(|error| fail(format!("the cluster start-up thread failed: {error}")))?;
-    started
-        .map(DevServer::Ephemeral)
+    DevServer::start(None)
+        .await
         .map_err(|error| fail(format!("could not start a dev PostgreSQL cluster: {error}")))
 }
 
@@ -491,10 +472,7 @@ pub async fn run(options: &Options, mut progress: impl FnMut(&str)) -> Result<Re
     let migra = find_migra(options.migra.as_deref());
     progress(&migra.describe());
 
-    progress(&format!(
-        "starting an ephemeral dev PostgreSQL cluster for databases A and B \
-         (max_locks_per_transaction = {MAX_LOCKS})"
-    ));
+    progress("starting an ephemeral dev PostgreSQL cluster for databases A and B");
     let server = start_cluster().await?;
     let dev_url = server.admin_connection().redacted();
 

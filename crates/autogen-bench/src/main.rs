@@ -143,12 +143,8 @@ fn diff_e2e(options: &diff_e2e::Options) -> ExitCode {
         "PostgreSQL {}, generator seed {}, {} warm-up + {} timed runs per command, alternating; \
          wall time of each process, {rss_source}. `autogen diff --format sql` verifies on its own \
          throwaway cluster, started by each process; the `--dev-url` row verifies on the \
-         benchmark's running cluster (max_locks_per_transaction = {}).",
-        report.server_version,
-        options.seed,
-        options.warmup,
-        options.runs,
-        diff_e2e::MAX_LOCKS
+         benchmark's running cluster.",
+        report.server_version, options.seed, options.warmup, options.runs,
     );
     println!();
     println!("{}", report.migra.describe());

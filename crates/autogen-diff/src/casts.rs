@@ -91,6 +91,16 @@ pub(crate) fn is_binary_coercible(from: &str, to: &str) -> bool {
     from == "cidr" && to == "inet"
 }
 
+/// The btree operator family a column type compares in, for the types that share one.
+pub(crate) fn comparable_family(data_type: &str) -> Option<&'static str> {
+    match data_type {
+        "smallint" | "integer" | "bigint" => Some("integer"),
+        "text" => Some("text"),
+        _ if data_type.starts_with("character varying") => Some("text"),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{is_binary_coercible, is_safe_widening};

@@ -1111,20 +1111,10 @@ struct Rebuilt {
 /// Whether a kept column's type change breaks its foreign keys while only one side has changed:
 /// a type leaving its btree family, or a conversion to a re-created enum type.
 fn retypes_foreign_keys(old: &Column, new: &Column, recreated: &[TypeName]) -> bool {
-    let family = comparable_family(&old.data_type);
+    let family = crate::casts::comparable_family(&old.data_type);
     (old.data_type != new.data_type
-        && (family.is_none() || family != comparable_family(&new.data_type)))
+        && (family.is_none() || family != crate::casts::comparable_family(&new.data_type)))
         || recreated.iter().any(|t| t.is_type_of(&new.data_type))
-}
-
-/// The btree operator family a column type compares in, for the types that share one.
-fn comparable_family(data_type: &str) -> Option<&'static str> {
-    match data_type {
-        "smallint" | "integer" | "bigint" => Some("integer"),
-        "text" => Some("text"),
-        _ if data_type.starts_with("character varying") => Some("text"),
-        _ => None,
-    }
 }
 
 impl Rebuilt {
