@@ -33,7 +33,7 @@ mod types;
 pub use error::{ModelError, ModelErrors};
 pub use origin::{CatalogOrigins, Origin, TableOrigins};
 
-use autogen_schema::{Catalog, QualifiedName};
+use autogen_schema::Catalog;
 use std::path::PathBuf;
 
 /// The models of a run.
@@ -46,9 +46,6 @@ pub struct Models {
     pub origins: CatalogOrigins,
     /// Every file read, for diagnostics after normalization.
     pub sources: Vec<SourceFile>,
-    /// Enum values renamed with `#[model(renamed_from = "old")]` on a variant:
-    /// `(enum type, old value, new value)`, in declaration order.
-    pub enum_value_renames: Vec<(QualifiedName, String, String)>,
 }
 
 /// A model file as read.

@@ -62,7 +62,6 @@ pub(crate) fn analyze(
         catalog: resolved.catalog,
         origins: resolved.origins,
         sources,
-        enum_value_renames: resolved.enum_value_renames,
     })
 }
 

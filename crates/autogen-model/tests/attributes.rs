@@ -120,12 +120,8 @@ fn the_design_example_loads_completely() {
     );
     assert_eq!(mood.values, ["happy", "so-so", "unhappy"]);
     assert_eq!(
-        models.enum_value_renames,
-        [(
-            QualifiedName::new("public", "mood"),
-            "sad".to_string(),
-            "unhappy".to_string()
-        )]
+        mood.renamed_values,
+        [("sad".to_string(), "unhappy".to_string())]
     );
 }
 
@@ -170,12 +166,8 @@ fn enum_settings() {
     assert_eq!(status.comment.as_deref(), Some("Order status"));
     assert_eq!(status.renamed_from.as_deref(), Some("order_state"));
     assert_eq!(
-        models.enum_value_renames,
-        [(
-            QualifiedName::new("app", "status"),
-            "done".to_string(),
-            "finished".to_string()
-        )]
+        status.renamed_values,
+        [("done".to_string(), "finished".to_string())]
     );
     let schemas: Vec<&str> = models
         .catalog

@@ -11,7 +11,7 @@ use crate::decl::enums::EnumDecl;
 use crate::decl::table::StructDecl;
 use crate::origin::{CatalogOrigins, LineIndex, Origin, TableOrigins};
 use crate::problem::{Loc, Problem};
-use autogen_schema::{Catalog, QualifiedName, Schema};
+use autogen_schema::{Catalog, Schema};
 
 /// One analyzed item and the index of its file.
 pub(crate) struct Declared {
@@ -27,7 +27,6 @@ pub(crate) enum DeclItem {
 pub(crate) struct Resolved {
     pub catalog: Catalog,
     pub origins: CatalogOrigins,
-    pub enum_value_renames: Vec<(QualifiedName, String, String)>,
 }
 
 /// A problem and the index of the file its spans belong to.
@@ -90,15 +89,6 @@ pub(crate) fn resolve(
     enum_columns::resolve(&mut tables, &enums, &locator, problems);
     references::resolve(&mut tables, problems);
 
-    let enum_value_renames = enums
-        .iter()
-        .flat_map(|(_, decl)| {
-            let name = QualifiedName::new(&decl.ty.schema, &decl.ty.name);
-            decl.value_renames
-                .iter()
-                .map(move |(from, to)| (name.clone(), from.clone(), to.clone()))
-        })
-        .collect();
     let origins = CatalogOrigins {
         enums: enums
             .iter()
@@ -122,11 +112,7 @@ pub(crate) fn resolve(
         sequences: Vec::new(),
         tables: tables.into_iter().map(|(_, decl)| decl.table).collect(),
     };
-    Resolved {
-        catalog,
-        origins,
-        enum_value_renames,
-    }
+    Resolved { catalog, origins }
 }
 
 fn table_origins(locs: &TableLocs, locate: impl Fn(Loc) -> Origin) -> TableOrigins {
