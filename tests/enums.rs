@@ -136,3 +136,84 @@ fn enum_renames_and_a_used_new_value_round_trip_with_data() {
         ["happy", "unhappy"]
     );
 }
+
+const MODELS_WITH_ARCHIVED: &str = r#"
+use autogen::{DbEnum, Model};
+
+#[derive(DbEnum)]
+#[model(type_name = "status")]
+pub enum Status { Draft, Published, Archived }
+
+#[derive(Model)]
+#[model(table = "posts")]
+pub struct Post {
+    #[model(primary_key)]
+    pub id: i64,
+    pub state: Status,
+}
+"#;
+
+/// A view (written by hand in a revision: views are not modeled) uses the enum type and a
+/// column of it; removing a value re-creates the type, and the view is kept.
+#[test]
+fn removing_an_enum_value_keeps_the_views_that_use_the_type() {
+    let project = Project::new();
+    let database = runtime().block_on(autogen_testkit::fresh_database());
+    let url = autogen_testkit::url(&database);
+
+    project.write_models(MODELS_WITH_ARCHIVED);
+    let first = project.expect(0, &["revision", "-m", "posts"]);
+    let first_id = std::path::Path::new(first.trim_end())
+        .file_name()
+        .and_then(|name| name.to_str())
+        .and_then(|name| name.split('_').next())
+        .expect("revision id")
+        .to_string();
+    project.write_revision(
+        "20990101000000",
+        &[&first_id],
+        "CREATE VIEW public.visible_posts AS SELECT id, state FROM public.posts\n  WHERE state = 'published'::public.status;",
+        "DROP VIEW public.visible_posts;",
+    );
+    project.expect(0, &with_db(&url, &["upgrade"]));
+    query(
+        &url,
+        "INSERT INTO public.posts VALUES (1, 'draft'), (2, 'published')",
+    );
+
+    project.write_models(&MODELS_WITH_ARCHIVED.replace(", Archived", ""));
+    let path = project.expect(0, &["revision", "-m", "no archive"]);
+    let revision = std::fs::read_to_string(path.trim_end()).expect("revision");
+    for expected in [
+        "DROP VIEW \"public\".\"visible_posts\";",
+        "CREATE VIEW \"public\".\"visible_posts\" AS",
+        "RENAME TO \"status_autogen_old\"",
+    ] {
+        assert!(
+            revision.contains(expected),
+            "missing {expected:?} in\n{revision}"
+        );
+    }
+    project.expect(0, &with_db(&url, &["upgrade"]));
+    project.expect(0, &with_db(&url, &["check"]));
+    assert_eq!(
+        query(&url, "SELECT id::text FROM public.visible_posts"),
+        ["2"]
+    );
+    assert_eq!(
+        query(
+            &url,
+            "SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum \
+             WHERE enumtypid = 'public.status'::regtype"
+        ),
+        ["draft,published"]
+    );
+
+    project.expect(0, &with_db(&url, &["downgrade", "-1"]));
+    assert_eq!(
+        query(&url, "SELECT id::text FROM public.visible_posts"),
+        ["2"]
+    );
+    project.expect(0, &with_db(&url, &["upgrade"]));
+    project.expect(0, &with_db(&url, &["check"]));
+}

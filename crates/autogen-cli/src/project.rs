@@ -7,7 +7,7 @@ use crate::error::CliError;
 use autogen_introspect::{InspectOptions, Inspection};
 use autogen_migrate::RevisionGraph;
 use autogen_pg::{Client, ConnectionSpec};
-use autogen_schema::Catalog;
+use autogen_schema::{Catalog, View};
 use std::collections::BTreeSet;
 
 pub struct Project {
@@ -63,18 +63,17 @@ impl Project {
     }
 
     /// The plan `autogen revision` writes from `from` to `to`: online when `online` (the
-    /// `--online` flag) or `[online] enabled` asks for it (docs/diff.md).
+    /// `--online` flag) or `[online] enabled` asks for it (docs/diff.md), keeping `views`, the
+    /// views of the database it runs on.
     pub fn plan(
         &self,
         online: bool,
         from: &Catalog,
         to: &Catalog,
+        views: &[View],
     ) -> Result<autogen_diff::Plan, autogen_diff::DiffError> {
-        if online || self.config.online {
-            autogen_diff::plan_online(from, to, &self.config.online_options)
-        } else {
-            autogen_diff::plan(from, to)
-        }
+        let online = (online || self.config.online).then_some(&self.config.online_options);
+        autogen_diff::plan_keeping_views(from, to, online, views)
     }
 
     /// The schema the revisions produce: the chain up to the single head replayed into a

@@ -1,13 +1,15 @@
 //! Plan verification (DESIGN principle 3): before anyone sees a plan, re-create the current
 //! schema in a fresh dev database, apply `up`, and require the result to equal the desired
 //! schema; then apply `down` and require the current schema again. A plan that does not
-//! converge is an internal error, reported with what is left over.
+//! converge is an internal error, reported with what is left over. The views a plan drops and
+//! re-creates (docs/diff.md, "Views") are created on the copy too, so their statements run.
 
 use crate::dev::{DevPool, drop_quietly};
 use crate::error::CliError;
 use autogen_diff::Plan;
 use autogen_introspect::InspectOptions;
-use autogen_schema::Catalog;
+use autogen_schema::{Catalog, QualifiedName, View};
+use std::collections::BTreeSet;
 
 /// What verification covered.
 pub struct Verified {
@@ -15,16 +17,19 @@ pub struct Verified {
     pub down: bool,
 }
 
+/// `views` are those of the database `current` was read from.
 pub async fn verify(
     dev: &DevPool,
     options: &InspectOptions,
     current: &Catalog,
+    views: &[View],
     desired: &Catalog,
     up: &Plan,
     down: Option<&Plan>,
 ) -> Result<Verified, CliError> {
     let database = dev.database().await?;
-    let result = run(&database, options, current, desired, up, down).await;
+    let views = kept_views(views, up, down);
+    let result = run(&database, options, (current, &views), desired, up, down).await;
     drop_quietly(database).await;
     result
 }
@@ -32,13 +37,13 @@ pub async fn verify(
 async fn run(
     database: &autogen_pg::TempDatabase,
     options: &InspectOptions,
-    current: &Catalog,
+    (current, views): (&Catalog, &[&View]),
     desired: &Catalog,
     up: &Plan,
     down: Option<&Plan>,
 ) -> Result<Verified, CliError> {
     let mut client = database.connect().await?;
-    recreate(&client, current).await?;
+    recreate(&client, current, views).await?;
     apply(&client, up, "up").await?;
     let after_up = autogen_introspect::inspect(&mut client, options)
         .await?
@@ -60,9 +65,57 @@ async fn run(
 /// a default-configured server (`--dev-url`).
 const RECREATE_BATCH: usize = 200;
 
-/// Re-creates `current` on the empty database, in batches.
-async fn recreate(client: &autogen_pg::Client, current: &Catalog) -> Result<(), CliError> {
-    let statements = autogen_migrate::split_statements(&current.to_sql());
+/// The views a plan drops and re-creates, with the views they use (which must exist to
+/// create them), in creation order.
+fn kept_views<'a>(views: &'a [View], up: &Plan, down: Option<&Plan>) -> Vec<&'a View> {
+    let statements = || {
+        up.statements
+            .iter()
+            .chain(down.into_iter().flat_map(|d| &d.statements))
+    };
+    let mut needed: BTreeSet<QualifiedName> = views
+        .iter()
+        .filter(|view| {
+            let drop = view.drop_sql();
+            statements().any(|statement| statement.sql == drop)
+        })
+        .map(View::qualified_name)
+        .collect();
+    loop {
+        let before = needed.len();
+        let used: Vec<QualifiedName> = views
+            .iter()
+            .filter(|view| needed.contains(&view.qualified_name()))
+            .flat_map(|view| view.depends_on.iter())
+            .filter_map(|dependency| dependency.relation().cloned())
+            .filter(|relation| views.iter().any(|v| v.qualified_name() == *relation))
+            .collect();
+        needed.extend(used);
+        if needed.len() == before {
+            break;
+        }
+    }
+    autogen_schema::views_in_creation_order(
+        views
+            .iter()
+            .filter(|view| needed.contains(&view.qualified_name())),
+    )
+}
+
+/// Re-creates `current` and `views` on the empty database, in batches.
+async fn recreate(
+    client: &autogen_pg::Client,
+    current: &Catalog,
+    views: &[&View],
+) -> Result<(), CliError> {
+    let mut sql = current.to_sql();
+    for view in views {
+        for statement in view.create_sql() {
+            sql.push_str(&statement);
+            sql.push('\n');
+        }
+    }
+    let statements = autogen_migrate::split_statements(&sql);
     for batch in statements.chunks(RECREATE_BATCH) {
         let sql: Vec<&str> = batch
             .iter()

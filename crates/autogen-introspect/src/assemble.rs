@@ -308,3 +308,23 @@ impl Tables {
         self.tables
     }
 }
+
+/// Attaches each view's dependencies, sorted; views in name order.
+pub(crate) fn views(
+    mut views: Vec<View>,
+    dependencies: Vec<(QualifiedName, ViewDependency)>,
+) -> Vec<View> {
+    views.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+    for (view, dependency) in dependencies {
+        if let Ok(index) =
+            views.binary_search_by(|v| (&v.schema, &v.name).cmp(&(&view.schema, &view.name)))
+        {
+            views[index].depends_on.push(dependency);
+        }
+    }
+    for view in &mut views {
+        view.depends_on.sort();
+        view.depends_on.dedup();
+    }
+    views
+}

@@ -39,6 +39,8 @@ pub struct Inspection {
     pub unsupported: Vec<UnsupportedObjects>,
     /// `server_version_num`, e.g. 150018.
     pub server_version: i32,
+    /// The views (also listed in `unsupported`): not managed, but plans must keep them.
+    pub views: Vec<autogen_schema::View>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -118,6 +120,7 @@ pub async fn inspect(
         queries::unsupported(),
     );
     let (opclass_sql, collation_sql) = (queries::operator_classes(), queries::collations());
+    let (view_sql, view_dependency_sql) = (queries::views(), queries::view_dependencies());
     // All queries are sent at once and tokio-postgres pipelines them on the one connection;
     // each result is decoded row by row as it streams in, so no query's rows are ever held.
     let (
@@ -132,6 +135,8 @@ pub async fn inspect(
         unsupported,
         operator_classes,
         collations,
+        views,
+        view_dependencies,
     ) = futures_util::try_join!(
         query(&transaction, "schemas", &schema_sql, &filter, rows::schema),
         query(
@@ -186,6 +191,14 @@ pub async fn inspect(
             &[],
             rows::collation
         ),
+        query(&transaction, "views", &view_sql, &filter, rows::view),
+        query(
+            &transaction,
+            "view dependencies",
+            &view_dependency_sql,
+            &filter,
+            rows::view_dependency
+        ),
     )?;
     transaction
         .commit()
@@ -218,6 +231,7 @@ pub async fn inspect(
         catalog,
         unsupported: unsupported::group(unsupported),
         server_version,
+        views: assemble::views(views, view_dependencies),
     })
 }
 

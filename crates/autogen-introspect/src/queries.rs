@@ -370,3 +370,67 @@ pub fn unsupported() -> String {
     ];
     parts.join(" UNION ALL ")
 }
+
+/// Views and materialized views, with what re-creating one needs: its definition, options,
+/// comments, a materialized view's indexes, and `GRANT`s to others than the owner.
+pub fn views() -> String {
+    let ns = namespace_filter("n");
+    let member = not_extension_member("pg_class", "c.oid");
+    format!(
+        "SELECT n.nspname, c.relname, c.relkind = 'm', pg_catalog.pg_get_viewdef(c.oid), \
+           COALESCE(c.reloptions, '{{}}'::text[]), \
+           pg_catalog.obj_description(c.oid, 'pg_class'), \
+           ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute a \
+                 JOIN pg_catalog.pg_description d ON d.objoid = c.oid \
+                   AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass \
+                   AND d.objsubid = a.attnum \
+                 WHERE a.attrelid = c.oid AND a.attnum > 0 ORDER BY a.attnum), \
+           ARRAY(SELECT d.description FROM pg_catalog.pg_attribute a \
+                 JOIN pg_catalog.pg_description d ON d.objoid = c.oid \
+                   AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass \
+                   AND d.objsubid = a.attnum \
+                 WHERE a.attrelid = c.oid AND a.attnum > 0 ORDER BY a.attnum), \
+           ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid) FROM pg_catalog.pg_index i \
+                 WHERE i.indrelid = c.oid ORDER BY 1), \
+           ARRAY(SELECT pg_catalog.format('GRANT %s ON TABLE %I.%I TO %s%s;', \
+                   pg_catalog.string_agg(x.privilege_type, ', ' ORDER BY x.privilege_type), \
+                   n.nspname, c.relname, \
+                   CASE WHEN x.grantee = 0 THEN 'PUBLIC' \
+                        ELSE pg_catalog.quote_ident(r.rolname) END, \
+                   CASE WHEN x.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END) \
+                 FROM pg_catalog.aclexplode(c.relacl) x \
+                 LEFT JOIN pg_catalog.pg_roles r ON r.oid = x.grantee \
+                 WHERE x.grantee <> c.relowner \
+                 GROUP BY x.grantee, r.rolname, x.is_grantable ORDER BY 1) \
+         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relkind IN ('v', 'm') AND {ns} AND {member}"
+    )
+}
+
+/// What each view's query uses (`pg_depend` of its rewrite rule): columns and whole
+/// relations (kind `column`/`relation`) and types (kind `type`; an array's element type).
+pub fn view_dependencies() -> String {
+    let ns = namespace_filter("vn");
+    format!(
+        "SELECT DISTINCT vn.nspname, v.relname, \
+           CASE WHEN t.oid IS NOT NULL THEN 'type' \
+                WHEN a.attname IS NOT NULL THEN 'column' ELSE 'relation' END, \
+           COALESCE(rn.nspname, tn.nspname), \
+           COALESCE(rc.relname, et.typname, t.typname), a.attname \
+         FROM pg_catalog.pg_depend d \
+         JOIN pg_catalog.pg_rewrite rw ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass \
+           AND d.objid = rw.oid \
+         JOIN pg_catalog.pg_class v ON v.oid = rw.ev_class AND v.relkind IN ('v', 'm') \
+         JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace \
+         LEFT JOIN pg_catalog.pg_class rc ON d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass \
+           AND rc.oid = d.refobjid \
+         LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace \
+         LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = rc.oid AND a.attnum = d.refobjsubid \
+           AND d.refobjsubid > 0 \
+         LEFT JOIN pg_catalog.pg_type t ON d.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass \
+           AND t.oid = d.refobjid \
+         LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A' \
+         LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = COALESCE(et.typnamespace, t.typnamespace) \
+         WHERE d.refobjid <> v.oid AND (rc.oid IS NOT NULL OR t.oid IS NOT NULL) AND {ns}"
+    )
+}

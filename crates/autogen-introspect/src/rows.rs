@@ -354,3 +354,41 @@ pub(crate) fn unsupported(row: &Row) -> Result<(String, String), IntrospectError
     const WHAT: &str = "unsupported objects";
     Ok((get(row, 0, WHAT)?, get(row, 1, WHAT)?))
 }
+
+pub(crate) fn view(row: &Row) -> Result<View, IntrospectError> {
+    const WHAT: &str = "views";
+    let commented: Vec<String> = get(row, 6, WHAT)?;
+    let comments: Vec<String> = get(row, 7, WHAT)?;
+    Ok(View {
+        schema: get(row, 0, WHAT)?,
+        name: get(row, 1, WHAT)?,
+        materialized: get(row, 2, WHAT)?,
+        definition: get(row, 3, WHAT)?,
+        options: get(row, 4, WHAT)?,
+        comment: get(row, 5, WHAT)?,
+        column_comments: commented.into_iter().zip(comments).collect(),
+        indexes: get(row, 8, WHAT)?,
+        grants: get(row, 9, WHAT)?,
+        depends_on: Vec::new(),
+    })
+}
+
+/// `(view, dependency)`.
+pub(crate) fn view_dependency(
+    row: &Row,
+) -> Result<(QualifiedName, ViewDependency), IntrospectError> {
+    const WHAT: &str = "view dependencies";
+    let view = QualifiedName::new(get::<String>(row, 0, WHAT)?, get::<String>(row, 1, WHAT)?);
+    let kind: String = get(row, 2, WHAT)?;
+    let target = QualifiedName::new(get::<String>(row, 3, WHAT)?, get::<String>(row, 4, WHAT)?);
+    let dependency = match kind.as_str() {
+        "type" => ViewDependency::Type(target),
+        "column" => ViewDependency::Column {
+            relation: target,
+            column: get(row, 5, WHAT)?,
+        },
+        "relation" => ViewDependency::Relation(target),
+        other => return Err(decode_error(WHAT, format!("unknown kind {other}"))),
+    };
+    Ok((view, dependency))
+}

@@ -10,9 +10,11 @@
 mod catalog;
 mod ident;
 pub mod sql;
+mod view;
 
 pub use catalog::*;
 pub use ident::{QualifiedName, quote_ident, quote_literal};
+pub use view::{View, ViewDependency, views_in_creation_order};
 
 /// Parses a catalog from its JSON form (the output of [`Catalog::to_json`]).
 pub fn catalog_from_json(text: &str) -> Result<Catalog, serde_json::Error> {

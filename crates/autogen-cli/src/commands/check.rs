@@ -27,7 +27,8 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
     let options = inspect_options(&[], &[]);
     let dev = project.dev(global);
     let models = autogen_model::load_models(&project.config.model_paths)?;
-    let revisions = project.replayed(&dev, &options).await?.catalog;
+    let replayed = project.replayed(&dev, &options).await?;
+    let (revisions, views) = (replayed.catalog, replayed.views);
     let desired = crate::normalize::normalize(&models, &dev, &options)
         .await?
         .catalog;
@@ -38,7 +39,7 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
     // statement's first line, and the denied hazards.
     let mut violations: Vec<(String, String, Vec<Hazard>)> = Vec::new();
     // What `autogen revision` would write: the online plan when the project asks for it.
-    let plan = |from: &Catalog, to: &Catalog| project.plan(false, from, to);
+    let plan = |from: &Catalog, to: &Catalog| project.plan(false, from, to, &views);
     let up = plan(&revisions, &desired)?;
     for statement in &up.statements {
         let denied: Vec<Hazard> = statement
@@ -59,7 +60,16 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
         agree = false;
         if !args.no_verify {
             let down = plan(&desired, &revisions)?;
-            verify::verify(&dev, &options, &revisions, &desired, &up, Some(&down)).await?;
+            verify::verify(
+                &dev,
+                &options,
+                &revisions,
+                &views,
+                &desired,
+                &up,
+                Some(&down),
+            )
+            .await?;
         }
         output::error("the models differ from the revisions: a new revision is needed");
         print_diff(&revisions, &desired, &at_head, "models")?;

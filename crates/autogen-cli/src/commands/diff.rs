@@ -16,13 +16,13 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome, CliErr
     let to = Source::parse(&args.to)?;
     let options = crate::source::inspect_options(&args.schemas, &args.exclude_schemas);
     let dev = DevPool::new(global.dev_url.clone());
-    let current = from.inspect(&options, &dev).await?.catalog;
+    let current = from.inspect(&options, &dev).await?;
+    let (current, views) = (current.catalog, current.views);
     let desired = to.inspect(&options, &dev).await?.catalog;
 
     let online = online_options(global, args)?;
-    let plan = |from: &autogen_schema::Catalog, to: &autogen_schema::Catalog| match &online {
-        Some(options) => autogen_diff::plan_online(from, to, options),
-        None => autogen_diff::plan(from, to),
+    let plan = |from: &autogen_schema::Catalog, to: &autogen_schema::Catalog| {
+        autogen_diff::plan_keeping_views(from, to, online.as_ref(), &views)
     };
     let up = plan(&current, &desired)?;
     if up.statements.is_empty() {
@@ -41,8 +41,16 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome, CliErr
             output::warning("--no-verify: the plan was not checked against PostgreSQL");
         }
     } else {
-        let verified =
-            verify::verify(&dev, &options, &current, &desired, &up, down.as_ref().ok()).await?;
+        let verified = verify::verify(
+            &dev,
+            &options,
+            &current,
+            &views,
+            &desired,
+            &up,
+            down.as_ref().ok(),
+        )
+        .await?;
         if let (false, false, Err(error)) = (verified.down, global.quiet, &down) {
             output::warning(&format!("the down plan was not verified: {error}"));
         }

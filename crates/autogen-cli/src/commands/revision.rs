@@ -9,7 +9,7 @@ use crate::plan_text;
 use crate::project::Project;
 use crate::source::inspect_options;
 use crate::verify;
-use autogen_introspect::InspectOptions;
+use autogen_introspect::{InspectOptions, Inspection};
 use autogen_migrate::{Revision, Section};
 use autogen_schema::Catalog;
 use std::time::SystemTime;
@@ -40,11 +40,12 @@ pub async fn run(global: &GlobalArgs, args: &RevisionArgs) -> Result<Outcome, Cl
     // Parse the models first: their errors need no database.
     let models = autogen_model::load_models(&project.config.model_paths)?;
     let current = current_schema(&project, global, &dev, &options).await?;
+    let (current, views) = (current.catalog, current.views);
     let desired = crate::normalize::normalize(&models, &dev, &options)
         .await?
         .catalog;
 
-    let plan = |from: &Catalog, to: &Catalog| project.plan(args.online, from, to);
+    let plan = |from: &Catalog, to: &Catalog| project.plan(args.online, from, to, &views);
     let up = plan(&current, &desired)?;
     if up.is_empty() {
         if !global.quiet {
@@ -58,7 +59,7 @@ pub async fn run(global: &GlobalArgs, args: &RevisionArgs) -> Result<Outcome, Cl
             output::warning("--no-verify: the plan was not checked against PostgreSQL");
         }
     } else {
-        verify::verify(&dev, &options, &current, &desired, &up, Some(&down)).await?;
+        verify::verify(&dev, &options, &current, &views, &desired, &up, Some(&down)).await?;
     }
     // A statement PostgreSQL refuses in a transaction block (CREATE INDEX CONCURRENTLY) makes
     // its section `transaction:false`.
@@ -81,9 +82,9 @@ async fn current_schema(
     global: &GlobalArgs,
     dev: &DevPool,
     options: &InspectOptions,
-) -> Result<Catalog, CliError> {
+) -> Result<Inspection, CliError> {
     let Some(url) = &global.database_url else {
-        return Ok(project.replayed(dev, options).await?.catalog);
+        return project.replayed(dev, options).await;
     };
     let spec = autogen_pg::ConnectionSpec::parse(url)?;
     let mut client = spec.connect().await?;
@@ -93,9 +94,7 @@ async fn current_schema(
             database: spec.redacted(),
         });
     }
-    Ok(autogen_introspect::inspect(&mut client, options)
-        .await?
-        .catalog)
+    Ok(autogen_introspect::inspect(&mut client, options).await?)
 }
 
 fn write(

@@ -1,0 +1,173 @@
+//! Views are not modeled but plans keep them (docs/diff.md, "Views"): a view that uses a
+//! column whose type changes, or an enum type that is re-created, is dropped before and
+//! re-created after, with the views over it, a materialized view's indexes, comments and
+//! grants. Runs the plans on real PostgreSQL with rows present.
+
+use autogen_diff::{DiffError, plan_keeping_views};
+use autogen_introspect::{InspectOptions, Inspection, inspect};
+use autogen_testkit::autogen_pg::Client;
+
+const BEFORE: &str = r#"
+CREATE TYPE status AS ENUM ('draft', 'published', 'archived');
+CREATE TABLE posts (id integer PRIMARY KEY, title varchar(20), state status NOT NULL,
+                    score integer);
+CREATE TABLE untouched (id integer PRIMARY KEY, note text);
+INSERT INTO posts VALUES (1, 'hello', 'draft', 3), (2, 'world', 'published', 5);
+CREATE VIEW titles AS SELECT id, title FROM posts;
+CREATE VIEW long_titles WITH (security_barrier = true) AS
+  SELECT id, title FROM titles WHERE length(title) > 3;
+CREATE VIEW published AS SELECT id FROM posts WHERE state = 'published'::status;
+CREATE MATERIALIZED VIEW scores AS SELECT id, score FROM posts;
+CREATE UNIQUE INDEX scores_id ON scores (id);
+COMMENT ON MATERIALIZED VIEW scores IS 'per post';
+COMMENT ON COLUMN titles.title IS 'the title';
+CREATE ROLE autogen_view_reader;
+GRANT SELECT ON titles TO autogen_view_reader;
+CREATE VIEW notes AS SELECT note FROM untouched;
+"#;
+
+/// `archived` removed (the type is re-created), `title` and `score` change type.
+const AFTER: &str = r#"
+CREATE TYPE status AS ENUM ('draft', 'published');
+CREATE TABLE posts (id integer PRIMARY KEY, title text, state status NOT NULL,
+                    score bigint);
+CREATE TABLE untouched (id integer PRIMARY KEY, note text);
+"#;
+
+async fn database(sql: &str) -> (autogen_testkit::autogen_pg::TempDatabase, Client) {
+    let database = autogen_testkit::fresh_database().await;
+    let client = database.connect().await.expect("connect");
+    client.batch_execute(sql).await.expect("setup");
+    (database, client)
+}
+
+async fn read(client: &mut Client) -> Inspection {
+    inspect(client, &InspectOptions::default())
+        .await
+        .expect("inspect")
+}
+
+/// What a user sees of the views: definitions, options, comments, grants, indexes.
+async fn views_state(client: &Client) -> Vec<String> {
+    client
+        .query(
+            "SELECT c.relname || ' ' || c.relkind::text || ' ' || pg_get_viewdef(c.oid) || ' '
+                    || coalesce(c.reloptions::text, '') || ' '
+                    || coalesce(obj_description(c.oid, 'pg_class'), '') || ' '
+                    || coalesce(col_description(c.oid, 2), '') || ' '
+                    || coalesce(c.relacl::text, '') || ' '
+                    || coalesce((SELECT string_agg(pg_get_indexdef(indexrelid), ',')
+                                 FROM pg_index WHERE indrelid = c.oid), '')
+             FROM pg_class c WHERE c.relkind IN ('v', 'm')
+               AND c.relnamespace = 'public'::regnamespace ORDER BY 1",
+            &[],
+        )
+        .await
+        .expect("views")
+        .iter()
+        .map(|row| row.get(0))
+        .collect()
+}
+
+async fn run(client: &Client, plan: &autogen_diff::Plan) {
+    for statement in &plan.statements {
+        client
+            .batch_execute(&statement.sql)
+            .await
+            .unwrap_or_else(|error| panic!("{}\n{error:?}", statement.sql));
+    }
+}
+
+#[tokio::test]
+async fn views_over_retyped_columns_and_recreated_enums_survive_up_and_down() {
+    let (_before_db, mut client) = database(BEFORE).await;
+    // The role is cluster-wide: drop it with the test's other objects' grants at the end.
+    let (_after_db, mut desired_client) = database(AFTER).await;
+    let current = read(&mut client).await;
+    let desired = read(&mut desired_client).await.catalog;
+    let original_views = views_state(&client).await;
+    assert_eq!(current.views.len(), 5, "{:?}", current.views);
+
+    let up = plan_keeping_views(&current.catalog, &desired, None, &current.views).expect("up");
+    let sql = up.to_sql();
+    // The untouched view is left alone; dependents are dropped before what they use.
+    assert!(!sql.contains("notes"), "{sql}");
+    let position = |needle: &str| {
+        sql.find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing from\n{sql}"))
+    };
+    assert!(
+        position("DROP VIEW \"public\".\"long_titles\";")
+            < position("DROP VIEW \"public\".\"titles\";")
+    );
+    assert!(
+        position("CREATE VIEW \"public\".\"titles\"")
+            < position("CREATE VIEW \"public\".\"long_titles\"")
+    );
+    assert!(position("DROP MATERIALIZED VIEW \"public\".\"scores\";") < position("ALTER TABLE"));
+
+    run(&client, &up).await;
+    let after_up = read(&mut client).await;
+    assert_eq!(
+        autogen_diff::plan(&after_up.catalog, &desired)
+            .expect("plan")
+            .statements,
+        Vec::new()
+    );
+    // Definitions, options, comments, grants and indexes as before; PostgreSQL parsed the
+    // definition again over the new type, so the cast it had added for `varchar` is gone.
+    let expected: Vec<String> = original_views
+        .iter()
+        .map(|line| line.replace("length((titles.title)::text)", "length(titles.title)"))
+        .collect();
+    assert_ne!(expected, original_views);
+    assert_eq!(views_state(&client).await, expected);
+    let rows: i64 = client
+        .query_one("SELECT count(*) FROM long_titles", &[])
+        .await
+        .expect("query the re-created view")
+        .get(0);
+    assert_eq!(rows, 2);
+
+    let down = plan_keeping_views(&desired, &current.catalog, None, &current.views).expect("down");
+    run(&client, &down).await;
+    let after_down = read(&mut client).await;
+    assert_eq!(
+        autogen_diff::plan(&after_down.catalog, &current.catalog)
+            .expect("plan")
+            .statements,
+        Vec::new()
+    );
+    assert_eq!(views_state(&client).await, original_views);
+    client
+        .batch_execute("DROP OWNED BY autogen_view_reader; DROP ROLE autogen_view_reader")
+        .await
+        .expect("drop role");
+}
+
+#[tokio::test]
+async fn a_view_over_a_column_renamed_and_retyped_in_one_plan_is_refused() {
+    let (_db, mut client) = database(
+        "CREATE TABLE t (id integer PRIMARY KEY, a integer);
+         CREATE VIEW v AS SELECT a FROM t;",
+    )
+    .await;
+    let current = read(&mut client).await;
+    let mut desired = current.catalog.clone();
+    let column = &mut desired.tables[0].columns[1];
+    column.name = "b".into();
+    column.renamed_from = Some("a".into());
+    column.data_type = "bigint".into();
+    let error =
+        plan_keeping_views(&current.catalog, &desired, None, &current.views).expect_err("refused");
+    let DiffError::Unsupported { what } = error;
+    assert!(what.contains("view public.v"), "{what}");
+    assert!(what.contains("two revisions"), "{what}");
+    // Each change alone is fine: the rename keeps the view (PostgreSQL follows it) …
+    let mut renamed = current.catalog.clone();
+    renamed.tables[0].columns[1].name = "b".into();
+    renamed.tables[0].columns[1].renamed_from = Some("a".into());
+    let plan =
+        plan_keeping_views(&current.catalog, &renamed, None, &current.views).expect("rename");
+    assert!(!plan.to_sql().contains("VIEW"), "{}", plan.to_sql());
+}
