@@ -13,10 +13,16 @@ pub fn inspect_options(include: &[String], exclude: &[String]) -> InspectOptions
     InspectOptions {
         include_schemas: include.to_vec(),
         exclude_schemas: exclude.to_vec(),
-        ignore_tables: vec![autogen_schema::QualifiedName::new(
-            autogen_migrate::TRACKING_SCHEMA,
-            autogen_migrate::TRACKING_TABLE,
-        )],
+        ignore_tables: vec![
+            autogen_schema::QualifiedName::new(
+                autogen_migrate::TRACKING_SCHEMA,
+                autogen_migrate::TRACKING_TABLE,
+            ),
+            autogen_schema::QualifiedName::new(
+                autogen_migrate::TRACKING_SCHEMA,
+                autogen_migrate::PROGRESS_TABLE,
+            ),
+        ],
     }
 }
 

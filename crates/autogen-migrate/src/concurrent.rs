@@ -62,12 +62,7 @@ pub(crate) async fn drop_invalid_index(
     };
     let row = client
         .query_opt(
-            "SELECT format('%I.%I', n.nspname, c.relname) \
-             FROM pg_catalog.pg_index i \
-             JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid \
-             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-             WHERE i.indrelid = pg_catalog.to_regclass($1::text) \
-               AND c.relname = $2::text AND NOT i.indisvalid",
+            &index_lookup("'%I.%I'", "$1::text", "$2::text", false),
             &[&table, &name],
         )
         .await
@@ -81,6 +76,53 @@ pub(crate) async fn drop_invalid_index(
         .await
         .map_err(database("drop the invalid index left by a failed build"))?;
     Ok(Some(qualified))
+}
+
+/// Whether the index a `CREATE INDEX CONCURRENTLY` statement builds exists and is valid (the
+/// build finished).
+pub(crate) async fn valid_index_exists(client: &Client, sql: &str) -> Result<bool, MigrateError> {
+    let Some((name, table)) = concurrent_index_target(sql) else {
+        return Ok(false);
+    };
+    client
+        .query_opt(
+            &index_lookup("'%I.%I'", "$1::text", "$2::text", true),
+            &[&table, &name],
+        )
+        .await
+        .map(|row| row.is_some())
+        .map_err(database("look for the index a concurrent build made"))
+}
+
+/// The query that finds the index named `name` (SQL text) on `table` (SQL text naming it as
+/// written), valid or invalid as `valid` says, and selects `format(pattern, schema, index)`.
+fn index_lookup(pattern: &str, table: &str, name: &str, valid: bool) -> String {
+    let validity = if valid { "" } else { "NOT " };
+    format!(
+        "SELECT pg_catalog.format({pattern}, n.nspname, c.relname) \
+         FROM pg_catalog.pg_index i \
+         JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid \
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+         WHERE i.indrelid = pg_catalog.to_regclass({table}) \
+           AND c.relname = {name} AND {validity}i.indisvalid"
+    )
+}
+
+/// For an offline script: psql lines that drop the invalid index a failed earlier run of
+/// `sql` left behind (`\gexec` runs the `DROP` the query selects, outside any transaction);
+/// `None` when `sql` is not a concurrent index build.
+pub(crate) fn offline_invalid_index_cleanup(sql: &str) -> Option<String> {
+    let (name, table) = concurrent_index_target(sql)?;
+    let literal = |text: &str| format!("'{}'", text.replace('\'', "''"));
+    Some(format!(
+        "-- a failed earlier build leaves an INVALID index behind: drop it so the build can run again\n{}\n\\gexec\n",
+        index_lookup(
+            "'DROP INDEX CONCURRENTLY %I.%I'",
+            &literal(&table),
+            &literal(&name),
+            false
+        )
+    ))
 }
 
 #[derive(Debug, PartialEq)]

@@ -140,7 +140,7 @@ pub enum MigrateError {
     },
 
     #[error(
-        "{}revision {revision} runs outside a transaction (transaction:false) and failed: {message} (statement: {}); {} it was not recorded as applied: finish or undo its statements by hand, then `autogen stamp` or re-run",
+        "{}revision {revision} runs outside a transaction (transaction:false) and failed: {message} (statement: {}); {} it is not recorded as applied: fix the cause and run the same command again to continue with this statement",
         location(path, *line),
         excerpt(statement),
         completed_text(completed_lines)
@@ -153,6 +153,16 @@ pub enum MigrateError {
         message: String,
         /// File lines of the statements of this section that ran (and stay) before the failure.
         completed_lines: Box<[usize]>,
+    },
+
+    #[error(
+        "{}revision {revision} was partly applied by an earlier run ({done} statement(s) of its transaction:false section ran), but those statements changed in the file since: restore them to continue, or finish the revision by hand and record it with `autogen stamp`",
+        location(path, 0)
+    )]
+    PartialRevisionChanged {
+        path: PathBuf,
+        revision: String,
+        done: usize,
     },
 }
 

@@ -25,6 +25,7 @@ mod graph;
 mod naming;
 mod offline;
 mod parse;
+mod progress;
 mod revision;
 mod runner;
 mod split;
@@ -37,11 +38,13 @@ pub use files::{RevisionFile, write_new};
 pub use graph::{DowngradeTarget, RevisionGraph, UpgradeTarget};
 pub use naming::{new_revision_id, rfc3339_utc, slug};
 pub use offline::{offline_downgrade_sql, offline_upgrade_sql};
+pub use progress::PROGRESS_TABLE;
 pub use revision::{Revision, Section};
 pub use runner::{Progress, RunOptions, downgrade, stamp, upgrade};
 pub use split::{Statement, split_statements};
 /// The PostgreSQL driver the runner's `Client` comes from.
 pub use tokio_postgres;
 pub use tracking::{
-    ADVISORY_LOCK_KEY, AppliedRevision, TRACKING_SCHEMA, TRACKING_TABLE, applied_revisions,
+    ADVISORY_LOCK_KEY, AppliedRevision, TRACKING_SCHEMA, TRACKING_TABLE, applied_revisions, lock,
+    unlock,
 };

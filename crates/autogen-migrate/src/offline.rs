@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
+use crate::concurrent::offline_invalid_index_cleanup;
 use crate::split::split_statements;
 use crate::tracking::{ADVISORY_LOCK_KEY, create_table_sql, qualified_table};
 use crate::{DowngradeTarget, MigrateError, RevisionFile, RevisionGraph, Section, UpgradeTarget};
@@ -116,7 +117,7 @@ fn revision_block(out: &mut String, file: &RevisionFile, section: &Section, reco
         out.push_str("-- transaction:false: each statement runs and commits on its own\n");
     }
     if !section.sql.trim().is_empty() {
-        out.push_str(&section.sql);
+        out.push_str(&with_invalid_index_cleanups(section));
         out.push('\n');
         // A last statement without `;` would run together with the tracking statement.
         if split_statements(&section.sql)
@@ -130,6 +131,28 @@ fn revision_block(out: &mut String, file: &RevisionFile, section: &Section, reco
     if section.transactional {
         out.push_str("COMMIT;\n");
     }
+}
+
+/// The section's SQL, in a `transaction:false` section with the cleanup of a failed earlier
+/// build before the line where each concurrent index build starts (as the runner does).
+fn with_invalid_index_cleanups(section: &Section) -> String {
+    if section.transactional {
+        return section.sql.clone();
+    }
+    let cleanups: Vec<(usize, String)> = split_statements(&section.sql)
+        .into_iter()
+        .filter_map(|statement| {
+            offline_invalid_index_cleanup(&statement.sql).map(|cleanup| (statement.line, cleanup))
+        })
+        .collect();
+    let mut out = String::with_capacity(section.sql.len());
+    for (index, line) in section.sql.split_inclusive('\n').enumerate() {
+        for (_, cleanup) in cleanups.iter().filter(|(at, _)| *at == index + 1) {
+            out.push_str(cleanup);
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// A SQL string literal.

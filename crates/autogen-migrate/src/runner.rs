@@ -40,6 +40,13 @@ pub enum Progress<'a> {
         revision: &'a RevisionFile,
         duration: Duration,
     },
+    /// An earlier run of this `transaction:false` section stopped after some statements; the
+    /// run continues with the statement at `line` (of the file; 0 when unknown).
+    Resuming {
+        revision: &'a RevisionFile,
+        line: usize,
+        done: usize,
+    },
     /// A `CREATE INDEX CONCURRENTLY` that failed before left this invalid index behind; it is
     /// dropped so the statement can build it again.
     DroppedInvalidIndex {
@@ -240,10 +247,11 @@ async fn run_revision(
         .map_err(database("commit the revision"))
 }
 
-/// `transaction:false`: statement by statement, each committed on its own; the tracking row is
-/// written after the last one.
+/// `transaction:false`: statement by statement, each committed on its own with the count of
+/// statements done (see `progress.rs`), continuing where an earlier run stopped; the tracking
+/// row is written after the last one.
 async fn run_outside_transaction(
-    client: &Client,
+    client: &mut Client,
     file: &RevisionFile,
     section: &Section,
     statements: &[Statement],
@@ -251,7 +259,50 @@ async fn run_outside_transaction(
     progress: &mut (dyn FnMut(Progress<'_>) + Send),
 ) -> Result<(), MigrateError> {
     let started = Instant::now();
-    for (index, statement) in statements.iter().enumerate() {
+    let id = &file.revision.id;
+    let skip = match crate::progress::read(client, id, direction).await? {
+        None => 0,
+        Some(saved) => {
+            if saved.done > statements.len()
+                || crate::progress::statements_hash(&statements[..saved.done]) != saved.hash
+            {
+                return Err(MigrateError::PartialRevisionChanged {
+                    path: file.path.clone(),
+                    revision: id.clone(),
+                    done: saved.done,
+                });
+            }
+            progress(Progress::Resuming {
+                revision: file,
+                line: statements
+                    .get(saved.done)
+                    .map_or(0, |next| file_line(section, next)),
+                done: saved.done,
+            });
+            // Session settings (`SET lock_timeout …`) do not outlive the earlier connection.
+            for statement in statements[..saved.done]
+                .iter()
+                .filter(|s| is_setting(&s.sql))
+            {
+                client
+                    .batch_execute(&statement.sql)
+                    .await
+                    .map_err(database("restore the section's session settings"))?;
+            }
+            saved.done
+        }
+    };
+    for (index, statement) in statements.iter().enumerate().skip(skip) {
+        let done = index + 1;
+        let hash = crate::progress::statements_hash(&statements[..done]);
+        // Killed after a concurrent build finished but before its progress was stored.
+        if index == skip
+            && skip > 0
+            && crate::concurrent::valid_index_exists(client, &statement.sql).await?
+        {
+            crate::progress::save(&*client, id, direction, done, &hash).await?;
+            continue;
+        }
         // A retry after a failed concurrent build: its invalid index goes first.
         if let Some(dropped) = crate::concurrent::drop_invalid_index(client, &statement.sql).await?
         {
@@ -260,13 +311,13 @@ async fn run_outside_transaction(
                 index: &dropped,
             });
         }
-        if let Err(error) = client.batch_execute(&statement.sql).await {
+        if let Err(error) = run_and_count(client, statement, id, direction, done, &hash).await {
             return Err(MigrateError::NonTransactionalPartial {
                 path: file.path.clone(),
                 line: file_line(section, statement),
                 revision: file.revision.id.clone(),
                 statement: statement.sql.clone(),
-                message: pg_message(&error),
+                message: error,
                 completed_lines: statements[..index]
                     .iter()
                     .map(|done| file_line(section, done))
@@ -274,13 +325,70 @@ async fn run_outside_transaction(
             });
         }
     }
+    let transaction = client
+        .transaction()
+        .await
+        .map_err(database("begin a transaction"))?;
     match direction {
         Direction::Upgrade => {
-            tracking::record_applied(client, &file.revision.id, &file.checksum, started.elapsed())
-                .await
+            tracking::record_applied(&transaction, id, &file.checksum, started.elapsed()).await?
         }
-        Direction::Downgrade => tracking::record_reverted(client, &file.revision.id).await,
+        Direction::Downgrade => tracking::record_reverted(&transaction, id).await?,
     }
+    crate::progress::clear(&transaction, id, direction).await?;
+    transaction
+        .commit()
+        .await
+        .map_err(database("commit the revision"))
+}
+
+/// Runs one statement of a `transaction:false` section and stores that `done` statements ran:
+/// in one transaction, unless PostgreSQL refuses the statement inside one (`CREATE INDEX
+/// CONCURRENTLY`), then one after the other. The error is PostgreSQL's message.
+async fn run_and_count(
+    client: &mut Client,
+    statement: &Statement,
+    revision: &str,
+    direction: Direction,
+    done: usize,
+    hash: &str,
+) -> Result<(), String> {
+    let transaction = client.transaction().await.map_err(|e| pg_message(&e))?;
+    match transaction.batch_execute(&statement.sql).await {
+        Ok(()) => {
+            crate::progress::save(&transaction, revision, direction, done, hash)
+                .await
+                .map_err(|e| e.to_string())?;
+            return transaction.commit().await.map_err(|e| pg_message(&e));
+        }
+        Err(error)
+            if error.code() != Some(&tokio_postgres::error::SqlState::ACTIVE_SQL_TRANSACTION) =>
+        {
+            let _ = transaction.rollback().await;
+            return Err(pg_message(&error));
+        }
+        Err(_) => {
+            // Refused inside a transaction block before doing anything: run it alone.
+            let _ = transaction.rollback().await;
+        }
+    }
+    client
+        .batch_execute(&statement.sql)
+        .await
+        .map_err(|e| pg_message(&e))?;
+    crate::progress::save(&*client, revision, direction, done, hash)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// `SET …`/`RESET …`: a session setting, run again when a section resumes.
+fn is_setting(sql: &str) -> bool {
+    let word = sql
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_uppercase();
+    word == "SET" || word == "RESET"
 }
 
 /// The file line of a statement; 0 (unknown) for a section built in memory.

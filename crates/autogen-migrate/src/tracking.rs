@@ -159,12 +159,11 @@ pub(crate) async fn replace_all(
     Ok(())
 }
 
-/// Takes the lock, calling `waiting` first when another runner holds it (so a person knows
-/// why nothing happens).
-pub(crate) async fn lock(
-    client: &Client,
-    waiting: &mut (dyn FnMut() + Send),
-) -> Result<(), MigrateError> {
+/// Takes the runners' advisory lock ([`ADVISORY_LOCK_KEY`]), calling `waiting` first when
+/// another runner holds it (so a person knows why nothing happens). The lock is session-level
+/// and nests: a caller holding it across a run (e.g. to check the plan first) takes it here,
+/// lets the runner take and release it once more, then releases it with [`unlock`].
+pub async fn lock(client: &Client, waiting: &mut (dyn FnMut() + Send)) -> Result<(), MigrateError> {
     let taken: bool = client
         .query_one("SELECT pg_try_advisory_lock($1)", &[&ADVISORY_LOCK_KEY])
         .await
@@ -181,7 +180,8 @@ pub(crate) async fn lock(
         .map_err(database("take the migration lock (pg_advisory_lock)"))
 }
 
-pub(crate) async fn unlock(client: &Client) -> Result<(), MigrateError> {
+/// Releases the lock once (see [`lock`]).
+pub async fn unlock(client: &Client) -> Result<(), MigrateError> {
     client
         .execute("SELECT pg_advisory_unlock($1)", &[&ADVISORY_LOCK_KEY])
         .await

@@ -57,13 +57,12 @@ fn expected_rows(graph: &RevisionGraph, ns: &[u32]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Relations in `public`, by name, except the tracking table.
+/// Relations in `public`, by name, except the tracking and progress tables.
 async fn relations(client: &Client) -> Vec<String> {
     client
         .query(
             "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = 'public' AND c.relname <> 'autogen_revisions'
-               AND c.relname <> 'autogen_revisions_pkey'
+             WHERE n.nspname = 'public' AND c.relname NOT LIKE 'autogen\\_revisions%'
              ORDER BY 1",
             &[],
         )
@@ -546,6 +545,132 @@ async fn transaction_false_sections_run_create_index_concurrently() {
     assert_eq!(relations(&client).await, ["t1"]);
 }
 
+/// How far the progress table says revision `n`'s up section got.
+async fn saved_progress(client: &Client, n: u32) -> Option<i32> {
+    client
+        .query_opt(
+            "SELECT statements_done FROM public.autogen_revisions_progress
+             WHERE revision = $1 AND direction = 'up'",
+            &[&id(n)],
+        )
+        .await
+        .expect("progress")
+        .map(|row| row.get(0))
+}
+
+#[tokio::test]
+async fn a_failed_transaction_false_section_continues_where_it_stopped() {
+    let database = fresh_database().await;
+    let mut client = database.connect().await.expect("connect");
+    // Statement 3 fails while a row breaks the check; statements 1 and 2 would fail if run
+    // twice (the type value and the table exist then).
+    let section = "SET lock_timeout = '5s';\n\
+                   ALTER TYPE mood ADD VALUE 'meh';\n\
+                   CREATE TABLE log (id int);\n\
+                   ALTER TABLE people ADD CONSTRAINT people_id_check CHECK (id > 0);\n\
+                   CREATE INDEX CONCURRENTLY people_mood ON people (mood);\n\
+                   INSERT INTO people VALUES (10, 'meh');";
+    let revisions = vec![
+        revision(
+            1,
+            &[],
+            "people",
+            "CREATE TYPE mood AS ENUM ('happy'); CREATE TABLE people (id int, mood mood);",
+            "DROP TABLE people; DROP TYPE mood;",
+        ),
+        Revision {
+            up: Section::new(false, section),
+            ..revision(2, &[1], "evolve", "", "")
+        },
+    ];
+    let dir = dir_with(&revisions);
+    let graph = load(&dir);
+    run_upgrade(&mut client, &graph, UpgradeTarget::Revision(id(1)))
+        .await
+        .expect("first");
+    client
+        .batch_execute("INSERT INTO people VALUES (-1, 'happy')")
+        .await
+        .expect("bad row");
+
+    let error = run_upgrade(&mut client, &graph, UpgradeTarget::Head)
+        .await
+        .expect_err("the check fails");
+    let text = error.to_string();
+    assert!(
+        text.contains("run the same command again to continue"),
+        "{text}"
+    );
+    assert!(text.contains("people_id_check"), "{text}");
+    assert_eq!(saved_progress(&client, 2).await, Some(3));
+    assert_eq!(tracked(&client).await, expected_rows(&graph, &[1]));
+
+    // Fixed by hand; the same command continues at the check (nothing runs twice).
+    client
+        .batch_execute("DELETE FROM people")
+        .await
+        .expect("fix");
+    let mut resumed_at = None;
+    let applied = upgrade(
+        &mut client,
+        &graph,
+        &UpgradeTarget::Head,
+        &STRICT,
+        &mut |event| {
+            if let Progress::Resuming { done, line, .. } = event {
+                resumed_at = Some((done, line));
+            }
+        },
+    )
+    .await
+    .expect("resumed");
+    assert_eq!(applied, id_list(&[2]));
+    let path = graph.get(&id(2)).expect("revision 2").path.clone();
+    assert_eq!(resumed_at, Some((3, line_of(&path, "people_id_check"))));
+    assert_eq!(tracked(&client).await, expected_rows(&graph, &[1, 2]));
+    assert_eq!(saved_progress(&client, 2).await, None);
+    let count: i64 = client
+        .query_one("SELECT count(*) FROM people WHERE mood = 'meh'", &[])
+        .await
+        .expect("row")
+        .get(0);
+    assert_eq!(count, 1);
+}
+
+#[tokio::test]
+async fn a_partly_applied_section_whose_done_statements_changed_is_refused() {
+    let database = fresh_database().await;
+    let mut client = database.connect().await.expect("connect");
+    let first = Revision {
+        up: Section::new(
+            false,
+            "CREATE TABLE a (id int);\nCREATE TABLE b (id int REFERENCES no_such_table);",
+        ),
+        ..revision(1, &[], "tables", "", "")
+    };
+    let dir = dir_with(&[first]);
+    let graph = load(&dir);
+    run_upgrade(&mut client, &graph, UpgradeTarget::Head)
+        .await
+        .expect_err("b fails");
+    // The file is edited in the statement that already ran.
+    let edited = Revision {
+        up: Section::new(false, "CREATE TABLE a2 (id int);\nCREATE TABLE b (id int);"),
+        ..revision(1, &[], "tables", "", "")
+    };
+    let dir = dir_with(&[edited]);
+    let graph = load(&dir);
+    let error = run_upgrade(&mut client, &graph, UpgradeTarget::Head)
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(error, MigrateError::PartialRevisionChanged { done: 1, .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("autogen stamp"), "{error}");
+    assert_eq!(relations(&client).await, ["a"]);
+}
+
 #[tokio::test]
 async fn statements_are_split_the_way_postgresql_reads_them() {
     let database = fresh_database().await;
@@ -668,20 +793,67 @@ async fn the_offline_scripts_do_what_the_runner_does() {
     });
     let graph = load(&dir_with(&revisions));
 
-    // As psql would run them: one statement at a time.
-    async fn run_script(client: &Client, script: &str) {
-        for statement in split_statements(script) {
-            client
-                .batch_execute(&statement.sql)
-                .await
-                .unwrap_or_else(|e| panic!("{}: {e:?}", statement.sql));
-        }
-    }
+    // Run by psql itself, as documented (`\gexec` lines are psql's).
+    let url = autogen_testkit::url(&database);
+    let run_script = |script: &str| {
+        let psql = autogen_testkit::autogen_pg::find_binaries()
+            .map(|binaries| binaries.bindir.join("psql"))
+            .expect("PostgreSQL binaries");
+        let mut child = std::process::Command::new(psql)
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &url, "-f", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("psql runs");
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(script.as_bytes())
+            .expect("script written");
+        let output = child.wait_with_output().expect("psql finishes");
+        assert!(
+            output.status.success(),
+            "psql failed:\n{}\n{script}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
     let first = offline_upgrade_sql(&graph, None, &UpgradeTarget::Revision(id(2))).expect("sql");
-    run_script(&client, &first).await;
+    run_script(&first);
     assert_eq!(tracked(&client).await, expected_rows(&graph, &[1, 2]));
+    // A failed build left an invalid index named `posts_title` on `posts` behind (the name
+    // and table of revision 4's build: that is all the cleanup goes by).
+    client
+        .batch_execute(
+            "INSERT INTO users VALUES (1);
+             INSERT INTO posts VALUES (1, 1), (2, 1);",
+        )
+        .await
+        .expect("rows");
+    assert!(
+        client
+            .batch_execute("CREATE UNIQUE INDEX CONCURRENTLY posts_title ON posts (author)")
+            .await
+            .is_err()
+    );
+    client
+        .batch_execute("DELETE FROM posts; DELETE FROM users")
+        .await
+        .expect("back to revision 2");
     let rest = offline_upgrade_sql(&graph, Some(&id(2)), &UpgradeTarget::Head).expect("sql");
-    run_script(&client, &rest).await;
+    assert!(rest.contains("\\gexec"), "{rest}");
+    run_script(&rest);
+    let valid: bool = client
+        .query_one(
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'posts_title'::regclass",
+            &[],
+        )
+        .await
+        .expect("index")
+        .get(0);
+    assert!(valid);
     assert_eq!(tracked(&client).await, expected_rows(&graph, &[1, 2, 3, 4]));
     assert!(relations(&client).await.contains(&"posts_title".to_owned()));
     assert!(lock_is_free(&client).await);
@@ -694,7 +866,7 @@ async fn the_offline_scripts_do_what_the_runner_does() {
     );
 
     let down = offline_downgrade_sql(&graph, &id(4), &DowngradeTarget::Base).expect("sql");
-    run_script(&client, &down).await;
+    run_script(&down);
     assert!(tracked(&client).await.is_empty());
     assert!(relations(&client).await.is_empty());
 }

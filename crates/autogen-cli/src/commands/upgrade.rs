@@ -105,6 +105,18 @@ fn report(quiet: bool, event: Progress<'_>) {
             "Reverted",
             &format!("{} {}", revision.revision.id, took(duration)),
         ),
+        Progress::Resuming {
+            revision,
+            line,
+            done,
+        } => output::progress(
+            "Resuming",
+            &format!(
+                "{}: {done} statement(s) ran in an earlier run; continuing at {}:{line}",
+                revision.revision.id,
+                revision.path.display()
+            ),
+        ),
         Progress::DroppedInvalidIndex { revision, index } => output::progress(
             "Dropped",
             &format!(

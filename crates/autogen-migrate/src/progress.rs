@@ -1,0 +1,135 @@
+//! Where a `transaction:false` section stopped, so a re-run continues there.
+//!
+//! Such a section runs statement by statement, each committed on its own, so a failure (or a
+//! killed runner) leaves the first statements applied. After each statement the runner stores
+//! how many have run in `public.autogen_revisions_progress`, in the statement's own
+//! transaction when PostgreSQL allows one (then the two cannot disagree), right after it
+//! otherwise (`CREATE INDEX CONCURRENTLY` and the like). A re-run skips the statements that
+//! ran, provided their text is unchanged (a SHA-256 of them is stored with the count). The
+//! row is deleted in the transaction that records the revision as applied or reverted.
+
+use sha2::{Digest, Sha256};
+use tokio_postgres::{Client, GenericClient};
+
+use crate::MigrateError;
+use crate::error::{Direction, database};
+use crate::split::Statement;
+use crate::tracking::TRACKING_SCHEMA;
+
+pub const PROGRESS_TABLE: &str = "autogen_revisions_progress";
+
+/// How far a section got in an earlier run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SavedProgress {
+    /// Statements that ran and were committed.
+    pub done: usize,
+    /// [`statements_hash`] of those statements.
+    pub hash: String,
+}
+
+fn qualified_table() -> String {
+    format!("\"{TRACKING_SCHEMA}\".\"{PROGRESS_TABLE}\"")
+}
+
+fn direction_name(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Upgrade => "up",
+        Direction::Downgrade => "down",
+    }
+}
+
+/// SHA-256 over the text of `statements`, so a resume can tell they are the ones that ran.
+pub(crate) fn statements_hash(statements: &[Statement]) -> String {
+    let mut hasher = Sha256::new();
+    for statement in statements {
+        hasher.update(statement.sql.as_bytes());
+        hasher.update([0]);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// The saved progress of `revision`'s section in `direction`, creating the table if needed.
+pub(crate) async fn read(
+    client: &Client,
+    revision: &str,
+    direction: Direction,
+) -> Result<Option<SavedProgress>, MigrateError> {
+    client
+        .batch_execute(&format!(
+            "CREATE TABLE IF NOT EXISTS {} (\n    revision text NOT NULL,\n    direction text NOT NULL,\n    statements_done integer NOT NULL,\n    statements_sha256 text NOT NULL,\n    updated_at timestamptz NOT NULL DEFAULT now(),\n    PRIMARY KEY (revision, direction)\n)",
+            qualified_table()
+        ))
+        .await
+        .map_err(database("create the progress table"))?;
+    let row = client
+        .query_opt(
+            &format!(
+                "SELECT statements_done, statements_sha256 FROM {} \
+                 WHERE revision = $1 AND direction = $2",
+                qualified_table()
+            ),
+            &[&revision, &direction_name(direction)],
+        )
+        .await
+        .map_err(database("read the progress table"))?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let done: i32 = row
+        .try_get(0)
+        .map_err(database("read the progress table"))?;
+    Ok(Some(SavedProgress {
+        done: usize::try_from(done).unwrap_or(0),
+        hash: row
+            .try_get(1)
+            .map_err(database("read the progress table"))?,
+    }))
+}
+
+/// Stores that the first `done` statements (with `hash`) ran.
+pub(crate) async fn save(
+    client: &impl GenericClient,
+    revision: &str,
+    direction: Direction,
+    done: usize,
+    hash: &str,
+) -> Result<(), MigrateError> {
+    let done = i32::try_from(done).unwrap_or(i32::MAX);
+    client
+        .execute(
+            &format!(
+                "INSERT INTO {} (revision, direction, statements_done, statements_sha256) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (revision, direction) DO UPDATE \
+                 SET statements_done = EXCLUDED.statements_done, \
+                     statements_sha256 = EXCLUDED.statements_sha256, updated_at = now()",
+                qualified_table()
+            ),
+            &[&revision, &direction_name(direction), &done, &hash],
+        )
+        .await
+        .map(drop)
+        .map_err(database("record progress in the progress table"))
+}
+
+/// Forgets the progress of a section that has completed.
+pub(crate) async fn clear(
+    client: &impl GenericClient,
+    revision: &str,
+    direction: Direction,
+) -> Result<(), MigrateError> {
+    client
+        .execute(
+            &format!(
+                "DELETE FROM {} WHERE revision = $1 AND direction = $2",
+                qualified_table()
+            ),
+            &[&revision, &direction_name(direction)],
+        )
+        .await
+        .map(drop)
+        .map_err(database("clear the progress table"))
+}
