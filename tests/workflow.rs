@@ -142,7 +142,7 @@ fn the_everyday_workflow_converges_both_ways() {
     project.expect(0, &with_db(&url, &["check"]));
     assert_eq!(tables(&url), ["autogen_revisions", "posts", "users"]);
 
-    project.expect(0, &with_db(&url, &["downgrade", "-1"]));
+    project.expect(0, &with_db(&url, &["downgrade", "-1", "--allow-data-loss"]));
     assert_eq!(tables(&url), ["accounts", "autogen_revisions"]);
     let behind = project.run(&with_db(&url, &["check"]));
     assert_eq!(behind.status.code(), Some(1), "{}", stderr(&behind));
@@ -154,7 +154,10 @@ fn the_everyday_workflow_converges_both_ways() {
 
     project.expect(0, &with_db(&url, &["upgrade"]));
     project.expect(0, &with_db(&url, &["check"]));
-    project.expect(0, &with_db(&url, &["downgrade", "base"]));
+    project.expect(
+        0,
+        &with_db(&url, &["downgrade", "base", "--allow-data-loss"]),
+    );
     assert_eq!(tables(&url), ["autogen_revisions"]);
     let current = project.expect(0, &with_db(&url, &["current"]));
     assert!(current.starts_with("base"), "{current}");
@@ -232,7 +235,10 @@ fn two_branches_must_be_merged_before_upgrading() {
             .contains("join branches"),
         "{history}"
     );
-    project.expect(0, &with_db(&url, &["downgrade", "base"]));
+    project.expect(
+        0,
+        &with_db(&url, &["downgrade", "base", "--allow-data-loss"]),
+    );
 }
 
 /// Breaks a project's migrations directory in one way.

@@ -98,7 +98,11 @@ is the revision the database is at (default: an empty database)."
     #[command(
         long_about = "Revert applied revisions by running their down sections, newest first.\n\n\
 TARGET: -N (the last N), base (everything), or a revision id or unique prefix (revert what is \
-applied on top of it). With --sql, TARGET is FROM:TO (e.g. head:-1) and nothing is run."
+applied on top of it). With --sql, TARGET is FROM:TO (e.g. head:-1) and nothing is run.\n\n\
+Down statements that lose data (marked `-- hazard: data-loss`, or recognized as such from their \
+SQL, e.g. a hand-written DROP TABLE or DROP COLUMN) are listed as file:line first. On a terminal \
+autogen asks before running them (y/N); otherwise (CI, scripts) it refuses with exit 2 unless \
+--allow-data-loss is given. --sql never refuses, but warns about them on stderr."
     )]
     Downgrade(DowngradeArgs),
     /// Print the revisions the database is at.
@@ -300,6 +304,10 @@ pub struct DowngradeArgs {
     /// Accept applied revisions whose files changed since.
     #[arg(long)]
     pub ignore_checksums: bool,
+
+    /// Run down statements that lose data (see --help) without asking.
+    #[arg(long)]
+    pub allow_data_loss: bool,
 }
 
 #[derive(Debug, Args)]

@@ -108,6 +108,17 @@ pub enum CliError {
     )]
     OfflineDowngradeNeedsFrom(String),
 
+    #[error(
+        "the downgrade would lose data; these down statements drop data:\n{statements}\nnothing was reverted: pass --allow-data-loss to run them anyway"
+    )]
+    DowngradeLosesData {
+        /// One `  file:line: statement` line per statement.
+        statements: String,
+    },
+
+    #[error("downgrade cancelled: nothing was reverted")]
+    DowngradeCancelled,
+
     #[error("there are no revisions yet: `autogen revision -m MSG` writes the first")]
     NoRevisions,
 

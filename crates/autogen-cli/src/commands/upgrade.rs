@@ -5,8 +5,12 @@ use crate::cli::{DowngradeArgs, GlobalArgs, UpgradeArgs};
 use crate::commands::Outcome;
 use crate::error::CliError;
 use crate::output;
+use crate::policy;
 use crate::project::{Project, connect};
-use autogen_migrate::{Progress, RevisionFile, RunOptions};
+use autogen_diff::Hazard;
+use autogen_migrate::{Progress, RevisionFile, RevisionGraph, RunOptions};
+use std::collections::BTreeSet;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 pub async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome, CliError> {
@@ -15,7 +19,7 @@ pub async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome,
     if args.sql {
         // Offline: FROM:TO, FROM being the revision the database is at.
         let (from, target) = match args.target.split_once(':') {
-            Some((from, target)) => (Some(graph.resolve(from)?.revision.id.clone()), target),
+            Some((from, target)) => (Some(resolve_from(graph, from)?), target),
             None => (None, args.target.as_str()),
         };
         let target = graph.parse_upgrade_target(target)?;
@@ -50,9 +54,16 @@ pub async fn downgrade(global: &GlobalArgs, args: &DowngradeArgs) -> Result<Outc
         let Some((from, target)) = args.target.split_once(':') else {
             return Err(CliError::OfflineDowngradeNeedsFrom(args.target.clone()));
         };
-        let from = graph.resolve(from)?.revision.id.clone();
+        let from = resolve_from(graph, from)?;
         let target = graph.parse_downgrade_target(target)?;
         let sql = autogen_migrate::offline_downgrade_sql(graph, &from, &target)?;
+        // Offline, a DBA reviews the script: warn, never refuse.
+        let losses = data_loss_statements(&graph.downgrade_plan(&graph.ancestors(&from), &target)?);
+        if !losses.is_empty() && !global.quiet {
+            output::warning(&format!(
+                "the script runs down statements that drop data:\n{losses}"
+            ));
+        }
         output::stdout(&sql).map_err(CliError::Output)?;
         return Ok(Outcome::Success);
     }
@@ -63,11 +74,32 @@ pub async fn downgrade(global: &GlobalArgs, args: &DowngradeArgs) -> Result<Outc
         ignore_checksums: args.ignore_checksums,
     };
     let quiet = global.quiet;
-    let reverted =
-        autogen_migrate::downgrade(&mut client, graph, &target, &options, &mut |event| {
-            report(quiet, event)
-        })
-        .await?;
+    // The runner's lock is held from the data-loss check to the end of the run (advisory locks
+    // nest within a session), so the revisions checked are exactly the ones reverted.
+    autogen_migrate::lock(&client, &mut || report(quiet, Progress::WaitingForLock)).await?;
+    let result = async {
+        if !args.allow_data_loss {
+            let applied: BTreeSet<String> = autogen_migrate::applied_revisions(&client)
+                .await?
+                .into_iter()
+                .map(|row| row.revision)
+                .collect();
+            let losses = data_loss_statements(&graph.downgrade_plan(&applied, &target)?);
+            if !losses.is_empty() {
+                confirm_data_loss(losses).await?;
+            }
+        }
+        let reverted =
+            autogen_migrate::downgrade(&mut client, graph, &target, &options, &mut |event| {
+                report(quiet, event)
+            })
+            .await?;
+        Ok::<_, CliError>(reverted)
+    }
+    .await;
+    let unlocked = autogen_migrate::unlock(&client).await;
+    let reverted = result?;
+    unlocked?;
     if !quiet {
         match reverted.len() {
             0 => output::note("nothing to revert"),
@@ -75,6 +107,60 @@ pub async fn downgrade(global: &GlobalArgs, args: &DowngradeArgs) -> Result<Outc
         }
     }
     Ok(Outcome::Success)
+}
+
+/// The down statements of `plan` that lose data — a `-- hazard: data-loss` comment or the
+/// classifier (`autogen_diff::classify`) says so — one `  file:line: statement` line each.
+fn data_loss_statements(plan: &[&RevisionFile]) -> String {
+    let mut lines = String::new();
+    for file in plan {
+        for statement in policy::analyze_section(&file.path, "down", &file.revision.down) {
+            if statement.hazards.contains(&Hazard::DataLoss) {
+                lines.push_str(&format!(
+                    "  {}: {}\n",
+                    statement.location(),
+                    statement.first_line
+                ));
+            }
+        }
+    }
+    lines.truncate(lines.trim_end().len());
+    lines
+}
+
+/// Asks on a terminal (y/N on stderr); refuses outright when stdin is not one.
+async fn confirm_data_loss(losses: String) -> Result<(), CliError> {
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::DowngradeLosesData { statements: losses });
+    }
+    output::warning(&format!(
+        "the downgrade runs down statements that drop data:\n{losses}"
+    ));
+    // A blocking read on the runtime's thread would keep Ctrl-C from being handled.
+    let answer = tokio::task::spawn_blocking(|| {
+        eprint!("Revert anyway? [y/N] ");
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer).map(|_| answer)
+    })
+    .await
+    .map_err(|error| CliError::Output(std::io::Error::other(error)))?
+    .map_err(CliError::Output)?;
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        Err(CliError::DowngradeCancelled)
+    }
+}
+
+/// The FROM of `--sql`'s FROM:TO: a revision, or `head` (the single head).
+fn resolve_from(graph: &RevisionGraph, from: &str) -> Result<String, CliError> {
+    let file = if from == "head" {
+        graph.single_head()?.ok_or(CliError::NoRevisions)?
+    } else {
+        graph.resolve(from)?
+    };
+    Ok(file.revision.id.clone())
 }
 
 fn label(revision: &RevisionFile) -> String {
