@@ -134,16 +134,34 @@ impl Config {
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Config, CliError> {
-        let line_at = |offset: usize| 1 + text[..offset.min(text.len())].matches('\n').count();
+        // Counted on bytes: a span that is not on a character boundary cannot panic.
+        let line_at = |offset: usize| {
+            let end = offset.min(text.len());
+            1 + text.as_bytes()[..end]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+        };
         let file: ConfigFile = toml::from_str(text).map_err(|error| {
-            let line = error
-                .span()
-                .map(|span| 1 + text[..span.start.min(text.len())].matches('\n').count())
-                .unwrap_or(1);
-            CliError::Config {
-                path: path.to_path_buf(),
-                line,
-                message: error.message().to_string(),
+            let message = error.message().trim();
+            let message = if message.is_empty() {
+                "invalid TOML"
+            } else {
+                message
+            };
+            match error.span() {
+                Some(span) => CliError::Config {
+                    path: path.to_path_buf(),
+                    line: line_at(span.start),
+                    message: message.to_string(),
+                },
+                // The parser gives no position for a few errors (keys dotted past its
+                // recursion limit): say so rather than blame line 1.
+                None => CliError::Config {
+                    path: path.to_path_buf(),
+                    line: 1,
+                    message: format!("{message} (the TOML parser gives no line for this error)"),
+                },
             }
         })?;
         let deny = file
@@ -334,5 +352,235 @@ mod tests {
         let config = Config::parse(Path::new("/p/autogen.toml"), &text).unwrap();
         assert_eq!(config.model_paths, [PathBuf::from("/p/src/models")]);
         assert_eq!(config.migrations_dir, PathBuf::from("/p/migrations \"x\""));
+    }
+}
+
+/// No text makes `Config::parse` panic, and every error it returns says where: arbitrary
+/// strings, and random edits of valid files (the `init` template and one with every section).
+/// Cases: proptest's default (256), or `PROPTEST_CASES`:
+/// `PROPTEST_CASES=20000 cargo test -p autogen-cli --bins config`.
+#[cfg(test)]
+mod fuzz_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every section, each key set.
+    const FULL: &str = r#"# a project
+[models]
+paths = ["models", "more/models.rs"]
+
+[migrations]
+dir = "db/migrations"
+
+[database]
+url = "postgres://app@localhost:5432/app"
+
+[dev]
+url = "postgres://postgres@localhost:5432/postgres"
+
+[policy]
+deny = ["data-loss", "table-rewrite"]
+
+[online]
+enabled = true
+lock_timeout = "2s"
+statement_timeout = "1h"
+"#;
+
+    /// Pieces that keep edits close to TOML and to this file's keys.
+    const FRAGMENTS: &[&str] = &[
+        "[",
+        "]",
+        "[[",
+        "]]",
+        "{",
+        "}",
+        "=",
+        ",",
+        ".",
+        "\"",
+        "'",
+        "\"\"\"",
+        "'''",
+        "\\",
+        "\\u",
+        "\\uD800",
+        "#",
+        "\n",
+        "\r\n",
+        "\r",
+        "\t",
+        " ",
+        "\0",
+        "\u{feff}",
+        "é",
+        "Ünïcødé 表",
+        "[policy]",
+        "[online]",
+        "[database]",
+        "[dev]",
+        "[models]",
+        "[migrations]",
+        "[policy.deny]",
+        "deny = [",
+        "deny = [\"data-loss\"]",
+        "enabled = ",
+        "enabled = true",
+        "lock_timeout = ",
+        "url = ",
+        "paths = [",
+        "dir = ",
+        "true",
+        "1979-05-27T07:32:00Z",
+        "1e999",
+        "-0x1",
+        "99999999999999999999",
+        "inf",
+        "nan",
+    ];
+
+    #[derive(Debug, Clone)]
+    enum Edit {
+        Delete { at: usize, len: usize },
+        Insert { at: usize, text: String },
+        Replace { at: usize, len: usize, text: String },
+    }
+
+    fn edit() -> impl Strategy<Value = Edit> {
+        let text = || {
+            prop_oneof![
+                3 => prop::sample::select(FRAGMENTS).prop_map(str::to_string),
+                1 => ".{0,8}",
+            ]
+        };
+        prop_oneof![
+            (any::<usize>(), 1usize..30).prop_map(|(at, len)| Edit::Delete { at, len }),
+            (any::<usize>(), text()).prop_map(|(at, text)| Edit::Insert { at, text }),
+            (any::<usize>(), 1usize..10, text()).prop_map(|(at, len, text)| Edit::Replace {
+                at,
+                len,
+                text
+            }),
+        ]
+    }
+
+    /// Applies edits on characters, so the text stays valid UTF-8.
+    fn apply(text: &str, edits: &[Edit]) -> String {
+        let mut chars: Vec<char> = text.chars().collect();
+        for edit in edits {
+            let len = chars.len();
+            match edit {
+                Edit::Delete { at, len: count } => {
+                    let start = at % (len + 1);
+                    chars.drain(start..(start + count).min(len));
+                }
+                Edit::Insert { at, text } => {
+                    let start = at % (len + 1);
+                    chars.splice(start..start, text.chars());
+                }
+                Edit::Replace {
+                    at,
+                    len: count,
+                    text,
+                } => {
+                    let start = at % (len + 1);
+                    chars.splice(start..(start + count).min(len), text.chars());
+                }
+            }
+        }
+        chars.into_iter().collect()
+    }
+
+    /// Parses `text`; an error must be `autogen.toml:LINE: MESSAGE` with a line of the text
+    /// and a non-empty message.
+    fn check(text: &str) -> Result<(), TestCaseError> {
+        let Err(error) = Config::parse(Path::new("autogen.toml"), text) else {
+            return Ok(());
+        };
+        let CliError::Config { line, message, .. } = &error else {
+            return Err(TestCaseError::fail(format!("not a config error: {error}")));
+        };
+        let lines = 1 + text.matches('\n').count();
+        prop_assert!(
+            (1..=lines).contains(line),
+            "line {line} of {lines} in {error}"
+        );
+        prop_assert!(!message.trim().is_empty(), "empty message: {error:?}");
+        let rendered = error.to_string();
+        let prefix = format!("autogen.toml:{line}: ");
+        prop_assert!(rendered.starts_with(&prefix), "{rendered}");
+        prop_assert!(rendered.len() > prefix.len(), "{rendered}");
+        Ok(())
+    }
+
+    fn valid_texts() -> [String; 3] {
+        [
+            template("models", "migrations"),
+            template("src/models \"x\" \\ Ünïcødé 表", "db\n\t\u{7}"),
+            FULL.to_string(),
+        ]
+    }
+
+    #[test]
+    fn the_valid_texts_parse() {
+        for text in valid_texts() {
+            if let Err(error) = Config::parse(Path::new("autogen.toml"), &text) {
+                panic!("{error}\n{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        for (text, expected) in [
+            (
+                format!("\nx = {}{}", "[".repeat(100_000), "]".repeat(100_000)),
+                "autogen.toml:2: cannot recurse further",
+            ),
+            (
+                format!("\n\nx = {}", "{ a = ".repeat(100_000)),
+                "autogen.toml:3: cannot recurse further",
+            ),
+            // The one error toml gives without a span.
+            (
+                format!("\n[{}]", "a.".repeat(100_000) + "b"),
+                "autogen.toml:1: recursion limit (the TOML parser gives no line for this error)",
+            ),
+        ] {
+            let error = Config::parse(Path::new("autogen.toml"), &text)
+                .expect_err("too deep")
+                .to_string();
+            assert!(error.starts_with(expected), "{error}");
+            check(&text).expect("a located error");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,300}") {
+            check(&text)?;
+        }
+
+        #[test]
+        fn arbitrary_lines_never_panic(
+            lines in prop::collection::vec(
+                prop_oneof![
+                    prop::sample::select(FRAGMENTS).prop_map(str::to_string),
+                    ".{0,20}",
+                ],
+                0..20,
+            )
+        ) {
+            check(&lines.join("\n"))?;
+        }
+
+        #[test]
+        fn edited_configs_never_panic(
+            which in 0usize..3,
+            edits in prop::collection::vec(edit(), 1..8),
+        ) {
+            let valid = &valid_texts()[which];
+            check(&apply(valid, &edits))?;
+        }
     }
 }

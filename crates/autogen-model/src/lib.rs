@@ -27,6 +27,7 @@ mod problem;
 mod reference;
 mod resolve;
 mod sources;
+mod sql_text;
 mod suggest;
 mod types;
 

@@ -65,11 +65,11 @@ pub(crate) fn read_field(items: &[Meta], problems: &mut Vec<Problem>) -> FieldAt
             "max_length" => out.max_length = reader.int(meta, "255"),
             "precision" => out.precision = reader.int(meta, "12"),
             "scale" => out.scale = reader.int(meta, "2"),
-            "default" => out.default = reader.string(meta),
-            "generated" => out.generated = reader.string(meta),
+            "default" => out.default = reader.sql(meta),
+            "generated" => out.generated = reader.sql(meta),
             "comment" => out.comment = reader.string(meta).map(|text| text.value),
             "column" => out.column = reader.string(meta),
-            "sql_type" => out.sql_type = reader.string(meta),
+            "sql_type" => out.sql_type = reader.sql(meta),
             "renamed_from" => out.renamed_from = reader.string(meta),
             "references" => {
                 out.references = reader.string(meta).and_then(|text| {

@@ -206,6 +206,19 @@ impl<'p> Reader<'p> {
         }
     }
 
+    /// `key = "SQL"`: a string pasted into DDL, which must be one self-contained piece of
+    /// SQL (see `sql_text`).
+    pub fn sql(&mut self, meta: &Meta) -> Option<Spanned<String>> {
+        let text = self.string(meta)?;
+        match crate::sql_text::sql_problem(&meta.key, &text) {
+            Some(problem) => {
+                self.problems.push(problem);
+                None
+            }
+            None => Some(text),
+        }
+    }
+
     /// `key = 12` (also negative).
     pub fn int(&mut self, meta: &Meta, example: &str) -> Option<Spanned<i64>> {
         match &meta.value {

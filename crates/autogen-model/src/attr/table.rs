@@ -152,9 +152,27 @@ fn read_index(outer: &Meta, items: &[Meta], problems: &mut Vec<Problem>) -> Opti
                     .map(|list| non_empty(list, meta, reader.problems))
             }
             "unique" => unique = reader.flag(meta),
-            "where" => predicate = reader.string(meta).map(|text| text.value),
+            "where" => predicate = reader.sql(meta).map(|text| text.value),
             // PostgreSQL folds the access method name to lower case.
-            "using" => method = reader.string(meta).map(|text| text.value.to_lowercase()),
+            "using" => {
+                method = reader.string(meta).and_then(|text| {
+                    let simple = !text.value.is_empty()
+                        && text
+                            .value
+                            .bytes()
+                            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_');
+                    if !simple {
+                        reader.problems.push(
+                            Problem::new(text.loc, "`using` must name an index access method")
+                                .label("not a method name")
+                                .help(
+                                    "write a method name such as `btree`, `hash`, `gin` or `gist`",
+                                ),
+                        );
+                    }
+                    simple.then(|| text.value.to_lowercase())
+                })
+            }
             "include" => include = reader.strings(meta).unwrap_or_default(),
             _ => reader.unknown(meta),
         },
@@ -232,6 +250,10 @@ fn read_check(outer: &Meta, items: &[Meta], problems: &mut Vec<Problem>) -> Opti
                 .label("empty expression")
                 .help("write a boolean SQL expression, e.g. `expr = \"age >= 0\"`"),
         );
+        return None;
+    }
+    if let Some(problem) = crate::sql_text::sql_problem("expr", &expr) {
+        problems.push(problem);
         return None;
     }
     Some(CheckAttr {

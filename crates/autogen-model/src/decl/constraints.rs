@@ -173,6 +173,9 @@ impl Builder<'_, '_> {
                         .missing(&Spanned::new(spec.target.clone(), entry.loc)),
                 );
                 continue;
+            } else if let Some(problem) = crate::sql_text::sql_problem("columns", entry) {
+                self.problems.push(problem);
+                continue;
             } else {
                 IndexTarget::Expression(spec.target.clone())
             };
