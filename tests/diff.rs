@@ -69,11 +69,13 @@ fn every_case_converges_both_ways_with_the_expected_sql() {
         .collect();
     cases.sort();
     assert!(cases.len() >= 20, "the case table is missing");
+    let mut touched_only = 0;
     for case in cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         let (from, to) = (case.join("from.sql"), case.join("to.sql"));
         // One verified run: JSON carries both plans.
         let output = autogen(&[
+            "-v",
             "diff",
             "--from",
             path(&from),
@@ -83,6 +85,16 @@ fn every_case_converges_both_ways_with_the_expected_sql() {
             "json",
         ]);
         assert!(output.status.success(), "{name}: {}", stderr(&output));
+        // Verification on the touched tables alone must succeed wherever it is tried (the
+        // fallback to the whole schema would hide a gap in what it re-creates).
+        assert!(
+            !stderr(&output).contains("verifying on the whole schema"),
+            "{name}: {}",
+            stderr(&output)
+        );
+        if stderr(&output).contains("table(s) the plan touches") {
+            touched_only += 1;
+        }
         let plans: serde_json::Value =
             serde_json::from_str(&stdout(&output)).expect("--format json prints JSON");
         let up_sql = plan_sql(&plans["up"]);
@@ -95,6 +107,11 @@ fn every_case_converges_both_ways_with_the_expected_sql() {
         let down_sql = plan_sql(&plans["down"]);
         insta::assert_snapshot!(name, format!("-- up\n{up_sql}\n-- down\n{down_sql}"));
     }
+    // Most cases change every table they have; a schema with untouched tables is below.
+    assert!(
+        touched_only >= 2,
+        "only {touched_only} cases verified on the touched tables alone"
+    );
 }
 
 #[test]
@@ -273,5 +290,57 @@ fn renamed_from_renames_enum_types_and_values_in_place() {
          ALTER TYPE \"public\".\"feeling\" RENAME TO \"mood\";\n\
          -- hazard: none\n\
          ALTER TYPE \"public\".\"mood\" RENAME VALUE 'unhappy' TO 'sad';\n"
+    );
+}
+
+/// Verification re-creates only what the plan touches: here 2 of 12 tables change, one of them
+/// references an untouched table, uses a sequence owned by another untouched table, and an
+/// enum also used elsewhere; the plan still verifies both ways without falling back.
+#[test]
+fn verification_re_creates_only_the_touched_tables() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut from = String::from(
+        "CREATE TYPE mood AS ENUM ('happy', 'sad');\n\
+         CREATE TABLE owner_of_seq (id integer PRIMARY KEY);\n\
+         CREATE SEQUENCE shared_seq OWNED BY owner_of_seq.id;\n\
+         CREATE TABLE parent (id integer PRIMARY KEY, m mood);\n",
+    );
+    for n in 0..8 {
+        from.push_str(&format!(
+            "CREATE TABLE filler_{n} (id integer PRIMARY KEY, m mood, parent_id integer REFERENCES parent (id));\n"
+        ));
+    }
+    from.push_str(
+        "CREATE TABLE child (id integer PRIMARY KEY DEFAULT nextval('shared_seq'), \
+           parent_id integer REFERENCES parent (id), m mood);\n\
+         CREATE TABLE other (id integer PRIMARY KEY, note varchar(10));\n",
+    );
+    let to = from
+        .replace(
+            "parent_id integer REFERENCES parent (id), m mood);",
+            "parent_id integer REFERENCES parent (id), m mood, extra text);",
+        )
+        .replace("note varchar(10)", "note varchar(20)");
+    let (from_path, to_path) = (dir.path().join("from.sql"), dir.path().join("to.sql"));
+    std::fs::write(&from_path, &from).expect("from");
+    std::fs::write(&to_path, &to).expect("to");
+    let output = autogen(&[
+        "-v",
+        "diff",
+        "--from",
+        path(&from_path),
+        "--to",
+        path(&to_path),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("verified on the 3 table(s) the plan touches (of 12)"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stdout(&output).contains("ADD COLUMN \"extra\" text"),
+        "{}",
+        stdout(&output)
     );
 }

@@ -434,3 +434,43 @@ fn the_example_project_is_up_to_date_with_its_revisions() {
     );
     assert!(stdout(&output).starts_with("ok: "), "{}", stdout(&output));
 }
+
+/// Two `autogen revision` runs at once in one project: the second waits for the first (a lock
+/// on the migrations directory) and then sees its file, so there is one new revision and one
+/// head, never two children of the same parent.
+#[test]
+fn concurrent_revision_runs_write_one_revision() {
+    let project = Project::new();
+    project.write_models(MODELS_V1);
+    project.expect(0, &["revision", "-m", "first"]);
+    project.write_models(MODELS_V2);
+    let children: Vec<std::process::Child> = ["a", "b", "c"]
+        .iter()
+        .map(|message| {
+            project
+                .command(&["revision", "-m", message])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("autogen runs")
+        })
+        .collect();
+    let outputs: Vec<std::process::Output> = children
+        .into_iter()
+        .map(|child| child.wait_with_output().expect("autogen finishes"))
+        .collect();
+    for output in &outputs {
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(output));
+    }
+    let written = outputs
+        .iter()
+        .filter(|output| stdout(output).contains(".sql"))
+        .count();
+    let unchanged = outputs
+        .iter()
+        .filter(|output| stderr(output).contains("No changes detected"))
+        .count();
+    assert_eq!((written, unchanged), (1, 2));
+    assert_eq!(project.revisions().len(), 2);
+    assert_eq!(project.expect(0, &["heads"]).lines().count(), 1);
+}

@@ -36,6 +36,8 @@ impl Project {
             .current_dir(self.path())
             .env("NO_COLOR", "1")
             .env("AUTOGEN_DEV_URL", &self.dev_url)
+            // The project's own cache: runs of other tests never answer for this one.
+            .env("AUTOGEN_CACHE_DIR", self.path().join(".autogen-cache"))
             .env_remove("DATABASE_URL");
         command
     }

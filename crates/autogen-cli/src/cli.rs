@@ -56,6 +56,11 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
+    /// Do not use or fill the cache of replayed revision chains and normalized models
+    /// (AUTOGEN_CACHE_DIR, else ~/.cache/autogen; see docs/migrations.md).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     /// Print more about what autogen does (-vv for debug detail).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

@@ -2,6 +2,7 @@
 //! only live databases never start one), shared by everything the command does, and
 //! stopped when the command ends.
 
+use crate::cache::Cache;
 use crate::error::CliError;
 use autogen_pg::{DevServer, TempDatabase};
 use tokio::sync::OnceCell;
@@ -9,15 +10,54 @@ use tokio::sync::OnceCell;
 pub struct DevPool {
     url: Option<String>,
     server: OnceCell<DevServer>,
+    cache: Option<Cache>,
+    version: OnceCell<String>,
 }
 
 impl DevPool {
     /// `url` is `--dev-url`; without it a throwaway cluster is started when first needed.
-    pub fn new(url: Option<String>) -> Self {
+    /// `cache` keeps results of work on the dev database between runs.
+    pub fn new(url: Option<String>, cache: Option<Cache>) -> Self {
         Self {
             url,
             server: OnceCell::new(),
+            cache,
+            version: OnceCell::new(),
         }
+    }
+
+    pub fn cache(&self) -> Option<&Cache> {
+        self.cache.as_ref()
+    }
+
+    /// The PostgreSQL version the dev server runs (e.g. `15.18`), known without starting a
+    /// throwaway cluster: its binaries say it. A cache key part.
+    pub async fn server_version(&self) -> Result<&str, CliError> {
+        let version = self
+            .version
+            .get_or_try_init(|| async {
+                match &self.url {
+                    None => {
+                        let binaries = tokio::task::spawn_blocking(autogen_pg::find_binaries)
+                            .await
+                            .map_err(|error| CliError::DevVersion(error.to_string()))??;
+                        Ok::<_, CliError>(binaries.version)
+                    }
+                    Some(url) => {
+                        // One connection for one query, without setting up the server for
+                        // temporary databases (a cached run never needs one).
+                        let client = autogen_pg::ConnectionSpec::parse(url)?.connect().await?;
+                        let row = client
+                            .query_one("SHOW server_version", &[])
+                            .await
+                            .map_err(|error| CliError::DevVersion(error.to_string()))?;
+                        row.try_get::<_, String>(0)
+                            .map_err(|error| CliError::DevVersion(error.to_string()))
+                    }
+                }
+            })
+            .await?;
+        Ok(version)
     }
 
     pub async fn server(&self) -> Result<&DevServer, CliError> {

@@ -13,6 +13,9 @@ pub enum CliError {
     #[error("{0}")]
     Introspect(#[from] autogen_introspect::IntrospectError),
 
+    #[error("could not learn the dev server's PostgreSQL version: {0}")]
+    DevVersion(String),
+
     #[error("cannot read {}: {source}", path.display())]
     ReadFile {
         path: PathBuf,
@@ -94,6 +97,13 @@ pub enum CliError {
         "no database given: pass --database-url, set DATABASE_URL, or set [database] url in autogen.toml"
     )]
     NoDatabase,
+
+    #[error("cannot lock the migrations directory {} against other autogen runs: {source}", path.display())]
+    LockMigrations {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 
     #[error(
         "database {database} is not up to date: run `autogen upgrade` first (or leave out --database-url to start from the revisions)"

@@ -1,6 +1,7 @@
 //! The `autogen` binary: parses the command line, runs one command, and turns its outcome
 //! into an exit code (0 ok, 1 differences, 2 error).
 
+mod cache;
 mod cli;
 mod commands;
 mod config;
@@ -11,6 +12,7 @@ mod output;
 mod plan_text;
 mod policy;
 mod project;
+mod replay;
 mod source;
 mod verify;
 

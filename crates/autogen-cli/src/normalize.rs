@@ -3,6 +3,7 @@
 //! desired schema is spelled exactly as PostgreSQL stores it — including the names
 //! PostgreSQL itself gives unnamed constraints and indexes.
 
+use crate::cache::{KeyBuilder, Kind};
 use crate::dev::{DevPool, drop_quietly};
 use crate::error::{CliError, ModelRejected};
 use autogen_introspect::{InspectOptions, Inspection};
@@ -161,9 +162,27 @@ pub async fn normalize(
     dev: &DevPool,
     options: &InspectOptions,
 ) -> Result<Inspection, CliError> {
+    // The result depends only on the declared catalog (with its intent), the options and
+    // the server version: cached under those (cache.rs). Failures are never cached.
+    let key = match dev.cache() {
+        Some(_) => {
+            let mut key = KeyBuilder::new(Kind::Models, dev.server_version().await?, options);
+            key.add(&serde_json::to_string(&models.catalog).unwrap_or_default());
+            Some(key.finish())
+        }
+        None => None,
+    };
+    if let (Some(cache), Some(key)) = (dev.cache(), &key)
+        && let Some(inspection) = cache.get(Kind::Models, key)
+    {
+        return Ok(inspection);
+    }
     let database = dev.database().await?;
     let result = apply_and_inspect(models, &database, options).await;
     drop_quietly(database).await;
+    if let (Ok(inspection), Some(cache), Some(key)) = (&result, dev.cache(), &key) {
+        cache.put(Kind::Models, key, inspection);
+    }
     result
 }
 

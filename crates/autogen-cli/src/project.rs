@@ -23,6 +23,17 @@ impl Project {
         Ok(Project { config, graph })
     }
 
+    /// [`Project::load`] for a command that writes a revision: the revision files are read
+    /// under an exclusive lock on the migrations directory, held until the returned guard is
+    /// dropped (or the process ends), so two `autogen revision` runs in one project cannot
+    /// both write a child of the same head: the second waits and then sees the first's file.
+    pub fn load_for_writing(global: &GlobalArgs) -> Result<(Project, MigrationsLock), CliError> {
+        let config = Config::load(global.config.as_deref())?;
+        let lock = MigrationsLock::take(&config.migrations_dir, global.quiet)?;
+        let graph = RevisionGraph::load(&config.migrations_dir)?;
+        Ok((Project { config, graph }, lock))
+    }
+
     /// The dev server: `--dev-url`/`AUTOGEN_DEV_URL`, else the config's `[dev] url`, else a
     /// throwaway cluster.
     pub fn dev(&self, global: &GlobalArgs) -> DevPool {
@@ -31,6 +42,7 @@ impl Project {
                 .dev_url
                 .clone()
                 .or_else(|| self.config.dev_url.clone()),
+            crate::cache::Cache::for_run(global.no_cache),
         )
     }
 
@@ -83,7 +95,48 @@ impl Project {
         dev: &DevPool,
         options: &InspectOptions,
     ) -> Result<Inspection, CliError> {
-        crate::source::replay(&self.graph, dev, options).await
+        crate::replay::replay(&self.graph, dev, options).await
+    }
+}
+
+/// An exclusive `flock` on the migrations directory itself (no lock file to leave behind;
+/// the kernel releases it when the process ends, however it ends).
+pub struct MigrationsLock {
+    _directory: std::fs::File,
+}
+
+impl MigrationsLock {
+    fn take(dir: &std::path::Path, quiet: bool) -> Result<MigrationsLock, CliError> {
+        let failed = |source| CliError::LockMigrations {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let directory = match std::fs::File::open(dir) {
+            Ok(directory) => directory,
+            // A missing directory is reported by the revision loader, with its usual message.
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Err(RevisionGraph::load(dir)
+                    .err()
+                    .map_or_else(|| failed(error), CliError::from));
+            }
+            Err(error) => return Err(failed(error)),
+        };
+        match directory.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                if !quiet {
+                    crate::output::progress(
+                        "Waiting",
+                        "for another autogen run writing a revision in this project",
+                    );
+                }
+                directory.lock().map_err(failed)?;
+            }
+            Err(std::fs::TryLockError::Error(error)) => return Err(failed(error)),
+        }
+        Ok(MigrationsLock {
+            _directory: directory,
+        })
     }
 }
 

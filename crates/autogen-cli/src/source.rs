@@ -91,7 +91,7 @@ impl Source {
             Source::Migrations(path) => {
                 // Parse first: a broken revision file needs no database.
                 let graph = autogen_migrate::RevisionGraph::load(path)?;
-                replay(&graph, dev, options).await
+                crate::replay::replay(&graph, dev, options).await
             }
             Source::Models(path) => {
                 // Parse first: model errors need no database.
@@ -118,35 +118,6 @@ fn is_migrations_dir(path: &Path) -> bool {
         })
         .collect();
     extensions.iter().any(|ext| ext == "sql") && !extensions.iter().any(|ext| ext == "rs")
-}
-
-/// The schema a revision graph produces: its single head replayed into a fresh dev database
-/// and read back.
-pub async fn replay(
-    graph: &autogen_migrate::RevisionGraph,
-    dev: &DevPool,
-    options: &InspectOptions,
-) -> Result<Inspection, CliError> {
-    let database = dev.database().await?;
-    let result = replay_into(&database, graph, options).await;
-    drop_quietly(database).await;
-    result
-}
-
-async fn replay_into(
-    database: &autogen_pg::TempDatabase,
-    graph: &autogen_migrate::RevisionGraph,
-    options: &InspectOptions,
-) -> Result<Inspection, CliError> {
-    let mut client = database.connect().await?;
-    if !graph.is_empty() {
-        let options = autogen_migrate::RunOptions {
-            ignore_checksums: false,
-        };
-        let head = autogen_migrate::UpgradeTarget::Head;
-        autogen_migrate::upgrade(&mut client, graph, &head, &options, &mut |_| {}).await?;
-    }
-    Ok(autogen_introspect::inspect(&mut client, options).await?)
 }
 
 async fn inspect_sql(

@@ -27,11 +27,87 @@ pub async fn verify(
     up: &Plan,
     down: Option<&Plan>,
 ) -> Result<Verified, CliError> {
-    let database = dev.database().await?;
     let views = kept_views(views, up, down);
+    // Re-creating a large schema costs far more than the plan: first verify on the tables the
+    // plan touches only (with what their foreign keys and the kept views need), and fall back
+    // to the whole schema should that not work out.
+    if let Some((current_part, desired_part)) = touched_part(current, desired, &views) {
+        let database = dev.database().await?;
+        let result = run(
+            &database,
+            options,
+            (&current_part, &views),
+            &desired_part,
+            up,
+            down,
+        )
+        .await;
+        drop_quietly(database).await;
+        match result {
+            Ok(verified) => {
+                tracing::info!(
+                    "verified on the {} table(s) the plan touches (of {})",
+                    current_part.tables.len().max(desired_part.tables.len()),
+                    current.tables.len().max(desired.tables.len())
+                );
+                return Ok(verified);
+            }
+            Err(error) => tracing::info!(
+                "verification on the touched tables failed ({error}); verifying on the whole schema"
+            ),
+        }
+    }
+    let database = dev.database().await?;
     let result = run(&database, options, (current, &views), desired, up, down).await;
     drop_quietly(database).await;
     result
+}
+
+/// `current` and `desired` with only the tables the change between them touches, when that
+/// is fewer than all; every schema, extension, type and sequence stays (a sequence owned by a
+/// table left out is kept unowned on both sides).
+fn touched_part(
+    current: &Catalog,
+    desired: &Catalog,
+    views: &[&View],
+) -> Option<(Catalog, Catalog)> {
+    // Both directions: a down can touch more (an added enum value's down re-creates the type
+    // and converts every column of it).
+    let mut changes = autogen_diff::diff(current, desired).ok()?;
+    changes.extend(autogen_diff::diff(desired, current).ok()?);
+    let view_tables = views
+        .iter()
+        .flat_map(|view| view.depends_on.iter())
+        .filter_map(|dependency| dependency.relation().cloned());
+    let tables = autogen_diff::touched_tables(&changes, current, desired, view_tables);
+    if tables.len() >= current.tables.len().max(desired.tables.len()) {
+        return None;
+    }
+    let part = |catalog: &Catalog| {
+        let mut part = Catalog {
+            schemas: catalog.schemas.clone(),
+            extensions: catalog.extensions.clone(),
+            enums: catalog.enums.clone(),
+            sequences: catalog.sequences.clone(),
+            tables: catalog
+                .tables
+                .iter()
+                .filter(|table| tables.contains(&table.qualified_name()))
+                .cloned()
+                .collect(),
+        };
+        for sequence in &mut part.sequences {
+            if sequence
+                .owned_by
+                .as_ref()
+                .is_some_and(|owner| !tables.contains(&owner.table))
+            {
+                sequence.owned_by = None;
+            }
+        }
+        part
+    };
+    Some((part(current), part(desired)))
 }
 
 async fn run(
@@ -103,7 +179,7 @@ fn kept_views<'a>(views: &'a [View], up: &Plan, down: Option<&Plan>) -> Vec<&'a 
 }
 
 /// Re-creates `current` and `views` on the empty database, in batches.
-async fn recreate(
+pub async fn recreate(
     client: &autogen_pg::Client,
     current: &Catalog,
     views: &[&View],

@@ -25,6 +25,7 @@ mod mentions;
 mod online;
 mod pairs;
 mod render;
+mod touched;
 mod views;
 
 pub use change::{Change, CommentTarget, ConstraintKind, Conversion, EnumValuePosition, Phase};
@@ -33,6 +34,7 @@ pub use diff::diff;
 pub use equivalence::normalize_equivalences;
 pub use hints::{RenameHint, rename_hints};
 pub use online::{OnlineOptions, plan_online, plan_online_changes};
+pub use touched::touched_tables;
 pub use views::{keep_views, plan_keeping_views};
 
 use autogen_schema::{Catalog, QualifiedName};

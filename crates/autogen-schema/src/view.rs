@@ -6,10 +6,11 @@
 //! change and re-created after it from what the database said about it.
 
 use crate::ident::{QualifiedName, quote_ident, quote_literal};
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 /// A view or materialized view, as read from a database.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct View {
     pub schema: String,
     pub name: String,
@@ -31,7 +32,7 @@ pub struct View {
 }
 
 /// One thing a view's query uses.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ViewDependency {
     /// A column of a table or of another view.
     Column {

@@ -15,7 +15,10 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome, CliErr
     let from = Source::parse(&args.from)?;
     let to = Source::parse(&args.to)?;
     let options = crate::source::inspect_options(&args.schemas, &args.exclude_schemas);
-    let dev = DevPool::new(global.dev_url.clone());
+    let dev = DevPool::new(
+        global.dev_url.clone(),
+        crate::cache::Cache::for_run(global.no_cache),
+    );
     let current = from.inspect(&options, &dev).await?;
     let (current, views) = (current.catalog, current.views);
     let desired = to.inspect(&options, &dev).await?.catalog;

@@ -12,7 +12,10 @@ pub async fn run(global: &GlobalArgs, args: &InspectArgs) -> Result<Outcome, Cli
     let source = Source::parse(&args.source)?;
     let options = crate::source::inspect_options(&args.schemas, &args.exclude_schemas);
     tracing::info!("inspecting {}", source.describe());
-    let dev = DevPool::new(global.dev_url.clone());
+    let dev = DevPool::new(
+        global.dev_url.clone(),
+        crate::cache::Cache::for_run(global.no_cache),
+    );
     let inspection = source.inspect(&options, &dev).await?;
     if !global.quiet {
         warn_unsupported(&inspection.unsupported);

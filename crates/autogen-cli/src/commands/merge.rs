@@ -10,7 +10,7 @@ use autogen_migrate::{Revision, Section};
 use std::time::SystemTime;
 
 pub fn run(global: &GlobalArgs, args: &MergeArgs) -> Result<Outcome, CliError> {
-    let project = Project::load(global)?;
+    let (project, _lock) = Project::load_for_writing(global)?;
     let graph = &project.graph;
     let heads: Vec<String> = graph
         .heads()

@@ -15,7 +15,7 @@ use autogen_schema::Catalog;
 use std::time::SystemTime;
 
 pub async fn run(global: &GlobalArgs, args: &RevisionArgs) -> Result<Outcome, CliError> {
-    let project = Project::load(global)?;
+    let (project, _lock) = Project::load_for_writing(global)?;
     let graph = &project.graph;
     let parents: Vec<String> = graph
         .single_head()?

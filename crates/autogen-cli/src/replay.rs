@@ -1,0 +1,139 @@
+//! The schema a revision chain produces: the chain up to its single head run on a fresh dev
+//! database and read back.
+//!
+//! With the cache (`cache.rs`), an unchanged chain costs no database work: its result is
+//! stored under the checksum chain (every revision's id and checksum, in the order they run).
+//! When only newer revisions were added, the longest cached prefix is re-created from its
+//! stored catalog (and views), recorded as applied, and only the newer revisions run. A prefix
+//! whose schema holds objects autogen does not model (functions, triggers, …) cannot be
+//! re-created from its catalog, and is not used.
+
+use crate::cache::{Cache, KeyBuilder, Kind};
+use crate::dev::{DevPool, drop_quietly};
+use crate::error::CliError;
+use autogen_introspect::{InspectOptions, Inspection};
+use autogen_migrate::{RevisionGraph, RunOptions, UpgradeTarget};
+use std::collections::BTreeSet;
+
+pub async fn replay(
+    graph: &RevisionGraph,
+    dev: &DevPool,
+    options: &InspectOptions,
+) -> Result<Inspection, CliError> {
+    let Some(cache) = dev.cache() else {
+        return run(graph, dev, options, None).await;
+    };
+    // The order the runner applies them in (and its error when there are several heads).
+    let order = graph.upgrade_plan(&BTreeSet::new(), &UpgradeTarget::Head)?;
+    let mut key = KeyBuilder::new(Kind::Replay, dev.server_version().await?, options);
+    // keys[k]: the state after the first k revisions.
+    let mut keys = vec![key.finish()];
+    for file in &order {
+        key.add(&file.revision.id);
+        key.add(&file.checksum);
+        keys.push(key.finish());
+    }
+    let head_key = keys.last().cloned().unwrap_or_default();
+    if let Some(inspection) = cache.get(Kind::Replay, &head_key) {
+        return Ok(inspection);
+    }
+    let prefix = if options.include_schemas.is_empty() && options.exclude_schemas.is_empty() {
+        cached_prefix(cache, &keys)
+    } else {
+        None
+    };
+    let prefix = prefix.map(|(count, inspection)| {
+        let ids: Vec<String> = order[..count]
+            .iter()
+            .map(|file| file.revision.id.clone())
+            .collect();
+        (ids, inspection)
+    });
+    let inspection = run(graph, dev, options, prefix).await?;
+    cache.put(Kind::Replay, &head_key, &inspection);
+    Ok(inspection)
+}
+
+/// The longest cached prefix (its length and schema) that can be re-created from its catalog.
+fn cached_prefix(cache: &Cache, keys: &[String]) -> Option<(usize, Inspection)> {
+    (1..keys.len().saturating_sub(1)).rev().find_map(|count| {
+        if !cache.contains(Kind::Replay, &keys[count]) {
+            return None;
+        }
+        let inspection = cache.get(Kind::Replay, &keys[count])?;
+        let recreatable = inspection
+            .unsupported
+            .iter()
+            .all(|group| group.kind == "view" || group.kind == "materialized view");
+        recreatable.then_some((count, inspection))
+    })
+}
+
+/// Runs the chain on a fresh database: from the start, or from `prefix` (the ids of the
+/// revisions it holds and their schema) re-created. A prefix that fails to re-create is
+/// dropped for a run from the start.
+async fn run(
+    graph: &RevisionGraph,
+    dev: &DevPool,
+    options: &InspectOptions,
+    prefix: Option<(Vec<String>, Inspection)>,
+) -> Result<Inspection, CliError> {
+    if let Some((ids, schema)) = prefix {
+        let database = dev.database().await?;
+        let mut client = database.connect().await?;
+        let views = autogen_schema::views_in_creation_order(&schema.views);
+        match crate::verify::recreate(&client, &schema.catalog, &views).await {
+            Ok(()) => {
+                tracing::info!(
+                    "replay: {} revision(s) re-created from the cache, {} to run",
+                    ids.len(),
+                    graph.ordered().len().saturating_sub(ids.len())
+                );
+                let result = async {
+                    autogen_migrate::stamp(&mut client, graph, &ids).await?;
+                    upgrade_and_inspect(&mut client, graph, options).await
+                }
+                .await;
+                drop(client);
+                drop_quietly(database).await;
+                return result;
+            }
+            Err(error) => {
+                tracing::info!(
+                    "replay: the cached schema did not re-create ({error}); running every revision"
+                );
+                drop(client);
+                drop_quietly(database).await;
+            }
+        }
+    }
+    let database = dev.database().await?;
+    let result = async {
+        let mut client = database.connect().await?;
+        upgrade_and_inspect(&mut client, graph, options).await
+    }
+    .await;
+    drop_quietly(database).await;
+    result
+}
+
+async fn upgrade_and_inspect(
+    client: &mut autogen_pg::Client,
+    graph: &RevisionGraph,
+    options: &InspectOptions,
+) -> Result<Inspection, CliError> {
+    if !graph.is_empty() {
+        let run_options = RunOptions {
+            ignore_checksums: false,
+        };
+        autogen_migrate::upgrade(
+            client,
+            graph,
+            &UpgradeTarget::Head,
+            &run_options,
+            &mut |_| {},
+        )
+        .await?;
+    }
+    Ok(autogen_introspect::inspect(client, options).await?)
+}
