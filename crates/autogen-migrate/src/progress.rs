@@ -5,8 +5,11 @@
 //! how many have run in `public.autogen_revisions_progress`, in the statement's own
 //! transaction when PostgreSQL allows one (then the two cannot disagree), right after it
 //! otherwise (`CREATE INDEX CONCURRENTLY` and the like). A re-run skips the statements that
-//! ran, provided their text is unchanged (a SHA-256 of them is stored with the count). The
-//! row is deleted in the transaction that records the revision as applied or reverted.
+//! ran, provided their text is unchanged (a SHA-256 of them is stored with the count). A row
+//! saying 0 is stored before the first statement, so a re-run knows the section had started
+//! (a concurrent build the server finished after the runner was killed is then recognized).
+//! The row is deleted in the transaction that records the revision as applied or reverted,
+//! and by a stamp that decides the revision's state (`clear_stamped`).
 
 use sha2::{Digest, Sha256};
 use tokio_postgres::{Client, GenericClient};
@@ -128,6 +131,40 @@ pub(crate) async fn clear(
                 qualified_table()
             ),
             &[&revision, &direction_name(direction)],
+        )
+        .await
+        .map(drop)
+        .map_err(database("clear the progress table"))
+}
+
+/// After a stamp recorded exactly `recorded` as applied: forgets the `up` progress of those
+/// revisions and the `down` progress of every other one, so a section finished by hand and
+/// stamped is never "resumed" (its first statements skipped) when it runs again later. Rows
+/// of sections still partly run in the direction that is pending stay. Nothing when the table
+/// does not exist.
+pub(crate) async fn clear_stamped(
+    client: &impl GenericClient,
+    recorded: &[&str],
+) -> Result<(), MigrateError> {
+    let exists: bool = client
+        .query_one(
+            "SELECT pg_catalog.to_regclass($1) IS NOT NULL",
+            &[&format!("{TRACKING_SCHEMA}.{PROGRESS_TABLE}")],
+        )
+        .await
+        .and_then(|row| row.try_get(0))
+        .map_err(database("look for the progress table"))?;
+    if !exists {
+        return Ok(());
+    }
+    client
+        .execute(
+            &format!(
+                "DELETE FROM {} WHERE (direction = 'up' AND revision = ANY($1)) \
+                 OR (direction = 'down' AND NOT (revision = ANY($1)))",
+                qualified_table()
+            ),
+            &[&recorded],
         )
         .await
         .map(drop)

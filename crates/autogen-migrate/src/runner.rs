@@ -113,6 +113,8 @@ async fn stamp_locked(client: &mut Client, rows: &[(String, String)]) -> Result<
         .await
         .map_err(database("begin a transaction"))?;
     tracking::replace_all(&transaction, rows).await?;
+    let recorded: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
+    crate::progress::clear_stamped(&transaction, &recorded).await?;
     transaction
         .commit()
         .await
@@ -260,8 +262,16 @@ async fn run_outside_transaction(
 ) -> Result<(), MigrateError> {
     let started = Instant::now();
     let id = &file.revision.id;
-    let skip = match crate::progress::read(client, id, direction).await? {
-        None => 0,
+    let (skip, resumed) = match crate::progress::read(client, id, direction).await? {
+        None => {
+            // A row saying "started, 0 statements done" before the first statement runs: a
+            // runner killed while its first statement was a concurrent index build (which the
+            // server finishes even though the client is gone) leaves a row, so the re-run
+            // recognizes the finished index instead of failing with "already exists".
+            let hash = crate::progress::statements_hash(&[]);
+            crate::progress::save(&*client, id, direction, 0, &hash).await?;
+            (0, false)
+        }
         Some(saved) => {
             if saved.done > statements.len()
                 || crate::progress::statements_hash(&statements[..saved.done]) != saved.hash
@@ -272,13 +282,15 @@ async fn run_outside_transaction(
                     done: saved.done,
                 });
             }
-            progress(Progress::Resuming {
-                revision: file,
-                line: statements
-                    .get(saved.done)
-                    .map_or(0, |next| file_line(section, next)),
-                done: saved.done,
-            });
+            if saved.done > 0 {
+                progress(Progress::Resuming {
+                    revision: file,
+                    line: statements
+                        .get(saved.done)
+                        .map_or(0, |next| file_line(section, next)),
+                    done: saved.done,
+                });
+            }
             // Session settings (`SET lock_timeout …`) do not outlive the earlier connection.
             for statement in statements[..saved.done]
                 .iter()
@@ -289,7 +301,7 @@ async fn run_outside_transaction(
                     .await
                     .map_err(database("restore the section's session settings"))?;
             }
-            saved.done
+            (saved.done, true)
         }
     };
     for (index, statement) in statements.iter().enumerate().skip(skip) {
@@ -297,7 +309,7 @@ async fn run_outside_transaction(
         let hash = crate::progress::statements_hash(&statements[..done]);
         // Killed after a concurrent build finished but before its progress was stored.
         if index == skip
-            && skip > 0
+            && resumed
             && crate::concurrent::valid_index_exists(client, &statement.sql).await?
         {
             crate::progress::save(&*client, id, direction, done, &hash).await?;
