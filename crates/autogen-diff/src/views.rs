@@ -95,18 +95,7 @@ fn affected_views<'a>(changes: &[Change], views: &'a [View]) -> Vec<&'a View> {
                 _ => None,
             })
             .unwrap_or_else(|| column.to_string());
-        let table = changes
-            .iter()
-            .find_map(|change| match change {
-                Change::RenameTable { from, to }
-                    if from.schema == table.schema && *to == table.name =>
-                {
-                    Some(from.clone())
-                }
-                _ => None,
-            })
-            .unwrap_or_else(|| table.clone());
-        (table, column)
+        (table_before_renames(changes, table), column)
     };
     let mut retyped: HashSet<(QualifiedName, String)> = HashSet::new();
     for change in changes {
@@ -176,23 +165,27 @@ fn affected_views<'a>(changes: &[Change], views: &'a [View]) -> Vec<&'a View> {
         .collect()
 }
 
+/// The name `table` (as changes name it: after the plan's renames) has before the plan.
+fn table_before_renames(changes: &[Change], table: &QualifiedName) -> QualifiedName {
+    changes
+        .iter()
+        .find_map(|change| match change {
+            Change::RenameTable { from, to }
+                if from.schema == table.schema && *to == table.name =>
+            {
+                Some(from.clone())
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| table.clone())
+}
+
 fn refuse_renamed_dependencies(changes: &[Change], affected: &[&View]) -> Result<(), DiffError> {
     for change in changes {
         let (renamed, column) = match change {
             Change::RenameTable { from, .. } => (from.clone(), None),
             Change::RenameColumn { table, from, .. } => {
-                let table = changes
-                    .iter()
-                    .find_map(|change| match change {
-                        Change::RenameTable { from, to }
-                            if from.schema == table.schema && *to == table.name =>
-                        {
-                            Some(from.clone())
-                        }
-                        _ => None,
-                    })
-                    .unwrap_or_else(|| table.clone());
-                (table, Some(from.as_str()))
+                (table_before_renames(changes, table), Some(from.as_str()))
             }
             _ => continue,
         };
