@@ -318,8 +318,8 @@ fn line_strategy() -> impl Strategy<Value = String> {
     ]
 }
 
+// Cases: proptest's default (256), or `PROPTEST_CASES` for a long run.
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn parse_never_panics_on_arbitrary_text(text in any::<String>()) {
