@@ -27,11 +27,12 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
     let options = inspect_options(&[], &[]);
     let dev = project.dev(global);
     let models = autogen_model::load_models(&project.config.model_paths)?;
-    let replayed = project.replayed(&dev, &options).await?;
-    let (revisions, views) = (replayed.catalog, replayed.views);
-    let desired = crate::normalize::normalize(&models, &dev, &options)
-        .await?
-        .catalog;
+    // Independent work in two databases of the dev server: run them at the same time.
+    let (replayed, desired) = tokio::try_join!(
+        project.replayed(&dev, &options),
+        crate::normalize::normalize(&models, &dev, &options)
+    )?;
+    let (revisions, views, desired) = (replayed.catalog, replayed.views, desired.catalog);
 
     let mut agree = true;
     let deny = policy::denied(&project.config.deny, &args.deny);

@@ -19,9 +19,10 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome, CliErr
         global.dev_url.clone(),
         crate::cache::Cache::for_run(global.no_cache),
     );
-    let current = from.inspect(&options, &dev).await?;
-    let (current, views) = (current.catalog, current.views);
-    let desired = to.inspect(&options, &dev).await?.catalog;
+    // Independent reads (or work in two dev databases): at the same time.
+    let (current, desired) =
+        tokio::try_join!(from.inspect(&options, &dev), to.inspect(&options, &dev))?;
+    let (current, views, desired) = (current.catalog, current.views, desired.catalog);
 
     let online = online_options(global, args)?;
     let plan = |from: &autogen_schema::Catalog, to: &autogen_schema::Catalog| {

@@ -39,11 +39,12 @@ pub async fn run(global: &GlobalArgs, args: &RevisionArgs) -> Result<Outcome, Cl
     let dev = project.dev(global);
     // Parse the models first: their errors need no database.
     let models = autogen_model::load_models(&project.config.model_paths)?;
-    let current = current_schema(&project, global, &dev, &options).await?;
-    let (current, views) = (current.catalog, current.views);
-    let desired = crate::normalize::normalize(&models, &dev, &options)
-        .await?
-        .catalog;
+    // Independent work in two databases of the dev server: run them at the same time.
+    let (current, desired) = tokio::try_join!(
+        current_schema(&project, global, &dev, &options),
+        crate::normalize::normalize(&models, &dev, &options)
+    )?;
+    let (current, views, desired) = (current.catalog, current.views, desired.catalog);
 
     let plan = |from: &Catalog, to: &Catalog| project.plan(args.online, from, to, &views);
     let up = plan(&current, &desired)?;
