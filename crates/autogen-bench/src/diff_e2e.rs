@@ -446,7 +446,7 @@ async fn run_once(timed: &Timed) -> Result<(Sample, usize), (String, String)> {
 
 /// An ephemeral cluster (its lock table is large enough to re-create thousands of tables in
 /// one transaction: see `autogen_pg::DevCluster`).
-async fn start_cluster() -> Result<DevServer, BenchError> {
+pub(crate) async fn start_cluster() -> Result<DevServer, BenchError> {
     DevServer::start(None)
         .await
         .map_err(|error| fail(format!("could not start a dev PostgreSQL cluster: {error}")))
@@ -671,7 +671,7 @@ pub async fn run(options: &Options, mut progress: impl FnMut(&str)) -> Result<Re
 }
 
 /// A fresh database with the generated schema (and `extra` after it), analyzed.
-async fn load(
+pub(crate) async fn load(
     server: &DevServer,
     batches: &[String],
     extra: Option<&str>,

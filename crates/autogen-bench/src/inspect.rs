@@ -265,7 +265,7 @@ pub(crate) async fn query_one_text(
 }
 
 /// `pg_dump` next to the dev cluster's server binaries.
-fn default_pg_dump(server: &DevServer) -> Result<PathBuf, BenchError> {
+pub(crate) fn default_pg_dump(server: &DevServer) -> Result<PathBuf, BenchError> {
     match server {
         DevServer::Ephemeral(cluster) => Ok(cluster.binaries().bindir.join("pg_dump")),
         DevServer::External(_) => Err(fail(

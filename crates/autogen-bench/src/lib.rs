@@ -1,10 +1,15 @@
 //! autogen's benchmark harness: a deterministic generator of large schemas
 //! ([`generate`]), a wall-time/peak-RSS measurer ([`measure`]) and the
 //! `autogen inspect` vs `pg_dump --schema-only` comparison ([`inspect`]), the in-memory
-//! diff+plan timing ([`diff`]) and `autogen diff` end to end vs migra ([`diff_e2e`]).
+//! diff+plan timing ([`diff`]), `autogen diff` end to end vs migra ([`diff_e2e`]), model files
+//! declaring the generated schema ([`models`]), every tool end to end on the same databases
+//! ([`e2e`]) and `autogen check` on a long revision history ([`history`]).
 
 pub mod diff;
 pub mod diff_e2e;
+pub mod e2e;
 pub mod generate;
+pub mod history;
 pub mod inspect;
 pub mod measure;
+pub mod models;

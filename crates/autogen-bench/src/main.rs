@@ -2,7 +2,7 @@
 //! `pg_dump --schema-only`, the in-memory diff, and `autogen diff` against migra on them. See
 //! `autogen-bench --help`.
 
-use autogen_bench::{diff, diff_e2e, generate, inspect, measure};
+use autogen_bench::{diff, diff_e2e, e2e, generate, history, inspect, measure, models};
 use clap::{Parser, Subcommand};
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -35,6 +35,23 @@ enum Commands {
         /// Generator seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Write Rust model files (`#[derive(Model)]` structs, 100 per file) declaring exactly the
+    /// schema of `gen-schema` with the same N and seed (with --changed: 5 % of the tables
+    /// changed as `gen-changes` changes them).
+    GenModels {
+        /// Number of tables.
+        #[arg(long)]
+        tables: usize,
+        /// Generator seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The directory to write `tables_NNNNN.rs` into (created if missing).
+        #[arg(long, default_value = "models")]
+        out: PathBuf,
+        /// Apply the model-side counterpart of `gen-changes` (every 20th table changed).
+        #[arg(long)]
+        changed: bool,
     },
     /// Time `autogen inspect` against `pg_dump --schema-only` on generated schemas and print a
     /// markdown table.
@@ -76,6 +93,76 @@ enum Commands {
         /// Tables per simple-query batch while loading the schema.
         #[arg(long, default_value_t = 100)]
         batch: usize,
+    },
+    /// Time every tool on the same generated databases in one run: autogen inspect / diff /
+    /// check / revision (the last two in an autogen project whose models declare the schema),
+    /// pg_dump --schema-only, migra and Alembic's compare_metadata; print markdown tables.
+    /// Tools that are not installed (migra, Alembic) are skipped with a note.
+    E2e {
+        /// Schema sizes, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "100,1000,5000")]
+        tables: Vec<usize>,
+        /// Timed runs per tool and size (the tools alternate).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Untimed warm-up rounds per size.
+        #[arg(long, default_value_t = 1)]
+        warmup: usize,
+        /// The autogen binary to time.
+        #[arg(long)]
+        autogen: PathBuf,
+        /// The pg_dump to time [default: pg_dump in the dev cluster's bin directory].
+        #[arg(long)]
+        pg_dump: Option<PathBuf>,
+        /// The migra to time [default: migra on PATH; none: row skipped].
+        #[arg(long)]
+        migra: Option<PathBuf>,
+        /// A Python with alembic, sqlalchemy and psycopg2 [default: python3; without them the
+        /// row is skipped].
+        #[arg(long)]
+        alembic_python: Option<PathBuf>,
+        /// An existing PostgreSQL server for autogen diff/check/revision's scratch databases
+        /// [default: autogen's own throwaway cluster in each process].
+        #[arg(long)]
+        dev_url: Option<String>,
+        /// Stop running a tool at a size once its runs there (warm-up included) took more
+        /// than this many seconds (at least one timed run always happens).
+        #[arg(long)]
+        budget_secs: Option<f64>,
+        /// Only these tools (inspect, pg_dump, diff, migra, alembic, check, check-warm,
+        /// revision), comma-separated [default: all].
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+        /// Write the projects under this directory and keep them [default: a removed
+        /// temporary directory].
+        #[arg(long)]
+        keep_projects: Option<PathBuf>,
+        /// Generator seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Tables per simple-query batch while loading the schema.
+        #[arg(long, default_value_t = 100)]
+        batch: usize,
+    },
+    /// Time `autogen check` twice in a row (first and second run) on a project with a long
+    /// revision history (chained revisions, each creating a table or adding a column and an
+    /// index) whose models match the head.
+    History {
+        /// Revisions in the chain.
+        #[arg(long, default_value_t = 500)]
+        revisions: usize,
+        /// Repetitions, each on a freshly written project.
+        #[arg(long, default_value_t = 1)]
+        runs: usize,
+        /// The autogen binary to time.
+        #[arg(long)]
+        autogen: PathBuf,
+        /// An existing PostgreSQL server for autogen's scratch databases.
+        #[arg(long)]
+        dev_url: Option<String>,
+        /// Write the project here and keep it (emptied first).
+        #[arg(long)]
+        keep_project: Option<PathBuf>,
     },
     /// Time `autogen diff --from URL_A --to URL_B` (with and without verification) end to end
     /// against `migra --unsafe URL_A URL_B` on generated schemas (5 % of the tables changed in
@@ -162,6 +249,84 @@ fn diff_e2e(options: &diff_e2e::Options) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+fn rss_source() -> &'static str {
+    if measure::uses_gnu_time() {
+        "peak RSS from /usr/bin/time"
+    } else {
+        "peak RSS from wait4 (includes a floor of this harness's own RSS)"
+    }
+}
+
+fn e2e(options: &e2e::Options) -> ExitCode {
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
+        Err(code) => return code,
+    };
+    let command_line = std::env::args().collect::<Vec<_>>().join(" ");
+    let report = match runtime.block_on(e2e::run(options, |line| eprintln!("{line}"))) {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    println!("Command: `{command_line}`");
+    println!();
+    println!(
+        "PostgreSQL {}, pg_dump {}, generator seed {}, {} warm-up round(s) + {} timed runs per \
+         tool and size{}, tools alternating; wall time of each process, {}. autogen diff, \
+         check and revision use {}.",
+        report.server_version,
+        report.pg_dump.display(),
+        options.seed,
+        options.warmup,
+        options.runs,
+        options.budget_secs.map_or_else(String::new, |b| format!(
+            " (budget {b:.0} s per tool and size)"
+        )),
+        rss_source(),
+        if options.dev_url.is_some() {
+            "the --dev-url server"
+        } else {
+            "their own throwaway cluster (started by each process)"
+        }
+    );
+    println!();
+    println!("{}", report.migra.describe());
+    println!("{}", report.alembic.describe());
+    println!();
+    print!("{}", e2e::markdown_table(&report.rows));
+    println!();
+    print!("{}", e2e::growth_table(&report.rows));
+    println!();
+    println!("Set-up, untimed (one run each):");
+    println!();
+    for (tables, steps) in &report.setup {
+        for (step, secs) in steps {
+            println!("- N={tables}: {step}: {secs:.1} s");
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn history(options: &history::Options) -> ExitCode {
+    let command_line = std::env::args().collect::<Vec<_>>().join(" ");
+    match history::run(options, |line| eprintln!("{line}")) {
+        Ok(pairs) => {
+            println!("Command: `{command_line}`");
+            println!();
+            println!("Wall time of each process, {}.", rss_source());
+            println!();
+            print!("{}", history::markdown_table(options.revisions, &pairs));
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn print_sql(sql: &str) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     match stdout
@@ -178,9 +343,75 @@ fn print_sql(sql: &str) -> ExitCode {
     }
 }
 
+fn gen_models(tables: usize, seed: u64, out: &std::path::Path, changed: bool) -> ExitCode {
+    let schema = generate::generate(tables, seed);
+    let result = models::model_tables(&schema).and_then(|mut tables| {
+        if changed {
+            models::change_models(&mut tables);
+        }
+        models::write_models(out, &tables)
+    });
+    match result {
+        Ok(files) => {
+            eprintln!(
+                "wrote {tables} model structs in {} files to {}",
+                files.len(),
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Commands::E2e {
+            tables,
+            runs,
+            warmup,
+            autogen,
+            pg_dump,
+            migra,
+            alembic_python,
+            dev_url,
+            budget_secs,
+            only,
+            keep_projects,
+            seed,
+            batch,
+        } => e2e(&e2e::Options {
+            tables,
+            runs,
+            warmup,
+            seed,
+            autogen,
+            pg_dump,
+            migra,
+            alembic_python,
+            dev_url,
+            budget_secs,
+            only,
+            batch,
+            keep_projects,
+        }),
+        Commands::History {
+            revisions,
+            runs,
+            autogen,
+            dev_url,
+            keep_project,
+        } => history(&history::Options {
+            revisions,
+            runs,
+            autogen,
+            dev_url,
+            keep_project,
+        }),
         Commands::DiffE2e {
             tables,
             runs,
@@ -236,6 +467,12 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Commands::GenModels {
+            tables,
+            seed,
+            out,
+            changed,
+        } => gen_models(tables, seed, &out, changed),
         Commands::GenSchema { tables, seed } => print_sql(&generate::generate_sql(tables, seed)),
         Commands::GenChanges { tables, seed } => {
             print_sql(&diff_e2e::change_script(&generate::generate(tables, seed)).sql)
