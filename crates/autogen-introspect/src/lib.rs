@@ -45,7 +45,10 @@ pub struct Inspection {
 
 #[derive(Debug, thiserror::Error)]
 pub enum IntrospectError {
-    #[error("reading the {what} from the database failed: {}", server_message(source))]
+    #[error(
+        "reading the {what} from the database failed: {}",
+        server_message(source)
+    )]
     Query {
         what: &'static str,
         #[source]
