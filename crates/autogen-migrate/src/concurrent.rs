@@ -96,7 +96,7 @@ pub(crate) async fn valid_index_exists(client: &Client, sql: &str) -> Result<boo
 
 /// The query that finds the index named `name` (SQL text) on `table` (SQL text naming it as
 /// written), valid or invalid as `valid` says, and selects `format(pattern, schema, index)`.
-fn index_lookup(pattern: &str, table: &str, name: &str, valid: bool) -> String {
+pub(crate) fn index_lookup(pattern: &str, table: &str, name: &str, valid: bool) -> String {
     let validity = if valid { "" } else { "NOT " };
     format!(
         "SELECT pg_catalog.format({pattern}, n.nspname, c.relname) \
@@ -106,23 +106,6 @@ fn index_lookup(pattern: &str, table: &str, name: &str, valid: bool) -> String {
          WHERE i.indrelid = pg_catalog.to_regclass({table}) \
            AND c.relname = {name} AND {validity}i.indisvalid"
     )
-}
-
-/// For an offline script: psql lines that drop the invalid index a failed earlier run of
-/// `sql` left behind (`\gexec` runs the `DROP` the query selects, outside any transaction);
-/// `None` when `sql` is not a concurrent index build.
-pub(crate) fn offline_invalid_index_cleanup(sql: &str) -> Option<String> {
-    let (name, table) = concurrent_index_target(sql)?;
-    let literal = |text: &str| format!("'{}'", text.replace('\'', "''"));
-    Some(format!(
-        "-- a failed earlier build leaves an INVALID index behind: drop it so the build can run again\n{}\n\\gexec\n",
-        index_lookup(
-            "'DROP INDEX CONCURRENTLY %I.%I'",
-            &literal(&table),
-            &literal(&name),
-            false
-        )
-    ))
 }
 
 #[derive(Debug, PartialEq)]

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use crate::concurrent::offline_invalid_index_cleanup;
+use crate::concurrent::{concurrent_index_target, index_lookup};
 use crate::split::split_statements;
 use crate::tracking::{ADVISORY_LOCK_KEY, create_table_sql, qualified_table};
 use crate::{DowngradeTarget, MigrateError, RevisionFile, RevisionGraph, Section, UpgradeTarget};
@@ -153,6 +153,22 @@ fn with_invalid_index_cleanups(section: &Section) -> String {
         out.push_str(line);
     }
     out
+}
+
+/// psql lines that drop the invalid index a failed earlier run of `sql` left behind (`\gexec`
+/// runs the `DROP` the query selects, outside any transaction), as the runner does
+/// (`concurrent.rs`); `None` when `sql` is not a concurrent index build.
+fn offline_invalid_index_cleanup(sql: &str) -> Option<String> {
+    let (name, table) = concurrent_index_target(sql)?;
+    Some(format!(
+        "-- a failed earlier build leaves an INVALID index behind: drop it so the build can run again\n{}\n\\gexec\n",
+        index_lookup(
+            "'DROP INDEX CONCURRENTLY %I.%I'",
+            &literal(&table),
+            &literal(&name),
+            false
+        )
+    ))
 }
 
 /// A SQL string literal.

@@ -26,7 +26,7 @@ pub const PROGRESS_TABLE: &str = "autogen_revisions_progress";
 pub(crate) struct SavedProgress {
     /// Statements that ran and were committed.
     pub done: usize,
-    /// [`statements_hash`] of those statements.
+    /// [`StatementsHash`] of those statements.
     pub hash: String,
 }
 
@@ -41,18 +41,31 @@ fn direction_name(direction: Direction) -> &'static str {
     }
 }
 
-/// SHA-256 over the text of `statements`, so a resume can tell they are the ones that ran.
-pub(crate) fn statements_hash(statements: &[Statement]) -> String {
-    let mut hasher = Sha256::new();
-    for statement in statements {
-        hasher.update(statement.sql.as_bytes());
-        hasher.update([0]);
+/// SHA-256 over the text of the statements that ran, so a resume can tell they are the ones
+/// in the file; built up one statement at a time as a section runs.
+#[derive(Clone, Default)]
+pub(crate) struct StatementsHash {
+    hasher: Sha256,
+}
+
+impl StatementsHash {
+    /// The hash of `statements`.
+    pub fn of(statements: &[Statement]) -> StatementsHash {
+        let mut hash = StatementsHash::default();
+        for statement in statements {
+            hash.push(statement);
+        }
+        hash
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+
+    pub fn push(&mut self, statement: &Statement) {
+        self.hasher.update(statement.sql.as_bytes());
+        self.hasher.update([0]);
+    }
+
+    pub fn hex(&self) -> String {
+        crate::revision::hex_digest(self.hasher.clone())
+    }
 }
 
 /// The saved progress of `revision`'s section in `direction`, creating the table if needed.

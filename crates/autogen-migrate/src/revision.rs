@@ -93,12 +93,17 @@ impl Revision {
             hasher.update(b"\0");
             hasher.update(sql.as_bytes());
         }
-        hasher
-            .finalize()
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect()
+        hex_digest(hasher)
     }
+}
+
+/// The lower-case hex of a finished SHA-256.
+pub(crate) fn hex_digest(hasher: Sha256) -> String {
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// Joins body lines with `\n` and drops trailing blank lines.

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use tokio_postgres::Client;
 
 use crate::error::{Direction, database, pg_message};
+use crate::progress::StatementsHash;
 use crate::split::split_statements;
 use crate::tracking::{self, AppliedRevision};
 use crate::{
@@ -227,19 +228,7 @@ async fn run_revision(
             });
         }
     }
-    let recorded = match direction {
-        Direction::Upgrade => {
-            tracking::record_applied(
-                &transaction,
-                &file.revision.id,
-                &file.checksum,
-                started.elapsed(),
-            )
-            .await
-        }
-        Direction::Downgrade => tracking::record_reverted(&transaction, &file.revision.id).await,
-    };
-    if let Err(error) = recorded {
+    if let Err(error) = record(&transaction, file, direction, started).await {
         let _ = transaction.rollback().await;
         return Err(error);
     }
@@ -268,13 +257,13 @@ async fn run_outside_transaction(
             // runner killed while its first statement was a concurrent index build (which the
             // server finishes even though the client is gone) leaves a row, so the re-run
             // recognizes the finished index instead of failing with "already exists".
-            let hash = crate::progress::statements_hash(&[]);
+            let hash = StatementsHash::default().hex();
             crate::progress::save(&*client, id, direction, 0, &hash).await?;
             (0, false)
         }
         Some(saved) => {
             if saved.done > statements.len()
-                || crate::progress::statements_hash(&statements[..saved.done]) != saved.hash
+                || StatementsHash::of(&statements[..saved.done]).hex() != saved.hash
             {
                 return Err(MigrateError::PartialRevisionChanged {
                     path: file.path.clone(),
@@ -304,9 +293,11 @@ async fn run_outside_transaction(
             (saved.done, true)
         }
     };
+    let mut ran = StatementsHash::of(&statements[..skip]);
     for (index, statement) in statements.iter().enumerate().skip(skip) {
         let done = index + 1;
-        let hash = crate::progress::statements_hash(&statements[..done]);
+        ran.push(statement);
+        let hash = ran.hex();
         // Killed after a concurrent build finished but before its progress was stored.
         if index == skip
             && resumed
@@ -341,17 +332,33 @@ async fn run_outside_transaction(
         .transaction()
         .await
         .map_err(database("begin a transaction"))?;
-    match direction {
-        Direction::Upgrade => {
-            tracking::record_applied(&transaction, id, &file.checksum, started.elapsed()).await?
-        }
-        Direction::Downgrade => tracking::record_reverted(&transaction, id).await?,
-    }
+    record(&transaction, file, direction, started).await?;
     crate::progress::clear(&transaction, id, direction).await?;
     transaction
         .commit()
         .await
         .map_err(database("commit the revision"))
+}
+
+/// Records `file` as applied (upgrade) or no longer applied (downgrade).
+async fn record(
+    transaction: &tokio_postgres::Transaction<'_>,
+    file: &RevisionFile,
+    direction: Direction,
+    started: Instant,
+) -> Result<(), MigrateError> {
+    match direction {
+        Direction::Upgrade => {
+            tracking::record_applied(
+                transaction,
+                &file.revision.id,
+                &file.checksum,
+                started.elapsed(),
+            )
+            .await
+        }
+        Direction::Downgrade => tracking::record_reverted(transaction, &file.revision.id).await,
+    }
 }
 
 /// Runs one statement of a `transaction:false` section and stores that `done` statements ran:
