@@ -80,11 +80,6 @@ impl Cache {
         self.dir.join(kind.dir_name()).join(format!("{key}.json"))
     }
 
-    /// Whether an entry exists (without reading it).
-    pub fn contains(&self, kind: Kind, key: &str) -> bool {
-        self.path(kind, key).is_file()
-    }
-
     /// The stored inspection, if there is a readable one.
     pub fn get(&self, kind: Kind, key: &str) -> Option<Inspection> {
         let path = self.path(kind, key);
@@ -230,7 +225,6 @@ mod tests {
         let cache = Cache::at(dir.path());
         let stored = inspection();
         cache.put(Kind::Models, "k1", &stored);
-        assert!(cache.contains(Kind::Models, "k1"));
         let read = cache.get(Kind::Models, "k1").expect("hit");
         assert_eq!(read.catalog, stored.catalog);
         assert_eq!(read.unsupported, stored.unsupported);

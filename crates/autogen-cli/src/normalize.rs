@@ -164,13 +164,16 @@ pub async fn normalize(
 ) -> Result<Inspection, CliError> {
     // The result depends only on the declared catalog (with its intent), the options and
     // the server version: cached under those (cache.rs). Failures are never cached.
-    let key = match dev.cache() {
-        Some(_) => {
+    // A catalog that does not serialize (it always does) is simply not cached: an empty key
+    // part would let such catalogs answer for each other.
+    let declared = serde_json::to_string(&models.catalog).ok();
+    let key = match (dev.cache(), declared) {
+        (Some(_), Some(declared)) => {
             let mut key = KeyBuilder::new(Kind::Models, dev.server_version().await?, options);
-            key.add(&serde_json::to_string(&models.catalog).unwrap_or_default());
+            key.add(&declared);
             Some(key.finish())
         }
-        None => None,
+        _ => None,
     };
     if let (Some(cache), Some(key)) = (dev.cache(), &key)
         && let Some(inspection) = cache.get(Kind::Models, key)

@@ -57,9 +57,6 @@ pub async fn replay(
 /// The longest cached prefix (its length and schema) that can be re-created from its catalog.
 fn cached_prefix(cache: &Cache, keys: &[String]) -> Option<(usize, Inspection)> {
     (1..keys.len().saturating_sub(1)).rev().find_map(|count| {
-        if !cache.contains(Kind::Replay, &keys[count]) {
-            return None;
-        }
         let inspection = cache.get(Kind::Replay, &keys[count])?;
         let recreatable = inspection
             .unsupported
