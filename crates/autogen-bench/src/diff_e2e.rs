@@ -27,7 +27,7 @@
 //! library calls and timed one by one (see [`breakdown`]), verification on a fresh cluster.
 
 use crate::generate::{self, GeneratedSchema, GeneratedTable};
-use crate::inspect::{BenchError, check_executable, query_one_text};
+use crate::inspect::{BenchError, check_executable, fail, query_one_text};
 use crate::measure::{self, Output, Sample, Summary};
 use autogen_pg::{ConnectionSpec, DevServer, TempDatabase};
 use autogen_schema::Catalog;
@@ -148,10 +148,6 @@ pub struct Report {
     pub workloads: Vec<Workload>,
     pub rows: Vec<Row>,
     pub breakdowns: Vec<Breakdown>,
-}
-
-fn fail(message: impl Into<String>) -> BenchError {
-    BenchError(message.into())
 }
 
 /// The SQL applied to database B, and how much of the schema it touches.

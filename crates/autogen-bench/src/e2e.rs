@@ -28,7 +28,7 @@
 
 use crate::diff_e2e::{self, Migra};
 use crate::generate;
-use crate::inspect::{self, BenchError, check_executable, query_one_text};
+use crate::inspect::{self, BenchError, check_executable, fail, query_one_text};
 use crate::measure::{self, Output, Sample, Summary};
 use crate::models;
 use autogen_pg::ConnectionSpec;
@@ -171,10 +171,6 @@ pub struct Report {
     pub rows: Vec<Row>,
     /// Per size: one-off timings of the set-up (loading, initial revision, model check).
     pub setup: Vec<(usize, Vec<(String, f64)>)>,
-}
-
-fn fail(message: impl Into<String>) -> BenchError {
-    BenchError(message.into())
 }
 
 /// Finds a Python that imports alembic, sqlalchemy and psycopg2.
@@ -408,24 +404,9 @@ fn restore_migrations(project: &Project) -> Result<usize, BenchError> {
     Ok(removed)
 }
 
-fn copy_command(command: &Command) -> Command {
-    let mut copy = Command::new(command.get_program());
-    copy.args(command.get_args());
-    if let Some(dir) = command.get_current_dir() {
-        copy.current_dir(dir);
-    }
-    for (key, value) in command.get_envs() {
-        match value {
-            Some(value) => copy.env(key, value),
-            None => copy.env_remove(key),
-        };
-    }
-    copy
-}
-
 /// One measured run and its check; `Err(short reason)`.
 async fn run_once(timed: &Timed, project: &Project) -> Result<(Sample, Option<usize>), String> {
-    let copy = copy_command(&timed.command);
+    let copy = measure::copy_command(&timed.command);
     let accepted = timed.accepted;
     let started = Instant::now();
     let measured = tokio::task::spawn_blocking(move || measure::measure_output(&copy, accepted))

@@ -79,7 +79,8 @@ impl std::fmt::Display for BenchError {
 
 impl std::error::Error for BenchError {}
 
-fn fail(message: impl Into<String>) -> BenchError {
+/// A [`BenchError`] saying `message` (shared by the benchmark modules).
+pub(crate) fn fail(message: impl Into<String>) -> BenchError {
     BenchError(message.into())
 }
 

@@ -194,6 +194,15 @@ fn run_measured(
     Err(MeasureError::Failed { status, stderr })
 }
 
+/// A new command with `command`'s program, arguments, environment and working directory (a
+/// `Command` cannot be cloned, and runs consume nothing but need a fresh one each time).
+pub fn copy_command(command: &Command) -> Command {
+    let mut copy = Command::new(command.get_program());
+    copy.args(command.get_args());
+    copy_env(command, &mut copy);
+    copy
+}
+
 /// The environment and the working directory.
 fn copy_env(from: &Command, to: &mut Command) {
     if let Some(dir) = from.get_current_dir() {
