@@ -137,7 +137,7 @@ fn check_deny_fails_on_a_pending_hand_written_drop_table() {
         )),
         "{out}"
     );
-    assert!(err.contains("not at the head"), "{err}");
+    assert!(err.contains("1 revision(s) behind the head"), "{err}");
     assert_eq!(out.matches("denied").count(), 1, "{out}");
 
     // Without --deny only the pending revision is reported, not the policy.

@@ -144,13 +144,72 @@ fn the_everyday_workflow_converges_both_ways() {
 
     project.expect(0, &with_db(&url, &["downgrade", "-1", "--allow-data-loss"]));
     assert_eq!(tables(&url), ["accounts", "autogen_revisions"]);
+    // Behind is said as behind (not as drift): the database matches the revisions it applied.
     let behind = project.run(&with_db(&url, &["check"]));
     assert_eq!(behind.status.code(), Some(1), "{}", stderr(&behind));
     assert!(
-        stderr(&behind).contains("is not at the head of the revisions"),
+        stderr(&behind)
+            .contains("is 1 revision(s) behind the head of the revisions: run `autogen upgrade`"),
         "{}",
         stderr(&behind)
     );
+    assert!(
+        !stderr(&behind).contains("differs") && !stdout(&behind).contains("@@"),
+        "{}\n{}",
+        stdout(&behind),
+        stderr(&behind)
+    );
+    // The same database, configured instead of given: checked too; --no-database leaves it out.
+    let configured = project
+        .command(&["check"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .expect("runs");
+    assert_eq!(configured.status.code(), Some(1), "{}", stderr(&configured));
+    assert!(
+        stderr(&configured).contains("behind the head"),
+        "{}",
+        stderr(&configured)
+    );
+    let models_only = project
+        .command(&["check", "--no-database"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        models_only.status.code(),
+        Some(0),
+        "{}",
+        stderr(&models_only)
+    );
+    // A hand edit while behind is still found, against the revisions it applied.
+    runtime().block_on(async {
+        let client = database.connect().await.expect("connect");
+        client
+            .batch_execute("ALTER TABLE public.accounts ADD COLUMN behind_edit integer")
+            .await
+            .expect("hand edit");
+    });
+    let behind_and_edited = project.run(&with_db(&url, &["check"]));
+    assert_eq!(behind_and_edited.status.code(), Some(1));
+    assert!(
+        stderr(&behind_and_edited)
+            .contains("differs from the schema its 1 applied revision(s) produce"),
+        "{}",
+        stderr(&behind_and_edited)
+    );
+    assert!(
+        stdout(&behind_and_edited).contains("+    \"behind_edit\" integer"),
+        "{}",
+        stdout(&behind_and_edited)
+    );
+    runtime().block_on(async {
+        let client = database.connect().await.expect("connect");
+        client
+            .batch_execute("ALTER TABLE public.accounts DROP COLUMN behind_edit")
+            .await
+            .expect("undo the hand edit");
+    });
 
     project.expect(0, &with_db(&url, &["upgrade"]));
     project.expect(0, &with_db(&url, &["check"]));

@@ -102,6 +102,13 @@ pub fn with_db<'a>(url: &'a str, args: &[&'a str]) -> Vec<&'a str> {
     all
 }
 
+/// A fresh database on the shared dev server (dropped with the returned value) and its URL.
+pub fn fresh_database() -> (autogen_testkit::autogen_pg::TempDatabase, String) {
+    let database = runtime().block_on(autogen_testkit::fresh_database());
+    let url = autogen_testkit::url(&database);
+    (database, url)
+}
+
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -66,6 +66,18 @@ pub struct GlobalArgs {
     pub verbose: u8,
 }
 
+impl GlobalArgs {
+    /// What the engine needs of the global flags.
+    pub fn settings(&self) -> autogen_engine::Settings {
+        autogen_engine::Settings {
+            config: self.config.clone(),
+            database_url: self.database_url.clone(),
+            dev_url: self.dev_url.clone(),
+            cache: !self.no_cache,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorMode {
     Auto,
@@ -113,6 +125,12 @@ autogen asks before running them (y/N); otherwise (CI, scripts) it refuses with 
     /// Print the revisions the database is at.
     Current,
     /// List the revisions, newest first (-v for parents, dates, files and checksums).
+    #[command(
+        long_about = "List the revisions, newest first: parents -> revision, message, with the \
+heads marked (head). With a database (--database-url, DATABASE_URL or [database] url) the \
+revisions it is at are marked (current), and applied revisions whose file was edited since \
+(edited since applied). -v prints parents, dates, files and checksums."
+    )]
     History,
     /// List the head revisions (more than one means branches to merge).
     Heads,
@@ -125,9 +143,13 @@ autogen asks before running them (y/N); otherwise (CI, scripts) it refuses with 
     /// Fail (exit 1) when the models, the revisions or the database disagree.
     #[command(
         long_about = "Compare the models with the schema the revisions produce (replayed into the \
-dev database); with --database-url, also compare that live database with the revisions. Exit 0 \
-and one line when everything agrees; exit 1 with a unified diff of the canonical schemas and the \
-SQL a new revision would contain when something differs."
+dev database), and the project's database with the revisions: the database is --database-url, \
+else DATABASE_URL, else [database] url in autogen.toml (--no-database leaves it out). The database \
+must have applied every revision up to the head, none of them edited since, and its schema must be \
+what its applied revisions produce (a database behind the head is compared with the schema of the \
+revisions it applied, and told how many it lacks).\n\n\
+Exit 0 and one line when everything agrees; exit 1 with a unified diff of the canonical schemas \
+and the SQL a new revision would contain when something differs; 2 on errors."
     )]
     Check(CheckArgs),
     /// Report the hazards of the statements in revision files (exit 1 on a denied one).
@@ -346,10 +368,15 @@ pub struct CheckArgs {
     #[arg(long)]
     pub no_verify: bool,
 
+    /// Compare only the models with the revisions, even when a database is configured
+    /// (DATABASE_URL or [database] url).
+    #[arg(long, conflicts_with = "database_url")]
+    pub no_database: bool,
+
     /// Fail when the would-be revision (or, with --database-url, a pending one) has this
     /// hazard: data-loss, table-rewrite, access-exclusive-lock, index-build,
     /// may-fail-on-existing-rows (comma-separated, repeatable; added to [policy] deny).
-    #[arg(long, value_name = "HAZARD", value_delimiter = ',', value_parser = crate::policy::parse_hazard)]
+    #[arg(long, value_name = "HAZARD", value_delimiter = ',', value_parser = autogen_engine::policy::parse_hazard)]
     pub deny: Vec<autogen_diff::Hazard>,
 }
 
@@ -361,7 +388,7 @@ pub struct LintArgs {
 
     /// Fail (exit 1) when a statement has this hazard (comma-separated, repeatable; added to
     /// [policy] deny).
-    #[arg(long, value_name = "HAZARD", value_delimiter = ',', value_parser = crate::policy::parse_hazard)]
+    #[arg(long, value_name = "HAZARD", value_delimiter = ',', value_parser = autogen_engine::policy::parse_hazard)]
     pub deny: Vec<autogen_diff::Hazard>,
 
     /// Enforce the policy on down sections too (by default they are shown, not enforced: a

@@ -1,87 +1,14 @@
 //! Every error the CLI reports, and how it is printed: one line saying what went wrong and
-//! what to do, `error:` in red on a terminal. Exit code 2.
+//! what to do, `error:` in red on a terminal. Exit code 2. Most come from the engine; the
+//! ones here belong to the command line itself (prompts, output, `init`, `merge`).
 
-use autogen_model::Origin;
-use miette::{NamedSource, SourceSpan};
+use autogen_engine::EngineError;
 use std::path::PathBuf;
 
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error(transparent)]
-    Pg(#[from] autogen_pg::PgError),
-
-    #[error("{0}")]
-    Introspect(#[from] autogen_introspect::IntrospectError),
-
-    #[error("could not learn the dev server's PostgreSQL version: {0}")]
-    DevVersion(String),
-
-    #[error("cannot read {}: {source}", path.display())]
-    ReadFile {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-
-    #[error("{}:{line}: PostgreSQL rejected the SQL: {message}", path.display())]
-    ApplySql {
-        path: PathBuf,
-        line: usize,
-        message: String,
-    },
-
-    #[error(
-        "cannot tell what kind of source {0:?} is: give a PostgreSQL URL (postgres://…), a .sql file, a models path (a .rs file or a directory of them), or a migrations directory"
-    )]
-    UnknownSource(String),
-
-    #[error(transparent)]
-    Models(#[from] autogen_model::ModelErrors),
-
-    #[error(transparent)]
-    ModelRejected(Box<ModelRejected>),
-
-    #[error("source {} does not exist", .0.display())]
-    MissingSource(PathBuf),
-
-    #[error(transparent)]
-    Diff(#[from] autogen_diff::DiffError),
-
-    #[error(
-        "cannot verify the plan: the current schema does not re-create on an empty database ({detail}); it may depend on objects autogen does not model yet — use --no-verify to skip verification"
-    )]
-    VerifySetup { detail: String },
-
-    #[error(
-        "internal error: the generated {direction} plan failed during verification at `{statement}`: {detail} — please report this; --no-verify skips verification"
-    )]
-    VerifyStatement {
-        direction: &'static str,
-        statement: String,
-        detail: String,
-    },
-
-    #[error(
-        "internal error: the generated {direction} plan does not converge; still different afterwards: {residual} — please report this; --no-verify skips verification"
-    )]
-    NotConverged {
-        direction: &'static str,
-        residual: String,
-    },
-
-    #[error(
-        "no {} found in {} or any parent directory: run `autogen init` to create one, or pass --config",
-        crate::config::FILE_NAME,
-        start.display()
-    )]
-    NoConfig { start: PathBuf },
-
-    #[error("{}:{line}: {message}", path.display())]
-    Config {
-        path: PathBuf,
-        line: usize,
-        message: String,
-    },
+    Engine(#[from] EngineError),
 
     #[error("cannot write {}: {source}", path.display())]
     WriteFile {
@@ -92,26 +19,6 @@ pub enum CliError {
 
     #[error("{} already exists: this project is initialized", .0.display())]
     AlreadyInitialized(PathBuf),
-
-    #[error(
-        "no database given: pass --database-url, set DATABASE_URL, or set [database] url in autogen.toml"
-    )]
-    NoDatabase,
-
-    #[error("cannot lock the migrations directory {} against other autogen runs: {source}", path.display())]
-    LockMigrations {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-
-    #[error(
-        "database {database} is not up to date: run `autogen upgrade` first (or leave out --database-url to start from the revisions)"
-    )]
-    NotUpToDate { database: String },
-
-    #[error(transparent)]
-    Migrate(#[from] autogen_migrate::MigrateError),
 
     #[error(
         "--sql downgrades need FROM:TO (e.g. head:-1), because no database says where to start; got {0:?}"
@@ -129,8 +36,10 @@ pub enum CliError {
     #[error("downgrade cancelled: nothing was reverted")]
     DowngradeCancelled,
 
-    #[error("there are no revisions yet: `autogen revision -m MSG` writes the first")]
-    NoRevisions,
+    #[error(
+        "revision cancelled: nothing was written; add the `renamed_from` the help lines name and run `autogen revision` again"
+    )]
+    RevisionCancelled,
 
     #[error("{0} is not a head: only heads can be merged (see `autogen heads`)")]
     MergeNotHead(String),
@@ -141,32 +50,27 @@ pub enum CliError {
     #[error("cannot write the output: {0}")]
     Output(#[source] std::io::Error),
 
+    #[error("cannot read the answer from the terminal: {0}")]
+    Prompt(#[source] std::io::Error),
+
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[source] std::io::Error),
 }
 
-/// PostgreSQL refused the DDL rendered from a model: its message, at the model's source.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("{}:{}:{}: PostgreSQL rejected this model: {message}", origin.file.display(), origin.line, origin.column)]
-pub struct ModelRejected {
-    message: String,
-    origin: Origin,
-    #[source_code]
-    source_code: NamedSource<String>,
-    #[label("rejected here")]
-    span: SourceSpan,
-    #[help]
-    statement: String,
-}
-
-impl ModelRejected {
-    pub fn new(origin: &Origin, file_text: String, message: String, statement: String) -> Self {
-        Self {
-            message,
-            source_code: NamedSource::new(origin.file.display().to_string(), file_text),
-            span: (origin.byte_offset, origin.byte_len).into(),
-            origin: origin.clone(),
-            statement: format!("the statement generated from the model was:\n{statement}"),
+/// Library errors reach the CLI through the engine's error type, which prints them.
+macro_rules! through_engine {
+    ($($error:ty),*) => {$(
+        impl From<$error> for CliError {
+            fn from(error: $error) -> Self {
+                CliError::Engine(EngineError::from(error))
+            }
         }
-    }
+    )*};
 }
+through_engine!(
+    autogen_pg::PgError,
+    autogen_introspect::IntrospectError,
+    autogen_model::ModelErrors,
+    autogen_diff::DiffError,
+    autogen_migrate::MigrateError
+);

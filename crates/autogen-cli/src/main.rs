@@ -1,21 +1,14 @@
 //! The `autogen` binary: parses the command line, runs one command, and turns its outcome
 //! into an exit code (0 ok, 1 differences, 2 error).
 
-mod cache;
 mod cli;
 mod commands;
-mod config;
-mod dev;
 mod error;
-mod normalize;
 mod output;
 mod plan_text;
-mod policy;
-mod project;
-mod replay;
-mod source;
-mod verify;
+mod prompt;
 
+use autogen_engine::EngineError;
 use clap::Parser;
 use cli::{Cli, Command};
 use error::CliError;
@@ -73,7 +66,7 @@ async fn run(cli: &Cli) -> Result<commands::Outcome, CliError> {
         Command::Upgrade(args) => commands::upgrade::upgrade(&cli.global, args).await,
         Command::Downgrade(args) => commands::upgrade::downgrade(&cli.global, args).await,
         Command::Current => commands::status::current(&cli.global).await,
-        Command::History => commands::status::history(&cli.global),
+        Command::History => commands::status::history(&cli.global).await,
         Command::Heads => commands::status::heads(&cli.global),
         Command::Show(args) => commands::status::show(&cli.global, args),
         Command::Stamp(args) => commands::stamp::run(&cli.global, args).await,
@@ -86,13 +79,15 @@ async fn run(cli: &Cli) -> Result<commands::Outcome, CliError> {
 fn report(error: &CliError) -> ExitCode {
     match error {
         // Model diagnostics show the source line with a caret, every one of them.
-        CliError::Models(errors) => {
+        CliError::Engine(EngineError::Models(errors)) => {
             for diagnostic in &errors.errors {
                 output::diagnostic(diagnostic);
             }
             output::error(&error.to_string());
         }
-        CliError::ModelRejected(diagnostic) => output::diagnostic(diagnostic.as_ref()),
+        CliError::Engine(EngineError::ModelRejected(diagnostic)) => {
+            output::diagnostic(diagnostic.as_ref())
+        }
         _ => output::error(&error.to_string()),
     }
     ExitCode::from(EXIT_ERROR)

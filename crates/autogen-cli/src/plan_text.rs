@@ -2,7 +2,7 @@
 //! and `diff --format sql` form) and a one-line stderr count of the risky ones.
 
 use crate::output;
-use autogen_diff::{Hazard, Plan};
+use autogen_diff::{Hazard, Plan, RenameHint};
 use std::collections::BTreeMap;
 
 pub fn hazard_list(hazards: &[Hazard]) -> String {
@@ -56,8 +56,17 @@ pub fn hazard_summary(plan: &Plan) {
 }
 
 /// The drop+add pairs that look like renames, as `help:` lines (the diff never guesses them).
-pub fn rename_hints(current: &autogen_schema::Catalog, desired: &autogen_schema::Catalog) {
-    for hint in autogen_diff::rename_hints(current, desired) {
+pub fn rename_hints(hints: &[RenameHint]) {
+    for hint in hints {
         output::help(&hint.to_string());
     }
+}
+
+/// The same hints as comment lines at the top of a revision's up section, so a reviewer of
+/// the file sees them too.
+pub fn rename_hint_comments(hints: &[RenameHint]) -> String {
+    hints
+        .iter()
+        .map(|hint| format!("-- autogen: {hint}\n"))
+        .collect()
 }

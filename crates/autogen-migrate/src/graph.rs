@@ -18,6 +18,9 @@ pub enum UpgradeTarget {
     Heads,
     /// A revision (full id) and its ancestors.
     Revision(String),
+    /// These revisions (full ids) and their ancestors: e.g. the revisions a database has
+    /// applied, to build another database at the same point.
+    Revisions(std::collections::BTreeSet<String>),
     /// The next N revisions.
     Relative(usize),
 }
@@ -218,6 +221,14 @@ impl RevisionGraph {
             UpgradeTarget::Revision(id) => {
                 self.known(id)?;
                 self.ancestors(id)
+            }
+            UpgradeTarget::Revisions(ids) => {
+                let mut wanted = BTreeSet::new();
+                for id in ids {
+                    self.known(id)?;
+                    wanted.extend(self.ancestors(id));
+                }
+                wanted
             }
             UpgradeTarget::Relative(count) => return self.next_pending(applied, *count),
         };

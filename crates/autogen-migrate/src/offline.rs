@@ -23,6 +23,7 @@ pub fn offline_upgrade_sql(
         UpgradeTarget::Head => "head".to_owned(),
         UpgradeTarget::Heads => "heads".to_owned(),
         UpgradeTarget::Revision(id) => id.clone(),
+        UpgradeTarget::Revisions(ids) => ids.iter().cloned().collect::<Vec<_>>().join(", "),
         UpgradeTarget::Relative(n) => format!("+{n}"),
     };
     let mut out = preamble("upgrade", from.unwrap_or("base"), &target_text);

@@ -49,6 +49,13 @@ pub struct Models {
     pub sources: Vec<SourceFile>,
 }
 
+impl Models {
+    /// No `#[derive(Model)]` struct and no `#[derive(DbEnum)]` enum was found.
+    pub fn is_empty(&self) -> bool {
+        self.catalog.tables.is_empty() && self.catalog.enums.is_empty()
+    }
+}
+
 /// A model file as read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {

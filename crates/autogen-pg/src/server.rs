@@ -90,6 +90,18 @@ impl DevServer {
         }
     }
 
+    /// Whether the server still accepts connections: the question to ask when work on it
+    /// failed, so a server that went away is not blamed on the models or revisions it ran.
+    pub async fn is_reachable(&self) -> bool {
+        const PATIENCE: Duration = Duration::from_secs(5);
+        let admin = self.admin_connection();
+        let probe = async {
+            let client = admin.connect().await.ok()?;
+            client.simple_query("SELECT 1").await.ok()
+        };
+        matches!(tokio::time::timeout(PATIENCE, probe).await, Ok(Some(_)))
+    }
+
     /// Stops an ephemeral cluster now (see [`DevCluster::shutdown`]); nothing for an external one.
     pub fn shutdown(&self) {
         if let DevServer::Ephemeral(cluster) = self {

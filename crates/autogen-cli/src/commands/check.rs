@@ -1,21 +1,25 @@
 //! `autogen check`: fail (exit 1) when the models and the revisions disagree (a revision is
-//! missing), or with `--database-url` when that database has drifted from the revisions
-//! (hand edits, or revisions not applied).
+//! missing), or when the project's database (`--database-url`, `DATABASE_URL` or `[database]
+//! url`; `--no-database` leaves it out) is behind the revisions or has drifted from them.
 
 use crate::cli::{CheckArgs, GlobalArgs};
 use crate::commands::Outcome;
 use crate::error::CliError;
 use crate::output;
 use crate::plan_text;
-use crate::policy;
-use crate::project::Project;
-use crate::source::inspect_options;
-use crate::verify;
 use autogen_diff::Hazard;
+use autogen_engine::policy;
+use autogen_engine::{EngineError, PlanOptions, Project, Session};
+use autogen_introspect::Inspection;
 use autogen_schema::Catalog;
+use std::collections::BTreeSet;
+
+/// Statements with a denied hazard: where (a file:line, or the would-be revision), the
+/// statement's first line, and the denied hazards.
+type Violations = Vec<(String, String, Vec<Hazard>)>;
 
 pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliError> {
-    let project = Project::load(global)?;
+    let project = Project::load(&global.settings())?;
     let head = project
         .graph
         .single_head()?
@@ -24,25 +28,22 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
         Some(id) => format!("revisions (head {id})"),
         None => "revisions (none yet)".to_string(),
     };
-    let options = inspect_options(&[], &[]);
-    let dev = project.dev(global);
-    let models = autogen_model::load_models(&project.config.model_paths)?;
+    let session = project.session();
+    let models = project.models()?;
     // Independent work in two databases of the dev server: run them at the same time.
-    let (replayed, desired) = tokio::try_join!(
-        project.replayed(&dev, &options),
-        crate::normalize::normalize(&models, &dev, &options)
-    )?;
-    let (revisions, views, desired) = (replayed.catalog, replayed.views, desired.catalog);
+    let (replayed, desired) =
+        tokio::try_join!(project.replayed(&session), session.normalized(&models))?;
 
     let mut agree = true;
     let deny = policy::denied(&project.config.deny, &args.deny);
-    // Statements with a denied hazard: where (a file:line, or the would-be revision), the
-    // statement's first line, and the denied hazards.
-    let mut violations: Vec<(String, String, Vec<Hazard>)> = Vec::new();
+    let mut violations: Violations = Vec::new();
     // What `autogen revision` would write: the online plan when the project asks for it.
-    let plan = |from: &Catalog, to: &Catalog| project.plan(false, from, to, &views);
-    let up = plan(&revisions, &desired)?;
-    for statement in &up.statements {
+    let how = PlanOptions {
+        online: project.config.online_plan(false),
+        verify: !args.no_verify,
+    };
+    let migration = session.migration(&replayed, &desired, &how).await?;
+    for statement in &migration.up.statements {
         let denied: Vec<Hazard> = statement
             .hazards
             .iter()
@@ -57,67 +58,29 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
             ));
         }
     }
-    if !up.is_empty() {
+    if !migration.is_empty() {
         agree = false;
-        if !args.no_verify {
-            let down = plan(&desired, &revisions)?;
-            verify::verify(
-                &dev,
-                &options,
-                &revisions,
-                &views,
-                &desired,
-                &up,
-                Some(&down),
-            )
-            .await?;
-        }
         output::error("the models differ from the revisions: a new revision is needed");
-        print_diff(&revisions, &desired, &at_head, "models")?;
+        print_diff(&replayed.catalog, &desired.catalog, &at_head, "models")?;
         output::stdout(&format!(
             "\n-- `autogen revision` would write:\n{}",
-            plan_text::sql_with_hazards(&up)
+            plan_text::sql_with_hazards(&migration.up)
         ))
         .map_err(CliError::Output)?;
+        plan_text::rename_hints(&migration.hints);
     }
 
     let mut checked = "the models match the revisions".to_string();
-    if let Some(url) = &global.database_url {
-        let spec = autogen_pg::ConnectionSpec::parse(url)?;
-        let mut client = spec.connect().await?;
-        let (applied, expected) = project.applied_and_head(&client).await?;
-        // The up sections `autogen upgrade` would run on this database.
-        for file in project.graph.ordered() {
-            if expected.contains(&file.revision.id) && !applied.contains(&file.revision.id) {
-                for statement in policy::analyze_revision(file, false) {
-                    let denied = statement.denied(&deny);
-                    if !denied.is_empty() {
-                        violations.push((statement.location(), statement.first_line, denied));
-                    }
-                }
-            }
-        }
-        if applied != expected {
-            agree = false;
-            let missing = expected.difference(&applied).count();
-            let unknown = applied.difference(&expected).count();
-            output::error(&format!(
-                "database {} is not at the head of the revisions ({missing} not applied, {unknown} applied that the head does not include): `autogen upgrade`",
-                spec.redacted()
-            ));
-        }
-        let live = autogen_introspect::inspect(&mut client, &options)
-            .await?
-            .catalog;
-        let drift = autogen_diff::plan(&revisions, &live)?;
-        if !drift.is_empty() {
-            agree = false;
-            output::error(&format!(
-                "database {} differs from the schema the revisions produce (hand edits?)",
-                spec.redacted()
-            ));
-            print_diff(&revisions, &live, &at_head, "database")?;
-        }
+    let database = if args.no_database {
+        None
+    } else {
+        project.database_url()
+    };
+    if let Some((url, _)) = database {
+        let spec = autogen_pg::ConnectionSpec::parse(&url).map_err(EngineError::from)?;
+        let database_agrees =
+            check_database(&project, &session, &spec, &replayed, &deny, &mut violations).await?;
+        agree &= database_agrees;
         checked = format!("{checked} and database {}", spec.redacted());
     }
     if !violations.is_empty() {
@@ -145,13 +108,101 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
     }
 }
 
-/// A unified diff of the two canonical dumps.
+/// The live database against the revisions: applied up to the head, no applied file edited
+/// since, and its schema what its applied revisions produce. Prints what differs; true when
+/// nothing does. Pending up sections with a denied hazard are added to `violations`.
+async fn check_database(
+    project: &Project,
+    session: &Session,
+    spec: &autogen_pg::ConnectionSpec,
+    replayed: &Inspection,
+    deny: &BTreeSet<Hazard>,
+    violations: &mut Violations,
+) -> Result<bool, CliError> {
+    let client = autogen_engine::connect(spec).await?;
+    let status = project.status(&client).await?;
+    drop(client);
+    let mut agree = true;
+    // The up sections `autogen upgrade` would run on this database.
+    for file in project.graph.ordered() {
+        if status.head.contains(&file.revision.id) && !status.applied.contains(&file.revision.id) {
+            for statement in policy::analyze_revision(file, false) {
+                let denied = statement.denied(deny);
+                if !denied.is_empty() {
+                    violations.push((statement.location(), statement.first_line, denied));
+                }
+            }
+        }
+    }
+    for (id, path) in &status.edited {
+        agree = false;
+        output::error(&format!(
+            "{}: revision {id} was edited after it was applied to database {} (its checksum differs from the recorded one): undo the edit, or record the edited file with `autogen stamp`",
+            path.display(),
+            spec.redacted()
+        ));
+    }
+    if status.only_behind() {
+        agree = false;
+        output::error(&format!(
+            "database {} is {} revision(s) behind the head of the revisions: run `autogen upgrade`",
+            spec.redacted(),
+            status.pending()
+        ));
+    } else if !status.at_head() {
+        agree = false;
+        let missing = status.pending();
+        let unknown = status.applied.difference(&status.head).count();
+        output::error(&format!(
+            "database {} is not at the head of the revisions ({missing} not applied, {unknown} applied that the head does not include): `autogen upgrade`",
+            spec.redacted()
+        ));
+    }
+    // The schema the database should have: what its applied revisions produce. Revisions
+    // it applied that are not in the directory cannot be replayed: say so instead.
+    let expected = if status.at_head() {
+        None
+    } else if status.unknown.is_empty() {
+        Some(session.replayed_at(&project.graph, &status.applied).await?)
+    } else {
+        output::note(&format!(
+            "the schema of database {} is not compared: it applied revisions that are not in the migrations directory ({})",
+            spec.redacted(),
+            status.unknown.join(", ")
+        ));
+        return Ok(false);
+    };
+    let expected = expected.as_ref().unwrap_or(replayed);
+    let live = session.live(spec).await?;
+    let drift = autogen_diff::plan(&expected.catalog, &live.catalog)?;
+    if !drift.is_empty() {
+        agree = false;
+        let label = if status.at_head() {
+            "the schema the revisions produce".to_string()
+        } else {
+            format!(
+                "the schema its {} applied revision(s) produce",
+                status.applied.len()
+            )
+        };
+        output::error(&format!(
+            "database {} differs from {label} (edited by hand?)",
+            spec.redacted()
+        ));
+        print_diff(&expected.catalog, &live.catalog, "revisions", "database")?;
+    }
+    Ok(agree)
+}
+
+/// A unified diff of the two canonical dumps, columns of `to` in `from`'s order: PostgreSQL
+/// cannot move a column, so column order is never a difference and must not show as one.
 fn print_diff(
     from: &Catalog,
     to: &Catalog,
     from_label: &str,
     to_label: &str,
 ) -> Result<(), CliError> {
+    let to = columns_in_order_of(to, from);
     let (from_sql, to_sql) = (from.to_sql(), to.to_sql());
     let diff = similar::TextDiff::from_lines(&from_sql, &to_sql)
         .unified_diff()
@@ -159,4 +210,53 @@ fn print_diff(
         .header(from_label, to_label)
         .to_string();
     output::unified_diff(&diff).map_err(CliError::Output)
+}
+
+/// `catalog` with each table's columns in the order `reference`'s same table has them
+/// (columns only in `catalog` after those, in their own order).
+fn columns_in_order_of(catalog: &Catalog, reference: &Catalog) -> Catalog {
+    let mut catalog = catalog.clone();
+    for table in &mut catalog.tables {
+        let Some(order) = reference.table(&table.schema, &table.name) else {
+            continue;
+        };
+        let position = |name: &str| {
+            order
+                .columns
+                .iter()
+                .position(|column| column.name == name)
+                .unwrap_or(usize::MAX)
+        };
+        // Stable: columns not in the reference keep their relative order at the end.
+        table.columns.sort_by_key(|column| position(&column.name));
+    }
+    catalog
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_follow_the_reference_order_and_new_ones_go_last() {
+        let catalog = |columns: &[&str]| {
+            let columns: Vec<String> = columns
+                .iter()
+                .map(|name| format!(r#"{{"name": "{name}", "data_type": "integer"}}"#))
+                .collect();
+            autogen_schema::catalog_from_json(&format!(
+                r#"{{"tables": [{{"schema": "public", "name": "t", "columns": [{}]}}]}}"#,
+                columns.join(", ")
+            ))
+            .expect("catalog")
+        };
+        let reference = catalog(&["id", "b", "a"]);
+        let aligned = columns_in_order_of(&catalog(&["a", "new", "id", "b"]), &reference);
+        let names: Vec<&str> = aligned.tables[0]
+            .columns
+            .iter()
+            .map(|column| column.name.as_str())
+            .collect();
+        assert_eq!(names, ["id", "b", "a", "new"]);
+    }
 }

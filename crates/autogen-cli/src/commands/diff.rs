@@ -2,103 +2,69 @@
 
 use crate::cli::{DiffArgs, DiffFormat, GlobalArgs};
 use crate::commands::Outcome;
-use crate::dev::DevPool;
 use crate::error::CliError;
 use crate::output;
 use crate::plan_text::{self, hazard_list};
-use crate::source::Source;
-use crate::verify;
-use autogen_diff::Plan;
+use autogen_diff::{OnlineOptions, Plan};
+use autogen_engine::{Config, EngineError, PlanOptions, Session, Source, Verification};
 use serde::Serialize;
 
 pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome, CliError> {
     let from = Source::parse(&args.from)?;
     let to = Source::parse(&args.to)?;
-    let options = crate::source::inspect_options(&args.schemas, &args.exclude_schemas);
-    let dev = DevPool::new(
-        global.dev_url.clone(),
-        crate::cache::Cache::for_run(global.no_cache),
-    );
+    // The diff needs no project; in one, its [dev] url and [online] settings apply.
+    let config = Config::load_optional(global.config.as_deref())?;
+    let options = autogen_engine::inspect_options(&args.schemas, &args.exclude_schemas);
+    let session = Session::new(&global.settings(), config.as_ref(), options);
     // Independent reads (or work in two dev databases): at the same time.
-    let (current, desired) =
-        tokio::try_join!(from.inspect(&options, &dev), to.inspect(&options, &dev))?;
-    let (current, views, desired) = (current.catalog, current.views, desired.catalog);
-
-    let online = online_options(global, args)?;
-    let plan = |from: &autogen_schema::Catalog, to: &autogen_schema::Catalog| {
-        autogen_diff::plan_keeping_views(from, to, online.as_ref(), &views)
+    let (current, desired) = tokio::try_join!(session.schema(&from), session.schema(&to))?;
+    let how = PlanOptions {
+        online: match &config {
+            Some(config) => config.online_plan(args.online),
+            None => args.online.then(OnlineOptions::default),
+        },
+        verify: !args.no_verify,
     };
-    let up = plan(&current, &desired)?;
-    if up.statements.is_empty() {
+    let migration = session.migration(&current, &desired, &how).await?;
+    if migration.is_empty() {
         if !global.quiet {
             output::note("no changes");
         }
         return Ok(Outcome::Success);
     }
     // The down plan is the plan of the reverse diff; some reverses are not supported yet.
-    let down = plan(&desired, &current);
-    if let (true, Err(error)) = (args.down, &down) {
-        return Err(CliError::Diff(error.clone()));
+    if let (true, Err(error)) = (args.down, &migration.down) {
+        return Err(EngineError::Diff(error.clone()).into());
     }
-    if args.no_verify {
-        if !global.quiet {
-            output::warning("--no-verify: the plan was not checked against PostgreSQL");
-        }
-    } else {
-        let verified = verify::verify(
-            &dev,
-            &options,
-            &current,
-            &views,
-            &desired,
-            &up,
-            down.as_ref().ok(),
-        )
-        .await?;
-        if let (false, false, Err(error)) = (verified.down, global.quiet, &down) {
-            output::warning(&format!("the down plan was not verified: {error}"));
+    if !global.quiet {
+        match (&migration.verification, &migration.down) {
+            (Verification::Skipped, _) => {
+                output::warning("--no-verify: the plan was not checked against PostgreSQL")
+            }
+            (Verification::Verified { down: false }, Err(error)) => {
+                output::warning(&format!("the down plan was not verified: {error}"))
+            }
+            _ => {}
         }
     }
-
-    let shown = if args.down {
-        down.as_ref().unwrap_or(&up)
-    } else {
-        &up
-    };
+    let up = &migration.up;
+    let down = migration.down.as_ref().ok();
+    let shown = if args.down { down.unwrap_or(up) } else { up };
     let text = match args.format {
         DiffFormat::Sql => plan_text::sql_with_hazards(shown),
         DiffFormat::Summary => summary(shown),
-        DiffFormat::Json => json(&up, down.as_ref().ok()),
+        DiffFormat::Json => json(up, down),
     };
     output::stdout(&text).map_err(CliError::Output)?;
     if !global.quiet {
         plan_text::hazard_summary(shown);
-        plan_text::rename_hints(&current, &desired);
+        plan_text::rename_hints(&migration.hints);
     }
     Ok(if args.exit_code {
         Outcome::Differences
     } else {
         Outcome::Success
     })
-}
-
-/// Online mode's options when `--online` or `[online] enabled` asks for it. The diff needs no
-/// project: without an autogen.toml, `--online` uses the default timeouts.
-fn online_options(
-    global: &GlobalArgs,
-    args: &DiffArgs,
-) -> Result<Option<autogen_diff::OnlineOptions>, CliError> {
-    let config = match crate::config::Config::load(global.config.as_deref()) {
-        Ok(config) => Some(config),
-        Err(CliError::NoConfig { .. }) => None,
-        Err(error) => return Err(error),
-    };
-    let enabled = args.online || config.as_ref().is_some_and(|config| config.online);
-    Ok(enabled.then(|| {
-        config
-            .map(|config| config.online_options)
-            .unwrap_or_default()
-    }))
 }
 
 fn summary(plan: &Plan) -> String {

@@ -2,9 +2,9 @@
 
 use crate::cli::{GlobalArgs, InitArgs};
 use crate::commands::Outcome;
-use crate::config::{self, FILE_NAME};
 use crate::error::CliError;
 use crate::output;
+use autogen_engine::{CONFIG_FILE_NAME as FILE_NAME, template};
 use std::path::PathBuf;
 
 pub fn run(global: &GlobalArgs, args: &InitArgs) -> Result<Outcome, CliError> {
@@ -20,7 +20,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs) -> Result<Outcome, CliError> {
     let migrations = dir.join(&args.migrations);
     std::fs::create_dir_all(&migrations).map_err(write_error(&migrations))?;
     // create_new: never overwrite a file that appeared since the check above.
-    let text = config::template(&args.models, &args.migrations);
+    let text = template(&args.models, &args.migrations);
     std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)

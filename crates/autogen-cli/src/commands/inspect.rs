@@ -2,21 +2,19 @@
 
 use crate::cli::{GlobalArgs, InspectArgs, InspectFormat};
 use crate::commands::Outcome;
-use crate::dev::DevPool;
 use crate::error::CliError;
 use crate::output;
-use crate::source::Source;
+use autogen_engine::{Config, Session, Source};
 use autogen_introspect::UnsupportedObjects;
 
 pub async fn run(global: &GlobalArgs, args: &InspectArgs) -> Result<Outcome, CliError> {
     let source = Source::parse(&args.source)?;
-    let options = crate::source::inspect_options(&args.schemas, &args.exclude_schemas);
+    let options = autogen_engine::inspect_options(&args.schemas, &args.exclude_schemas);
     tracing::info!("inspecting {}", source.describe());
-    let dev = DevPool::new(
-        global.dev_url.clone(),
-        crate::cache::Cache::for_run(global.no_cache),
-    );
-    let inspection = source.inspect(&options, &dev).await?;
+    // In a project, its [dev] url applies.
+    let config = Config::load_optional(global.config.as_deref())?;
+    let session = Session::new(&global.settings(), config.as_ref(), options);
+    let inspection = session.schema(&source).await?;
     if !global.quiet {
         warn_unsupported(&inspection.unsupported);
     }

@@ -6,12 +6,12 @@ use crate::cli::{GlobalArgs, LintArgs};
 use crate::commands::Outcome;
 use crate::error::CliError;
 use crate::output;
-use crate::policy::{self, AnalyzedStatement};
-use crate::project::Project;
+use autogen_engine::policy::{self, AnalyzedStatement};
+use autogen_engine::{EngineError, Project};
 use autogen_migrate::RevisionFile;
 
 pub fn run(global: &GlobalArgs, args: &LintArgs) -> Result<Outcome, CliError> {
-    let project = Project::load(global)?;
+    let project = Project::load(&global.settings())?;
     let deny = policy::denied(&project.config.deny, &args.deny);
     let files: Vec<&RevisionFile> = if args.revisions.is_empty() {
         project.graph.ordered()
@@ -19,7 +19,10 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> Result<Outcome, CliError> {
         let mut files = Vec::new();
         for text in &args.revisions {
             let file = if text == "head" {
-                project.graph.single_head()?.ok_or(CliError::NoRevisions)?
+                project
+                    .graph
+                    .single_head()?
+                    .ok_or(EngineError::NoRevisions)?
             } else {
                 project.graph.resolve(text)?
             };

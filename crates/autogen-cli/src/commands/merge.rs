@@ -5,12 +5,23 @@ use crate::cli::{GlobalArgs, MergeArgs};
 use crate::commands::Outcome;
 use crate::error::CliError;
 use crate::output;
-use crate::project::Project;
+use autogen_engine::Project;
 use autogen_migrate::{Revision, Section};
 use std::time::SystemTime;
 
+/// Said when another autogen run holds the project's revision-writing lock.
+pub fn waiting_for_writer(quiet: bool) {
+    if !quiet {
+        output::progress(
+            "Waiting",
+            "for another autogen run writing a revision in this project",
+        );
+    }
+}
+
 pub fn run(global: &GlobalArgs, args: &MergeArgs) -> Result<Outcome, CliError> {
-    let (project, _lock) = Project::load_for_writing(global)?;
+    let (project, _lock) =
+        Project::load_for_writing(&global.settings(), || waiting_for_writer(global.quiet))?;
     let graph = &project.graph;
     let heads: Vec<String> = graph
         .heads()

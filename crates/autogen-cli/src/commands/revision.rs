@@ -2,20 +2,18 @@
 
 use crate::cli::{GlobalArgs, RevisionArgs};
 use crate::commands::Outcome;
-use crate::dev::DevPool;
 use crate::error::CliError;
 use crate::output;
 use crate::plan_text;
-use crate::project::Project;
-use crate::source::inspect_options;
-use crate::verify;
-use autogen_introspect::{InspectOptions, Inspection};
+use autogen_engine::{EngineError, Migration, PlanOptions, Project, Session, Verification};
+use autogen_introspect::Inspection;
 use autogen_migrate::{Revision, Section};
-use autogen_schema::Catalog;
 use std::time::SystemTime;
 
 pub async fn run(global: &GlobalArgs, args: &RevisionArgs) -> Result<Outcome, CliError> {
-    let (project, _lock) = Project::load_for_writing(global)?;
+    let (project, _lock) = Project::load_for_writing(&global.settings(), || {
+        crate::commands::merge::waiting_for_writer(global.quiet)
+    })?;
     let graph = &project.graph;
     let parents: Vec<String> = graph
         .single_head()?
@@ -31,49 +29,70 @@ pub async fn run(global: &GlobalArgs, args: &RevisionArgs) -> Result<Outcome, Cl
         down,
     };
     if args.empty {
-        let revision = new_revision(section(true, String::new()), section(true, String::new()));
+        let revision = new_revision(Section::new(true, ""), Section::new(true, ""));
         return write(&project, &revision, global, None);
     }
 
-    let options = inspect_options(&[], &[]);
-    let dev = project.dev(global);
+    let session = project.session();
     // Parse the models first: their errors need no database.
-    let models = autogen_model::load_models(&project.config.model_paths)?;
+    let models = project.models()?;
     // Independent work in two databases of the dev server: run them at the same time.
     let (current, desired) = tokio::try_join!(
-        current_schema(&project, global, &dev, &options),
-        crate::normalize::normalize(&models, &dev, &options)
+        current_schema(&project, global, &session),
+        session.normalized(&models)
     )?;
-    let (current, views, desired) = (current.catalog, current.views, desired.catalog);
-
-    let plan = |from: &Catalog, to: &Catalog| project.plan(args.online, from, to, &views);
-    let up = plan(&current, &desired)?;
-    if up.is_empty() {
+    let how = PlanOptions {
+        online: project.config.online_plan(args.online),
+        verify: !args.no_verify,
+    };
+    let migration = session.migration(&current, &desired, &how).await?;
+    if migration.is_empty() {
         if !global.quiet {
             output::note("No changes detected: the models match the revisions");
         }
         return Ok(Outcome::Success);
     }
-    let down = plan(&desired, &current)?;
-    if args.no_verify {
-        if !global.quiet {
-            output::warning("--no-verify: the plan was not checked against PostgreSQL");
-        }
-    } else {
-        verify::verify(&dev, &options, &current, &views, &desired, &up, Some(&down)).await?;
+    if migration.verification == Verification::Skipped && !global.quiet {
+        output::warning("--no-verify: the plan was not checked against PostgreSQL");
     }
-    // A statement PostgreSQL refuses in a transaction block (CREATE INDEX CONCURRENTLY) makes
-    // its section `transaction:false`.
-    let revision = new_revision(
-        section(up.transactional(), plan_text::sql_with_hazards(&up)),
-        section(down.transactional(), plan_text::sql_with_hazards(&down)),
+    if !migration.hints.is_empty() {
+        confirm_drops(&migration, global.quiet).await?;
+    }
+    let down = migration
+        .down
+        .as_ref()
+        .map_err(|error| CliError::Engine(EngineError::Diff(error.clone())))?;
+    // A statement that must run outside the section's transaction (CREATE INDEX
+    // CONCURRENTLY, an online VALIDATE) makes its section `transaction:false`.
+    let up_sql = format!(
+        "{}{}",
+        plan_text::rename_hint_comments(&migration.hints),
+        plan_text::sql_with_hazards(&migration.up)
     );
-    write(&project, &revision, global, Some(&up))
+    let revision = new_revision(
+        Section::new(migration.up.transactional(), &up_sql),
+        Section::new(down.transactional(), &plan_text::sql_with_hazards(down)),
+    );
+    write(&project, &revision, global, Some(&migration))
 }
 
-/// Built as parsing would read it back, so the checksum of the written file matches.
-fn section(transactional: bool, sql: String) -> Section {
-    Section::new(transactional, &sql)
+/// A plan that drops a table or column while adding one that looks like it renamed: on a
+/// terminal, ask before writing it; elsewhere write it, with the hints as warnings (and, by
+/// the caller, as comments in the file).
+async fn confirm_drops(migration: &Migration, quiet: bool) -> Result<(), CliError> {
+    let interactive = crate::prompt::interactive();
+    if !quiet || interactive {
+        plan_text::rename_hints(&migration.hints);
+    }
+    if !interactive {
+        return Ok(());
+    }
+    let question = "The plan drops data that may have been renamed (see the help lines). Write it as drop and add anyway?";
+    if crate::prompt::confirm(question).await? {
+        Ok(())
+    } else {
+        Err(CliError::RevisionCancelled)
+    }
 }
 
 /// The schema the new revision starts from: the revisions replayed on the dev database, or
@@ -81,40 +100,44 @@ fn section(transactional: bool, sql: String) -> Section {
 async fn current_schema(
     project: &Project,
     global: &GlobalArgs,
-    dev: &DevPool,
-    options: &InspectOptions,
-) -> Result<Inspection, CliError> {
+    session: &Session,
+) -> Result<Inspection, EngineError> {
     let Some(url) = &global.database_url else {
-        return project.replayed(dev, options).await;
+        return project.replayed(session).await;
     };
     let spec = autogen_pg::ConnectionSpec::parse(url)?;
-    let mut client = spec.connect().await?;
-    let (applied, expected) = project.applied_and_head(&client).await?;
-    if applied != expected {
-        return Err(CliError::NotUpToDate {
+    let client = spec.connect().await?;
+    if !project.status(&client).await?.at_head() {
+        return Err(EngineError::NotUpToDate {
             database: spec.redacted(),
         });
     }
-    Ok(autogen_introspect::inspect(&mut client, options).await?)
+    drop(client);
+    session.live(&spec).await
 }
 
 fn write(
     project: &Project,
     revision: &Revision,
     global: &GlobalArgs,
-    plan: Option<&autogen_diff::Plan>,
+    migration: Option<&Migration>,
 ) -> Result<Outcome, CliError> {
     let path = autogen_migrate::write_new(&project.config.migrations_dir, revision)?;
     output::stdout(&format!("{}\n", path.display())).map_err(CliError::Output)?;
     if !global.quiet {
-        match plan {
-            Some(plan) => {
+        match migration {
+            Some(migration) => {
+                let checked = match migration.verification {
+                    Verification::Verified { down: true } => "verified up and down",
+                    Verification::Verified { down: false } => "verified up (there is no down)",
+                    Verification::Skipped => "not verified",
+                };
                 output::note(&format!(
-                    "revision {} written: {} statement(s) up, verified up and down",
+                    "revision {} written: {} statement(s) up, {checked}",
                     revision.id,
-                    plan.statements.len()
+                    migration.up.statements.len()
                 ));
-                plan_text::hazard_summary(plan);
+                plan_text::hazard_summary(&migration.up);
             }
             None => output::note(&format!(
                 "empty revision {} written: add the SQL of both sections by hand",

@@ -5,10 +5,10 @@ use crate::cli::{GlobalArgs, StampArgs};
 use crate::commands::Outcome;
 use crate::error::CliError;
 use crate::output;
-use crate::project::{Project, connect};
+use autogen_engine::{Project, connect};
 
 pub async fn run(global: &GlobalArgs, args: &StampArgs) -> Result<Outcome, CliError> {
-    let project = Project::load(global)?;
+    let project = Project::load(&global.settings())?;
     let graph = &project.graph;
     let mut revisions: Vec<String> = Vec::new();
     for text in &args.revisions {
@@ -19,7 +19,7 @@ pub async fn run(global: &GlobalArgs, args: &StampArgs) -> Result<Outcome, CliEr
             prefix => revisions.push(graph.resolve(prefix)?.revision.id.clone()),
         }
     }
-    let spec = project.database(global)?;
+    let spec = project.database()?;
     let mut client = connect(&spec).await?;
     autogen_migrate::stamp(&mut client, graph, &revisions).await?;
     if !global.quiet {

@@ -5,16 +5,15 @@ use crate::cli::{DowngradeArgs, GlobalArgs, UpgradeArgs};
 use crate::commands::Outcome;
 use crate::error::CliError;
 use crate::output;
-use crate::policy;
-use crate::project::{Project, connect};
 use autogen_diff::Hazard;
+use autogen_engine::policy;
+use autogen_engine::{EngineError, Project, connect};
 use autogen_migrate::{Progress, RevisionFile, RevisionGraph, RunOptions};
 use std::collections::BTreeSet;
-use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 pub async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome, CliError> {
-    let project = Project::load(global)?;
+    let project = Project::load(&global.settings())?;
     let graph = &project.graph;
     if args.sql {
         // Offline: FROM:TO, FROM being the revision the database is at.
@@ -28,7 +27,7 @@ pub async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome,
         return Ok(Outcome::Success);
     }
     let target = graph.parse_upgrade_target(&args.target)?;
-    let spec = project.database(global)?;
+    let spec = project.database()?;
     let mut client = connect(&spec).await?;
     let options = RunOptions {
         ignore_checksums: args.ignore_checksums,
@@ -48,7 +47,7 @@ pub async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome,
 }
 
 pub async fn downgrade(global: &GlobalArgs, args: &DowngradeArgs) -> Result<Outcome, CliError> {
-    let project = Project::load(global)?;
+    let project = Project::load(&global.settings())?;
     let graph = &project.graph;
     if args.sql {
         let Some((from, target)) = args.target.split_once(':') else {
@@ -68,7 +67,7 @@ pub async fn downgrade(global: &GlobalArgs, args: &DowngradeArgs) -> Result<Outc
         return Ok(Outcome::Success);
     }
     let target = graph.parse_downgrade_target(&args.target)?;
-    let spec = project.database(global)?;
+    let spec = project.database()?;
     let mut client = connect(&spec).await?;
     let options = RunOptions {
         ignore_checksums: args.ignore_checksums,
@@ -128,25 +127,15 @@ fn data_loss_statements(plan: &[&RevisionFile]) -> String {
     lines
 }
 
-/// Asks on a terminal (y/N on stderr); refuses outright when stdin is not one.
+/// Asks on a terminal; refuses outright when nobody can answer.
 async fn confirm_data_loss(losses: String) -> Result<(), CliError> {
-    if !std::io::stdin().is_terminal() {
+    if !crate::prompt::interactive() {
         return Err(CliError::DowngradeLosesData { statements: losses });
     }
     output::warning(&format!(
         "the downgrade runs down statements that drop data:\n{losses}"
     ));
-    // A blocking read on the runtime's thread would keep Ctrl-C from being handled.
-    let answer = tokio::task::spawn_blocking(|| {
-        eprint!("Revert anyway? [y/N] ");
-        let _ = std::io::stderr().flush();
-        let mut answer = String::new();
-        std::io::stdin().read_line(&mut answer).map(|_| answer)
-    })
-    .await
-    .map_err(|error| CliError::Output(std::io::Error::other(error)))?
-    .map_err(CliError::Output)?;
-    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+    if crate::prompt::confirm("Revert anyway?").await? {
         Ok(())
     } else {
         Err(CliError::DowngradeCancelled)
@@ -156,7 +145,7 @@ async fn confirm_data_loss(losses: String) -> Result<(), CliError> {
 /// The FROM of `--sql`'s FROM:TO: a revision, or `head` (the single head).
 fn resolve_from(graph: &RevisionGraph, from: &str) -> Result<String, CliError> {
     let file = if from == "head" {
-        graph.single_head()?.ok_or(CliError::NoRevisions)?
+        graph.single_head()?.ok_or(EngineError::NoRevisions)?
     } else {
         graph.resolve(from)?
     };

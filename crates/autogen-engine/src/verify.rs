@@ -5,7 +5,7 @@
 //! re-creates (docs/diff.md, "Views") are created on the copy too, so their statements run.
 
 use crate::dev::{DevPool, drop_quietly};
-use crate::error::CliError;
+use crate::error::EngineError;
 use autogen_diff::Plan;
 use autogen_introspect::InspectOptions;
 use autogen_schema::{Catalog, QualifiedName, View};
@@ -26,7 +26,7 @@ pub async fn verify(
     desired: &Catalog,
     up: &Plan,
     down: Option<&Plan>,
-) -> Result<Verified, CliError> {
+) -> Result<Verified, EngineError> {
     let views = kept_views(views, up, down);
     // Re-creating a large schema costs far more than the plan: first verify on the tables the
     // plan touches only (with what their foreign keys and the kept views need), and fall back
@@ -117,7 +117,7 @@ async fn run(
     desired: &Catalog,
     up: &Plan,
     down: Option<&Plan>,
-) -> Result<Verified, CliError> {
+) -> Result<Verified, EngineError> {
     let mut client = database.connect().await?;
     recreate(&client, current, views).await?;
     apply(&client, up, "up").await?;
@@ -183,7 +183,7 @@ pub async fn recreate(
     client: &autogen_pg::Client,
     current: &Catalog,
     views: &[&View],
-) -> Result<(), CliError> {
+) -> Result<(), EngineError> {
     let mut sql = current.to_sql();
     for view in views {
         for statement in view.create_sql() {
@@ -200,7 +200,7 @@ pub async fn recreate(
         client
             .batch_execute(&sql.join("\n"))
             .await
-            .map_err(|error| CliError::VerifySetup {
+            .map_err(|error| EngineError::VerifySetup {
                 detail: postgres_message(&error),
             })?;
     }
@@ -212,10 +212,10 @@ async fn apply(
     client: &autogen_pg::Client,
     plan: &Plan,
     direction: &'static str,
-) -> Result<(), CliError> {
+) -> Result<(), EngineError> {
     for statement in &plan.statements {
         if let Err(error) = client.batch_execute(&statement.sql).await {
-            return Err(CliError::VerifyStatement {
+            return Err(EngineError::VerifyStatement {
                 direction,
                 statement: statement.sql.clone(),
                 detail: postgres_message(&error),
@@ -233,7 +233,7 @@ fn converged(
     direction: &'static str,
     actual: &Catalog,
     expected: &Catalog,
-) -> Result<(), CliError> {
+) -> Result<(), EngineError> {
     if comparable(actual) == comparable(expected) {
         return Ok(());
     }
@@ -247,7 +247,7 @@ fn converged(
         Ok(_) => "a difference the diff engine does not see".to_string(),
         Err(error) => error.to_string(),
     };
-    Err(CliError::NotConverged {
+    Err(EngineError::NotConverged {
         direction,
         residual,
     })

@@ -5,7 +5,7 @@
 
 use crate::cache::{KeyBuilder, Kind};
 use crate::dev::{DevPool, drop_quietly};
-use crate::error::{CliError, ModelRejected};
+use crate::error::{EngineError, ModelRejected};
 use autogen_introspect::{InspectOptions, Inspection};
 use autogen_model::{Models, Origin};
 use autogen_pg::TempDatabase;
@@ -161,7 +161,7 @@ pub async fn normalize(
     models: &Models,
     dev: &DevPool,
     options: &InspectOptions,
-) -> Result<Inspection, CliError> {
+) -> Result<Inspection, EngineError> {
     // The result depends only on the declared catalog (with its intent), the options and
     // the server version: cached under those (cache.rs). Failures are never cached.
     // A catalog that does not serialize (it always does) is simply not cached: an empty key
@@ -195,7 +195,7 @@ async fn apply_and_inspect(
     models: &Models,
     database: &TempDatabase,
     options: &InspectOptions,
-) -> Result<Inspection, CliError> {
+) -> Result<Inspection, EngineError> {
     let mut client = database.connect().await?;
     for statement in declared_statements(models) {
         let mut created: Vec<String> = Vec::new();
@@ -288,8 +288,16 @@ fn rejected(
     models: &Models,
     statement: &Statement,
     error: &autogen_pg::tokio_postgres::Error,
-) -> CliError {
+) -> EngineError {
     let (message, position) = match error.as_db_error() {
+        // No message from PostgreSQL: the connection went away under the statement, which
+        // says nothing about the model (the session attributes it to the dev server).
+        None => {
+            return EngineError::DevConnectionLost {
+                during: "normalizing the models",
+                detail: error.to_string(),
+            };
+        }
         Some(db_error) => {
             let position = match db_error.position() {
                 Some(autogen_pg::tokio_postgres::error::ErrorPosition::Original(position)) => {
@@ -303,7 +311,6 @@ fn rejected(
             }
             (message, position)
         }
-        None => (error.to_string(), None),
     };
     let origin = statement.origin_at(position);
     let text = models
@@ -312,7 +319,7 @@ fn rejected(
         .find(|source| source.path == origin.file)
         .map(|source| source.text.clone())
         .unwrap_or_default();
-    CliError::ModelRejected(Box::new(ModelRejected::new(
+    EngineError::ModelRejected(Box::new(ModelRejected::new(
         origin,
         text,
         message,

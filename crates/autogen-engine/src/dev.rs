@@ -3,7 +3,7 @@
 //! stopped when the command ends.
 
 use crate::cache::Cache;
-use crate::error::CliError;
+use crate::error::EngineError;
 use autogen_pg::{DevServer, TempDatabase};
 use tokio::sync::OnceCell;
 
@@ -32,7 +32,7 @@ impl DevPool {
 
     /// The PostgreSQL version the dev server runs (e.g. `15.18`), known without starting a
     /// throwaway cluster: its binaries say it. A cache key part.
-    pub async fn server_version(&self) -> Result<&str, CliError> {
+    pub async fn server_version(&self) -> Result<&str, EngineError> {
         let version = self
             .version
             .get_or_try_init(|| async {
@@ -40,8 +40,8 @@ impl DevPool {
                     None => {
                         let binaries = tokio::task::spawn_blocking(autogen_pg::find_binaries)
                             .await
-                            .map_err(|error| CliError::DevVersion(error.to_string()))??;
-                        Ok::<_, CliError>(binaries.version)
+                            .map_err(|error| EngineError::DevVersion(error.to_string()))??;
+                        Ok::<_, EngineError>(binaries.version)
                     }
                     Some(url) => {
                         // One connection for one query, without setting up the server for
@@ -50,9 +50,9 @@ impl DevPool {
                         let row = client
                             .query_one("SHOW server_version", &[])
                             .await
-                            .map_err(|error| CliError::DevVersion(error.to_string()))?;
+                            .map_err(|error| EngineError::DevVersion(error.to_string()))?;
                         row.try_get::<_, String>(0)
-                            .map_err(|error| CliError::DevVersion(error.to_string()))
+                            .map_err(|error| EngineError::DevVersion(error.to_string()))
                     }
                 }
             })
@@ -60,18 +60,41 @@ impl DevPool {
         Ok(version)
     }
 
-    pub async fn server(&self) -> Result<&DevServer, CliError> {
+    pub async fn server(&self) -> Result<&DevServer, EngineError> {
         self.server
             .get_or_try_init(|| async {
                 let server = DevServer::start(self.url.as_deref()).await?;
                 tracing::info!("dev database: {}", server.describe());
-                Ok::<_, CliError>(server)
+                Ok::<_, EngineError>(server)
             })
             .await
     }
 
+    /// `result` as the user should see it: when work on the dev server failed and the server
+    /// no longer answers, the failure is the server's ("the dev database stopped"), never that
+    /// of the models, revisions or plan that happened to be running on it.
+    pub async fn attributed<T>(&self, result: Result<T, EngineError>) -> Result<T, EngineError> {
+        let error = match result {
+            Ok(value) => return Ok(value),
+            Err(error @ EngineError::DevDatabaseStopped { .. }) => return Err(error),
+            Err(error) => error,
+        };
+        match self.server.get() {
+            Some(server) if !server.is_reachable().await => Err(EngineError::DevDatabaseStopped {
+                server: server.describe(),
+                detail: match error {
+                    EngineError::DevConnectionLost { during, detail } => {
+                        format!("{detail}, while {during}")
+                    }
+                    other => other.to_string(),
+                },
+            }),
+            _ => Err(error),
+        }
+    }
+
     /// A fresh, empty database on the dev server.
-    pub async fn database(&self) -> Result<TempDatabase, CliError> {
+    pub async fn database(&self) -> Result<TempDatabase, EngineError> {
         Ok(self.server().await?.create_database().await?)
     }
 }

@@ -5,7 +5,7 @@
 //! Precedence: `--database-url` > `DATABASE_URL` > `[database] url`; `--dev-url` /
 //! `AUTOGEN_DEV_URL` > `[dev] url`.
 
-use crate::error::CliError;
+use crate::error::EngineError;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -45,12 +45,16 @@ struct PolicySection {
 struct ModelsSection {
     #[serde(default = "default_model_paths")]
     paths: Vec<PathBuf>,
+    /// The project really declares no models (a plan from them drops every table).
+    #[serde(default)]
+    allow_empty: bool,
 }
 
 impl Default for ModelsSection {
     fn default() -> Self {
         Self {
             paths: default_model_paths(),
+            allow_empty: false,
         }
     }
 }
@@ -99,9 +103,12 @@ struct UrlSection {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub model_paths: Vec<PathBuf>,
+    /// `[models] allow_empty`: models paths that yield no models are not an error.
+    pub allow_empty_models: bool,
     pub migrations_dir: PathBuf,
-    /// `[database] url` (the CLI applies the overrides; see [`Config::database_url`]).
-    database_url: Option<String>,
+    /// `[database] url` (`DATABASE_URL` and `--database-url` override it: see
+    /// [`crate::Project::database_url`]).
+    pub database_url: Option<String>,
     /// `[dev] url`.
     pub dev_url: Option<String>,
     /// `[online] enabled` (`--online` turns it on too).
@@ -115,25 +122,25 @@ pub struct Config {
 impl Config {
     /// `explicit` is `--config`; without it the nearest `autogen.toml` upwards from the
     /// current directory.
-    pub fn load(explicit: Option<&Path>) -> Result<Config, CliError> {
+    pub fn load(explicit: Option<&Path>) -> Result<Config, EngineError> {
         let path = match explicit {
             Some(path) => path.to_path_buf(),
             None => {
-                let start = std::env::current_dir().map_err(|source| CliError::ReadFile {
+                let start = std::env::current_dir().map_err(|source| EngineError::ReadFile {
                     path: PathBuf::from("."),
                     source,
                 })?;
-                find_upwards(&start).ok_or(CliError::NoConfig { start })?
+                find_upwards(&start).ok_or(EngineError::NoConfig { start })?
             }
         };
-        let text = std::fs::read_to_string(&path).map_err(|source| CliError::ReadFile {
+        let text = std::fs::read_to_string(&path).map_err(|source| EngineError::ReadFile {
             path: path.clone(),
             source,
         })?;
         Self::parse(&path, &text)
     }
 
-    pub fn parse(path: &Path, text: &str) -> Result<Config, CliError> {
+    pub fn parse(path: &Path, text: &str) -> Result<Config, EngineError> {
         // Counted on bytes: a span that is not on a character boundary cannot panic.
         let line_at = |offset: usize| {
             let end = offset.min(text.len());
@@ -150,14 +157,14 @@ impl Config {
                 message
             };
             match error.span() {
-                Some(span) => CliError::Config {
+                Some(span) => EngineError::Config {
                     path: path.to_path_buf(),
                     line: line_at(span.start),
                     message: message.to_string(),
                 },
                 // The parser gives no position for a few errors (keys dotted past its
                 // recursion limit): say so rather than blame line 1.
-                None => CliError::Config {
+                None => EngineError::Config {
                     path: path.to_path_buf(),
                     line: 1,
                     message: format!("{message} (the TOML parser gives no line for this error)"),
@@ -169,7 +176,7 @@ impl Config {
             .deny
             .iter()
             .map(|name| {
-                crate::policy::parse_hazard(name.get_ref()).map_err(|message| CliError::Config {
+                crate::policy::parse_hazard(name.get_ref()).map_err(|message| EngineError::Config {
                     path: path.to_path_buf(),
                     line: line_at(name.span().start),
                     message: format!("[policy] deny: {message}"),
@@ -187,6 +194,7 @@ impl Config {
         };
         Ok(Config {
             model_paths: file.models.paths.iter().map(|p| root.join(p)).collect(),
+            allow_empty_models: file.models.allow_empty,
             migrations_dir: root.join(&file.migrations.dir),
             database_url: file.database.url.filter(|url| !url.is_empty()),
             dev_url: file.dev.url.filter(|url| !url.is_empty()),
@@ -202,17 +210,28 @@ impl Config {
         })
     }
 
-    /// The database to migrate: `flag` (`--database-url`), else `DATABASE_URL`, else the
-    /// config's `[database] url`.
-    pub fn database_url(&self, flag: Option<&str>) -> Option<String> {
-        flag.map(str::to_string)
-            .or_else(|| {
-                std::env::var(DATABASE_URL_VAR)
-                    .ok()
-                    .filter(|url| !url.is_empty())
-            })
-            .or_else(|| self.database_url.clone())
+    /// Online mode's options when `flag` (`--online`) or `[online] enabled` asks for it.
+    pub fn online_plan(&self, flag: bool) -> Option<autogen_diff::OnlineOptions> {
+        (flag || self.online).then(|| self.online_options.clone())
     }
+
+    /// The project's configuration when there is one: `explicit` (`--config`) must exist,
+    /// but without it a command that can work without a project (`diff`, `inspect`) simply
+    /// has none.
+    pub fn load_optional(explicit: Option<&Path>) -> Result<Option<Config>, EngineError> {
+        match Config::load(explicit) {
+            Ok(config) => Ok(Some(config)),
+            Err(EngineError::NoConfig { .. }) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+}
+
+/// `DATABASE_URL`, when set and not empty.
+pub fn database_url_from_environment() -> Option<String> {
+    std::env::var(DATABASE_URL_VAR)
+        .ok()
+        .filter(|url| !url.is_empty())
 }
 
 fn find_upwards(start: &Path) -> Option<PathBuf> {
@@ -230,6 +249,7 @@ pub fn template(models: &str, migrations: &str) -> String {
 [models]
 # Rust files (or directories of them) holding #[derive(Model)] structs and #[derive(DbEnum)] enums.
 paths = [{models}]
+# allow_empty = true    # only if the project really declares no models (else that is an error)
 
 [migrations]
 # Revision files, one per revision: <yyyymmddHHMMSS>_<slug>.sql
@@ -497,7 +517,7 @@ statement_timeout = "1h"
         let Err(error) = Config::parse(Path::new("autogen.toml"), text) else {
             return Ok(());
         };
-        let CliError::Config { line, message, .. } = &error else {
+        let EngineError::Config { line, message, .. } = &error else {
             return Err(TestCaseError::fail(format!("not a config error: {error}")));
         };
         let lines = 1 + text.matches('\n').count();

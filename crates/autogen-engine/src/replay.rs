@@ -10,21 +10,28 @@
 
 use crate::cache::{Cache, KeyBuilder, Kind};
 use crate::dev::{DevPool, drop_quietly};
-use crate::error::CliError;
+use crate::error::EngineError;
 use autogen_introspect::{InspectOptions, Inspection};
 use autogen_migrate::{RevisionGraph, RunOptions, UpgradeTarget};
 use std::collections::BTreeSet;
 
+/// Replays the chain to its single head, or to exactly the revisions `applied` (and their
+/// ancestors) when given.
 pub async fn replay(
     graph: &RevisionGraph,
+    applied: Option<&BTreeSet<String>>,
     dev: &DevPool,
     options: &InspectOptions,
-) -> Result<Inspection, CliError> {
+) -> Result<Inspection, EngineError> {
+    let target = match applied {
+        Some(applied) => UpgradeTarget::Revisions(applied.clone()),
+        None => UpgradeTarget::Head,
+    };
     let Some(cache) = dev.cache() else {
-        return run(graph, dev, options, None).await;
+        return run(graph, &target, dev, options, None).await;
     };
     // The order the runner applies them in (and its error when there are several heads).
-    let order = graph.upgrade_plan(&BTreeSet::new(), &UpgradeTarget::Head)?;
+    let order = graph.upgrade_plan(&BTreeSet::new(), &target)?;
     let mut key = KeyBuilder::new(Kind::Replay, dev.server_version().await?, options);
     // keys[k]: the state after the first k revisions.
     let mut keys = vec![key.finish()];
@@ -49,7 +56,7 @@ pub async fn replay(
             .collect();
         (ids, inspection)
     });
-    let inspection = run(graph, dev, options, prefix).await?;
+    let inspection = run(graph, &target, dev, options, prefix).await?;
     cache.put(Kind::Replay, &head_key, &inspection);
     Ok(inspection)
 }
@@ -71,10 +78,11 @@ fn cached_prefix(cache: &Cache, keys: &[String]) -> Option<(usize, Inspection)> 
 /// dropped for a run from the start.
 async fn run(
     graph: &RevisionGraph,
+    target: &UpgradeTarget,
     dev: &DevPool,
     options: &InspectOptions,
     prefix: Option<(Vec<String>, Inspection)>,
-) -> Result<Inspection, CliError> {
+) -> Result<Inspection, EngineError> {
     if let Some((ids, schema)) = prefix {
         let database = dev.database().await?;
         let mut client = database.connect().await?;
@@ -88,7 +96,7 @@ async fn run(
                 );
                 let result = async {
                     autogen_migrate::stamp(&mut client, graph, &ids).await?;
-                    upgrade_and_inspect(&mut client, graph, options).await
+                    upgrade_and_inspect(&mut client, graph, target, options).await
                 }
                 .await;
                 drop(client);
@@ -107,7 +115,7 @@ async fn run(
     let database = dev.database().await?;
     let result = async {
         let mut client = database.connect().await?;
-        upgrade_and_inspect(&mut client, graph, options).await
+        upgrade_and_inspect(&mut client, graph, target, options).await
     }
     .await;
     drop_quietly(database).await;
@@ -117,20 +125,14 @@ async fn run(
 async fn upgrade_and_inspect(
     client: &mut autogen_pg::Client,
     graph: &RevisionGraph,
+    target: &UpgradeTarget,
     options: &InspectOptions,
-) -> Result<Inspection, CliError> {
+) -> Result<Inspection, EngineError> {
     if !graph.is_empty() {
         let run_options = RunOptions {
             ignore_checksums: false,
         };
-        autogen_migrate::upgrade(
-            client,
-            graph,
-            &UpgradeTarget::Head,
-            &run_options,
-            &mut |_| {},
-        )
-        .await?;
+        autogen_migrate::upgrade(client, graph, target, &run_options, &mut |_| {}).await?;
     }
     Ok(autogen_introspect::inspect(client, options).await?)
 }

@@ -2,7 +2,7 @@
 //! an inspected catalog.
 
 use crate::dev::{DevPool, drop_quietly};
-use crate::error::CliError;
+use crate::error::EngineError;
 use autogen_introspect::{InspectOptions, Inspection};
 use autogen_pg::ConnectionSpec;
 use std::path::{Path, PathBuf};
@@ -40,19 +40,19 @@ pub enum Source {
 }
 
 impl Source {
-    pub fn parse(text: &str) -> Result<Self, CliError> {
+    pub fn parse(text: &str) -> Result<Self, EngineError> {
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
             return Ok(Source::Database(ConnectionSpec::parse(text)?));
         }
         let path = PathBuf::from(text);
         let extension = path.extension().and_then(|ext| ext.to_str());
         match extension {
-            Some("sql") | Some("rs") if !path.is_file() => Err(CliError::MissingSource(path)),
+            Some("sql") | Some("rs") if !path.is_file() => Err(EngineError::MissingSource(path)),
             Some("sql") => Ok(Source::SqlFile(path)),
             Some("rs") => Ok(Source::Models(path)),
             _ if path.is_dir() && is_migrations_dir(&path) => Ok(Source::Migrations(path)),
             _ if path.is_dir() => Ok(Source::Models(path)),
-            _ => Err(CliError::UnknownSource(text.to_string())),
+            _ => Err(EngineError::UnknownSource(text.to_string())),
         }
     }
 
@@ -72,17 +72,18 @@ impl Source {
         &self,
         options: &InspectOptions,
         dev: &DevPool,
-    ) -> Result<Inspection, CliError> {
+    ) -> Result<Inspection, EngineError> {
         match self {
             Source::Database(spec) => {
                 let mut client = spec.connect().await?;
                 Ok(autogen_introspect::inspect(&mut client, options).await?)
             }
             Source::SqlFile(path) => {
-                let sql = std::fs::read_to_string(path).map_err(|source| CliError::ReadFile {
-                    path: path.clone(),
-                    source,
-                })?;
+                let sql =
+                    std::fs::read_to_string(path).map_err(|source| EngineError::ReadFile {
+                        path: path.clone(),
+                        source,
+                    })?;
                 let database = dev.database().await?;
                 let result = inspect_sql(&database, path, &sql, options).await;
                 drop_quietly(database).await;
@@ -91,11 +92,14 @@ impl Source {
             Source::Migrations(path) => {
                 // Parse first: a broken revision file needs no database.
                 let graph = autogen_migrate::RevisionGraph::load(path)?;
-                crate::replay::replay(&graph, dev, options).await
+                crate::replay::replay(&graph, None, dev, options).await
             }
             Source::Models(path) => {
                 // Parse first: model errors need no database.
                 let models = autogen_model::load_models(std::slice::from_ref(path))?;
+                if models.is_empty() {
+                    return Err(EngineError::NoModelsInSource { path: path.clone() });
+                }
                 crate::normalize::normalize(&models, dev, options).await
             }
         }
@@ -125,7 +129,7 @@ async fn inspect_sql(
     path: &Path,
     sql: &str,
     options: &InspectOptions,
-) -> Result<Inspection, CliError> {
+) -> Result<Inspection, EngineError> {
     let mut client = database.connect().await?;
     client
         .batch_execute(sql)
@@ -135,9 +139,9 @@ async fn inspect_sql(
 }
 
 /// Points at the line of `sql` that PostgreSQL complained about.
-fn sql_error(path: &Path, sql: &str, error: &autogen_pg::tokio_postgres::Error) -> CliError {
+fn sql_error(path: &Path, sql: &str, error: &autogen_pg::tokio_postgres::Error) -> EngineError {
     let Some(db_error) = error.as_db_error() else {
-        return CliError::ApplySql {
+        return EngineError::ApplySql {
             path: path.to_path_buf(),
             line: 1,
             message: error.to_string(),
@@ -149,7 +153,7 @@ fn sql_error(path: &Path, sql: &str, error: &autogen_pg::tokio_postgres::Error) 
         }
         _ => 1,
     };
-    CliError::ApplySql {
+    EngineError::ApplySql {
         path: path.to_path_buf(),
         line,
         message: db_error.message().to_string(),
@@ -182,11 +186,11 @@ mod tests {
     fn unknown_sources_are_rejected() {
         assert!(matches!(
             Source::parse("mysql://x"),
-            Err(CliError::UnknownSource(_))
+            Err(EngineError::UnknownSource(_))
         ));
         assert!(matches!(
             Source::parse("missing.sql"),
-            Err(CliError::MissingSource(_))
+            Err(EngineError::MissingSource(_))
         ));
     }
 }

@@ -1,0 +1,170 @@
+//! Every error of the engine: one line saying what went wrong and what to do. The CLI prints
+//! them (`error:` in red on a terminal, exit code 2); model diagnostics carry their source.
+
+use autogen_model::Origin;
+use miette::{NamedSource, SourceSpan};
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum EngineError {
+    #[error(transparent)]
+    Pg(#[from] autogen_pg::PgError),
+
+    #[error("{0}")]
+    Introspect(#[from] autogen_introspect::IntrospectError),
+
+    #[error(
+        "the dev database ({server}) stopped while autogen was using it; nothing was written. This is not a problem with the models or revisions: run the command again (the failure was: {detail})"
+    )]
+    DevDatabaseStopped { server: String, detail: String },
+
+    #[error("could not learn the dev server's PostgreSQL version: {0}")]
+    DevVersion(String),
+
+    #[error("cannot read {}: {source}", path.display())]
+    ReadFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{}:{line}: PostgreSQL rejected the SQL: {message}", path.display())]
+    ApplySql {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+
+    #[error(
+        "cannot tell what kind of source {0:?} is: give a PostgreSQL URL (postgres://…), a .sql file, a models path (a .rs file or a directory of them), or a migrations directory"
+    )]
+    UnknownSource(String),
+
+    #[error(transparent)]
+    Models(#[from] autogen_model::ModelErrors),
+
+    #[error(transparent)]
+    ModelRejected(Box<ModelRejected>),
+
+    #[error("source {} does not exist", .0.display())]
+    MissingSource(PathBuf),
+
+    #[error(transparent)]
+    Diff(#[from] autogen_diff::DiffError),
+
+    #[error(
+        "cannot verify the plan: the current schema does not re-create on an empty database ({detail}); it may depend on objects autogen does not model yet — use --no-verify to skip verification"
+    )]
+    VerifySetup { detail: String },
+
+    #[error(
+        "internal error: the generated {direction} plan failed during verification at `{statement}`: {detail} — please report this; --no-verify skips verification"
+    )]
+    VerifyStatement {
+        direction: &'static str,
+        statement: String,
+        detail: String,
+    },
+
+    #[error(
+        "internal error: the generated {direction} plan does not converge; still different afterwards: {residual} — please report this; --no-verify skips verification"
+    )]
+    NotConverged {
+        direction: &'static str,
+        residual: String,
+    },
+
+    #[error(
+        "no {} found in {} or any parent directory: run `autogen init` to create one, or pass --config",
+        crate::config::FILE_NAME,
+        start.display()
+    )]
+    NoConfig { start: PathBuf },
+
+    #[error("{}:{line}: {message}", path.display())]
+    Config {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+
+    #[error(
+        "no database given: pass --database-url, set DATABASE_URL, or set [database] url in autogen.toml"
+    )]
+    NoDatabase,
+
+    #[error("cannot lock the migrations directory {} against other autogen runs: {source}", path.display())]
+    LockMigrations {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error(
+        "database {database} is not up to date: run `autogen upgrade` first (or leave out --database-url to start from the revisions)"
+    )]
+    NotUpToDate { database: String },
+
+    #[error(transparent)]
+    Migrate(#[from] autogen_migrate::MigrateError),
+
+    #[error("there are no revisions yet: `autogen revision -m MSG` writes the first")]
+    NoRevisions,
+
+    #[error(
+        "{} yield no models (no #[derive(Model)] struct and no #[derive(DbEnum)] enum): a plan from them would drop every table. Check [models] paths in autogen.toml; if the project really declares no models, set `allow_empty = true` under [models]",
+        paths_text(paths)
+    )]
+    NoModels { paths: Vec<PathBuf> },
+
+    #[error(
+        "models path {} yields no models (no #[derive(Model)] struct and no #[derive(DbEnum)] enum); to compare with an empty schema, use an empty .sql file",
+        path.display()
+    )]
+    NoModelsInSource { path: PathBuf },
+
+    #[error(
+        "the connection to the dev database was lost while {during}: {detail}; this is not a problem with your models or revisions: run the command again"
+    )]
+    DevConnectionLost {
+        during: &'static str,
+        detail: String,
+    },
+}
+
+fn paths_text(paths: &[PathBuf]) -> String {
+    let shown: Vec<String> = paths
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
+    match shown.as_slice() {
+        [one] => format!("the models path {one}"),
+        _ => format!("the models paths {}", shown.join(", ")),
+    }
+}
+
+/// PostgreSQL refused the DDL rendered from a model: its message, at the model's source.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{}:{}:{}: PostgreSQL rejected this model: {message}", origin.file.display(), origin.line, origin.column)]
+pub struct ModelRejected {
+    message: String,
+    origin: Origin,
+    #[source_code]
+    source_code: NamedSource<String>,
+    #[label("rejected here")]
+    span: SourceSpan,
+    #[help]
+    statement: String,
+}
+
+impl ModelRejected {
+    pub fn new(origin: &Origin, file_text: String, message: String, statement: String) -> Self {
+        Self {
+            message,
+            source_code: NamedSource::new(origin.file.display().to_string(), file_text),
+            span: (origin.byte_offset, origin.byte_len).into(),
+            origin: origin.clone(),
+            statement: format!("the statement generated from the model was:\n{statement}"),
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! autogen's orchestration as a library: the project (autogen.toml and its revisions), the
+//! dev database, the cache, replaying revision chains, normalizing models, planning and
+//! verifying migrations. The `autogen` binary parses arguments, calls this, and prints; the
+//! benchmarks and the end-to-end tests call the same code.
+//!
+//! Start at [`Session`]: [`Session::schema`] reads any [`Source`], [`Session::migration`]
+//! plans the migration between two schemas once and verifies it.
+
+mod cache;
+mod config;
+mod dev;
+mod error;
+mod normalize;
+pub mod policy;
+mod project;
+mod replay;
+mod session;
+mod settings;
+mod source;
+mod verify;
+
+pub use config::{Config, DATABASE_URL_VAR, FILE_NAME as CONFIG_FILE_NAME, template};
+pub use error::{EngineError, ModelRejected};
+pub use project::{DatabaseOrigin, DatabaseStatus, MigrationsLock, Project, connect};
+pub use session::{Migration, PlanOptions, Session, Verification};
+pub use settings::Settings;
+pub use source::{Source, inspect_options};
