@@ -62,8 +62,9 @@ pub async fn run(global: &GlobalArgs, args: &RevisionArgs) -> Result<Outcome, Cl
     } else {
         verify::verify(&dev, &options, &current, &views, &desired, &up, Some(&down)).await?;
     }
-    // A statement PostgreSQL refuses in a transaction block (CREATE INDEX CONCURRENTLY) makes
-    // its section `transaction:false`.
+    // A statement PostgreSQL refuses in a transaction block (CREATE INDEX CONCURRENTLY), or one
+    // that needs a transaction of its own (an online VALIDATE), makes its section
+    // `transaction:false`.
     let revision = new_revision(
         section(up.transactional(), plan_text::sql_with_hazards(&up)),
         section(down.transactional(), plan_text::sql_with_hazards(&down)),
