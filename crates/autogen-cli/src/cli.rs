@@ -293,8 +293,9 @@ pub struct RevisionArgs {
     #[arg(long)]
     pub empty: bool,
 
-    /// Online mode: indexes built CONCURRENTLY (the section becomes transaction:false),
-    /// constraints added NOT VALID then validated, lock_timeout set (also `[online] enabled`).
+    /// Online mode: indexes built CONCURRENTLY, constraints added NOT VALID then validated,
+    /// each step committed on its own (the section becomes transaction:false), lock_timeout
+    /// set (also `[online] enabled`).
     #[arg(long)]
     pub online: bool,
 

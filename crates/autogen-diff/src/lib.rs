@@ -76,8 +76,25 @@ impl std::fmt::Display for Hazard {
     }
 }
 
+/// What a statement needs from the transaction it runs in. Ordered from the least to the
+/// most demanding, so the stricter of two requirements is their `max`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Transaction {
+    /// May share one transaction with the other statements of its section.
+    #[default]
+    Any,
+    /// Must run in a transaction of its own, after the statements before it committed and
+    /// committed before the next one starts: a `VALIDATE CONSTRAINT` (the strong lock of its
+    /// `NOT VALID` step must be released before the scan, not held through it) and the short
+    /// strong-lock steps around it; a statement that uses an enum value the plan adds.
+    Own,
+    /// PostgreSQL refuses it inside a transaction block (`CREATE INDEX CONCURRENTLY`).
+    None,
+}
+
 /// One SQL statement of a plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedStatement {
     /// One complete statement ending with `;`.
     pub sql: String,
@@ -85,14 +102,29 @@ pub struct PlannedStatement {
     pub hazards: Vec<Hazard>,
     /// Human summary of the change, e.g. `add column public.users.phone`.
     pub change: String,
-    /// False for a statement PostgreSQL refuses inside a transaction block (`CREATE INDEX
-    /// CONCURRENTLY`): a revision holding one is written `transaction:false`.
-    #[serde(skip_serializing_if = "is_true")]
-    pub transactional: bool,
+    /// Anything but [`Transaction::Any`] makes a revision holding the statement
+    /// `transaction:false`: its statements then run one by one, each in its own transaction.
+    pub transaction: Transaction,
 }
 
-fn is_true(value: &bool) -> bool {
-    *value
+/// JSON: `sql`, `hazards`, `change`; a statement that needs more than [`Transaction::Any`] adds
+/// `"transaction": "own"|"none"` and, as before the requirement had three values,
+/// `"transactional": false` (its section runs outside one shared transaction).
+impl Serialize for PlannedStatement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let shared = self.transaction == Transaction::Any;
+        let mut out =
+            serializer.serialize_struct("PlannedStatement", if shared { 3 } else { 5 })?;
+        out.serialize_field("sql", &self.sql)?;
+        out.serialize_field("hazards", &self.hazards)?;
+        out.serialize_field("change", &self.change)?;
+        if !shared {
+            out.serialize_field("transaction", &self.transaction)?;
+            out.serialize_field("transactional", &false)?;
+        }
+        out.end()
+    }
 }
 
 /// The ordered statements that turn one catalog into another.
@@ -106,12 +138,12 @@ impl Plan {
         self.statements.is_empty()
     }
 
-    /// Whether every statement may run inside one transaction (see
-    /// [`PlannedStatement::transactional`]).
+    /// Whether every statement may share one transaction (see
+    /// [`PlannedStatement::transaction`]); a revision section is `transaction:false` otherwise.
     pub fn transactional(&self) -> bool {
         self.statements
             .iter()
-            .all(|statement| statement.transactional)
+            .all(|statement| statement.transaction == Transaction::Any)
     }
 
     /// The statements as one script, one statement per line.
@@ -163,7 +195,8 @@ pub(crate) fn plan_with(
         })
         .collect();
     // Enum values added so far: PostgreSQL refuses a later statement of the same transaction
-    // that uses one ("unsafe use of new value"), so such a statement is not transactional.
+    // that uses one ("unsafe use of new value"), so such a statement runs in its own, after
+    // the value's.
     let mut added_values: Vec<(mentions::TypeName, &str)> = Vec::new();
     let mut statements = Vec::new();
     for change in ordered {
@@ -186,7 +219,7 @@ pub(crate) fn plan_with(
                 .iter()
                 .any(|(type_name, value)| type_name.uses_label(&statement.sql, value))
             {
-                statement.transactional = false;
+                statement.transaction = statement.transaction.max(Transaction::Own);
             }
             statements.push(statement);
         }

@@ -6,7 +6,7 @@
 //!
 //! - `CREATE [UNIQUE] INDEX` → `CREATE [UNIQUE] INDEX CONCURRENTLY` (SHARE UPDATE EXCLUSIVE:
 //!   writes go on during the build), `DROP INDEX` → `DROP INDEX CONCURRENTLY`. Both refuse a
-//!   transaction block: the statements are marked [`PlannedStatement::transactional`] `false`.
+//!   transaction block: [`Transaction::None`].
 //! - a foreign key or a check → added `NOT VALID` (a brief lock, no scan), then
 //!   `VALIDATE CONSTRAINT` (scans under SHARE UPDATE EXCLUSIVE: writes go on).
 //! - `SET NOT NULL` → `ADD CONSTRAINT <tmp> CHECK (col IS NOT NULL) NOT VALID`, `VALIDATE`,
@@ -15,12 +15,17 @@
 //! - a unique constraint or a primary key → `CREATE UNIQUE INDEX CONCURRENTLY <name>`, then
 //!   `ADD CONSTRAINT <name> UNIQUE|PRIMARY KEY USING INDEX <name>` (a brief lock, no build).
 //!
+//! The brief strong-lock steps and every `VALIDATE` are [`Transaction::Own`]: a lock is held
+//! until its transaction ends, so the `NOT VALID` step's ACCESS EXCLUSIVE (or SHARE ROW
+//! EXCLUSIVE) would otherwise last through the scan. A plan holding them is run statement by
+//! statement (`transaction:false`), each committed before the next starts.
+//!
 //! The plan starts with `SET lock_timeout` (and `statement_timeout` when configured), so each
 //! brief lock gives up instead of queueing the table's traffic behind it, and ends with their
-//! `RESET`.
+//! `RESET`. Session settings: they stay in effect across the section's transactions.
 
 use crate::change::Change;
-use crate::{DiffError, Hazard, Plan, PlannedStatement, diff};
+use crate::{DiffError, Hazard, Plan, PlannedStatement, Transaction, diff};
 use autogen_schema::{
     Catalog, Deferral, Index, IndexKey, IndexTarget, QualifiedName, quote_ident, quote_literal, sql,
 };
@@ -81,14 +86,14 @@ fn settings(options: &OnlineOptions) -> Vec<PlannedStatement> {
         ),
         vec![],
         "set lock_timeout for this section".to_string(),
-        true,
+        Transaction::Any,
     )];
     if let Some(timeout) = &options.statement_timeout {
         statements.push(statement(
             format!("SET statement_timeout = {};", quote_literal(timeout)),
             vec![],
             "set statement_timeout for this section".to_string(),
-            true,
+            Transaction::Any,
         ));
     }
     statements
@@ -99,14 +104,14 @@ fn resets(options: &OnlineOptions) -> Vec<PlannedStatement> {
         "RESET lock_timeout;".to_string(),
         vec![],
         "reset lock_timeout".to_string(),
-        true,
+        Transaction::Any,
     )];
     if options.statement_timeout.is_some() {
         statements.push(statement(
             "RESET statement_timeout;".to_string(),
             vec![],
             "reset statement_timeout".to_string(),
-            true,
+            Transaction::Any,
         ));
     }
     statements
@@ -116,7 +121,7 @@ fn statement(
     sql: String,
     mut hazards: Vec<Hazard>,
     change: String,
-    transactional: bool,
+    transaction: Transaction,
 ) -> PlannedStatement {
     hazards.sort();
     hazards.dedup();
@@ -124,7 +129,7 @@ fn statement(
         sql,
         hazards,
         change,
-        transactional,
+        transaction,
     }
 }
 
@@ -158,7 +163,7 @@ fn online(change: &Change) -> Option<Vec<PlannedStatement>> {
                 concurrently(&sql::create_index(table, index))?,
                 hazards,
                 summary,
-                false,
+                Transaction::None,
             )]
         }
         Change::DropIndex { table, name } => vec![statement(
@@ -168,20 +173,20 @@ fn online(change: &Change) -> Option<Vec<PlannedStatement>> {
             ),
             vec![],
             summary,
-            false,
+            Transaction::None,
         )],
         Change::AddForeignKey { table, foreign_key } if !foreign_key.not_valid => vec![
             statement(
                 sql::add_constraint(table, &sql::foreign_key_definition(foreign_key), true),
                 vec![],
                 step("not valid"),
-                true,
+                Transaction::Own,
             ),
             statement(
                 validate(table, &foreign_key.name),
                 vec![MayFailOnExistingRows],
                 step("validate"),
-                true,
+                Transaction::Own,
             ),
         ],
         Change::AddCheck { table, check } if !check.not_valid => vec![
@@ -189,13 +194,13 @@ fn online(change: &Change) -> Option<Vec<PlannedStatement>> {
                 sql::add_constraint(table, &sql::check_definition(check), true),
                 vec![AccessExclusiveLock],
                 step("not valid"),
-                true,
+                Transaction::Own,
             ),
             statement(
                 validate(table, &check.name),
                 vec![MayFailOnExistingRows],
                 step("validate"),
-                true,
+                Transaction::Own,
             ),
         ],
         Change::SetNotNull { table, column } => {
@@ -210,13 +215,13 @@ fn online(change: &Change) -> Option<Vec<PlannedStatement>> {
                     ),
                     vec![AccessExclusiveLock],
                     step("temporary check, not valid"),
-                    true,
+                    Transaction::Own,
                 ),
                 statement(
                     validate(table, &check),
                     vec![MayFailOnExistingRows],
                     step("validate the temporary check"),
-                    true,
+                    Transaction::Own,
                 ),
                 statement(
                     format!(
@@ -225,7 +230,7 @@ fn online(change: &Change) -> Option<Vec<PlannedStatement>> {
                     ),
                     vec![AccessExclusiveLock],
                     step("no scan: the check proves it"),
-                    true,
+                    Transaction::Own,
                 ),
                 statement(
                     format!(
@@ -234,7 +239,7 @@ fn online(change: &Change) -> Option<Vec<PlannedStatement>> {
                     ),
                     vec![AccessExclusiveLock],
                     step("drop the temporary check"),
-                    true,
+                    Transaction::Own,
                 ),
             ]
         }
@@ -337,7 +342,7 @@ fn using_index(
             create,
             vec![IndexBuild, MayFailOnExistingRows],
             format!("{summary} (build its index concurrently)"),
-            false,
+            Transaction::None,
         ),
         statement(
             format!(
@@ -347,7 +352,7 @@ fn using_index(
             ),
             vec![AccessExclusiveLock],
             format!("{summary} (attach the index)"),
-            true,
+            Transaction::Own,
         ),
     ]
 }

@@ -3,7 +3,7 @@
 
 use crate::casts::{is_binary_coercible, is_safe_widening};
 use crate::change::{Change, CommentTarget, Conversion, EnumValuePosition};
-use crate::{Hazard, PlannedStatement};
+use crate::{Hazard, PlannedStatement, Transaction};
 use autogen_schema::{
     Identity, IdentityKind, QualifiedName, Sequence, SequenceOptions, quote_ident, quote_literal,
     sql,
@@ -17,7 +17,7 @@ pub(crate) fn render(change: &Change) -> PlannedStatement {
         sql,
         hazards,
         change: change.summary(),
-        transactional: true,
+        transaction: Transaction::Any,
     }
 }
 

@@ -6,7 +6,7 @@
 //! re-created at its end from the definition PostgreSQL gave for it, together with every view
 //! that uses such a view.
 
-use crate::{Change, DiffError, Hazard, OnlineOptions, Plan, PlannedStatement};
+use crate::{Change, DiffError, Hazard, OnlineOptions, Plan, PlannedStatement, Transaction};
 use autogen_schema::Catalog;
 use autogen_schema::{QualifiedName, View, ViewDependency};
 use std::collections::{BTreeSet, HashSet};
@@ -49,7 +49,7 @@ pub fn keep_views(plan: Plan, changes: &[Change], views: &[View]) -> Result<Plan
             "drop view {} (re-created at the end: it uses what this plan changes)",
             view.qualified_name()
         ),
-        transactional: true,
+        transaction: Transaction::Any,
     });
     let creates = ordered.iter().flat_map(|view| {
         let change = format!("re-create view {}", view.qualified_name());
@@ -59,7 +59,7 @@ pub fn keep_views(plan: Plan, changes: &[Change], views: &[View]) -> Result<Plan
                 sql,
                 hazards: Vec::new(),
                 change: change.clone(),
-                transactional: true,
+                transaction: Transaction::Any,
             })
     });
     let statements = plan.statements;

@@ -1,6 +1,6 @@
 //! One test per change kind, with the exact SQL and hazards (snapshots) of up and down.
 
-use autogen_diff::{DiffError, Hazard, diff, plan};
+use autogen_diff::{DiffError, Hazard, Transaction, diff, plan};
 use autogen_schema::{
     Catalog, CheckConstraint, Column, Deferral, EnumType, Extension, ForeignKey, Identity,
     IdentityKind, Index, IndexKey, IndexTarget, MatchType, PrimaryKey, QualifiedName,
@@ -330,7 +330,15 @@ fn a_statement_using_an_enum_value_added_by_the_plan_is_not_transactional() {
             plan.statements
         );
         assert!(plan.statements[0].sql.contains("ADD VALUE 'meh'"));
-        assert!(plan.statements[0].transactional);
+        assert_eq!(plan.statements[0].transaction, Transaction::Any);
+        // The use runs in a transaction of its own, after the value's committed.
+        assert!(
+            plan.statements[1..]
+                .iter()
+                .any(|statement| statement.transaction == Transaction::Own),
+            "{:?}",
+            plan.statements
+        );
     }
     let mut check = desired.clone();
     table(&mut check, "moods").checks[0].expression = "(state <> 'meh'::public.mood)".into();

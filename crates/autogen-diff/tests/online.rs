@@ -2,7 +2,7 @@
 //! applied statement by statement to a database holding rows converges on the desired schema,
 //! and while it runs a second connection keeps writing to the table without waiting on a lock.
 
-use autogen_diff::{Hazard, OnlineOptions, Plan, plan, plan_online};
+use autogen_diff::{Hazard, OnlineOptions, Plan, Transaction, plan, plan_online};
 use autogen_introspect::InspectOptions;
 use autogen_schema::Catalog;
 use autogen_testkit::autogen_pg::{Client, TempDatabase};
@@ -43,10 +43,10 @@ fn show(plan: &Plan) -> String {
     let mut out = String::new();
     for statement in &plan.statements {
         let hazards: Vec<&str> = statement.hazards.iter().map(Hazard::as_str).collect();
-        let outside = if statement.transactional {
-            ""
-        } else {
-            " (outside a transaction)"
+        let outside = match statement.transaction {
+            Transaction::Any => "",
+            Transaction::Own => " (own transaction)",
+            Transaction::None => " (outside a transaction)",
         };
         out.push_str(&format!(
             "-- {} [{}]{outside}\n{}\n",
@@ -338,4 +338,79 @@ async fn writes_go_on_while_the_online_plan_runs() {
     );
     let after = inspect(&mut client).await;
     assert_eq!(comparable(&after), comparable(&desired.without_intent()));
+}
+
+/// A `NOT NULL` alone (nothing built concurrently) still needs the plan run statement by
+/// statement: the `NOT VALID` step's ACCESS EXCLUSIVE lock must be committed away before the
+/// `VALIDATE` scans, so every step runs in a transaction of its own.
+#[tokio::test]
+async fn validate_and_its_short_steps_run_in_their_own_transactions() {
+    for case in ["09_set_not_null", "22_add_check", "24_add_foreign_key"] {
+        let (_from, mut from) = database(&fixture(case, "from")).await;
+        let (_to, mut to) = database(&fixture(case, "to")).await;
+        let (current, desired) = (inspect(&mut from).await, inspect(&mut to).await);
+        let online = plan_online(&current, &desired, &OnlineOptions::default()).unwrap();
+        assert!(!online.transactional(), "{case}: {}", show(&online));
+        for statement in &online.statements {
+            let expected =
+                if statement.sql.starts_with("SET ") || statement.sql.starts_with("RESET ") {
+                    // Session settings: in effect across the section's transactions.
+                    Transaction::Any
+                } else {
+                    Transaction::Own
+                };
+            assert_eq!(statement.transaction, expected, "{case}: {}", statement.sql);
+        }
+        assert!(
+            online
+                .statements
+                .iter()
+                .any(|s| s.sql.contains("VALIDATE CONSTRAINT")),
+            "{case}"
+        );
+        // The ordinary plan shares one transaction.
+        assert!(plan(&current, &desired).unwrap().transactional(), "{case}");
+    }
+}
+
+/// `diff --format json`: a statement that needs more than a shared transaction says which
+/// (`"transaction"`), and keeps the `"transactional": false` it always had; the others carry
+/// neither key.
+#[tokio::test]
+async fn json_names_the_transaction_a_statement_needs() {
+    let case = "29_add_index";
+    let (_from, mut from) = database(&fixture(case, "from")).await;
+    let (_to, mut to) = database(&fixture(case, "to")).await;
+    let (current, desired) = (inspect(&mut from).await, inspect(&mut to).await);
+    let mut online = plan_online(&current, &desired, &OnlineOptions::default()).unwrap();
+    let (_a, mut check_from) = database(&fixture("22_add_check", "from")).await;
+    let (_b, mut check_to) = database(&fixture("22_add_check", "to")).await;
+    let checks = plan_online(
+        &inspect(&mut check_from).await,
+        &inspect(&mut check_to).await,
+        &OnlineOptions::default(),
+    )
+    .unwrap();
+    online.statements.extend(checks.statements);
+    let json = serde_json::to_value(&online).unwrap();
+    let statements = json["statements"].as_array().unwrap();
+    let keys = |sql_start: &str| {
+        let statement = statements
+            .iter()
+            .find(|s| s["sql"].as_str().unwrap().starts_with(sql_start))
+            .unwrap_or_else(|| panic!("{sql_start} in {json}"));
+        (
+            statement.get("transaction").cloned(),
+            statement.get("transactional").cloned(),
+        )
+    };
+    assert_eq!(keys("SET lock_timeout"), (None, None));
+    assert_eq!(
+        keys("CREATE INDEX CONCURRENTLY"),
+        (Some("none".into()), Some(false.into()))
+    );
+    assert_eq!(
+        keys("ALTER TABLE \"public\".\"products\" VALIDATE"),
+        (Some("own".into()), Some(false.into()))
+    );
 }

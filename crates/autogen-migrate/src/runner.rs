@@ -240,7 +240,9 @@ async fn run_revision(
 
 /// `transaction:false`: statement by statement, each committed on its own with the count of
 /// statements done (see `progress.rs`), continuing where an earlier run stopped; the tracking
-/// row is written after the last one.
+/// row is written after the last one. Each statement's locks end with it, which online plans
+/// rely on (a `VALIDATE` must not scan under the strong lock of the `NOT VALID` step before
+/// it); a `SET` is a session setting and stays in effect for the statements after it.
 async fn run_outside_transaction(
     client: &mut Client,
     file: &RevisionFile,

@@ -558,6 +558,82 @@ async fn saved_progress(client: &Client, n: u32) -> Option<i32> {
         .map(|row| row.get(0))
 }
 
+/// What online plans rely on: a `transaction:false` section runs each statement in a
+/// transaction of its own (so a `VALIDATE` never shares one with the strong lock of the step
+/// before it), all under the section's `SET`s (session settings outlive the transaction that
+/// set them); a re-run on a new connection after a failure sets them again before continuing.
+#[tokio::test]
+async fn each_statement_of_a_transaction_false_section_has_its_own_transaction_and_the_settings() {
+    let database = fresh_database().await;
+    let seen = |step: u32| {
+        format!(
+            "INSERT INTO seen VALUES ({step}, current_setting('lock_timeout'), pg_current_xact_id()::text);"
+        )
+    };
+    let section = format!(
+        "SET lock_timeout = '1234ms';\n{}\nALTER TABLE gate ADD CONSTRAINT gate_open CHECK (open);\n{}\nRESET lock_timeout;\n{}",
+        seen(2),
+        seen(4),
+        seen(6)
+    );
+    let revisions = vec![
+        revision(
+            1,
+            &[],
+            "tables",
+            "CREATE TABLE seen (step int, lock_timeout text, xact text);
+             CREATE TABLE gate (open boolean); INSERT INTO gate VALUES (false);",
+            "DROP TABLE seen, gate;",
+        ),
+        Revision {
+            up: Section::new(false, &section),
+            ..revision(2, &[1], "settings", "", "")
+        },
+    ];
+    let dir = dir_with(&revisions);
+    let graph = load(&dir);
+    {
+        let mut first = database.connect().await.expect("connect");
+        let error = run_upgrade(&mut first, &graph, UpgradeTarget::Head)
+            .await
+            .expect_err("the check fails");
+        assert!(error.to_string().contains("gate_open"), "{error}");
+    }
+    // A new connection: nothing of the first session's settings is left.
+    let mut second = database.connect().await.expect("connect");
+    second
+        .batch_execute("UPDATE gate SET open = true")
+        .await
+        .expect("fix");
+    run_upgrade(&mut second, &graph, UpgradeTarget::Head)
+        .await
+        .expect("resumed");
+    let rows: Vec<(i32, String, String)> = second
+        .query(
+            "SELECT step, lock_timeout, xact FROM seen ORDER BY step",
+            &[],
+        )
+        .await
+        .expect("seen")
+        .iter()
+        .map(|row| (row.get(0), row.get(1), row.get(2)))
+        .collect();
+    let settings: Vec<(i32, &str)> = rows
+        .iter()
+        .map(|(step, timeout, _)| (*step, timeout.as_str()))
+        .collect();
+    assert_eq!(settings, [(2, "1234ms"), (4, "1234ms"), (6, "0")]);
+    let transactions: std::collections::BTreeSet<&String> =
+        rows.iter().map(|(_, _, xact)| xact).collect();
+    assert_eq!(transactions.len(), 3, "{rows:?}");
+    let current: String = second
+        .query_one("SELECT current_setting('lock_timeout')", &[])
+        .await
+        .expect("setting")
+        .get(0);
+    assert_eq!(current, "0", "the section's RESET ran");
+}
+
 #[tokio::test]
 async fn a_failed_transaction_false_section_continues_where_it_stopped() {
     let database = fresh_database().await;

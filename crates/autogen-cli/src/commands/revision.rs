@@ -62,8 +62,9 @@ pub async fn run(global: &GlobalArgs, args: &RevisionArgs) -> Result<Outcome, Cl
         .down
         .as_ref()
         .map_err(|error| CliError::Engine(EngineError::Diff(error.clone())))?;
-    // A statement that must run outside the section's transaction (CREATE INDEX
-    // CONCURRENTLY, an online VALIDATE) makes its section `transaction:false`.
+    // A statement PostgreSQL refuses in a transaction block (CREATE INDEX CONCURRENTLY), or one
+    // that needs a transaction of its own (an online VALIDATE), makes its section
+    // `transaction:false`.
     let up_sql = format!(
         "{}{}",
         plan_text::rename_hint_comments(&migration.hints),
