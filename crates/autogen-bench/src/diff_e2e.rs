@@ -745,21 +745,14 @@ async fn inspect(client: &mut autogen_pg::Client) -> Result<Catalog, BenchError>
         .catalog)
 }
 
-/// What verification compares (as `autogen-cli/src/verify.rs` does): column order aside and
-/// with the equivalences the diff applies.
-fn comparable(catalog: &Catalog) -> Catalog {
-    let mut catalog = autogen_diff::normalize_equivalences(&catalog.without_intent());
-    for table in &mut catalog.tables {
-        table.columns.sort_by(|a, b| a.name.cmp(&b.name));
-    }
-    catalog
-}
-
 fn residual(actual: &Catalog, expected: &Catalog) -> Result<(), String> {
-    let (actual, expected) = (comparable(actual), comparable(expected));
-    if actual == expected {
+    if autogen_diff::equivalent(actual, expected) {
         return Ok(());
     }
+    let (actual, expected) = (
+        autogen_diff::comparable(actual),
+        autogen_diff::comparable(expected),
+    );
     match autogen_diff::plan(&actual, &expected) {
         Ok(plan) if !plan.statements.is_empty() => Err(format!(
             "{} change(s) left, e.g. {}",

@@ -29,6 +29,24 @@ pub fn normalize_equivalences(catalog: &Catalog) -> Catalog {
     catalog
 }
 
+/// `catalog` in the form two schemas are compared in to tell whether they are the same: the
+/// equivalences above spelled one way, columns in name order (PostgreSQL appends every added
+/// column and cannot move one, so column order is never a difference), and without model
+/// intent (`renamed_from`, which no database holds).
+pub fn comparable(catalog: &Catalog) -> Catalog {
+    let mut catalog = normalize_equivalences(&catalog.without_intent());
+    for table in &mut catalog.tables {
+        table.columns.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    catalog
+}
+
+/// Whether `a` and `b` are the same schema (see [`comparable`]): the one answer verification,
+/// the benchmarks and the tests use.
+pub fn equivalent(a: &Catalog, b: &Catalog) -> bool {
+    comparable(a) == comparable(b)
+}
+
 /// `current` with each column default that is equivalent to the same column's default in
 /// `desired` spelled as `desired` spells it, so the diff sees no change there while every
 /// statement it renders keeps the desired spelling. Both catalogs are in canonical order.

@@ -31,7 +31,7 @@ mod views;
 pub use change::{Change, CommentTarget, ConstraintKind, Conversion, EnumValuePosition, Phase};
 pub use classify::{Classification, classify, classify_all};
 pub use diff::diff;
-pub use equivalence::normalize_equivalences;
+pub use equivalence::{comparable, equivalent, normalize_equivalences};
 pub use hints::{RenameHint, rename_hints};
 pub use online::{OnlineOptions, plan_online, plan_online_changes};
 pub use touched::touched_tables;

@@ -124,7 +124,7 @@ async fn run(
     let after_up = autogen_introspect::inspect(&mut client, options)
         .await?
         .catalog;
-    converged("up", &after_up, &desired.without_intent())?;
+    converged("up", &after_up, desired)?;
     let Some(down) = down else {
         return Ok(Verified { down: false });
     };
@@ -132,7 +132,7 @@ async fn run(
     let after_down = autogen_introspect::inspect(&mut client, options)
         .await?
         .catalog;
-    converged("down", &after_down, &current.without_intent())?;
+    converged("down", &after_down, current)?;
     Ok(Verified { down: true })
 }
 
@@ -234,7 +234,7 @@ fn converged(
     actual: &Catalog,
     expected: &Catalog,
 ) -> Result<(), EngineError> {
-    if comparable(actual) == comparable(expected) {
+    if autogen_diff::equivalent(actual, expected) {
         return Ok(());
     }
     let residual = match autogen_diff::plan(actual, expected) {
@@ -251,16 +251,6 @@ fn converged(
         direction,
         residual,
     })
-}
-
-/// What verification compares: column order aside (see [`converged`]) and with the
-/// equivalences the diff itself applies (`CURRENT_TIMESTAMP` is `now()`).
-fn comparable(catalog: &Catalog) -> Catalog {
-    let mut catalog = autogen_diff::normalize_equivalences(catalog);
-    for table in &mut catalog.tables {
-        table.columns.sort_by(|a, b| a.name.cmp(&b.name));
-    }
-    catalog
 }
 
 fn postgres_message(error: &autogen_pg::tokio_postgres::Error) -> String {

@@ -4,7 +4,7 @@
 //! empty. A failure is returned as a report (plans, failing statement, residual difference).
 
 use crate::generate::{ENUM_VALUE_REMOVAL, Pair};
-use autogen_diff::{DiffError, Plan};
+use autogen_diff::{DiffError, Plan, comparable};
 use autogen_introspect::InspectOptions;
 use autogen_schema::Catalog;
 use autogen_testkit::autogen_pg::{Client, TempDatabase, tokio_postgres};
@@ -206,7 +206,7 @@ async fn apply(client: &Client, plan: &Plan, direction: &str) -> Result<(), Stri
 /// Equal (column order aside), and nothing left for the diff to do; else what differs.
 fn converged(direction: &str, actual: &Catalog, expected: &Catalog) -> Result<(), String> {
     let changes = autogen_diff::diff(actual, expected);
-    let same = comparable(actual) == comparable(expected);
+    let same = autogen_diff::equivalent(actual, expected);
     if same && changes.as_ref().is_ok_and(Vec::is_empty) {
         return Ok(());
     }
@@ -233,16 +233,6 @@ fn converged(direction: &str, actual: &Catalog, expected: &Catalog) -> Result<()
             &comparable(actual).to_json()
         )
     ))
-}
-
-/// What plan verification (`autogen-cli/src/verify.rs`) compares: column order aside and with
-/// the equivalences the diff itself applies.
-fn comparable(catalog: &Catalog) -> Catalog {
-    let mut catalog = autogen_diff::normalize_equivalences(catalog);
-    for table in &mut catalog.tables {
-        table.columns.sort_by(|a, b| a.name.cmp(&b.name));
-    }
-    catalog
 }
 
 fn show(direction: &str, plan: &Plan) -> String {
