@@ -19,6 +19,8 @@ struct Statement {
     sql: String,
     origin: Origin,
     parts: Vec<(Range<usize>, Origin)>,
+    /// The column types a `CREATE TABLE` uses (to find a type an extension would bring).
+    types: Vec<String>,
 }
 
 impl Statement {
@@ -27,6 +29,7 @@ impl Statement {
             sql,
             origin: origin.clone(),
             parts: Vec::new(),
+            types: Vec::new(),
         }
     }
 
@@ -152,6 +155,11 @@ fn create_table(table: &autogen_schema::Table, origins: &autogen_model::TableOri
         sql: text,
         origin: origins.table.clone(),
         parts: ranges,
+        types: table
+            .columns
+            .iter()
+            .map(|column| column.data_type.clone())
+            .collect(),
     }
 }
 
@@ -200,7 +208,7 @@ async fn apply_and_inspect(
     for statement in declared_statements(models) {
         let mut created: Vec<String> = Vec::new();
         while let Err(error) = client.batch_execute(&statement.sql).await {
-            match extension_for_missing_type(&client, &error).await {
+            match extension_for_missing_type(&client, &error, &statement).await {
                 Some(extension) if !created.contains(&extension) => {
                     let create = format!(
                         "CREATE EXTENSION IF NOT EXISTS {}",
@@ -221,31 +229,45 @@ async fn apply_and_inspect(
     Ok(inspection)
 }
 
-/// Models cannot declare extensions yet, so a type PostgreSQL does not know (`type "citext"
-/// does not exist`) that shares its name with an available extension (citext, hstore, ltree,
-/// cube, …) is taken to come from that extension. The extension then appears in the desired
-/// schema like any other object.
+/// Models cannot declare extensions yet, so a type PostgreSQL does not know that shares its
+/// name with an available extension (citext, hstore, ltree, cube, …) is taken to come from
+/// that extension. The extension then appears in the desired schema like any other object.
+/// Language-independent: the error is recognized by its SQLSTATE, and the missing type among
+/// the statement's column types by asking the server (`to_regtype`), never by reading the
+/// (possibly translated) message.
 async fn extension_for_missing_type(
     client: &autogen_pg::Client,
     error: &autogen_pg::tokio_postgres::Error,
+    statement: &Statement,
 ) -> Option<String> {
     let db_error = error.as_db_error()?;
     if db_error.code() != &autogen_pg::tokio_postgres::error::SqlState::UNDEFINED_OBJECT {
         return None;
     }
-    let quoted = db_error
-        .message()
-        .strip_prefix("type \"")?
-        .strip_suffix("\" does not exist")?;
-    let name = quoted.rsplit('.').next()?.to_string();
-    client
-        .query_opt(
-            "SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = $1",
-            &[&name],
-        )
-        .await
-        .ok()?
-        .map(|_| name)
+    for data_type in &statement.types {
+        let element = data_type.trim_end_matches("[]");
+        let known = client
+            .query_one("SELECT pg_catalog.to_regtype($1) IS NOT NULL", &[&element])
+            .await
+            .ok()?
+            .try_get::<_, bool>(0)
+            .ok()?;
+        if known {
+            continue;
+        }
+        let name = element.rsplit('.').next()?.trim_matches('"').to_string();
+        let available = client
+            .query_opt(
+                "SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = $1",
+                &[&name],
+            )
+            .await
+            .ok()?;
+        if available.is_some() {
+            return Some(name);
+        }
+    }
+    None
 }
 
 /// `renamed_from` (and an enum's renamed values) is model intent, not database state: copy it
@@ -289,29 +311,16 @@ fn rejected(
     statement: &Statement,
     error: &autogen_pg::tokio_postgres::Error,
 ) -> EngineError {
-    let (message, position) = match error.as_db_error() {
+    if error.as_db_error().is_none() {
         // No message from PostgreSQL: the connection went away under the statement, which
         // says nothing about the model (the session attributes it to the dev server).
-        None => {
-            return EngineError::DevConnectionLost {
-                during: "normalizing the models",
-                detail: error.to_string(),
-            };
-        }
-        Some(db_error) => {
-            let position = match db_error.position() {
-                Some(autogen_pg::tokio_postgres::error::ErrorPosition::Original(position)) => {
-                    Some(*position as usize)
-                }
-                _ => None,
-            };
-            let mut message = db_error.message().to_string();
-            if let Some(hint) = db_error.hint() {
-                message.push_str(&format!(" (hint: {hint})"));
-            }
-            (message, position)
-        }
-    };
+        return EngineError::DevConnectionLost {
+            during: "normalizing the models",
+            detail: autogen_pg::error_text(error),
+        };
+    }
+    let message = autogen_pg::error_text(error);
+    let position = autogen_pg::error_position(error);
     let origin = statement.origin_at(position);
     let text = models
         .sources

@@ -140,23 +140,10 @@ async fn inspect_sql(
 
 /// Points at the line of `sql` that PostgreSQL complained about.
 fn sql_error(path: &Path, sql: &str, error: &autogen_pg::tokio_postgres::Error) -> EngineError {
-    let Some(db_error) = error.as_db_error() else {
-        return EngineError::ApplySql {
-            path: path.to_path_buf(),
-            line: 1,
-            message: error.to_string(),
-        };
-    };
-    let line = match db_error.position() {
-        Some(autogen_pg::tokio_postgres::error::ErrorPosition::Original(position)) => {
-            line_of_char(sql, *position as usize)
-        }
-        _ => 1,
-    };
     EngineError::ApplySql {
         path: path.to_path_buf(),
-        line,
-        message: db_error.message().to_string(),
+        line: autogen_pg::error_position(error).map_or(1, |position| line_of_char(sql, position)),
+        message: autogen_pg::error_text(error),
     }
 }
 

@@ -201,7 +201,7 @@ pub async fn recreate(
             .batch_execute(&sql.join("\n"))
             .await
             .map_err(|error| EngineError::VerifySetup {
-                detail: postgres_message(&error),
+                detail: autogen_pg::error_text(&error),
             })?;
     }
     Ok(())
@@ -218,7 +218,7 @@ async fn apply(
             return Err(EngineError::VerifyStatement {
                 direction,
                 statement: statement.sql.clone(),
-                detail: postgres_message(&error),
+                detail: autogen_pg::error_text(&error),
             });
         }
     }
@@ -251,11 +251,4 @@ fn converged(
         direction,
         residual,
     })
-}
-
-fn postgres_message(error: &autogen_pg::tokio_postgres::Error) -> String {
-    match error.as_db_error() {
-        Some(db_error) => db_error.message().to_string(),
-        None => error.to_string(),
-    }
 }

@@ -47,7 +47,7 @@ pub struct Inspection {
 pub enum IntrospectError {
     #[error(
         "reading the {what} from the database failed: {}",
-        server_message(source)
+        autogen_pg::error_text(source)
     )]
     Query {
         what: &'static str,
@@ -58,18 +58,6 @@ pub enum IntrospectError {
     UnsupportedVersion(i32),
     #[error("unexpected catalog data in the {what}: {detail}")]
     Decode { what: &'static str, detail: String },
-}
-
-/// PostgreSQL's own message when the server sent one (the driver's Display says only "db
-/// error"), else the driver's text with its cause ("connection closed", an I/O error).
-fn server_message(error: &tokio_postgres::Error) -> String {
-    match error.as_db_error() {
-        Some(db) => format!("{}: {}", db.severity(), db.message()),
-        None => match std::error::Error::source(error) {
-            Some(cause) => format!("{error}: {cause}"),
-            None => error.to_string(),
-        },
-    }
 }
 
 /// The oldest server whose catalogs the queries understand.

@@ -269,42 +269,11 @@ fn completed_text(lines: &[usize]) -> String {
     }
 }
 
-/// A driver error as one line: PostgreSQL's message with detail and hint when it is a server
-/// error, the driver's own text otherwise.
-pub(crate) fn pg_message(error: &tokio_postgres::Error) -> String {
-    let text = match error.as_db_error() {
-        Some(db) => {
-            let mut text = format!("{}: {}", db.severity(), db.message());
-            if let Some(detail) = db.detail() {
-                text.push_str(&format!(" DETAIL: {detail}"));
-            }
-            if let Some(hint) = db.hint() {
-                text.push_str(&format!(" HINT: {hint}"));
-            }
-            text
-        }
-        None => match std::error::Error::source(error) {
-            Some(cause) => format!("{error}: {cause}"),
-            None => error.to_string(),
-        },
-    };
-    one_line(&text)
-}
-
-/// Collapses line breaks (and the indentation after them) into single spaces.
-pub(crate) fn one_line(text: &str) -> String {
-    text.lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Wraps a driver error with what was being done.
 pub(crate) fn database(action: &'static str) -> impl FnOnce(tokio_postgres::Error) -> MigrateError {
     move |source| MigrateError::Database {
         action,
-        message: pg_message(&source),
+        message: autogen_pg::error_text(&source),
         source,
     }
 }

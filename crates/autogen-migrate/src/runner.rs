@@ -11,13 +11,14 @@ use std::time::{Duration, Instant};
 
 use tokio_postgres::Client;
 
-use crate::error::{Direction, database, pg_message};
+use crate::error::{Direction, database};
 use crate::progress::StatementsHash;
 use crate::split::split_statements;
 use crate::tracking::{self, AppliedRevision};
 use crate::{
     DowngradeTarget, MigrateError, RevisionFile, RevisionGraph, Section, Statement, UpgradeTarget,
 };
+use autogen_pg::error_text;
 
 /// Choices for a run.
 #[derive(Debug, Clone, Default)]
@@ -224,7 +225,7 @@ async fn run_revision(
                 line: file_line(section, statement),
                 revision: file.revision.id.clone(),
                 statement: statement.sql.clone(),
-                message: pg_message(&error),
+                message: error_text(&error),
             });
         }
     }
@@ -374,19 +375,19 @@ async fn run_and_count(
     done: usize,
     hash: &str,
 ) -> Result<(), String> {
-    let transaction = client.transaction().await.map_err(|e| pg_message(&e))?;
+    let transaction = client.transaction().await.map_err(|e| error_text(&e))?;
     match transaction.batch_execute(&statement.sql).await {
         Ok(()) => {
             crate::progress::save(&transaction, revision, direction, done, hash)
                 .await
                 .map_err(|e| e.to_string())?;
-            return transaction.commit().await.map_err(|e| pg_message(&e));
+            return transaction.commit().await.map_err(|e| error_text(&e));
         }
         Err(error)
             if error.code() != Some(&tokio_postgres::error::SqlState::ACTIVE_SQL_TRANSACTION) =>
         {
             let _ = transaction.rollback().await;
-            return Err(pg_message(&error));
+            return Err(error_text(&error));
         }
         Err(_) => {
             // Refused inside a transaction block before doing anything: run it alone.
@@ -396,7 +397,7 @@ async fn run_and_count(
     client
         .batch_execute(&statement.sql)
         .await
-        .map_err(|e| pg_message(&e))?;
+        .map_err(|e| error_text(&e))?;
     crate::progress::save(&*client, revision, direction, done, hash)
         .await
         .map_err(|e| e.to_string())

@@ -21,6 +21,7 @@ mod spec;
 mod stale;
 mod sysuser;
 mod template;
+mod text;
 mod tls;
 mod url;
 
@@ -33,3 +34,4 @@ pub use cluster::{ClusterOptions, DevCluster};
 pub use error::PgError;
 pub use server::{DevServer, TempDatabase};
 pub use spec::{ConnectionSpec, Host, SslMode};
+pub use text::{error_position, error_text, one_line};

@@ -206,19 +206,14 @@ async fn drop_database(admin: &ConnectionSpec, name: &str) -> Result<(), PgError
 }
 
 fn query_error(spec: &ConnectionSpec, context: &str, error: &tokio_postgres::Error) -> PgError {
-    let (message, code) = match error.as_db_error() {
-        Some(db) => {
-            let mut message = db.message().to_owned();
-            if *db.code() == SqlState::INSUFFICIENT_PRIVILEGE {
-                message.push_str(&format!(
-                    "; the dev server user \"{}\" needs the CREATEDB privilege",
-                    spec.user()
-                ));
-            }
-            (message, Some(db.code().code().to_owned()))
-        }
-        None => (error.to_string(), None),
-    };
+    let mut message = crate::text::error_text(error);
+    if error.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
+        message.push_str(&format!(
+            "; the dev server user \"{}\" needs the CREATEDB privilege",
+            spec.user()
+        ));
+    }
+    let code = error.code().map(|code| code.code().to_owned());
     PgError::Query {
         url: spec.redacted(),
         context: context.to_owned(),

@@ -7,7 +7,7 @@ use crate::generate::{ENUM_VALUE_REMOVAL, Pair};
 use autogen_diff::{DiffError, Plan, comparable};
 use autogen_introspect::InspectOptions;
 use autogen_schema::Catalog;
-use autogen_testkit::autogen_pg::{Client, TempDatabase, tokio_postgres};
+use autogen_testkit::autogen_pg::{Client, TempDatabase};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use tokio::task::JoinHandle;
@@ -175,7 +175,10 @@ fn count_changes(coverage: &mut BTreeMap<String, usize>, from: &Catalog, to: &Ca
 /// A fresh database with `sql` loaded: its client and catalog.
 async fn create(database: &TempDatabase, sql: &str) -> Result<(Client, Catalog), String> {
     let mut client = database.connect().await.map_err(|e| e.to_string())?;
-    client.batch_execute(sql).await.map_err(|e| message(&e))?;
+    client
+        .batch_execute(sql)
+        .await
+        .map_err(|e| autogen_testkit::autogen_pg::error_text(&e))?;
     let catalog = inspect(&mut client).await?;
     Ok((client, catalog))
 }
@@ -195,7 +198,7 @@ async fn apply(client: &Client, plan: &Plan, direction: &str) -> Result<(), Stri
             return Err(format!(
                 "{direction} statement {} failed: {}\n  {}\n",
                 number + 1,
-                message(&error),
+                autogen_testkit::autogen_pg::error_text(&error),
                 statement.sql
             ));
         }
@@ -241,19 +244,6 @@ fn show(direction: &str, plan: &Plan) -> String {
         plan.statements.len(),
         plan.to_sql()
     )
-}
-
-fn message(error: &tokio_postgres::Error) -> String {
-    match error.as_db_error() {
-        Some(db) => {
-            let mut text = db.message().to_string();
-            if let Some(detail) = db.detail() {
-                text.push_str(&format!(" ({detail})"));
-            }
-            text
-        }
-        None => error.to_string(),
-    }
 }
 
 /// The differing lines of two texts with two lines of context (an LCS diff: the catalogs of a
