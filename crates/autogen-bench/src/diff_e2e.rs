@@ -23,8 +23,9 @@
 //! to a copy of A and the result compared with B (autogen's own verification already does
 //! this for autogen's plan), so a reader knows both scripts do the whole job.
 //!
-//! With `--breakdown`, the steps the CLI takes are re-enacted in this process with the same
-//! library calls and timed one by one (see [`breakdown`]), verification on a fresh cluster.
+//! With `--breakdown`, the same work runs in this process through autogen-engine, exactly as
+//! the CLI calls it, and the engine's own step spans time it (see [`crate::steps`]),
+//! verification on a cluster started for it.
 
 use crate::generate::{self, GeneratedSchema, GeneratedTable};
 use crate::inspect::{BenchError, check_executable, fail, query_one_text};
@@ -58,7 +59,7 @@ pub struct Options {
     pub migra: Option<PathBuf>,
     /// Tables per simple-query batch while loading.
     pub batch: usize,
-    /// Also re-enact and time the steps of `autogen diff` in-process.
+    /// Also time the steps of `autogen diff` in-process, through autogen-engine.
     pub breakdown: bool,
 }
 
@@ -632,7 +633,7 @@ pub async fn run(options: &Options, mut progress: impl FnMut(&str)) -> Result<Re
         if options.breakdown {
             let mut runs = Vec::with_capacity(options.runs);
             for run in 0..options.runs {
-                let steps = breakdown(&a_spec, &b_spec).await?;
+                let steps = crate::steps::diff_steps(&a_spec, &b_spec).await?;
                 progress(&format!(
                     "N={tables}: breakdown {}/{}: {:.3} s in-process",
                     run + 1,
@@ -769,104 +770,13 @@ fn residual(actual: &Catalog, expected: &Catalog) -> Result<(), String> {
     }
 }
 
-/// The steps of `autogen diff --from A --to B` (URL sources, verification on a throwaway
-/// cluster), in the order the CLI takes them.
-pub const STEPS: [&str; 12] = [
-    "introspect A (connect + inspect)",
-    "introspect B (connect + inspect)",
-    "diff + plan, up and down",
-    "start the throwaway dev cluster",
-    "verify: create the scratch database",
-    "verify: re-create A (A's canonical SQL)",
-    "verify: apply up (statement by statement)",
-    "verify: introspect after up + compare",
-    "verify: apply down",
-    "verify: introspect after down + compare",
-    "verify: drop the scratch database",
-    "stop the dev cluster",
-];
-
-/// Re-enacts `autogen diff --from A --to B` in this process with the library calls the CLI
-/// makes (`commands/diff.rs`, `verify.rs`, `dev.rs`), timing each step of [`STEPS`].
-pub async fn breakdown(
-    a: &ConnectionSpec,
-    b: &ConnectionSpec,
-) -> Result<Vec<(&'static str, Duration)>, BenchError> {
-    let mut steps = Vec::with_capacity(STEPS.len());
-    let mut clock = Instant::now();
-    let mut lap = |steps: &mut Vec<(&'static str, Duration)>| {
-        let now = Instant::now();
-        steps.push((STEPS[steps.len()], now - clock));
-        clock = now;
-    };
-    let connect = |spec: &ConnectionSpec| {
-        let spec = spec.clone();
-        async move {
-            spec.connect()
-                .await
-                .map_err(|error| fail(format!("could not connect: {error}")))
-        }
-    };
-    let current = inspect(&mut connect(a).await?).await?;
-    lap(&mut steps);
-    let desired = inspect(&mut connect(b).await?).await?;
-    lap(&mut steps);
-    let up = autogen_diff::plan(&current, &desired).map_err(|e| fail(format!("plan: {e}")))?;
-    let down = autogen_diff::plan(&desired, &current).map_err(|e| fail(format!("plan: {e}")))?;
-    lap(&mut steps);
-    let server = start_cluster().await?;
-    lap(&mut steps);
-    let database = server
-        .create_database()
-        .await
-        .map_err(|error| fail(format!("could not create a database: {error}")))?;
-    let mut client = database
-        .connect()
-        .await
-        .map_err(|error| fail(format!("could not connect: {error}")))?;
-    lap(&mut steps);
-    client
-        .batch_execute(&current.to_sql())
-        .await
-        .map_err(|error| fail(format!("re-creating A failed: {error}")))?;
-    lap(&mut steps);
-    for (plan, direction) in [(&up, "up"), (&down, "down")] {
-        for statement in &plan.statements {
-            client
-                .batch_execute(&statement.sql)
-                .await
-                .map_err(|error| fail(format!("{direction}: {} failed: {error}", statement.sql)))?;
-        }
-        lap(&mut steps);
-        let after = inspect(&mut client).await?;
-        let expected = if direction == "up" {
-            &desired
-        } else {
-            &current
-        };
-        residual(&after, expected)
-            .map_err(|left| fail(format!("{direction} did not converge: {left}")))?;
-        lap(&mut steps);
-    }
-    drop(client);
-    database
-        .drop_database()
-        .await
-        .map_err(|error| fail(format!("could not drop the scratch database: {error}")))?;
-    lap(&mut steps);
-    server.shutdown();
-    drop(server);
-    lap(&mut steps);
-    Ok(steps)
-}
-
-/// Median per step over several re-enactments.
+/// Median per step over several runs of the engine (see [`crate::steps::diff_steps`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Breakdown {
     pub tables: usize,
     pub runs: usize,
-    /// Step and median seconds, in [`STEPS`] order.
-    pub steps: Vec<(&'static str, f64)>,
+    /// Step and median seconds, in the order the first run took them.
+    pub steps: Vec<(String, f64)>,
     /// Median wall time of the `autogen diff` process (with verification), for the
     /// "rest" line: process start, output, exit.
     pub end_to_end_secs: Option<f64>,
@@ -875,23 +785,30 @@ pub struct Breakdown {
 impl Breakdown {
     pub fn of(
         tables: usize,
-        runs: &[Vec<(&'static str, Duration)>],
+        runs: &[Vec<(String, Duration)>],
         end_to_end_secs: Option<f64>,
     ) -> Self {
-        let steps = STEPS
-            .iter()
-            .enumerate()
-            .map(|(index, step)| {
+        let names: Vec<&String> = runs
+            .first()
+            .map(|run| run.iter().map(|(name, _)| name).collect())
+            .unwrap_or_default();
+        let steps = names
+            .into_iter()
+            .map(|step| {
                 let values: Vec<f64> = runs
                     .iter()
-                    .filter_map(|run| run.get(index).map(|(_, d)| d.as_secs_f64()))
+                    .filter_map(|run| {
+                        run.iter()
+                            .find(|(name, _)| name == step)
+                            .map(|(_, duration)| duration.as_secs_f64())
+                    })
                     .collect();
                 let median = if values.is_empty() {
                     0.0
                 } else {
                     measure::median(&values)
                 };
-                (*step, median)
+                (step.clone(), median)
             })
             .collect();
         Breakdown {

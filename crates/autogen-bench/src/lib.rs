@@ -13,3 +13,4 @@ pub mod history;
 pub mod inspect;
 pub mod measure;
 pub mod models;
+pub mod steps;

@@ -183,7 +183,7 @@ enum Commands {
         /// The migra to time [default: migra on PATH; none: autogen alone].
         #[arg(long)]
         migra: Option<PathBuf>,
-        /// Also re-enact the steps of `autogen diff` in-process (`runs` times) and print where
+        /// Also run `autogen diff` in-process through autogen-engine (`runs` times) and print where
         /// the time goes.
         #[arg(long)]
         breakdown: bool,

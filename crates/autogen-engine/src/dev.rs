@@ -6,6 +6,7 @@ use crate::cache::Cache;
 use crate::error::EngineError;
 use autogen_pg::{DevServer, TempDatabase};
 use tokio::sync::OnceCell;
+use tracing::Instrument;
 
 pub struct DevPool {
     url: Option<String>,
@@ -62,10 +63,13 @@ impl DevPool {
 
     pub async fn server(&self) -> Result<&DevServer, EngineError> {
         self.server
-            .get_or_try_init(|| async {
-                let server = DevServer::start(self.url.as_deref()).await?;
-                tracing::info!("dev database: {}", server.describe());
-                Ok::<_, EngineError>(server)
+            .get_or_try_init(|| {
+                async {
+                    let server = DevServer::start(self.url.as_deref()).await?;
+                    tracing::info!("dev database: {}", server.describe());
+                    Ok::<_, EngineError>(server)
+                }
+                .instrument(crate::step::step("start the dev server"))
             })
             .await
     }

@@ -17,6 +17,7 @@ mod replay;
 mod session;
 mod settings;
 mod source;
+mod step;
 mod verify;
 
 pub use config::{Config, DATABASE_URL_VAR, FILE_NAME as CONFIG_FILE_NAME, template};
@@ -25,3 +26,4 @@ pub use project::{DatabaseOrigin, DatabaseStatus, MigrationsLock, Project, conne
 pub use session::{Migration, PlanOptions, Session, Verification};
 pub use settings::Settings;
 pub use source::{Source, inspect_options};
+pub use step::STEP_SPAN;

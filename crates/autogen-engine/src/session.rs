@@ -7,12 +7,14 @@ use crate::dev::DevPool;
 use crate::error::EngineError;
 use crate::settings::Settings;
 use crate::source::Source;
+use crate::step::step;
 use autogen_diff::{DiffError, OnlineOptions, Plan, RenameHint};
 use autogen_introspect::{InspectOptions, Inspection};
 use autogen_migrate::RevisionGraph;
 use autogen_model::Models;
 use autogen_pg::ConnectionSpec;
 use std::collections::BTreeSet;
+use tracing::Instrument;
 
 pub struct Session {
     dev: DevPool,
@@ -76,23 +78,27 @@ impl Session {
     /// The schema of any source (a live database, a `.sql` file, models, a migrations
     /// directory).
     pub async fn schema(&self, source: &Source) -> Result<Inspection, EngineError> {
-        self.dev
-            .attributed(source.inspect(&self.options, &self.dev).await)
-            .await
+        let read = source
+            .inspect(&self.options, &self.dev)
+            .instrument(step("read a schema"))
+            .await;
+        self.dev.attributed(read).await
     }
 
     /// `models` as PostgreSQL makes them.
     pub async fn normalized(&self, models: &Models) -> Result<Inspection, EngineError> {
-        self.dev
-            .attributed(crate::normalize::normalize(models, &self.dev, &self.options).await)
-            .await
+        let normalized = crate::normalize::normalize(models, &self.dev, &self.options)
+            .instrument(step("normalize the models"))
+            .await;
+        self.dev.attributed(normalized).await
     }
 
     /// The schema the revisions produce up to the single head.
     pub async fn replayed(&self, graph: &RevisionGraph) -> Result<Inspection, EngineError> {
-        self.dev
-            .attributed(crate::replay::replay(graph, None, &self.dev, &self.options).await)
-            .await
+        let replayed = crate::replay::replay(graph, None, &self.dev, &self.options)
+            .instrument(step("replay the revisions"))
+            .await;
+        self.dev.attributed(replayed).await
     }
 
     /// The schema the revisions produce when exactly `applied` (and their ancestors) ran:
@@ -102,9 +108,10 @@ impl Session {
         graph: &RevisionGraph,
         applied: &BTreeSet<String>,
     ) -> Result<Inspection, EngineError> {
-        self.dev
-            .attributed(crate::replay::replay(graph, Some(applied), &self.dev, &self.options).await)
-            .await
+        let replayed = crate::replay::replay(graph, Some(applied), &self.dev, &self.options)
+            .instrument(step("replay the revisions"))
+            .await;
+        self.dev.attributed(replayed).await
     }
 
     /// A live database's schema.
@@ -121,7 +128,7 @@ impl Session {
         desired: &Inspection,
         how: &PlanOptions,
     ) -> Result<Migration, EngineError> {
-        let mut migration = plan(current, desired, how)?;
+        let mut migration = step("plan").in_scope(|| plan(current, desired, how))?;
         if how.verify && !migration.is_empty() {
             let verified = crate::verify::verify(
                 &self.dev,

@@ -6,10 +6,12 @@
 
 use crate::dev::{DevPool, drop_quietly};
 use crate::error::EngineError;
+use crate::step::step;
 use autogen_diff::Plan;
 use autogen_introspect::InspectOptions;
 use autogen_schema::{Catalog, QualifiedName, View};
 use std::collections::BTreeSet;
+use tracing::Instrument;
 
 /// What verification covered.
 pub struct Verified {
@@ -32,7 +34,10 @@ pub async fn verify(
     // plan touches only (with what their foreign keys and the kept views need), and fall back
     // to the whole schema should that not work out.
     if let Some((current_part, desired_part)) = touched_part(current, desired, &views) {
-        let database = dev.database().await?;
+        let database = dev
+            .database()
+            .instrument(step("verify: create a scratch database"))
+            .await?;
         let result = run(
             &database,
             options,
@@ -42,7 +47,9 @@ pub async fn verify(
             down,
         )
         .await;
-        drop_quietly(database).await;
+        drop_quietly(database)
+            .instrument(step("verify: drop the scratch database"))
+            .await;
         match result {
             Ok(verified) => {
                 tracing::info!(
@@ -57,9 +64,14 @@ pub async fn verify(
             ),
         }
     }
-    let database = dev.database().await?;
+    let database = dev
+        .database()
+        .instrument(step("verify: create a scratch database"))
+        .await?;
     let result = run(&database, options, (current, &views), desired, up, down).await;
-    drop_quietly(database).await;
+    drop_quietly(database)
+        .instrument(step("verify: drop the scratch database"))
+        .await;
     result
 }
 
@@ -119,20 +131,34 @@ async fn run(
     down: Option<&Plan>,
 ) -> Result<Verified, EngineError> {
     let mut client = database.connect().await?;
-    recreate(&client, current, views).await?;
-    apply(&client, up, "up").await?;
-    let after_up = autogen_introspect::inspect(&mut client, options)
-        .await?
-        .catalog;
-    converged("up", &after_up, desired)?;
+    recreate(&client, current, views)
+        .instrument(step("verify: re-create the current schema"))
+        .await?;
+    apply(&client, up, "up")
+        .instrument(step("verify: apply up"))
+        .await?;
+    async {
+        let after_up = autogen_introspect::inspect(&mut client, options)
+            .await?
+            .catalog;
+        converged("up", &after_up, desired)
+    }
+    .instrument(step("verify: read back and compare after up"))
+    .await?;
     let Some(down) = down else {
         return Ok(Verified { down: false });
     };
-    apply(&client, down, "down").await?;
-    let after_down = autogen_introspect::inspect(&mut client, options)
-        .await?
-        .catalog;
-    converged("down", &after_down, current)?;
+    apply(&client, down, "down")
+        .instrument(step("verify: apply down"))
+        .await?;
+    async {
+        let after_down = autogen_introspect::inspect(&mut client, options)
+            .await?
+            .catalog;
+        converged("down", &after_down, current)
+    }
+    .instrument(step("verify: read back and compare after down"))
+    .await?;
     Ok(Verified { down: true })
 }
 
