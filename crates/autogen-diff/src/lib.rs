@@ -28,6 +28,7 @@ mod mentions;
 mod online;
 mod pairs;
 mod render;
+mod sequence_options;
 mod touched;
 mod views;
 
