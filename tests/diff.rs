@@ -401,3 +401,77 @@ fn verification_re_creates_only_the_touched_tables() {
         stdout(&output)
     );
 }
+
+/// `bigint` → `timestamp` has no cast in PostgreSQL: verification finds out (the engine does
+/// not guess), and says so as the user's error with the way to write it — not an internal one.
+/// `integer` → `money` converts, but its down (`money` → `integer`) does not.
+#[test]
+fn a_type_change_without_a_cast_is_a_user_error_naming_the_column_and_the_way_out() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |name: &str, sql: &str| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, sql).expect("write");
+        file
+    };
+    let from = write(
+        "from.sql",
+        "CREATE TABLE events (id integer PRIMARY KEY, happened bigint, amount integer);",
+    );
+    let to = write(
+        "to.sql",
+        "CREATE TABLE events (id integer PRIMARY KEY, happened timestamp, amount integer);",
+    );
+    let output = autogen(&["diff", "--from", path(&from), "--to", path(&to)]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    let message = stderr(&output);
+    assert!(!message.contains("internal error"), "{message}");
+    assert!(
+        message.starts_with(
+            "error: cannot change the type of column public.events.happened from bigint to \
+             timestamp without time zone (in the up plan): PostgreSQL has no cast from bigint to \
+             timestamp without time zone (cannot cast type bigint to timestamp without time zone)"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            "`autogen revision --empty -m MSG`, then `ALTER TABLE \"public\".\"events\" ALTER \
+             COLUMN \"happened\" TYPE timestamp without time zone USING <expression>;` in its up \
+             section"
+        ),
+        "{message}"
+    );
+
+    let money = write(
+        "money.sql",
+        "CREATE TABLE events (id integer PRIMARY KEY, happened bigint, amount money);",
+    );
+    let output = autogen(&["diff", "--from", path(&from), "--to", path(&money)]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(
+        message.starts_with(
+            "error: cannot change the type of column public.events.amount from money to integer \
+             (in the down plan): PostgreSQL has no cast from money to integer"
+        ) && message.contains("TYPE integer USING <expression>;` in its down section")
+            && !message.contains("internal error"),
+        "{message}"
+    );
+
+    // Without verification nothing finds out: the plan is printed as usual.
+    let unverified = autogen(&[
+        "diff",
+        "--from",
+        path(&from),
+        "--to",
+        path(&to),
+        "--no-verify",
+    ]);
+    assert_eq!(unverified.status.code(), Some(0), "{}", stderr(&unverified));
+    assert!(
+        stdout(&unverified).contains("TYPE timestamp without time zone USING"),
+        "{}",
+        stdout(&unverified)
+    );
+}

@@ -5,8 +5,8 @@
 //! re-creates (docs/diff.md, "Views") are created on the copy too, so their statements run.
 
 use crate::dev::{DevPool, drop_quietly};
-use crate::error::CliError;
-use autogen_diff::Plan;
+use crate::error::{CliError, TypeNeedsConversion};
+use autogen_diff::{Change, Plan};
 use autogen_introspect::InspectOptions;
 use autogen_schema::{Catalog, QualifiedName, View};
 use std::collections::BTreeSet;
@@ -44,6 +44,8 @@ pub async fn verify(
         .await;
         drop_quietly(database).await;
         match result {
+            // The user's to resolve; the whole schema would say the same.
+            Err(error @ CliError::TypeNeedsConversion(_)) => return Err(error),
             Ok(verified) => {
                 tracing::info!(
                     "verified on the {} table(s) the plan touches (of {})",
@@ -120,7 +122,7 @@ async fn run(
 ) -> Result<Verified, CliError> {
     let mut client = database.connect().await?;
     recreate(&client, current, views).await?;
-    apply(&client, up, "up").await?;
+    apply(&client, up, "up", (current, desired)).await?;
     let after_up = autogen_introspect::inspect(&mut client, options)
         .await?
         .catalog;
@@ -128,7 +130,7 @@ async fn run(
     let Some(down) = down else {
         return Ok(Verified { down: false });
     };
-    apply(&client, down, "down").await?;
+    apply(&client, down, "down", (desired, current)).await?;
     let after_down = autogen_introspect::inspect(&mut client, options)
         .await?
         .catalog;
@@ -207,14 +209,21 @@ pub async fn recreate(
     Ok(())
 }
 
-/// Runs a plan statement by statement, so a failure names its statement.
+/// Runs a plan statement by statement, so a failure names its statement. `schemas` are the
+/// two the plan goes between.
 async fn apply(
     client: &autogen_pg::Client,
     plan: &Plan,
     direction: &'static str,
+    schemas: (&Catalog, &Catalog),
 ) -> Result<(), CliError> {
     for statement in &plan.statements {
         if let Err(error) = client.batch_execute(&statement.sql).await {
+            if let Some(refused) =
+                type_needing_conversion(&error, &statement.sql, direction, schemas)
+            {
+                return Err(refused);
+            }
             return Err(CliError::VerifyStatement {
                 direction,
                 statement: statement.sql.clone(),
@@ -223,6 +232,58 @@ async fn apply(
         }
     }
     Ok(())
+}
+
+/// A column type change PostgreSQL refused because it knows no conversion between the two
+/// types (`cannot_coerce` for `USING col::type`, `datatype_mismatch` for a `TYPE` without
+/// `USING`): not a flaw of the plan but a change only the user can complete. The failing
+/// statement is matched with the type change of the diff that renders to it.
+fn type_needing_conversion(
+    error: &autogen_pg::tokio_postgres::Error,
+    statement: &str,
+    direction: &'static str,
+    (from, to): (&Catalog, &Catalog),
+) -> Option<CliError> {
+    use autogen_pg::tokio_postgres::error::SqlState;
+    let code = error.code()?;
+    if *code != SqlState::CANNOT_COERCE && *code != SqlState::DATATYPE_MISMATCH {
+        return None;
+    }
+    let renders_to_statement = |change: &Change| {
+        autogen_diff::plan_changes(std::slice::from_ref(change))
+            .statements
+            .first()
+            .is_some_and(|rendered| rendered.sql == statement)
+    };
+    let change = autogen_diff::diff(from, to)
+        .ok()?
+        .into_iter()
+        .filter(|change| matches!(change, Change::AlterColumnType { .. }))
+        .find(renders_to_statement)?;
+    let Change::AlterColumnType {
+        table,
+        column,
+        from,
+        to,
+        ..
+    } = change
+    else {
+        return None;
+    };
+    Some(CliError::TypeNeedsConversion(Box::new(
+        TypeNeedsConversion {
+            direction,
+            column: format!("{table}.{column}"),
+            example: format!(
+                "ALTER TABLE {} ALTER COLUMN {} TYPE {to} USING <expression>;",
+                table.quoted(),
+                autogen_schema::quote_ident(&column)
+            ),
+            from,
+            to,
+            detail: postgres_message(error),
+        },
+    )))
 }
 
 /// Equal, or an error listing what a further plan would still have to change.
