@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::project::{execute, query, runtime};
 use common::*;
 use std::path::{Path, PathBuf};
 
@@ -34,6 +35,58 @@ fn plan_sql(plan: &serde_json::Value) -> String {
 
 fn path(path: &Path) -> &str {
     path.to_str().expect("UTF-8 fixture path")
+}
+
+/// Every sequence of the database with the column that owns it (`OWNED BY` or identity).
+/// PostgreSQL names an identity column's sequence itself and the IR does not model that name,
+/// so verification cannot see it: the cases compare it here.
+fn sequences_of(url: &str) -> Vec<String> {
+    query(
+        url,
+        "SELECT n.nspname || '.' || c.relname || COALESCE(' of ' || \
+           d.refobjid::regclass::text || '.' || a.attname || ' (' || d.deptype::text || ')', '') \
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid \
+           AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') \
+         LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid \
+         WHERE c.relkind = 'S' AND n.nspname NOT LIKE 'pg\\_%' \
+           AND n.nspname <> 'information_schema' ORDER BY 1",
+    )
+}
+
+/// A fresh database with `file` loaded; its URL.
+fn loaded(file: &Path) -> (autogen_testkit::autogen_pg::TempDatabase, String) {
+    let database = runtime().block_on(autogen_testkit::fresh_database());
+    let url = autogen_testkit::url(&database);
+    execute(&url, &std::fs::read_to_string(file).expect("fixture"));
+    (database, url)
+}
+
+/// Applies a JSON plan's statements one by one.
+fn apply(url: &str, plan: &serde_json::Value) {
+    for statement in plan["statements"].as_array().expect("statements") {
+        execute(url, statement["sql"].as_str().expect("sql"));
+    }
+}
+
+/// `up` applied to `from` leaves the sequences a database made from `to` has (same names, same
+/// owners), and `down` brings back those of `from`.
+fn assert_same_sequences(name: &str, from: &Path, to: &Path, plans: &serde_json::Value) {
+    let (_migrated, migrated_url) = loaded(from);
+    let (_from_database, from_url) = loaded(from);
+    let (_to_database, to_url) = loaded(to);
+    apply(&migrated_url, &plans["up"]);
+    assert_eq!(
+        sequences_of(&migrated_url),
+        sequences_of(&to_url),
+        "{name}: the sequences after up differ from those of to.sql"
+    );
+    apply(&migrated_url, &plans["down"]);
+    assert_eq!(
+        sequences_of(&migrated_url),
+        sequences_of(&from_url),
+        "{name}: the sequences after down differ from those of from.sql"
+    );
 }
 
 #[test]
@@ -105,7 +158,11 @@ fn every_case_converges_both_ways_with_the_expected_sql() {
             stderr(&output)
         );
         let down_sql = plan_sql(&plans["down"]);
-        insta::assert_snapshot!(name, format!("-- up\n{up_sql}\n-- down\n{down_sql}"));
+        insta::assert_snapshot!(
+            name.as_str(),
+            format!("-- up\n{up_sql}\n-- down\n{down_sql}")
+        );
+        assert_same_sequences(&name, &from, &to, &plans);
     }
     // Most cases change every table they have; a schema with untouched tables is below.
     assert!(
@@ -342,5 +399,79 @@ fn verification_re_creates_only_the_touched_tables() {
         stdout(&output).contains("ADD COLUMN \"extra\" text"),
         "{}",
         stdout(&output)
+    );
+}
+
+/// `bigint` → `timestamp` has no cast in PostgreSQL: verification finds out (the engine does
+/// not guess), and says so as the user's error with the way to write it — not an internal one.
+/// `integer` → `money` converts, but its down (`money` → `integer`) does not.
+#[test]
+fn a_type_change_without_a_cast_is_a_user_error_naming_the_column_and_the_way_out() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |name: &str, sql: &str| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, sql).expect("write");
+        file
+    };
+    let from = write(
+        "from.sql",
+        "CREATE TABLE events (id integer PRIMARY KEY, happened bigint, amount integer);",
+    );
+    let to = write(
+        "to.sql",
+        "CREATE TABLE events (id integer PRIMARY KEY, happened timestamp, amount integer);",
+    );
+    let output = autogen(&["diff", "--from", path(&from), "--to", path(&to)]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    let message = stderr(&output);
+    assert!(!message.contains("internal error"), "{message}");
+    assert!(
+        message.starts_with(
+            "error: cannot change the type of column public.events.happened from bigint to \
+             timestamp without time zone (in the up plan): PostgreSQL has no cast from bigint to \
+             timestamp without time zone (cannot cast type bigint to timestamp without time zone)"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            "`autogen revision --empty -m MSG`, then `ALTER TABLE \"public\".\"events\" ALTER \
+             COLUMN \"happened\" TYPE timestamp without time zone USING <expression>;` in its up \
+             section"
+        ),
+        "{message}"
+    );
+
+    let money = write(
+        "money.sql",
+        "CREATE TABLE events (id integer PRIMARY KEY, happened bigint, amount money);",
+    );
+    let output = autogen(&["diff", "--from", path(&from), "--to", path(&money)]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(
+        message.starts_with(
+            "error: cannot change the type of column public.events.amount from money to integer \
+             (in the down plan): PostgreSQL has no cast from money to integer"
+        ) && message.contains("TYPE integer USING <expression>;` in its down section")
+            && !message.contains("internal error"),
+        "{message}"
+    );
+
+    // Without verification nothing finds out: the plan is printed as usual.
+    let unverified = autogen(&[
+        "diff",
+        "--from",
+        path(&from),
+        "--to",
+        path(&to),
+        "--no-verify",
+    ]);
+    assert_eq!(unverified.status.code(), Some(0), "{}", stderr(&unverified));
+    assert!(
+        stdout(&unverified).contains("TYPE timestamp without time zone USING"),
+        "{}",
+        stdout(&unverified)
     );
 }

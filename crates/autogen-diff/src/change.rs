@@ -300,6 +300,9 @@ pub enum Phase {
     RenameConstraintOrIndex,
     DropForeignKey,
     DropConstraintOrIndex,
+    /// Early, so the identity's sequence frees its name (`<table>_<column>_seq`) before a
+    /// sequence of the same name is created (identity → serial).
+    DropIdentity,
     /// `OWNED BY NONE` before the owning column or table goes, so the sequence survives it.
     ReleaseSequence,
     DropColumn,
@@ -315,6 +318,10 @@ pub enum Phase {
     OwnSequence,
     Comment,
     DropSequence,
+    /// After the sequence drops: PostgreSQL names the identity's new sequence
+    /// `<table>_<column>_seq` only while that name is free, so a serial's sequence of that name
+    /// goes first (serial → identity). Nothing before depends on the identity.
+    AddIdentity,
     DropType,
     DropExtension,
     DropSchema,
@@ -353,9 +360,9 @@ impl Change {
             | Change::DropNotNull { .. }
             | Change::SetDefault { .. }
             | Change::DropDefault { .. }
-            | Change::AddIdentity { .. }
-            | Change::DropIdentity { .. }
             | Change::AlterIdentity { .. } => Phase::Column,
+            Change::DropIdentity { .. } => Phase::DropIdentity,
+            Change::AddIdentity { .. } => Phase::AddIdentity,
             Change::AddPrimaryKey { .. }
             | Change::AddUnique { .. }
             | Change::AddCheck { .. }

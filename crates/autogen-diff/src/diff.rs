@@ -5,7 +5,7 @@ use crate::change::{Change, CommentTarget, ConstraintKind, Conversion, EnumValue
 use crate::mentions::{ColumnName, TypeName};
 use crate::pairs::{TablePair, paired_tables};
 use autogen_schema::{
-    Catalog, CheckConstraint, Column, EnumType, ExclusionConstraint, ForeignKey, Index,
+    Catalog, CheckConstraint, Column, EnumType, ExclusionConstraint, ForeignKey, Identity, Index,
     IndexTarget, PrimaryKey, QualifiedName, SequenceOptions, Table, UniqueConstraint,
 };
 use std::borrow::Cow;
@@ -1418,6 +1418,34 @@ fn alter_table(
     }
 }
 
+/// An identity as `ALTER COLUMN … TYPE` leaves it: PostgreSQL moves a MINVALUE or MAXVALUE
+/// that was the old type's limit to the new type's limit, and keeps the others.
+fn identity_after_type_change(identity: &Identity, old_type: &str, new_type: &str) -> Identity {
+    let (old_min, old_max) = type_range(old_type);
+    let (new_min, new_max) = type_range(new_type);
+    let mut identity = identity.clone();
+    if identity.options.min_value == old_min {
+        identity.options.min_value = new_min;
+    }
+    if identity.options.max_value == old_max {
+        identity.options.max_value = new_max;
+    }
+    identity
+}
+
+/// Whether a sequence of `data_type` can have these options (PostgreSQL refuses the type
+/// change of an identity whose MINVALUE or MAXVALUE lies outside the new type).
+fn fits_type(options: &SequenceOptions, data_type: &str) -> bool {
+    let (min, max) = type_range(data_type);
+    min <= options.min_value && options.max_value <= max
+}
+
+/// The values of an identity's integer type.
+fn type_range(data_type: &str) -> (i64, i64) {
+    let max = SequenceOptions::defaults_for(data_type).max_value;
+    (-max - 1, max)
+}
+
 /// What [`alter_column`] did to a kept column.
 #[derive(Debug, PartialEq, Eq)]
 enum ColumnChange {
@@ -1482,6 +1510,30 @@ fn alter_column(
             column: column(),
         });
     }
+    // An identity altered as well as retyped: before the type change when its options do not
+    // fit the new type (PostgreSQL checks them there), after it otherwise.
+    let mut identity_altered_after_type = None;
+    if let (Some(from), Some(to)) = (&old.identity, &new.identity) {
+        let retyped = if type_changed {
+            identity_after_type_change(from, &old.data_type, &new.data_type)
+        } else {
+            from.clone()
+        };
+        let alter = |from: &Identity| Change::AlterIdentity {
+            table: table.clone(),
+            column: column(),
+            data_type: new.data_type.clone(),
+            from: from.clone(),
+            to: to.clone(),
+        };
+        if retyped != *to {
+            if fits_type(&retyped.options, &new.data_type) {
+                identity_altered_after_type = Some(alter(&retyped));
+            } else {
+                changes.push(alter(from));
+            }
+        }
+    }
     if type_changed || collation_changed {
         let keeps_values = crate::casts::is_binary_coercible(&old.data_type, &new.data_type);
         let conversion = if new.generated.is_some() || !type_changed {
@@ -1534,23 +1586,7 @@ fn alter_column(
             data_type: new.data_type.clone(),
             identity: identity.clone(),
         }),
-        (Some(from), Some(to)) => {
-            // `ALTER COLUMN … TYPE` moves an identity's MAXVALUE that was the old type's default.
-            let mut from = from.clone();
-            let old_default = SequenceOptions::defaults_for(&old.data_type).max_value;
-            if type_changed && from.options.max_value == old_default {
-                from.options.max_value = SequenceOptions::defaults_for(&new.data_type).max_value;
-            }
-            if from != *to {
-                changes.push(Change::AlterIdentity {
-                    table: table.clone(),
-                    column: column(),
-                    data_type: new.data_type.clone(),
-                    from,
-                    to: to.clone(),
-                });
-            }
-        }
+        (Some(_), Some(_)) => changes.extend(identity_altered_after_type),
         _ => {}
     }
     if old.comment != new.comment {

@@ -9,10 +9,13 @@
 //!
 //! Statement order (a stable sort by [`Phase`]; within a phase, objects in name order):
 //! renames (tables, columns, then constraints and indexes identical but for the name); drops of
-//! foreign keys, then indexes and other constraints, then columns, then tables; creates of schemas, extensions, types, sequences, tables (without foreign keys),
+//! foreign keys, then indexes and other constraints, then identities, then columns, then tables;
+//! creates of schemas, extensions, types, sequences, tables (without foreign keys),
 //! columns and column alterations, constraints and indexes, foreign keys (so cycles and
-//! self-references work), sequence ownership, comments; finally drops of sequences, types,
-//! extensions and schemas (last, so columns that still use them were altered or dropped first).
+//! self-references work), sequence ownership, comments; finally drops of sequences, identities
+//! added (after the sequence drops: an identity's sequence takes the name a dropped serial
+//! sequence frees), drops of types, extensions and schemas (last, so columns that still use
+//! them were altered or dropped first).
 //! Enum type and value renames (`renamed_from` on a `DbEnum` or a variant) run with the types.
 
 mod casts;
@@ -25,6 +28,7 @@ mod mentions;
 mod online;
 mod pairs;
 mod render;
+mod sequence_options;
 mod touched;
 mod views;
 

@@ -3,11 +3,9 @@
 
 use crate::casts::{is_binary_coercible, is_safe_widening};
 use crate::change::{Change, CommentTarget, Conversion, EnumValuePosition};
+use crate::sequence_options;
 use crate::{Hazard, PlannedStatement, Transaction};
-use autogen_schema::{
-    Identity, IdentityKind, QualifiedName, Sequence, SequenceOptions, quote_ident, quote_literal,
-    sql,
-};
+use autogen_schema::{QualifiedName, quote_ident, quote_literal, sql};
 
 pub(crate) fn render(change: &Change) -> PlannedStatement {
     let (sql, mut hazards) = statement(change);
@@ -25,7 +23,7 @@ fn alter_table(table: &QualifiedName, action: &str) -> String {
     format!("ALTER TABLE {} {action};", table.quoted())
 }
 
-fn alter_column(table: &QualifiedName, column: &str, action: &str) -> String {
+pub(crate) fn alter_column(table: &QualifiedName, column: &str, action: &str) -> String {
     alter_table(
         table,
         &format!("ALTER COLUMN {} {action}", quote_ident(column)),
@@ -105,14 +103,13 @@ fn statement(change: &Change) -> (String, Vec<Hazard>) {
         // A narrower type or range fails when the sequence's current value lies outside it.
         Change::AlterSequence { from, to } => {
             let narrower = !is_safe_widening(&from.data_type, &to.data_type)
-                || to.options.min_value > from.options.min_value
-                || to.options.max_value < from.options.max_value;
+                || sequence_options::narrows(&from.options, &to.options);
             let hazards = if narrower {
                 vec![MayFailOnExistingRows]
             } else {
                 vec![]
             };
-            (alter_sequence(from, to), hazards)
+            (sequence_options::alter_sequence(from, to), hazards)
         }
         Change::SetSequenceOwner { name, owner } => {
             let owner = match owner {
@@ -291,11 +288,11 @@ fn statement(change: &Change) -> (String, Vec<Hazard>) {
         Change::AlterIdentity {
             table,
             column,
-            data_type,
             from,
             to,
+            ..
         } => (
-            alter_column(table, column, &alter_identity(from, to, data_type)),
+            sequence_options::alter_identity(table, column, from, to),
             lock,
         ),
         Change::AddPrimaryKey { table, primary_key } => (
@@ -369,75 +366,6 @@ fn comment_on(target: &CommentTarget) -> sql::CommentOn<'_> {
         CommentTarget::Constraint { table, constraint } => CommentOn::Constraint(table, constraint),
         CommentTarget::Index { name } => CommentOn::Index(name),
     }
-}
-
-/// The sequence option clauses (shared by `ALTER SEQUENCE` and `ALTER COLUMN … SET`) that take
-/// `from` to `to`. MINVALUE/MAXVALUE are spelled out whenever the data type changes, because
-/// `AS type` silently moves limits that were the old type's defaults.
-fn option_clauses(from: &SequenceOptions, to: &SequenceOptions, type_changed: bool) -> Vec<String> {
-    let mut clauses = Vec::new();
-    if from.increment != to.increment {
-        clauses.push(format!("INCREMENT BY {}", to.increment));
-    }
-    if type_changed || from.min_value != to.min_value {
-        clauses.push(format!("MINVALUE {}", to.min_value));
-    }
-    if type_changed || from.max_value != to.max_value {
-        clauses.push(format!("MAXVALUE {}", to.max_value));
-    }
-    if from.start != to.start {
-        clauses.push(format!("START WITH {}", to.start));
-    }
-    if from.cache != to.cache {
-        clauses.push(format!("CACHE {}", to.cache));
-    }
-    if from.cycle != to.cycle {
-        clauses.push(if to.cycle { "CYCLE" } else { "NO CYCLE" }.to_string());
-    }
-    clauses
-}
-
-fn alter_sequence(from: &Sequence, to: &Sequence) -> String {
-    let type_changed = from.data_type != to.data_type;
-    let name = QualifiedName::new(&to.schema, &to.name).quoted();
-    let mut sql = String::new();
-    // PostgreSQL refuses a range that excludes the sequence's current value. Move a value
-    // that would fall outside the new range to its nearest end first; a value inside the new
-    // range is left alone (never rewound).
-    if to.options.min_value > from.options.min_value
-        || to.options.max_value < from.options.max_value
-    {
-        sql.push_str(&format!(
-            "SELECT pg_catalog.setval({}, GREATEST({}, LEAST({}, last_value)), is_called) FROM {name};\n",
-            quote_literal(&name),
-            to.options.min_value,
-            to.options.max_value
-        ));
-    }
-    sql.push_str(&format!("ALTER SEQUENCE {name}"));
-    if type_changed {
-        sql.push_str(&format!(" AS {}", to.data_type));
-    }
-    for clause in option_clauses(&from.options, &to.options, type_changed) {
-        sql.push(' ');
-        sql.push_str(&clause);
-    }
-    sql.push(';');
-    sql
-}
-
-fn alter_identity(from: &Identity, to: &Identity, _data_type: &str) -> String {
-    let mut parts = Vec::new();
-    if from.kind != to.kind {
-        parts.push(match to.kind {
-            IdentityKind::Always => "SET GENERATED ALWAYS".to_string(),
-            IdentityKind::ByDefault => "SET GENERATED BY DEFAULT".to_string(),
-        });
-    }
-    for clause in option_clauses(&from.options, &to.options, false) {
-        parts.push(format!("SET {clause}"));
-    }
-    parts.join(" ")
 }
 
 /// Defaults that may be volatile make `ADD COLUMN` rewrite the table (constants and stable

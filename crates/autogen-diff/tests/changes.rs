@@ -582,6 +582,55 @@ fn identity_follows_a_type_change_without_a_spurious_alter() {
     );
 }
 
+/// `posts.id` as a serial: its default takes values from `posts_id_seq`, which it owns.
+fn with_serial_posts_id() -> Catalog {
+    let mut catalog = base();
+    column(&mut catalog, "posts", "id").default =
+        Some("nextval('public.posts_id_seq'::regclass)".into());
+    let mut serial = sequence("posts_id_seq");
+    serial.owned_by = Some(SequenceOwner {
+        table: QualifiedName::new("public", "posts"),
+        column: "id".into(),
+    });
+    catalog.sequences.push(serial);
+    catalog
+}
+
+/// PostgreSQL names an identity's sequence `<table>_<column>_seq` only while that name is free
+/// (`posts_id_seq1` otherwise), so the serial's sequence goes before the identity comes, and the
+/// identity before the serial's sequence is created again.
+#[test]
+fn a_serial_becoming_an_identity_frees_the_sequence_name_first_both_ways() {
+    let serial = with_serial_posts_id();
+    let mut identity = base();
+    column(&mut identity, "posts", "id").identity = Some(Identity {
+        kind: IdentityKind::ByDefault,
+        options: SequenceOptions::defaults_for("bigint"),
+    });
+    let position = |plan: &autogen_diff::Plan, prefix: &str| {
+        plan.statements
+            .iter()
+            .position(|s| s.sql.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} in {plan:#?}"))
+    };
+    let up = plan(&serial, &identity).unwrap();
+    assert!(
+        position(&up, r#"DROP SEQUENCE "public"."posts_id_seq""#)
+            < position(
+                &up,
+                r#"ALTER TABLE "public"."posts" ALTER COLUMN "id" ADD GENERATED"#
+            )
+    );
+    let down = plan(&identity, &serial).unwrap();
+    assert!(
+        position(
+            &down,
+            r#"ALTER TABLE "public"."posts" ALTER COLUMN "id" DROP IDENTITY"#
+        ) < position(&down, r#"CREATE SEQUENCE "public"."posts_id_seq""#)
+    );
+    insta::assert_snapshot!(show(&serial, &identity));
+}
+
 #[test]
 fn column_comments_change() {
     let mut desired = base();

@@ -66,6 +66,9 @@ pub enum EngineError {
         detail: String,
     },
 
+    #[error(transparent)]
+    TypeNeedsConversion(Box<TypeNeedsConversion>),
+
     #[error(
         "internal error: the generated {direction} plan does not converge; still different afterwards: {residual} — please report this; --no-verify skips verification"
     )]
@@ -167,4 +170,21 @@ impl ModelRejected {
             statement: format!("the statement generated from the model was:\n{statement}"),
         }
     }
+}
+
+/// A column type change PostgreSQL has no cast for: only the user can give the conversion.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "cannot change the type of column {column} from {from} to {to} (in the {direction} plan): PostgreSQL has no cast from {from} to {to} ({detail}), so the conversion needs an expression autogen cannot guess — write this change by hand: `autogen revision --empty -m MSG`, then `{example}` in its {direction} section (and the reverse in the other); or add a new column, fill it from the old one, and drop the old one"
+)]
+pub struct TypeNeedsConversion {
+    pub direction: &'static str,
+    /// `schema.table.column`.
+    pub column: String,
+    pub from: String,
+    pub to: String,
+    /// The statement to complete: `ALTER TABLE … ALTER COLUMN … TYPE … USING <expression>;`.
+    pub example: String,
+    /// PostgreSQL's message.
+    pub detail: String,
 }

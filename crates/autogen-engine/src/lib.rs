@@ -21,7 +21,7 @@ mod step;
 mod verify;
 
 pub use config::{Config, DATABASE_URL_VAR, FILE_NAME as CONFIG_FILE_NAME, template};
-pub use error::{EngineError, ModelRejected};
+pub use error::{EngineError, ModelRejected, TypeNeedsConversion};
 pub use project::{DatabaseOrigin, DatabaseStatus, MigrationsLock, Project, connect};
 pub use session::{Migration, PlanOptions, Session, Verification};
 pub use settings::Settings;

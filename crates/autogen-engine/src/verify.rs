@@ -5,9 +5,9 @@
 //! re-creates (docs/diff.md, "Views") are created on the copy too, so their statements run.
 
 use crate::dev::{DevPool, drop_quietly};
-use crate::error::EngineError;
+use crate::error::{EngineError, TypeNeedsConversion};
 use crate::step::step;
-use autogen_diff::Plan;
+use autogen_diff::{Change, Plan};
 use autogen_introspect::InspectOptions;
 use autogen_schema::{Catalog, QualifiedName, View};
 use std::collections::BTreeSet;
@@ -51,6 +51,8 @@ pub async fn verify(
             .instrument(step("verify: drop the scratch database"))
             .await;
         match result {
+            // The user's to resolve; the whole schema would say the same.
+            Err(error @ EngineError::TypeNeedsConversion(_)) => return Err(error),
             Ok(verified) => {
                 tracing::info!(
                     "verified on the {} table(s) the plan touches (of {})",
@@ -134,7 +136,7 @@ async fn run(
     recreate(&client, current, views)
         .instrument(step("verify: re-create the current schema"))
         .await?;
-    apply(&client, up, "up")
+    apply(&client, up, "up", (current, desired))
         .instrument(step("verify: apply up"))
         .await?;
     async {
@@ -148,7 +150,7 @@ async fn run(
     let Some(down) = down else {
         return Ok(Verified { down: false });
     };
-    apply(&client, down, "down")
+    apply(&client, down, "down", (desired, current))
         .instrument(step("verify: apply down"))
         .await?;
     async {
@@ -233,14 +235,21 @@ pub async fn recreate(
     Ok(())
 }
 
-/// Runs a plan statement by statement, so a failure names its statement.
+/// Runs a plan statement by statement, so a failure names its statement. `schemas` are the
+/// two the plan goes between.
 async fn apply(
     client: &autogen_pg::Client,
     plan: &Plan,
     direction: &'static str,
+    schemas: (&Catalog, &Catalog),
 ) -> Result<(), EngineError> {
     for statement in &plan.statements {
         if let Err(error) = client.batch_execute(&statement.sql).await {
+            if let Some(refused) =
+                type_needing_conversion(&error, &statement.sql, direction, schemas)
+            {
+                return Err(refused);
+            }
             return Err(EngineError::VerifyStatement {
                 direction,
                 statement: statement.sql.clone(),
@@ -249,6 +258,58 @@ async fn apply(
         }
     }
     Ok(())
+}
+
+/// A column type change PostgreSQL refused because it knows no conversion between the two
+/// types (`cannot_coerce` for `USING col::type`, `datatype_mismatch` for a `TYPE` without
+/// `USING`): not a flaw of the plan but a change only the user can complete. The failing
+/// statement is matched with the type change of the diff that renders to it.
+fn type_needing_conversion(
+    error: &autogen_pg::tokio_postgres::Error,
+    statement: &str,
+    direction: &'static str,
+    (from, to): (&Catalog, &Catalog),
+) -> Option<EngineError> {
+    use autogen_pg::tokio_postgres::error::SqlState;
+    let code = error.code()?;
+    if *code != SqlState::CANNOT_COERCE && *code != SqlState::DATATYPE_MISMATCH {
+        return None;
+    }
+    let renders_to_statement = |change: &Change| {
+        autogen_diff::plan_changes(std::slice::from_ref(change))
+            .statements
+            .first()
+            .is_some_and(|rendered| rendered.sql == statement)
+    };
+    let change = autogen_diff::diff(from, to)
+        .ok()?
+        .into_iter()
+        .filter(|change| matches!(change, Change::AlterColumnType { .. }))
+        .find(renders_to_statement)?;
+    let Change::AlterColumnType {
+        table,
+        column,
+        from,
+        to,
+        ..
+    } = change
+    else {
+        return None;
+    };
+    Some(EngineError::TypeNeedsConversion(Box::new(
+        TypeNeedsConversion {
+            direction,
+            column: format!("{table}.{column}"),
+            example: format!(
+                "ALTER TABLE {} ALTER COLUMN {} TYPE {to} USING <expression>;",
+                table.quoted(),
+                autogen_schema::quote_ident(&column)
+            ),
+            from,
+            to,
+            detail: autogen_pg::error_text(error),
+        },
+    )))
 }
 
 /// Equal, or an error listing what a further plan would still have to change.

@@ -123,14 +123,22 @@ impl Tables {
         const WHAT: &str = "constraints";
         for row in rows {
             let position = self.position(row.table_oid, WHAT)?;
-            let columns = self.column_names(position, &row.numbers, WHAT)?;
-            let include = self.column_names(
-                position,
-                row.index_numbers
-                    .get(row.numbers.len()..)
-                    .unwrap_or_default(),
-                WHAT,
-            )?;
+            // Only keys and foreign keys list plain columns: a check's or an exclusion's
+            // `conkey` holds 0 for an expression element, and their definition text is what
+            // the IR keeps.
+            let (columns, include) = match row.kind.as_str() {
+                "p" | "u" | "f" => (
+                    self.column_names(position, &row.numbers, WHAT)?,
+                    self.column_names(
+                        position,
+                        row.index_numbers
+                            .get(row.numbers.len()..)
+                            .unwrap_or_default(),
+                        WHAT,
+                    )?,
+                ),
+                _ => (Vec::new(), Vec::new()),
+            };
             let table = position;
             match row.kind.as_str() {
                 "p" => {

@@ -77,3 +77,35 @@ async fn unmodeled_objects_are_grouped_by_kind() {
     );
     assert_eq!(inspection.catalog.tables.len(), 1);
 }
+
+#[tokio::test]
+async fn exclusion_constraints_with_expression_elements_are_read_as_their_definition() {
+    // `conkey` holds 0 for an expression element: the definition text is what counts.
+    let inspection = catalog_of(
+        "CREATE TABLE people (
+             name text NOT NULL, starts timestamptz, ends timestamptz,
+             CONSTRAINT people_lower_name_excl EXCLUDE USING btree (lower(name) WITH =),
+             CONSTRAINT people_period_excl EXCLUDE USING gist (tstzrange(starts, ends) WITH &&)
+               WHERE (starts IS NOT NULL)
+         );",
+    )
+    .await;
+    let exclusions: Vec<(&str, &str)> = inspection.catalog.tables[0]
+        .exclusions
+        .iter()
+        .map(|e| (e.name.as_str(), e.definition.as_str()))
+        .collect();
+    assert_eq!(
+        exclusions,
+        [
+            (
+                "people_lower_name_excl",
+                "EXCLUDE USING btree (lower(name) WITH =)"
+            ),
+            (
+                "people_period_excl",
+                "EXCLUDE USING gist (tstzrange(starts, ends) WITH &&) WHERE ((starts IS NOT NULL))"
+            ),
+        ]
+    );
+}
