@@ -430,7 +430,7 @@ fn a_type_change_without_a_cast_is_a_user_error_naming_the_column_and_the_way_ou
         message.starts_with(
             "error: cannot change the type of column public.events.happened from bigint to \
              timestamp without time zone (in the up plan): PostgreSQL has no cast from bigint to \
-             timestamp without time zone (cannot cast type bigint to timestamp without time zone)"
+             timestamp without time zone (ERROR: cannot cast type bigint to timestamp without time zone)"
         ),
         "{message}"
     );
