@@ -23,16 +23,22 @@ mod change;
 mod classify;
 mod diff;
 mod equivalence;
+mod family;
 mod hints;
 mod mentions;
 mod online;
 mod pairs;
+mod renames;
 mod render;
 mod sequence_options;
 mod touched;
 mod views;
 
-pub use change::{Change, CommentTarget, ConstraintKind, Conversion, EnumValuePosition, Phase};
+pub use change::{
+    Change, ColumnChange, CommentChange, CommentTarget, ConstraintChange, ConstraintKind,
+    Conversion, EnumChange, EnumValuePosition, ExtensionChange, IndexChange, Phase, SchemaChange,
+    SequenceChange, TableChange,
+};
 pub use classify::{Classification, classify, classify_all};
 pub use diff::diff;
 pub use equivalence::{comparable, equivalent, normalize_equivalences};
@@ -194,7 +200,7 @@ pub(crate) fn plan_with(
     let created: HashSet<QualifiedName> = changes
         .iter()
         .filter_map(|change| match change {
-            Change::CreateTable { table } => Some(table.qualified_name()),
+            Change::Table(TableChange::Create { table }) => Some(table.qualified_name()),
             _ => None,
         })
         .collect();
@@ -213,7 +219,7 @@ pub(crate) fn plan_with(
             }
             vec![statement]
         });
-        if let Change::AddEnumValue { name, value, .. } = change {
+        if let Change::Enum(EnumChange::AddValue { name, value, .. }) = change {
             added_values.push((mentions::TypeName::new(name), value));
             statements.extend(rendered);
             continue;
@@ -234,12 +240,12 @@ pub(crate) fn plan_with(
 /// The table a constraint or index is added to.
 fn added_to(change: &Change) -> Option<&QualifiedName> {
     match change {
-        Change::AddPrimaryKey { table, .. }
-        | Change::AddUnique { table, .. }
-        | Change::AddCheck { table, .. }
-        | Change::AddExclusion { table, .. }
-        | Change::AddForeignKey { table, .. }
-        | Change::CreateIndex { table, .. } => Some(table),
+        Change::Constraint(ConstraintChange::AddPrimaryKey { table, .. })
+        | Change::Constraint(ConstraintChange::AddUnique { table, .. })
+        | Change::Constraint(ConstraintChange::AddCheck { table, .. })
+        | Change::Constraint(ConstraintChange::AddExclusion { table, .. })
+        | Change::Constraint(ConstraintChange::AddForeignKey { table, .. })
+        | Change::Index(IndexChange::Create { table, .. }) => Some(table),
         _ => None,
     }
 }

@@ -24,7 +24,7 @@
 //! brief lock gives up instead of queueing the table's traffic behind it, and ends with their
 //! `RESET`. Session settings: they stay in effect across the section's transactions.
 
-use crate::change::Change;
+use crate::change::*;
 use crate::{DiffError, Hazard, Plan, PlannedStatement, Transaction, diff};
 use autogen_schema::{
     Catalog, Deferral, Index, IndexKey, IndexTarget, QualifiedName, quote_ident, quote_literal, sql,
@@ -136,14 +136,14 @@ fn statement(
 /// The existing table a change alters, for the changes online mode rewrites.
 fn table_of(change: &Change) -> Option<&QualifiedName> {
     match change {
-        Change::CreateIndex { table, .. }
-        | Change::DropIndex { table, .. }
-        | Change::AddForeignKey { table, .. }
-        | Change::AddCheck { table, .. }
-        | Change::SetNotNull { table, .. }
-        | Change::AddUnique { table, .. }
-        | Change::AddPrimaryKey { table, .. }
-        | Change::AddExclusion { table, .. } => Some(table),
+        Change::Index(IndexChange::Create { table, .. })
+        | Change::Index(IndexChange::Drop { table, .. })
+        | Change::Constraint(ConstraintChange::AddForeignKey { table, .. })
+        | Change::Constraint(ConstraintChange::AddCheck { table, .. })
+        | Change::Column(ColumnChange::SetNotNull { table, .. })
+        | Change::Constraint(ConstraintChange::AddUnique { table, .. })
+        | Change::Constraint(ConstraintChange::AddPrimaryKey { table, .. })
+        | Change::Constraint(ConstraintChange::AddExclusion { table, .. }) => Some(table),
         _ => None,
     }
 }
@@ -154,7 +154,7 @@ fn online(change: &Change) -> Option<Vec<PlannedStatement>> {
     let summary = change.summary();
     let step = |what: &str| format!("{summary} ({what})");
     Some(match change {
-        Change::CreateIndex { table, index } => {
+        Change::Index(IndexChange::Create { table, index }) => {
             let mut hazards = vec![IndexBuild];
             if index.unique {
                 hazards.push(MayFailOnExistingRows);
@@ -166,7 +166,7 @@ fn online(change: &Change) -> Option<Vec<PlannedStatement>> {
                 Transaction::None,
             )]
         }
-        Change::DropIndex { table, name } => vec![statement(
+        Change::Index(IndexChange::Drop { table, name }) => vec![statement(
             format!(
                 "DROP INDEX CONCURRENTLY {};",
                 QualifiedName::new(&table.schema, name).quoted()
@@ -175,35 +175,41 @@ fn online(change: &Change) -> Option<Vec<PlannedStatement>> {
             summary,
             Transaction::None,
         )],
-        Change::AddForeignKey { table, foreign_key } if !foreign_key.not_valid => vec![
-            statement(
-                sql::add_constraint(table, &sql::foreign_key_definition(foreign_key), true),
-                vec![],
-                step("not valid"),
-                Transaction::Own,
-            ),
-            statement(
-                validate(table, &foreign_key.name),
-                vec![MayFailOnExistingRows],
-                step("validate"),
-                Transaction::Own,
-            ),
-        ],
-        Change::AddCheck { table, check } if !check.not_valid => vec![
-            statement(
-                sql::add_constraint(table, &sql::check_definition(check), true),
-                vec![AccessExclusiveLock],
-                step("not valid"),
-                Transaction::Own,
-            ),
-            statement(
-                validate(table, &check.name),
-                vec![MayFailOnExistingRows],
-                step("validate"),
-                Transaction::Own,
-            ),
-        ],
-        Change::SetNotNull { table, column } => {
+        Change::Constraint(ConstraintChange::AddForeignKey { table, foreign_key })
+            if !foreign_key.not_valid =>
+        {
+            vec![
+                statement(
+                    sql::add_constraint(table, &sql::foreign_key_definition(foreign_key), true),
+                    vec![],
+                    step("not valid"),
+                    Transaction::Own,
+                ),
+                statement(
+                    validate(table, &foreign_key.name),
+                    vec![MayFailOnExistingRows],
+                    step("validate"),
+                    Transaction::Own,
+                ),
+            ]
+        }
+        Change::Constraint(ConstraintChange::AddCheck { table, check }) if !check.not_valid => {
+            vec![
+                statement(
+                    sql::add_constraint(table, &sql::check_definition(check), true),
+                    vec![AccessExclusiveLock],
+                    step("not valid"),
+                    Transaction::Own,
+                ),
+                statement(
+                    validate(table, &check.name),
+                    vec![MayFailOnExistingRows],
+                    step("validate"),
+                    Transaction::Own,
+                ),
+            ]
+        }
+        Change::Column(ColumnChange::SetNotNull { table, column }) => {
             let check = not_null_check_name(&table.name, column);
             let quoted_table = table.quoted();
             vec![
@@ -243,20 +249,26 @@ fn online(change: &Change) -> Option<Vec<PlannedStatement>> {
                 ),
             ]
         }
-        Change::AddUnique { table, unique } if !unique.name.is_empty() => using_index(
-            table,
-            &unique_index(
-                &unique.name,
-                &unique.columns,
-                &unique.include,
-                unique.nulls_not_distinct,
-                &unique.storage_parameters,
-            ),
-            "UNIQUE",
-            unique.deferral,
-            &summary,
-        ),
-        Change::AddPrimaryKey { table, primary_key } if !primary_key.name.is_empty() => {
+        Change::Constraint(ConstraintChange::AddUnique { table, unique })
+            if !unique.name.is_empty() =>
+        {
+            using_index(
+                table,
+                &unique_index(
+                    &unique.name,
+                    &unique.columns,
+                    &unique.include,
+                    unique.nulls_not_distinct,
+                    &unique.storage_parameters,
+                ),
+                "UNIQUE",
+                unique.deferral,
+                &summary,
+            )
+        }
+        Change::Constraint(ConstraintChange::AddPrimaryKey { table, primary_key })
+            if !primary_key.name.is_empty() =>
+        {
             using_index(
                 table,
                 &unique_index(

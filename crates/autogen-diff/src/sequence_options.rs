@@ -2,7 +2,7 @@
 //! columns (`ALTER TABLE … ALTER COLUMN … SET …`) alike: one set of option clauses, and one way
 //! of narrowing a range that PostgreSQL would refuse because the current value lies outside it.
 
-use crate::render::alter_column;
+use crate::family::alter_column_sql as alter_column;
 use autogen_schema::{
     Identity, IdentityKind, QualifiedName, Sequence, SequenceOptions, quote_literal,
 };

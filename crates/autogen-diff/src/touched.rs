@@ -1,6 +1,6 @@
 //! Which tables a set of changes touches, so verification can re-create only those.
 
-use crate::{Change, CommentTarget};
+use crate::change::*;
 use autogen_schema::{Catalog, QualifiedName};
 use std::collections::BTreeSet;
 
@@ -40,52 +40,52 @@ fn named_tables(
     tables: &mut BTreeSet<QualifiedName>,
 ) {
     match change {
-        Change::CreateTable { table } => {
+        Change::Table(TableChange::Create { table }) => {
             tables.insert(table.qualified_name());
         }
-        Change::DropTable { name } => {
+        Change::Table(TableChange::Drop { name }) => {
             tables.insert(name.clone());
         }
-        Change::RenameTable { from, to } => {
+        Change::Table(TableChange::Rename { from, to }) => {
             tables.insert(from.clone());
             tables.insert(QualifiedName::new(&from.schema, to));
         }
-        Change::SetUnlogged { table, .. }
-        | Change::AddColumn { table, .. }
-        | Change::DropColumn { table, .. }
-        | Change::RenameColumn { table, .. }
-        | Change::RenameConstraint { table, .. }
-        | Change::RenameIndex { table, .. }
-        | Change::AlterColumnType { table, .. }
-        | Change::DropExpression { table, .. }
-        | Change::ReplaceWithGeneratedColumn { table, .. }
-        | Change::SetNotNull { table, .. }
-        | Change::DropNotNull { table, .. }
-        | Change::SetDefault { table, .. }
-        | Change::DropDefault { table, .. }
-        | Change::AddIdentity { table, .. }
-        | Change::DropIdentity { table, .. }
-        | Change::AlterIdentity { table, .. }
-        | Change::AddPrimaryKey { table, .. }
-        | Change::AddUnique { table, .. }
-        | Change::AddCheck { table, .. }
-        | Change::AddExclusion { table, .. }
-        | Change::DropConstraint { table, .. }
-        | Change::DropForeignKey { table, .. }
-        | Change::CreateIndex { table, .. }
-        | Change::DropIndex { table, .. } => {
+        Change::Table(TableChange::SetUnlogged { table, .. })
+        | Change::Column(ColumnChange::Add { table, .. })
+        | Change::Column(ColumnChange::Drop { table, .. })
+        | Change::Column(ColumnChange::Rename { table, .. })
+        | Change::Constraint(ConstraintChange::Rename { table, .. })
+        | Change::Index(IndexChange::Rename { table, .. })
+        | Change::Column(ColumnChange::AlterType { table, .. })
+        | Change::Column(ColumnChange::DropExpression { table, .. })
+        | Change::Column(ColumnChange::ReplaceWithGenerated { table, .. })
+        | Change::Column(ColumnChange::SetNotNull { table, .. })
+        | Change::Column(ColumnChange::DropNotNull { table, .. })
+        | Change::Column(ColumnChange::SetDefault { table, .. })
+        | Change::Column(ColumnChange::DropDefault { table, .. })
+        | Change::Column(ColumnChange::AddIdentity { table, .. })
+        | Change::Column(ColumnChange::DropIdentity { table, .. })
+        | Change::Column(ColumnChange::AlterIdentity { table, .. })
+        | Change::Constraint(ConstraintChange::AddPrimaryKey { table, .. })
+        | Change::Constraint(ConstraintChange::AddUnique { table, .. })
+        | Change::Constraint(ConstraintChange::AddCheck { table, .. })
+        | Change::Constraint(ConstraintChange::AddExclusion { table, .. })
+        | Change::Constraint(ConstraintChange::Drop { table, .. })
+        | Change::Constraint(ConstraintChange::DropForeignKey { table, .. })
+        | Change::Index(IndexChange::Create { table, .. })
+        | Change::Index(IndexChange::Drop { table, .. }) => {
             tables.insert(table.clone());
         }
-        Change::AddForeignKey { table, foreign_key } => {
+        Change::Constraint(ConstraintChange::AddForeignKey { table, foreign_key }) => {
             tables.insert(table.clone());
             tables.insert(foreign_key.references.clone());
         }
-        Change::SetSequenceOwner {
+        Change::Sequence(SequenceChange::SetOwner {
             owner: Some(owner), ..
-        } => {
+        }) => {
             tables.insert(owner.table.clone());
         }
-        Change::SetComment { target, .. } => match target {
+        Change::Comment(CommentChange::Set { target, .. }) => match target {
             CommentTarget::Table { name } => {
                 tables.insert(name.clone());
             }
@@ -113,20 +113,20 @@ fn named_tables(
             | CommentTarget::Type { .. }
             | CommentTarget::Sequence { .. } => {}
         },
-        Change::CreateSchema { .. }
-        | Change::DropSchema { .. }
-        | Change::CreateExtension { .. }
-        | Change::DropExtension { .. }
-        | Change::UpdateExtension { .. }
-        | Change::SetExtensionSchema { .. }
-        | Change::CreateEnum { .. }
-        | Change::DropEnum { .. }
-        | Change::RenameEnum { .. }
-        | Change::RenameEnumValue { .. }
-        | Change::AddEnumValue { .. }
-        | Change::CreateSequence { .. }
-        | Change::DropSequence { .. }
-        | Change::AlterSequence { .. }
-        | Change::SetSequenceOwner { owner: None, .. } => {}
+        Change::Schema(SchemaChange::Create { .. })
+        | Change::Schema(SchemaChange::Drop { .. })
+        | Change::Extension(ExtensionChange::Create { .. })
+        | Change::Extension(ExtensionChange::Drop { .. })
+        | Change::Extension(ExtensionChange::Update { .. })
+        | Change::Extension(ExtensionChange::SetSchema { .. })
+        | Change::Enum(EnumChange::Create { .. })
+        | Change::Enum(EnumChange::Drop { .. })
+        | Change::Enum(EnumChange::Rename { .. })
+        | Change::Enum(EnumChange::RenameValue { .. })
+        | Change::Enum(EnumChange::AddValue { .. })
+        | Change::Sequence(SequenceChange::Create { .. })
+        | Change::Sequence(SequenceChange::Drop { .. })
+        | Change::Sequence(SequenceChange::Alter { .. })
+        | Change::Sequence(SequenceChange::SetOwner { owner: None, .. }) => {}
     }
 }

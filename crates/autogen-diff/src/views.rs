@@ -6,7 +6,8 @@
 //! re-created at its end from the definition PostgreSQL gave for it, together with every view
 //! that uses such a view.
 
-use crate::{Change, DiffError, Hazard, OnlineOptions, Plan, PlannedStatement, Transaction};
+use crate::change::*;
+use crate::{DiffError, Hazard, OnlineOptions, Plan, PlannedStatement, Transaction};
 use autogen_schema::Catalog;
 use autogen_schema::{QualifiedName, View, ViewDependency};
 use std::collections::{BTreeSet, HashSet};
@@ -89,7 +90,9 @@ fn affected_views<'a>(changes: &[Change], views: &'a [View]) -> Vec<&'a View> {
         let column = changes
             .iter()
             .find_map(|change| match change {
-                Change::RenameColumn { table: t, from, to } if t == table && to == column => {
+                Change::Column(ColumnChange::Rename { table: t, from, to })
+                    if t == table && to == column =>
+                {
                     Some(from.clone())
                 }
                 _ => None,
@@ -100,10 +103,10 @@ fn affected_views<'a>(changes: &[Change], views: &'a [View]) -> Vec<&'a View> {
     let mut retyped: HashSet<(QualifiedName, String)> = HashSet::new();
     for change in changes {
         match change {
-            Change::AlterColumnType { table, column, .. } => {
+            Change::Column(ColumnChange::AlterType { table, column, .. }) => {
                 retyped.insert(original(table, column));
             }
-            Change::ReplaceWithGeneratedColumn { table, column, .. } => {
+            Change::Column(ColumnChange::ReplaceWithGenerated { table, column, .. }) => {
                 retyped.insert(original(table, &column.name));
             }
             _ => {}
@@ -113,14 +116,14 @@ fn affected_views<'a>(changes: &[Change], views: &'a [View]) -> Vec<&'a View> {
     let dropped: HashSet<&QualifiedName> = changes
         .iter()
         .filter_map(|change| match change {
-            Change::DropEnum { name } => Some(name),
+            Change::Enum(EnumChange::Drop { name }) => Some(name),
             _ => None,
         })
         .collect();
     let recreated: HashSet<QualifiedName> = changes
         .iter()
         .filter_map(|change| match change {
-            Change::RenameEnum { from, to }
+            Change::Enum(EnumChange::Rename { from, to })
                 if dropped.contains(&QualifiedName::new(&from.schema, to)) =>
             {
                 Some(from.clone())
@@ -170,7 +173,7 @@ fn table_before_renames(changes: &[Change], table: &QualifiedName) -> QualifiedN
     changes
         .iter()
         .find_map(|change| match change {
-            Change::RenameTable { from, to }
+            Change::Table(TableChange::Rename { from, to })
                 if from.schema == table.schema && *to == table.name =>
             {
                 Some(from.clone())
@@ -183,8 +186,8 @@ fn table_before_renames(changes: &[Change], table: &QualifiedName) -> QualifiedN
 fn refuse_renamed_dependencies(changes: &[Change], affected: &[&View]) -> Result<(), DiffError> {
     for change in changes {
         let (renamed, column) = match change {
-            Change::RenameTable { from, .. } => (from.clone(), None),
-            Change::RenameColumn { table, from, .. } => {
+            Change::Table(TableChange::Rename { from, .. }) => (from.clone(), None),
+            Change::Column(ColumnChange::Rename { table, from, .. }) => {
                 (table_before_renames(changes, table), Some(from.as_str()))
             }
             _ => continue,

@@ -1,6 +1,6 @@
 //! The introspected catalogs of the repository's inspect snapshots as test data.
 
-use autogen_diff::{Change, diff, plan};
+use autogen_diff::{Change, ConstraintChange, diff, plan};
 use autogen_schema::{Catalog, catalog_from_json};
 
 macro_rules! corpus {
@@ -176,7 +176,12 @@ fn dropping_everything_drops_foreign_keys_before_tables() {
         let sqls: Vec<&str> = plan.statements.iter().map(|s| s.sql.as_str()).collect();
         let last_fk_drop = changes
             .iter()
-            .filter(|c| matches!(c, Change::DropForeignKey { .. }))
+            .filter(|c| {
+                matches!(
+                    c,
+                    Change::Constraint(ConstraintChange::DropForeignKey { .. })
+                )
+            })
             .count();
         let fk_count: usize = catalog.tables.iter().map(|t| t.foreign_keys.len()).sum();
         assert_eq!(last_fk_drop, fk_count, "{name}");

@@ -7,7 +7,7 @@
 use crate::dev::{DevPool, drop_quietly};
 use crate::error::{EngineError, TypeNeedsConversion};
 use crate::step::step;
-use autogen_diff::{Change, Plan};
+use autogen_diff::{Change, ColumnChange, Plan};
 use autogen_introspect::InspectOptions;
 use autogen_schema::{Catalog, QualifiedName, View};
 use std::collections::BTreeSet;
@@ -284,15 +284,15 @@ fn type_needing_conversion(
     let change = autogen_diff::diff(from, to)
         .ok()?
         .into_iter()
-        .filter(|change| matches!(change, Change::AlterColumnType { .. }))
+        .filter(|change| matches!(change, Change::Column(ColumnChange::AlterType { .. })))
         .find(renders_to_statement)?;
-    let Change::AlterColumnType {
+    let Change::Column(ColumnChange::AlterType {
         table,
         column,
         from,
         to,
         ..
-    } = change
+    }) = change
     else {
         return None;
     };
