@@ -1,12 +1,14 @@
 //! Table constraints: primary keys, uniques, checks, exclusions and foreign keys.
 
 use crate::Hazard;
-use crate::change::Phase;
+use crate::change::{Change, Phase};
 use crate::family::*;
+use crate::pairs::TablePair;
 use autogen_schema::{
-    CheckConstraint, ExclusionConstraint, ForeignKey, PrimaryKey, QualifiedName, UniqueConstraint,
-    quote_ident, sql,
+    CheckConstraint, ExclusionConstraint, ForeignKey, PrimaryKey, QualifiedName, Table,
+    UniqueConstraint, quote_ident, sql,
 };
+
 use serde::Serialize;
 
 // Changes are few and short-lived (one plan's worth): boxing the large variants buys nothing.
@@ -175,4 +177,179 @@ impl ConstraintKind {
             ConstraintKind::Exclusion => "exclusion constraint",
         }
     }
+}
+
+/// The primary key, unique, check and exclusion constraints of a kept table (foreign keys are
+/// compared after every table: [`compare_foreign_keys`]).
+pub(crate) fn compare_constraints(
+    name: &QualifiedName,
+    old: &Table,
+    new: &Table,
+    forced: &Forced,
+    changes: &mut Vec<Change>,
+    rebuilt: &mut Rebuilt,
+) {
+    let drop_constraint = |constraint_name: &str, constraint: ConstraintKind| {
+        Change::Constraint(ConstraintChange::Drop {
+            table: name.clone(),
+            name: constraint_name.to_string(),
+            constraint,
+        })
+    };
+    let old_pk: Vec<PrimaryKey> = old.primary_key.iter().cloned().collect();
+    let new_pk: Vec<PrimaryKey> = new.primary_key.iter().cloned().collect();
+    // A primary key is one per table: a renamed one is a changed one.
+    let pk_changed = match (&old.primary_key, &new.primary_key) {
+        (Some(a), Some(b)) => !a.same(b),
+        (None, None) => false,
+        _ => true,
+    };
+    let force_pk = |pk: &PrimaryKey| pk_changed || forced.column(|c| c.in_primary_key(pk));
+    for op in diff_items(&old_pk, &new_pk, force_pk) {
+        match op {
+            Op::Drop(pk) => {
+                rebuilt.rebuild_key(name, &pk.columns);
+                changes.push(drop_constraint(&pk.name, ConstraintKind::PrimaryKey));
+            }
+            Op::Add(pk) => {
+                changes.push(Change::Constraint(ConstraintChange::AddPrimaryKey {
+                    table: name.clone(),
+                    primary_key: pk.clone(),
+                }));
+                if pk.comment.is_some() {
+                    changes.push(constraint_comment(name, &pk.name, &pk.comment));
+                }
+            }
+            Op::Comment(pk) => changes.push(constraint_comment(name, &pk.name, &pk.comment)),
+        }
+    }
+
+    let force_unique = |unique: &UniqueConstraint| forced.column(|c| c.in_unique(unique));
+    for op in diff_items(&old.uniques, &new.uniques, force_unique) {
+        match op {
+            Op::Drop(unique) => {
+                rebuilt.rebuild_key(name, &unique.columns);
+                changes.push(drop_constraint(&unique.name, ConstraintKind::Unique));
+            }
+            Op::Add(unique) => {
+                changes.push(Change::Constraint(ConstraintChange::AddUnique {
+                    table: name.clone(),
+                    unique: unique.clone(),
+                }));
+                if unique.comment.is_some() {
+                    changes.push(constraint_comment(name, &unique.name, &unique.comment));
+                }
+            }
+            Op::Comment(unique) => {
+                changes.push(constraint_comment(name, &unique.name, &unique.comment))
+            }
+        }
+    }
+    let force_check = |check: &CheckConstraint| {
+        forced.column(|c| c.in_check(check)) || forced.type_in(&check.expression)
+    };
+    for op in diff_items(&old.checks, &new.checks, force_check) {
+        match op {
+            Op::Drop(check) => changes.push(drop_constraint(&check.name, ConstraintKind::Check)),
+            Op::Add(check) => {
+                changes.push(Change::Constraint(ConstraintChange::AddCheck {
+                    table: name.clone(),
+                    check: check.clone(),
+                }));
+                if check.comment.is_some() {
+                    changes.push(constraint_comment(name, &check.name, &check.comment));
+                }
+            }
+            Op::Comment(check) => {
+                changes.push(constraint_comment(name, &check.name, &check.comment))
+            }
+        }
+    }
+    let force_exclusion = |exclusion: &ExclusionConstraint| {
+        forced.column(|c| c.in_exclusion(exclusion)) || forced.type_in(&exclusion.definition)
+    };
+    for op in diff_items(&old.exclusions, &new.exclusions, force_exclusion) {
+        match op {
+            Op::Drop(exclusion) => {
+                changes.push(drop_constraint(&exclusion.name, ConstraintKind::Exclusion))
+            }
+            Op::Add(exclusion) => {
+                changes.push(Change::Constraint(ConstraintChange::AddExclusion {
+                    table: name.clone(),
+                    exclusion: exclusion.clone(),
+                }));
+                if exclusion.comment.is_some() {
+                    changes.push(constraint_comment(
+                        name,
+                        &exclusion.name,
+                        &exclusion.comment,
+                    ));
+                }
+            }
+            Op::Comment(exclusion) => changes.push(constraint_comment(
+                name,
+                &exclusion.name,
+                &exclusion.comment,
+            )),
+        }
+    }
+}
+
+/// The foreign keys, after every table was compared (so cycles and self-references work, and
+/// keys re-created elsewhere force theirs): drops of every current table, adds of every
+/// desired table. `identical[i]` says whether the pair `pairs[i]` is unchanged.
+pub(crate) fn compare_foreign_keys(
+    pairs: &[TablePair],
+    identical: &[bool],
+    rebuilt: &Rebuilt,
+    changes: &mut Vec<Change>,
+) {
+    let unchanged = |&(_, &identical): &(&TablePair, &bool)| identical && rebuilt.is_empty();
+    let candidates = || {
+        pairs
+            .iter()
+            .zip(identical)
+            .filter(|entry| !unchanged(entry))
+            .map(|(pair, _)| pair)
+    };
+    for pair in candidates() {
+        let Some(table) = pair.0 else { continue };
+        let name = table.qualified_name();
+        for op in diff_items(&table.foreign_keys, foreign_keys(pair.1), |fk| {
+            rebuilt.forces(&name, fk)
+        }) {
+            if let Op::Drop(fk) = op {
+                changes.push(Change::Constraint(ConstraintChange::DropForeignKey {
+                    table: name.clone(),
+                    name: fk.name.clone(),
+                }));
+            }
+        }
+    }
+    for pair in candidates() {
+        let Some(table) = pair.1 else { continue };
+        let name = table.qualified_name();
+        for op in diff_items(foreign_keys(pair.0), &table.foreign_keys, |fk| {
+            rebuilt.forces(&name, fk)
+        }) {
+            match op {
+                Op::Drop(_) => {}
+                Op::Add(fk) => {
+                    changes.push(Change::Constraint(ConstraintChange::AddForeignKey {
+                        table: name.clone(),
+                        foreign_key: fk.clone(),
+                    }));
+                    if fk.comment.is_some() {
+                        changes.push(constraint_comment(&name, &fk.name, &fk.comment));
+                    }
+                }
+                Op::Comment(fk) => changes.push(constraint_comment(&name, &fk.name, &fk.comment)),
+            }
+        }
+    }
+}
+
+/// The foreign keys of a table that may be absent on one side.
+pub(crate) fn foreign_keys(table: Option<&Table>) -> &[ForeignKey] {
+    table.map_or(&[], |t| t.foreign_keys.as_slice())
 }

@@ -1,8 +1,10 @@
 //! Indexes: created, dropped, renamed.
 
 use crate::Hazard;
-use crate::change::Phase;
-use autogen_schema::{Index, QualifiedName, quote_ident, sql};
+use crate::change::{Change, Phase};
+use crate::family::*;
+use autogen_schema::{Index, IndexTarget, QualifiedName, Table, quote_ident, sql};
+
 use serde::Serialize;
 
 // Changes are few and short-lived (one plan's worth): boxing the large variants buys nothing.
@@ -73,6 +75,51 @@ impl IndexChange {
                 ),
                 lock,
             ),
+        }
+    }
+}
+
+/// The indexes of a kept table.
+pub(crate) fn compare_indexes(
+    name: &QualifiedName,
+    old: &Table,
+    new: &Table,
+    forced: &Forced,
+    changes: &mut Vec<Change>,
+    rebuilt: &mut Rebuilt,
+) {
+    let force_index = |index: &Index| {
+        forced.column(|c| c.in_index(index)) || forced.recreated.iter().any(|t| t.in_index(index))
+    };
+    for op in diff_items(&old.indexes, &new.indexes, force_index) {
+        match op {
+            Op::Drop(index) => {
+                let columns: Option<Vec<String>> = index
+                    .keys
+                    .iter()
+                    .map(|key| match &key.target {
+                        IndexTarget::Column(column) => Some(column.clone()),
+                        IndexTarget::Expression(_) => None,
+                    })
+                    .collect();
+                if let (true, None, Some(columns)) = (index.unique, &index.predicate, columns) {
+                    rebuilt.rebuild_key(name, &columns);
+                }
+                changes.push(Change::Index(IndexChange::Drop {
+                    table: name.clone(),
+                    name: index.name.clone(),
+                }));
+            }
+            Op::Add(index) => {
+                changes.push(Change::Index(IndexChange::Create {
+                    table: name.clone(),
+                    index: index.clone(),
+                }));
+                if index.comment.is_some() {
+                    changes.push(index_comment(name, index));
+                }
+            }
+            Op::Comment(index) => changes.push(index_comment(name, index)),
         }
     }
 }

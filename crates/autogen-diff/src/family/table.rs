@@ -4,12 +4,9 @@
 use crate::change::{Change, Phase};
 use crate::family::*;
 use crate::mentions::{ColumnName, TypeName};
-use crate::pairs::{TablePair, paired_tables};
+use crate::pairs::paired_tables;
 use crate::{DiffError, Hazard};
-use autogen_schema::{
-    Catalog, CheckConstraint, Column, ExclusionConstraint, ForeignKey, Index, IndexTarget,
-    PrimaryKey, QualifiedName, Table, UniqueConstraint, quote_ident, sql,
-};
+use autogen_schema::{Catalog, Column, ForeignKey, QualifiedName, Table, quote_ident, sql};
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -114,60 +111,32 @@ pub(crate) fn diff_tables(
         }
     }
 
-    // Foreign keys last: drops of every current table, adds of every desired table.
-    let unchanged = |&(_, &identical): &(&TablePair, &bool)| identical && rebuilt.is_empty();
-    let candidates = || {
-        pairs
-            .iter()
-            .zip(&identical)
-            .filter(|entry| !unchanged(entry))
-            .map(|(pair, _)| pair)
-    };
-    for pair in candidates() {
-        let Some(table) = pair.0 else { continue };
-        let name = table.qualified_name();
-        for op in diff_items(&table.foreign_keys, foreign_keys(pair.1), |fk| {
-            rebuilt.forces(&name, fk)
-        }) {
-            if let Op::Drop(fk) = op {
-                changes.push(Change::Constraint(ConstraintChange::DropForeignKey {
-                    table: name.clone(),
-                    name: fk.name.clone(),
-                }));
-            }
-        }
-    }
-    for pair in candidates() {
-        let Some(table) = pair.1 else { continue };
-        let name = table.qualified_name();
-        for op in diff_items(foreign_keys(pair.0), &table.foreign_keys, |fk| {
-            rebuilt.forces(&name, fk)
-        }) {
-            match op {
-                Op::Drop(_) => {}
-                Op::Add(fk) => {
-                    changes.push(Change::Constraint(ConstraintChange::AddForeignKey {
-                        table: name.clone(),
-                        foreign_key: fk.clone(),
-                    }));
-                    if fk.comment.is_some() {
-                        changes.push(constraint_comment(&name, &fk.name, &fk.comment));
-                    }
-                }
-                Op::Comment(fk) => changes.push(constraint_comment(&name, &fk.name, &fk.comment)),
-            }
-        }
-    }
+    compare_foreign_keys(&pairs, &identical, &rebuilt, changes);
     Ok(())
-}
-
-/// The foreign keys of a table that may be absent on one side.
-pub(crate) fn foreign_keys(table: Option<&Table>) -> &[ForeignKey] {
-    table.map_or(&[], |t| t.foreign_keys.as_slice())
 }
 
 /// A referenced table and the sorted columns of one of its keys: what a foreign key depends on.
 pub(crate) type KeyColumns = (QualifiedName, Vec<String>);
+
+/// Constraints and indexes that mention a column dropped and added back, or a re-created type
+/// (PostgreSQL re-parses their stored text when a column's type changes, and that text names
+/// the old type), are re-created around the change although their definition is unchanged.
+pub(crate) struct Forced<'a> {
+    /// Columns of this table dropped and added back.
+    pub(crate) replaced: &'a [ColumnName<'a>],
+    /// Enum types re-created by this plan.
+    pub(crate) recreated: &'a [TypeName],
+}
+
+impl Forced<'_> {
+    pub(crate) fn column(&self, test: impl Fn(&ColumnName) -> bool) -> bool {
+        self.replaced.iter().any(test)
+    }
+
+    pub(crate) fn type_in(&self, text: &str) -> bool {
+        self.recreated.iter().any(|t| t.in_text(text))
+    }
+}
 
 /// What kept tables re-create although its definition is unchanged, so foreign keys (handled
 /// after all tables) follow.
@@ -196,12 +165,18 @@ pub(crate) fn retypes_foreign_keys(old: &Column, new: &Column, recreated: &[Type
 }
 
 impl Rebuilt {
-    fn is_empty(&self) -> bool {
+    /// A primary key, unique constraint or unique index over `columns` of `table` is dropped
+    /// and created again: foreign keys referencing it must follow.
+    pub(crate) fn rebuild_key(&mut self, table: &QualifiedName, columns: &[String]) {
+        self.keys.insert(key_columns(table, columns));
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
         self.keys.is_empty() && self.foreign_keys.is_empty() && self.retyped_columns.is_empty()
     }
 
     /// Whether the foreign key `fk` of `table` must be re-created although unchanged.
-    fn forces(&self, table: &QualifiedName, fk: &ForeignKey) -> bool {
+    pub(crate) fn forces(&self, table: &QualifiedName, fk: &ForeignKey) -> bool {
         self.keys
             .contains(&key_columns(&fk.references, &fk.referenced_columns))
             || self
@@ -337,11 +312,6 @@ pub(crate) fn compare_table(
             }
         }
     }
-    // Constraints and indexes that mention a column dropped and added back, or a re-created
-    // type (PostgreSQL re-parses their stored text when a column's type changes, and that text
-    // names the old type), are re-created around the change.
-    let of_replaced = |test: &dyn Fn(&ColumnName) -> bool| replaced.iter().any(test);
-    let of_recreated = |text: &str| recreated.iter().any(|t| t.in_text(text));
     // (Foreign keys over a converted column follow `rebuilt.retyped_columns`.)
     for fk in &new.foreign_keys {
         if replaced.iter().any(|c| c.in_foreign_key(fk)) {
@@ -357,142 +327,10 @@ pub(crate) fn compare_table(
         }
     }
 
-    let drop_constraint = |constraint_name: &str, constraint: ConstraintKind| {
-        Change::Constraint(ConstraintChange::Drop {
-            table: name.clone(),
-            name: constraint_name.to_string(),
-            constraint,
-        })
+    let forced = Forced {
+        replaced: &replaced,
+        recreated,
     };
-    let old_pk: Vec<PrimaryKey> = old.primary_key.iter().cloned().collect();
-    let new_pk: Vec<PrimaryKey> = new.primary_key.iter().cloned().collect();
-    // A primary key is one per table: a renamed one is a changed one.
-    let pk_changed = match (&old.primary_key, &new.primary_key) {
-        (Some(a), Some(b)) => !a.same(b),
-        (None, None) => false,
-        _ => true,
-    };
-    let force_pk = |pk: &PrimaryKey| pk_changed || of_replaced(&|c| c.in_primary_key(pk));
-    for op in diff_items(&old_pk, &new_pk, force_pk) {
-        match op {
-            Op::Drop(pk) => {
-                rebuilt.keys.insert(key_columns(&name, &pk.columns));
-                changes.push(drop_constraint(&pk.name, ConstraintKind::PrimaryKey));
-            }
-            Op::Add(pk) => {
-                changes.push(Change::Constraint(ConstraintChange::AddPrimaryKey {
-                    table: name.clone(),
-                    primary_key: pk.clone(),
-                }));
-                if pk.comment.is_some() {
-                    changes.push(constraint_comment(&name, &pk.name, &pk.comment));
-                }
-            }
-            Op::Comment(pk) => changes.push(constraint_comment(&name, &pk.name, &pk.comment)),
-        }
-    }
-
-    let force_unique = |unique: &UniqueConstraint| of_replaced(&|c| c.in_unique(unique));
-    for op in diff_items(&old.uniques, &new.uniques, force_unique) {
-        match op {
-            Op::Drop(unique) => {
-                rebuilt.keys.insert(key_columns(&name, &unique.columns));
-                changes.push(drop_constraint(&unique.name, ConstraintKind::Unique));
-            }
-            Op::Add(unique) => {
-                changes.push(Change::Constraint(ConstraintChange::AddUnique {
-                    table: name.clone(),
-                    unique: unique.clone(),
-                }));
-                if unique.comment.is_some() {
-                    changes.push(constraint_comment(&name, &unique.name, &unique.comment));
-                }
-            }
-            Op::Comment(unique) => {
-                changes.push(constraint_comment(&name, &unique.name, &unique.comment))
-            }
-        }
-    }
-    let force_check = |check: &CheckConstraint| {
-        of_replaced(&|c| c.in_check(check)) || of_recreated(&check.expression)
-    };
-    for op in diff_items(&old.checks, &new.checks, force_check) {
-        match op {
-            Op::Drop(check) => changes.push(drop_constraint(&check.name, ConstraintKind::Check)),
-            Op::Add(check) => {
-                changes.push(Change::Constraint(ConstraintChange::AddCheck {
-                    table: name.clone(),
-                    check: check.clone(),
-                }));
-                if check.comment.is_some() {
-                    changes.push(constraint_comment(&name, &check.name, &check.comment));
-                }
-            }
-            Op::Comment(check) => {
-                changes.push(constraint_comment(&name, &check.name, &check.comment))
-            }
-        }
-    }
-    let force_exclusion = |exclusion: &ExclusionConstraint| {
-        of_replaced(&|c| c.in_exclusion(exclusion)) || of_recreated(&exclusion.definition)
-    };
-    for op in diff_items(&old.exclusions, &new.exclusions, force_exclusion) {
-        match op {
-            Op::Drop(exclusion) => {
-                changes.push(drop_constraint(&exclusion.name, ConstraintKind::Exclusion))
-            }
-            Op::Add(exclusion) => {
-                changes.push(Change::Constraint(ConstraintChange::AddExclusion {
-                    table: name.clone(),
-                    exclusion: exclusion.clone(),
-                }));
-                if exclusion.comment.is_some() {
-                    changes.push(constraint_comment(
-                        &name,
-                        &exclusion.name,
-                        &exclusion.comment,
-                    ));
-                }
-            }
-            Op::Comment(exclusion) => changes.push(constraint_comment(
-                &name,
-                &exclusion.name,
-                &exclusion.comment,
-            )),
-        }
-    }
-    let force_index = |index: &Index| {
-        of_replaced(&|c| c.in_index(index)) || recreated.iter().any(|t| t.in_index(index))
-    };
-    for op in diff_items(&old.indexes, &new.indexes, force_index) {
-        match op {
-            Op::Drop(index) => {
-                let columns: Option<Vec<String>> = index
-                    .keys
-                    .iter()
-                    .map(|key| match &key.target {
-                        IndexTarget::Column(column) => Some(column.clone()),
-                        IndexTarget::Expression(_) => None,
-                    })
-                    .collect();
-                if let (true, None, Some(columns)) = (index.unique, &index.predicate, columns) {
-                    rebuilt.keys.insert(key_columns(&name, &columns));
-                }
-                changes.push(Change::Index(IndexChange::Drop {
-                    table: name.clone(),
-                    name: index.name.clone(),
-                }));
-            }
-            Op::Add(index) => {
-                changes.push(Change::Index(IndexChange::Create {
-                    table: name.clone(),
-                    index: index.clone(),
-                }));
-                if index.comment.is_some() {
-                    changes.push(index_comment(&name, index));
-                }
-            }
-            Op::Comment(index) => changes.push(index_comment(&name, index)),
-        }
-    }
+    compare_constraints(&name, old, new, &forced, changes, rebuilt);
+    compare_indexes(&name, old, new, &forced, changes, rebuilt);
 }
