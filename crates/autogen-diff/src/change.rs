@@ -55,6 +55,17 @@ impl Change {
         each_family!(self, change => change.summary())
     }
 
+    /// The SQL expressions the change writes into the catalog (defaults, generation and check
+    /// expressions, index keys and predicates): what may use an enum value the same plan adds.
+    pub(crate) fn expressions(&self) -> Vec<&str> {
+        match self {
+            Change::Column(change) => change.expressions(),
+            Change::Constraint(change) => change.expressions(),
+            Change::Index(change) => change.expressions(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The statement and its hazards.
     pub(crate) fn render(&self) -> (String, Vec<Hazard>) {
         each_family!(self, change => change.render())

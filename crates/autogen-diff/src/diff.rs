@@ -10,6 +10,7 @@ use autogen_schema::Catalog;
 /// The changes that turn `current` into `desired`: renames first, then everything else in
 /// name order per kind. [`crate::plan_changes`] orders them for execution.
 pub fn diff(current: &Catalog, desired: &Catalog) -> Result<Vec<Change>, DiffError> {
+    tracing::debug!("diff: comparing two catalogs");
     let desired = desired.canonical();
     let current = current.canonical();
     let current = crate::equivalence::align_equivalent_defaults(&current, &desired);

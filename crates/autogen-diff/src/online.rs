@@ -25,7 +25,7 @@
 //! `RESET`. Session settings: they stay in effect across the section's transactions.
 
 use crate::change::*;
-use crate::{DiffError, Hazard, Plan, PlannedStatement, Transaction, diff};
+use crate::{DiffError, Hazard, Plan, PlannedStatement, StatementSource, Transaction, diff};
 use autogen_schema::{
     Catalog, Deferral, Index, IndexKey, IndexTarget, QualifiedName, quote_ident, quote_literal, sql,
 };
@@ -75,7 +75,10 @@ pub fn plan_online_changes(changes: &[Change], options: &OnlineOptions) -> Plan 
     });
     statements.extend(plan.statements);
     statements.extend(resets(options));
-    Plan { statements }
+    Plan {
+        changes: plan.changes,
+        statements,
+    }
 }
 
 fn settings(options: &OnlineOptions) -> Vec<PlannedStatement> {
@@ -117,6 +120,8 @@ fn resets(options: &OnlineOptions) -> Vec<PlannedStatement> {
     statements
 }
 
+/// A statement of online mode: a session setting, or one step of a change (the planner stamps
+/// those with their change, see `plan_with`).
 fn statement(
     sql: String,
     mut hazards: Vec<Hazard>,
@@ -130,6 +135,7 @@ fn statement(
         hazards,
         change,
         transaction,
+        source: StatementSource::Setting,
     }
 }
 
@@ -264,7 +270,7 @@ fn online(change: &Change) -> Option<Vec<PlannedStatement>> {
                 "UNIQUE",
                 unique.deferral,
                 &summary,
-            )
+            )?
         }
         Change::Constraint(ConstraintChange::AddPrimaryKey { table, primary_key })
             if !primary_key.name.is_empty() =>
@@ -281,7 +287,7 @@ fn online(change: &Change) -> Option<Vec<PlannedStatement>> {
                 "PRIMARY KEY",
                 primary_key.deferral,
                 &summary,
-            )
+            )?
         }
         _ => return None,
     })
@@ -343,13 +349,11 @@ fn using_index(
     kind: &str,
     deferral: Deferral,
     summary: &str,
-) -> Vec<PlannedStatement> {
+) -> Option<Vec<PlannedStatement>> {
     use Hazard::*;
-    let Some(create) = concurrently(&sql::create_index(table, index)) else {
-        return vec![];
-    };
+    let create = concurrently(&sql::create_index(table, index))?;
     let name = quote_ident(&index.name);
-    vec![
+    Some(vec![
         statement(
             create,
             vec![IndexBuild, MayFailOnExistingRows],
@@ -366,7 +370,7 @@ fn using_index(
             format!("{summary} (attach the index)"),
             Transaction::Own,
         ),
-    ]
+    ])
 }
 
 /// The temporary check of the `SET NOT NULL` steps: `<table>_<column>_autogen_nn`, the

@@ -2,9 +2,10 @@
 //! objects with `autogen_schema::sql`, exactly as the canonical dump spells them).
 
 use crate::change::Change;
-use crate::{PlannedStatement, Transaction};
+use crate::{PlannedStatement, StatementSource, Transaction};
 
-pub(crate) fn render(change: &Change) -> PlannedStatement {
+/// The statement of `change`, the `index`-th change of its plan.
+pub(crate) fn render(change: &Change, index: usize) -> PlannedStatement {
     let (sql, mut hazards) = change.render();
     hazards.sort();
     hazards.dedup();
@@ -13,5 +14,6 @@ pub(crate) fn render(change: &Change) -> PlannedStatement {
         hazards,
         change: change.summary(),
         transaction: Transaction::Any,
+        source: StatementSource::Change(index),
     }
 }

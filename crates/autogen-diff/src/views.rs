@@ -7,36 +7,20 @@
 //! that uses such a view.
 
 use crate::change::*;
-use crate::{DiffError, Hazard, OnlineOptions, Plan, PlannedStatement, Transaction};
-use autogen_schema::Catalog;
+use crate::{DiffError, Hazard, Plan, PlannedStatement, StatementSource, Transaction};
 use autogen_schema::{QualifiedName, View, ViewDependency};
 use std::collections::{BTreeSet, HashSet};
-
-/// The plan from `current` to `desired` (online when `online` is given) that keeps `views`,
-/// the views of the database it runs on.
-pub fn plan_keeping_views(
-    current: &Catalog,
-    desired: &Catalog,
-    online: Option<&OnlineOptions>,
-    views: &[View],
-) -> Result<Plan, DiffError> {
-    let changes = crate::diff(current, desired)?;
-    let plan = match online {
-        Some(options) => crate::plan_online_changes(&changes, options),
-        None => crate::plan_changes(&changes),
-    };
-    keep_views(plan, &changes, views)
-}
 
 /// `plan` with the affected `views` (those of the database the plan runs on) dropped after
 /// its leading `SET`s and re-created before its trailing `RESET`s.
 ///
 /// Refuses a plan that both renames and needs to re-create what such a view uses: the stored
 /// definition names the old relation or column, so it could not be re-created as it was.
-pub fn keep_views(plan: Plan, changes: &[Change], views: &[View]) -> Result<Plan, DiffError> {
+pub fn keep_views(plan: Plan, views: &[View]) -> Result<Plan, DiffError> {
     if views.is_empty() {
         return Ok(plan);
     }
+    let changes = &plan.changes;
     let affected = affected_views(changes, views);
     if affected.is_empty() {
         return Ok(plan);
@@ -51,9 +35,11 @@ pub fn keep_views(plan: Plan, changes: &[Change], views: &[View]) -> Result<Plan
             view.qualified_name()
         ),
         transaction: Transaction::Any,
+        source: StatementSource::KeptView(view.qualified_name()),
     });
     let creates = ordered.iter().flat_map(|view| {
         let change = format!("re-create view {}", view.qualified_name());
+        let name = view.qualified_name();
         view.create_sql()
             .into_iter()
             .map(move |sql| PlannedStatement {
@@ -61,17 +47,19 @@ pub fn keep_views(plan: Plan, changes: &[Change], views: &[View]) -> Result<Plan
                 hazards: Vec::new(),
                 change: change.clone(),
                 transaction: Transaction::Any,
+                source: StatementSource::KeptView(name.clone()),
             })
     });
-    let statements = plan.statements;
-    let leading = statements
-        .iter()
-        .take_while(|statement| statement.sql.starts_with("SET "))
-        .count();
+    let Plan {
+        changes,
+        statements,
+    } = plan;
+    let setting = |statement: &&PlannedStatement| statement.source == StatementSource::Setting;
+    let leading = statements.iter().take_while(setting).count();
     let trailing = statements[leading..]
         .iter()
         .rev()
-        .take_while(|statement| statement.sql.starts_with("RESET "))
+        .take_while(setting)
         .count();
     let body_end = statements.len() - trailing;
     let mut kept = Vec::with_capacity(statements.len() + 2 * ordered.len());
@@ -80,7 +68,10 @@ pub fn keep_views(plan: Plan, changes: &[Change], views: &[View]) -> Result<Plan
     kept.extend_from_slice(&statements[leading..body_end]);
     kept.extend(creates);
     kept.extend_from_slice(&statements[body_end..]);
-    Ok(Plan { statements: kept })
+    Ok(Plan {
+        changes,
+        statements: kept,
+    })
 }
 
 /// The views that use a re-typed column or a re-created type, and the views that use those.

@@ -3,9 +3,18 @@
 //! re-created after, with the views over it, a materialized view's indexes, comments and
 //! grants. Runs the plans on real PostgreSQL with rows present.
 
-use autogen_diff::{DiffError, plan_keeping_views};
+use autogen_diff::{DiffError, Migration, PlanOptions, migration};
 use autogen_introspect::{InspectOptions, Inspection, inspect};
 use autogen_testkit::autogen_pg::Client;
+
+/// The migration, as the engine plans it (plain statements).
+fn plan(
+    current: &autogen_schema::Catalog,
+    desired: &autogen_schema::Catalog,
+    views: &[autogen_schema::View],
+) -> Result<Migration, DiffError> {
+    migration(current, desired, views, &PlanOptions::default())
+}
 
 const BEFORE: &str = r#"
 CREATE TYPE status AS ENUM ('draft', 'published', 'archived');
@@ -88,7 +97,8 @@ async fn views_over_retyped_columns_and_recreated_enums_survive_up_and_down() {
     let original_views = views_state(&client).await;
     assert_eq!(current.views.len(), 5, "{:?}", current.views);
 
-    let up = plan_keeping_views(&current.catalog, &desired, None, &current.views).expect("up");
+    let planned = plan(&current.catalog, &desired, &current.views).expect("planned");
+    let up = planned.up.clone();
     let sql = up.to_sql();
     // The untouched view is left alone; dependents are dropped before what they use.
     assert!(!sql.contains("notes"), "{sql}");
@@ -129,7 +139,7 @@ async fn views_over_retyped_columns_and_recreated_enums_survive_up_and_down() {
         .get(0);
     assert_eq!(rows, 2);
 
-    let down = plan_keeping_views(&desired, &current.catalog, None, &current.views).expect("down");
+    let down = planned.down.expect("down");
     run(&client, &down).await;
     let after_down = read(&mut client).await;
     assert_eq!(
@@ -158,8 +168,7 @@ async fn a_view_over_a_column_renamed_and_retyped_in_one_plan_is_refused() {
     column.name = "b".into();
     column.renamed_from = Some("a".into());
     column.data_type = "bigint".into();
-    let error =
-        plan_keeping_views(&current.catalog, &desired, None, &current.views).expect_err("refused");
+    let error = plan(&current.catalog, &desired, &current.views).expect_err("refused");
     let DiffError::Unsupported { what } = error;
     assert!(what.contains("view public.v"), "{what}");
     assert!(what.contains("two revisions"), "{what}");
@@ -167,7 +176,8 @@ async fn a_view_over_a_column_renamed_and_retyped_in_one_plan_is_refused() {
     let mut renamed = current.catalog.clone();
     renamed.tables[0].columns[1].name = "b".into();
     renamed.tables[0].columns[1].renamed_from = Some("a".into());
-    let plan =
-        plan_keeping_views(&current.catalog, &renamed, None, &current.views).expect("rename");
-    assert!(!plan.to_sql().contains("VIEW"), "{}", plan.to_sql());
+    let up = plan(&current.catalog, &renamed, &current.views)
+        .expect("rename")
+        .up;
+    assert!(!up.to_sql().contains("VIEW"), "{}", up.to_sql());
 }

@@ -20,10 +20,11 @@ mod source;
 mod step;
 mod verify;
 
+pub use autogen_diff::{Migration, Verification};
 pub use config::{Config, DATABASE_URL_VAR, FILE_NAME as CONFIG_FILE_NAME, template};
 pub use error::{EngineError, ModelRejected, TypeNeedsConversion};
 pub use project::{DatabaseOrigin, DatabaseStatus, MigrationsLock, Project, connect};
-pub use session::{Migration, PlanOptions, Session, Verification};
+pub use session::{PlanOptions, Session};
 pub use settings::Settings;
 pub use source::{Source, inspect_options};
 pub use step::STEP_SPAN;

@@ -8,7 +8,7 @@ use crate::error::EngineError;
 use crate::settings::Settings;
 use crate::source::Source;
 use crate::step::step;
-use autogen_diff::{DiffError, OnlineOptions, Plan, RenameHint};
+use autogen_diff::{Migration, OnlineOptions};
 use autogen_introspect::{InspectOptions, Inspection};
 use autogen_migrate::RevisionGraph;
 use autogen_model::Models;
@@ -28,33 +28,6 @@ pub struct PlanOptions {
     pub online: Option<OnlineOptions>,
     /// Verify the plan on the dev database before anyone sees it (DESIGN principle 3).
     pub verify: bool,
-}
-
-/// The migration between two schemas, planned once per command.
-#[derive(Debug, Clone)]
-pub struct Migration {
-    pub up: Plan,
-    /// The reverse plan; an error when the engine cannot express the reverse.
-    pub down: Result<Plan, DiffError>,
-    /// Drops and adds that look like renames: the diff never guesses them.
-    pub hints: Vec<RenameHint>,
-    pub verification: Verification,
-}
-
-/// Whether and how a migration was checked on PostgreSQL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verification {
-    /// Not checked (`--no-verify`, or nothing to check because the plan is empty).
-    Skipped,
-    /// `up` was applied to a copy of the current schema and gave the desired one; `down` too
-    /// when `down` is true (false: there is no down plan to check).
-    Verified { down: bool },
-}
-
-impl Migration {
-    pub fn is_empty(&self) -> bool {
-        self.up.is_empty()
-    }
 }
 
 impl Session {
@@ -128,7 +101,12 @@ impl Session {
         desired: &Inspection,
         how: &PlanOptions,
     ) -> Result<Migration, EngineError> {
-        let mut migration = step("plan").in_scope(|| plan(current, desired, how))?;
+        let options = autogen_diff::PlanOptions {
+            online: how.online.clone(),
+        };
+        let mut migration = step("plan").in_scope(|| {
+            autogen_diff::migration(&current.catalog, &desired.catalog, &current.views, &options)
+        })?;
         if how.verify && !migration.is_empty() {
             let verified = crate::verify::verify(
                 &self.dev,
@@ -136,38 +114,11 @@ impl Session {
                 &current.catalog,
                 &current.views,
                 &desired.catalog,
-                &migration.up,
-                migration.down.as_ref().ok(),
+                &migration,
             )
             .await;
-            let verified = self.dev.attributed(verified).await?;
-            migration.verification = Verification::Verified {
-                down: verified.down,
-            };
+            migration.verification = self.dev.attributed(verified).await?;
         }
         Ok(migration)
     }
-}
-
-/// Plans `current` → `desired` and back, once.
-fn plan(
-    current: &Inspection,
-    desired: &Inspection,
-    how: &PlanOptions,
-) -> Result<Migration, EngineError> {
-    tracing::debug!("planning the migration between two schemas");
-    let views = &current.views;
-    let online = how.online.as_ref();
-    let up = autogen_diff::plan_keeping_views(&current.catalog, &desired.catalog, online, views)?;
-    let down = if up.is_empty() {
-        Ok(Plan::default())
-    } else {
-        autogen_diff::plan_keeping_views(&desired.catalog, &current.catalog, online, views)
-    };
-    Ok(Migration {
-        hints: autogen_diff::rename_hints(&current.catalog, &desired.catalog),
-        up,
-        down,
-        verification: Verification::Skipped,
-    })
 }

@@ -7,33 +7,29 @@
 use crate::dev::{DevPool, drop_quietly};
 use crate::error::{EngineError, TypeNeedsConversion};
 use crate::step::step;
-use autogen_diff::{Change, ColumnChange, Plan};
+use autogen_diff::{Change, ColumnChange, Migration, Plan, Verification};
 use autogen_introspect::InspectOptions;
 use autogen_schema::{Catalog, QualifiedName, View};
 use std::collections::BTreeSet;
 use tracing::Instrument;
 
-/// What verification covered.
-pub struct Verified {
-    /// False when there was no `down` plan to check (the reverse is not supported yet).
-    pub down: bool,
-}
-
-/// `views` are those of the database `current` was read from.
+/// Verifies `migration` from `current` to `desired`; `views` are those of the database
+/// `current` was read from.
 pub async fn verify(
     dev: &DevPool,
     options: &InspectOptions,
     current: &Catalog,
     views: &[View],
     desired: &Catalog,
-    up: &Plan,
-    down: Option<&Plan>,
-) -> Result<Verified, EngineError> {
-    let views = kept_views(views, up, down);
+    migration: &Migration,
+) -> Result<Verification, EngineError> {
+    let views = kept_views(views, migration);
+    let up = &migration.up;
+    let down = migration.down.as_ref().ok();
     // Re-creating a large schema costs far more than the plan: first verify on the tables the
     // plan touches only (with what their foreign keys and the kept views need), and fall back
     // to the whole schema should that not work out.
-    if let Some((current_part, desired_part)) = touched_part(current, desired, &views) {
+    if let Some((current_part, desired_part)) = touched_part(current, desired, migration, &views) {
         let database = dev
             .database()
             .instrument(step("verify: create a scratch database"))
@@ -83,17 +79,23 @@ pub async fn verify(
 fn touched_part(
     current: &Catalog,
     desired: &Catalog,
+    migration: &Migration,
     views: &[&View],
 ) -> Option<(Catalog, Catalog)> {
-    // Both directions: a down can touch more (an added enum value's down re-creates the type
-    // and converts every column of it).
-    let mut changes = autogen_diff::diff(current, desired).ok()?;
-    changes.extend(autogen_diff::diff(desired, current).ok()?);
-    let view_tables = views
-        .iter()
-        .flat_map(|view| view.depends_on.iter())
-        .filter_map(|dependency| dependency.relation().cloned());
-    let tables = autogen_diff::touched_tables(&changes, current, desired, view_tables);
+    // Both directions (the migration's): a down can touch more (an added enum value's down
+    // re-creates the type and converts every column of it). A down that could not be planned
+    // is not verified, so its tables do not matter.
+    let mut tables = migration.touched_tables.clone();
+    tables.extend(
+        views
+            .iter()
+            .flat_map(|view| view.depends_on.iter())
+            .filter_map(|dependency| dependency.relation().cloned())
+            .filter(|relation| {
+                current.table(&relation.schema, &relation.name).is_some()
+                    || desired.table(&relation.schema, &relation.name).is_some()
+            }),
+    );
     if tables.len() >= current.tables.len().max(desired.tables.len()) {
         return None;
     }
@@ -131,12 +133,12 @@ async fn run(
     desired: &Catalog,
     up: &Plan,
     down: Option<&Plan>,
-) -> Result<Verified, EngineError> {
+) -> Result<Verification, EngineError> {
     let mut client = database.connect().await?;
     recreate(&client, current, views)
         .instrument(step("verify: re-create the current schema"))
         .await?;
-    apply(&client, up, "up", (current, desired))
+    apply(&client, up, "up")
         .instrument(step("verify: apply up"))
         .await?;
     async {
@@ -148,9 +150,9 @@ async fn run(
     .instrument(step("verify: read back and compare after up"))
     .await?;
     let Some(down) = down else {
-        return Ok(Verified { down: false });
+        return Ok(Verification::Verified { down: false });
     };
-    apply(&client, down, "down", (desired, current))
+    apply(&client, down, "down")
         .instrument(step("verify: apply down"))
         .await?;
     async {
@@ -161,7 +163,7 @@ async fn run(
     }
     .instrument(step("verify: read back and compare after down"))
     .await?;
-    Ok(Verified { down: true })
+    Ok(Verification::Verified { down: true })
 }
 
 /// Statements per round trip when re-creating the current schema: a multi-statement query runs
@@ -169,22 +171,10 @@ async fn run(
 /// a default-configured server (`--dev-url`).
 const RECREATE_BATCH: usize = 200;
 
-/// The views a plan drops and re-creates, with the views they use (which must exist to
+/// The views the migration drops and re-creates, with the views they use (which must exist to
 /// create them), in creation order.
-fn kept_views<'a>(views: &'a [View], up: &Plan, down: Option<&Plan>) -> Vec<&'a View> {
-    let statements = || {
-        up.statements
-            .iter()
-            .chain(down.into_iter().flat_map(|d| &d.statements))
-    };
-    let mut needed: BTreeSet<QualifiedName> = views
-        .iter()
-        .filter(|view| {
-            let drop = view.drop_sql();
-            statements().any(|statement| statement.sql == drop)
-        })
-        .map(View::qualified_name)
-        .collect();
+fn kept_views<'a>(views: &'a [View], migration: &Migration) -> Vec<&'a View> {
+    let mut needed: BTreeSet<QualifiedName> = migration.kept_views.clone();
     loop {
         let before = needed.len();
         let used: Vec<QualifiedName> = views
@@ -235,18 +225,16 @@ pub async fn recreate(
     Ok(())
 }
 
-/// Runs a plan statement by statement, so a failure names its statement. `schemas` are the
-/// two the plan goes between.
+/// Runs a plan statement by statement, so a failure names its statement.
 async fn apply(
     client: &autogen_pg::Client,
     plan: &Plan,
     direction: &'static str,
-    schemas: (&Catalog, &Catalog),
 ) -> Result<(), EngineError> {
     for statement in &plan.statements {
         if let Err(error) = client.batch_execute(&statement.sql).await {
             if let Some(refused) =
-                type_needing_conversion(&error, &statement.sql, direction, schemas)
+                type_needing_conversion(&error, plan.change_of(statement), direction)
             {
                 return Err(refused);
             }
@@ -262,37 +250,25 @@ async fn apply(
 
 /// A column type change PostgreSQL refused because it knows no conversion between the two
 /// types (`cannot_coerce` for `USING col::type`, `datatype_mismatch` for a `TYPE` without
-/// `USING`): not a flaw of the plan but a change only the user can complete. The failing
-/// statement is matched with the type change of the diff that renders to it.
+/// `USING`): not a flaw of the plan but a change only the user can complete. `change` is the
+/// change the failing statement comes from.
 fn type_needing_conversion(
     error: &autogen_pg::tokio_postgres::Error,
-    statement: &str,
+    change: Option<&Change>,
     direction: &'static str,
-    (from, to): (&Catalog, &Catalog),
 ) -> Option<EngineError> {
     use autogen_pg::tokio_postgres::error::SqlState;
     let code = error.code()?;
     if *code != SqlState::CANNOT_COERCE && *code != SqlState::DATATYPE_MISMATCH {
         return None;
     }
-    let renders_to_statement = |change: &Change| {
-        autogen_diff::plan_changes(std::slice::from_ref(change))
-            .statements
-            .first()
-            .is_some_and(|rendered| rendered.sql == statement)
-    };
-    let change = autogen_diff::diff(from, to)
-        .ok()?
-        .into_iter()
-        .filter(|change| matches!(change, Change::Column(ColumnChange::AlterType { .. })))
-        .find(renders_to_statement)?;
-    let Change::Column(ColumnChange::AlterType {
+    let Some(Change::Column(ColumnChange::AlterType {
         table,
         column,
         from,
         to,
         ..
-    }) = change
+    })) = change
     else {
         return None;
     };
@@ -303,10 +279,10 @@ fn type_needing_conversion(
             example: format!(
                 "ALTER TABLE {} ALTER COLUMN {} TYPE {to} USING <expression>;",
                 table.quoted(),
-                autogen_schema::quote_ident(&column)
+                autogen_schema::quote_ident(column)
             ),
-            from,
-            to,
+            from: from.clone(),
+            to: to.clone(),
             detail: autogen_pg::error_text(error),
         },
     )))

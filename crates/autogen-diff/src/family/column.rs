@@ -91,6 +91,20 @@ pub enum ColumnChange {
 }
 
 impl ColumnChange {
+    pub(crate) fn expressions(&self) -> Vec<&str> {
+        match self {
+            ColumnChange::Add { column, .. }
+            | ColumnChange::ReplaceWithGenerated { column, .. } => column
+                .default
+                .iter()
+                .chain(&column.generated)
+                .map(String::as_str)
+                .collect(),
+            ColumnChange::SetDefault { default, .. } => vec![default.as_str()],
+            _ => Vec::new(),
+        }
+    }
+
     pub(crate) fn phase(&self) -> Phase {
         match self {
             ColumnChange::Rename { .. } => Phase::RenameColumn,

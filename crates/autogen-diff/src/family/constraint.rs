@@ -55,6 +55,16 @@ pub enum ConstraintChange {
 }
 
 impl ConstraintChange {
+    pub(crate) fn expressions(&self) -> Vec<&str> {
+        match self {
+            ConstraintChange::AddCheck { check, .. } => vec![check.expression.as_str()],
+            ConstraintChange::AddExclusion { exclusion, .. } => {
+                vec![exclusion.definition.as_str()]
+            }
+            _ => Vec::new(),
+        }
+    }
+
     pub(crate) fn phase(&self) -> Phase {
         match self {
             ConstraintChange::Rename { .. } => Phase::RenameConstraintOrIndex,

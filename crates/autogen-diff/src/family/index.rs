@@ -29,6 +29,21 @@ pub enum IndexChange {
 }
 
 impl IndexChange {
+    pub(crate) fn expressions(&self) -> Vec<&str> {
+        match self {
+            IndexChange::Create { index, .. } => index
+                .keys
+                .iter()
+                .filter_map(|key| match &key.target {
+                    IndexTarget::Expression(expression) => Some(expression.as_str()),
+                    IndexTarget::Column(_) => None,
+                })
+                .chain(index.predicate.as_deref())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     pub(crate) fn phase(&self) -> Phase {
         match self {
             IndexChange::Rename { .. } => Phase::RenameConstraintOrIndex,

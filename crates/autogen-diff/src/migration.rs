@@ -1,0 +1,101 @@
+//! A migration: the plans between two schemas in both directions, computed once, with what the
+//! later steps need to know about them (the tables they touch, the views they keep, the
+//! renames they would not guess, and whether they were verified).
+
+use crate::hints::{RenameHint, rename_hints};
+use crate::plan::{Plan, StatementSource};
+use crate::{DiffError, OnlineOptions, diff, keep_views, plan_changes, plan_online_changes};
+use autogen_schema::{Catalog, QualifiedName, View};
+use std::collections::BTreeSet;
+
+/// How to plan.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlanOptions {
+    /// Online mode (see `online.rs`); `None` plans plain statements.
+    pub online: Option<OnlineOptions>,
+}
+
+/// Whether and how a migration was checked on PostgreSQL (set by whoever verifies it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Verification {
+    /// Not checked (`--no-verify`, or an empty plan).
+    #[default]
+    Skipped,
+    /// `up` was applied to a copy of the current schema and gave the desired one; `down` too
+    /// when `down` is true (false: there is no down plan to check).
+    Verified { down: bool },
+}
+
+/// The migration from one schema to another.
+#[derive(Debug, Clone)]
+pub struct Migration {
+    pub up: Plan,
+    /// The reverse plan; an error when the engine cannot express the reverse.
+    pub down: Result<Plan, DiffError>,
+    /// The tables the changes of either direction name (a renamed one under both names), with
+    /// the tables their foreign keys reference in either catalog: what a copy of the schema
+    /// needs for the plans' statements to run.
+    pub touched_tables: BTreeSet<QualifiedName>,
+    /// The views either plan drops and re-creates because they use what it changes.
+    pub kept_views: BTreeSet<QualifiedName>,
+    /// Drops and adds that look like renames: the diff never guesses them.
+    pub hints: Vec<RenameHint>,
+    pub verification: Verification,
+}
+
+impl Migration {
+    pub fn is_empty(&self) -> bool {
+        self.up.is_empty()
+    }
+}
+
+/// The migration from `current` to `desired`, keeping `views` (those of the database the plan
+/// runs on): each direction diffed once and planned once.
+pub fn migration(
+    current: &Catalog,
+    desired: &Catalog,
+    views: &[View],
+    options: &PlanOptions,
+) -> Result<Migration, DiffError> {
+    tracing::debug!("planning a migration (both directions)");
+    let plan = |from: &Catalog, to: &Catalog| -> Result<Plan, DiffError> {
+        let changes = diff(from, to)?;
+        let plan = match &options.online {
+            Some(online) => plan_online_changes(&changes, online),
+            None => plan_changes(&changes),
+        };
+        keep_views(plan, views)
+    };
+    let up = plan(current, desired)?;
+    if up.is_empty() {
+        return Ok(Migration {
+            up,
+            down: Ok(Plan::default()),
+            touched_tables: BTreeSet::new(),
+            kept_views: BTreeSet::new(),
+            hints: Vec::new(),
+            verification: Verification::Skipped,
+        });
+    }
+    let down = plan(desired, current);
+    let plans = || std::iter::once(&up).chain(down.as_ref().ok());
+    let changes: Vec<_> = plans()
+        .flat_map(|plan| plan.changes.iter().cloned())
+        .collect();
+    let kept_views: BTreeSet<QualifiedName> = plans()
+        .flat_map(|plan| &plan.statements)
+        .filter_map(|statement| match &statement.source {
+            StatementSource::KeptView(name) => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    let touched_tables = crate::touched_tables(&changes, current, desired, []);
+    Ok(Migration {
+        hints: rename_hints(current, desired),
+        up,
+        down,
+        touched_tables,
+        kept_views,
+        verification: Verification::Skipped,
+    })
+}
