@@ -66,7 +66,10 @@ fn each_command_plans_its_migration_once() {
         ),
         (1, 2)
     );
-    assert_eq!(count_plans(&project, &["revision", "-m", "phone"], 0), (1, 2));
+    assert_eq!(
+        count_plans(&project, &["revision", "-m", "phone"], 0),
+        (1, 2)
+    );
     // Nothing left: one diff finds nothing, and there is no way back to plan.
     assert_eq!(count_plans(&project, &["check"], 0), (1, 1));
 }
@@ -76,7 +79,10 @@ fn no_verify_never_says_verified() {
     let project = Project::new();
     project.write_models(USERS);
     let (_, err) = project.expect_both(0, &["revision", "-m", "users", "--no-verify"]);
-    assert!(err.contains("--no-verify: the plan was not checked"), "{err}");
+    assert!(
+        err.contains("--no-verify: the plan was not checked"),
+        "{err}"
+    );
     assert!(err.contains("not verified"), "{err}");
     assert!(!err.contains("verified up"), "{err}");
     project.write_models(USERS_V2);

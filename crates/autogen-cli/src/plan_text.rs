@@ -5,23 +5,12 @@ use crate::output;
 use autogen_diff::{Hazard, Plan, RenameHint};
 use std::collections::BTreeMap;
 
-pub fn hazard_list(hazards: &[Hazard]) -> String {
-    if hazards.is_empty() {
-        "none".to_string()
-    } else {
-        hazards
-            .iter()
-            .map(Hazard::as_str)
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
 /// Each statement under a `-- hazard:` comment, as in revision files.
 pub fn sql_with_hazards(plan: &Plan) -> String {
     let mut text = String::new();
     for statement in &plan.statements {
-        text.push_str(&format!("-- hazard: {}\n", hazard_list(&statement.hazards)));
+        text.push_str(&autogen_diff::hazard_comment(&statement.hazards));
+        text.push('\n');
         text.push_str(&statement.sql);
         text.push('\n');
     }

@@ -7,41 +7,14 @@ use autogen_migrate::{RevisionFile, Section};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// Every hazard, in the order of their names in messages.
-pub const ALL_HAZARDS: [Hazard; 5] = [
-    Hazard::DataLoss,
-    Hazard::TableRewrite,
-    Hazard::AccessExclusiveLock,
-    Hazard::IndexBuild,
-    Hazard::MayFailOnExistingRows,
-];
-
 /// A hazard from its kebab-case name (`data-loss`); the error lists the valid names.
 pub fn parse_hazard(name: &str) -> Result<Hazard, String> {
-    let name = name.trim();
-    ALL_HAZARDS
-        .into_iter()
-        .find(|hazard| hazard.as_str().eq_ignore_ascii_case(name))
-        .ok_or_else(|| {
-            format!(
-                "unknown hazard {name:?}: expected one of {}",
-                ALL_HAZARDS.map(|hazard| hazard.as_str()).join(", ")
-            )
-        })
+    name.parse()
 }
 
 /// The denied hazards: the config's `[policy] deny` and the `--deny` flags together.
 pub fn denied(config: &[Hazard], flags: &[Hazard]) -> BTreeSet<Hazard> {
     config.iter().chain(flags).copied().collect()
-}
-
-/// `a, b` for messages.
-pub fn names(hazards: impl IntoIterator<Item = Hazard>) -> String {
-    hazards
-        .into_iter()
-        .map(|hazard| hazard.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// One statement of a revision file, analyzed.
@@ -125,15 +98,11 @@ fn hazard_comment(lines: &[&str], line: usize) -> Vec<Hazard> {
         .iter()
         .rev()
     {
-        let above = above.trim();
-        let Some(comment) = above.strip_prefix("--") else {
+        if !above.trim().starts_with("--") {
             break;
-        };
-        if let Some(list) = comment.trim().strip_prefix("hazard:") {
-            return list
-                .split(',')
-                .filter_map(|name| parse_hazard(name).ok())
-                .collect();
+        }
+        if let Some(hazards) = autogen_diff::parse_hazard_comment(above) {
+            return hazards;
         }
     }
     Vec::new()
@@ -152,14 +121,6 @@ pub fn first_line(sql: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hazard_names_parse_and_errors_list_them() {
-        assert_eq!(parse_hazard("data-loss"), Ok(Hazard::DataLoss));
-        assert_eq!(parse_hazard(" Table-Rewrite"), Ok(Hazard::TableRewrite));
-        let error = parse_hazard("dataloss").unwrap_err();
-        assert!(error.contains("may-fail-on-existing-rows"), "{error}");
-    }
 
     #[test]
     fn sections_are_classified_with_their_hazard_comments_and_file_lines() {

@@ -7,7 +7,7 @@ use crate::commands::Outcome;
 use crate::error::CliError;
 use crate::output;
 use crate::plan_text;
-use autogen_diff::Hazard;
+use autogen_diff::{Hazard, hazard_names};
 use autogen_engine::policy;
 use autogen_engine::{EngineError, PlanOptions, Project, Session};
 use autogen_introspect::Inspection;
@@ -89,14 +89,14 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
         for (location, statement, denied) in &violations {
             text.push_str(&format!(
                 "{location}: denied [{}]: {statement}\n",
-                policy::names(denied.iter().copied())
+                hazard_names(denied)
             ));
         }
         output::stdout(&text).map_err(CliError::Output)?;
         output::error(&format!(
             "{} statement(s) with a hazard the policy denies ({})",
             violations.len(),
-            policy::names(deny.iter().copied())
+            hazard_names(&deny.iter().copied().collect::<Vec<_>>())
         ));
     }
     if agree {

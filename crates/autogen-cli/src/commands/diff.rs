@@ -4,7 +4,7 @@ use crate::cli::{DiffArgs, DiffFormat, GlobalArgs};
 use crate::commands::Outcome;
 use crate::error::CliError;
 use crate::output;
-use crate::plan_text::{self, hazard_list};
+use crate::plan_text;
 use autogen_diff::{OnlineOptions, Plan};
 use autogen_engine::{Config, EngineError, PlanOptions, Session, Source, Verification};
 use serde::Serialize;
@@ -72,7 +72,10 @@ fn summary(plan: &Plan) -> String {
     for statement in &plan.statements {
         text.push_str(&statement.change);
         if !statement.hazards.is_empty() {
-            text.push_str(&format!("  [{}]", hazard_list(&statement.hazards)));
+            text.push_str(&format!(
+                "  [{}]",
+                autogen_diff::hazard_names(&statement.hazards)
+            ));
         }
         text.push('\n');
     }

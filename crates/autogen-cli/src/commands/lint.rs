@@ -6,6 +6,7 @@ use crate::cli::{GlobalArgs, LintArgs};
 use crate::commands::Outcome;
 use crate::error::CliError;
 use crate::output;
+use autogen_diff::hazard_names;
 use autogen_engine::policy::{self, AnalyzedStatement};
 use autogen_engine::{EngineError, Project};
 use autogen_migrate::RevisionFile;
@@ -65,25 +66,18 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> Result<Outcome, CliError> {
             if !statement.hazards.is_empty() {
                 line.push_str(&format!(
                     " (its -- hazard: comment says [{}])",
-                    policy::names(statement.hazards.iter().copied())
+                    hazard_names(&statement.hazards)
                 ));
             }
             line.push_str(": ");
         } else if !statement.hazards.is_empty() || global.verbose > 0 {
-            line.push_str(&format!(
-                "[{}] ",
-                if statement.hazards.is_empty() {
-                    "none".to_string()
-                } else {
-                    policy::names(statement.hazards.iter().copied())
-                }
-            ));
+            line.push_str(&format!("[{}] ", hazard_names(&statement.hazards)));
         } else {
             continue;
         }
         line.push_str(&statement.first_line);
         if !denied.is_empty() {
-            line.push_str(&format!("  <- denied: {}", policy::names(denied)));
+            line.push_str(&format!("  <- denied: {}", hazard_names(&denied)));
         }
         text.push_str(&line);
         text.push('\n');
@@ -106,7 +100,7 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> Result<Outcome, CliError> {
     if denied_count > 0 {
         output::error(&format!(
             "{summary}; {denied_count} with a denied hazard (deny: {})",
-            policy::names(deny.iter().copied())
+            hazard_names(&deny.iter().copied().collect::<Vec<_>>())
         ));
         Ok(Outcome::Differences)
     } else {
