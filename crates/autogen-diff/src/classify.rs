@@ -1,8 +1,8 @@
 //! Classifying hand-written (or any) SQL statements by their hazards, from the text alone.
 //!
-//! [`classify`] looks at a statement's leading keywords (case-insensitive; comments and
-//! whitespace skipped; quoted identifiers, string literals and dollar quotes are never taken
-//! for keywords) and returns the [`Hazard`]s of the forms it recognizes, or
+//! [`classify`] looks at a statement's leading keywords (the text lexed by `autogen_sql`:
+//! case-insensitive; comments and whitespace skipped; quoted identifiers, string literals and
+//! dollar quotes are never taken for keywords) and returns the [`Hazard`]s of the forms it recognizes, or
 //! [`Classification::Unknown`] for anything else. It never guesses: a statement form that is
 //! not listed in `docs/policy.md` (and in the match below) is `Unknown`, and so is an
 //! `ALTER TABLE` with any action it does not recognize.
@@ -11,6 +11,8 @@
 //! type change is always a rewrite that may fail (it may be binary coercible), and a column
 //! default calling a function outside a short list of known stable ones is taken as volatile
 //! (a rewrite).
+
+use autogen_sql::TokenKind;
 
 use crate::Hazard;
 
@@ -279,7 +281,7 @@ fn alter_table(c: &Cursor) -> Option<Vec<Hazard>> {
         at += 1;
     }
     at = c.skip_name(at)?;
-    if c.is_punct(at, '*') {
+    if c.is_punct(at, "*") {
         at += 1;
     }
     let mut hazards = Vec::new();
@@ -430,13 +432,14 @@ enum Kind {
     Word(String),
     /// A quoted identifier (its text, `""` undoubled): a name, never a keyword.
     Quoted(String),
-    /// A string literal, dollar-quoted string or number.
+    /// A string literal, dollar-quoted string, number or parameter.
     Literal,
     Open,
     Close,
     Comma,
     Semicolon,
-    Punct(char),
+    /// Any other token (an operator, `.`, `::`, `[`, …), as written.
+    Punct(String),
 }
 
 #[derive(Debug, Clone)]
@@ -485,8 +488,8 @@ impl<'a> Cursor<'a> {
         self.word(at) == Some(keyword)
     }
 
-    fn is_punct(&self, at: usize, ch: char) -> bool {
-        self.kind(at) == Some(&Kind::Punct(ch))
+    fn is_punct(&self, at: usize, text: &str) -> bool {
+        matches!(self.kind(at), Some(Kind::Punct(punct)) if punct == text)
     }
 
     /// Past a possibly qualified name (`a`, `"a"."b"`) starting at `at`; `None` if none is there.
@@ -496,7 +499,7 @@ impl<'a> Cursor<'a> {
                 Kind::Word(_) | Kind::Quoted(_) => at += 1,
                 _ => return None,
             }
-            if self.is_punct(at, '.') {
+            if self.is_punct(at, ".") {
                 at += 1;
             } else {
                 return Some(at);
@@ -564,154 +567,39 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// Splits a statement into tokens like PostgreSQL's lexer, as far as keywords are concerned.
+/// The tokens of a statement that PostgreSQL's grammar sees (no whitespace or comments), each
+/// with its parenthesis depth.
 fn tokenize(text: &str) -> Vec<Token> {
-    let chars: Vec<char> = text.chars().collect();
     let mut tokens = Vec::new();
     let mut depth = 0usize;
-    let mut i = 0;
-    let mut push = |kind: Kind, depth: usize| tokens.push(Token { kind, depth });
-    while i < chars.len() {
-        let ch = chars[i];
-        let next = chars.get(i + 1).copied();
-        match ch {
-            c if c.is_whitespace() => i += 1,
-            '-' if next == Some('-') => {
-                while i < chars.len() && chars[i] != '\n' {
-                    i += 1;
-                }
-            }
-            '/' if next == Some('*') => {
-                let mut nesting = 0usize;
-                while i < chars.len() {
-                    if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
-                        nesting += 1;
-                        i += 2;
-                    } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
-                        nesting -= 1;
-                        i += 2;
-                        if nesting == 0 {
-                            break;
-                        }
-                    } else {
-                        i += 1;
-                    }
-                }
-            }
-            '\'' => {
-                i = skip_string(&chars, i, false);
-                push(Kind::Literal, depth);
-            }
-            '"' => {
-                i += 1;
-                let mut name = String::new();
-                while i < chars.len() {
-                    if chars[i] == '"' && chars.get(i + 1) == Some(&'"') {
-                        name.push('"');
-                        i += 2;
-                    } else if chars[i] == '"' {
-                        i += 1;
-                        break;
-                    } else {
-                        name.push(chars[i]);
-                        i += 1;
-                    }
-                }
-                push(Kind::Quoted(name), depth);
-            }
-            '$' => match dollar_tag(&chars, i) {
-                Some(tag) => {
-                    let body = i + tag.len();
-                    i = find(&chars, body, &tag).map_or(chars.len(), |end| end + tag.len());
-                    push(Kind::Literal, depth);
-                }
-                None => {
-                    i += 1;
-                    push(Kind::Punct('$'), depth);
-                }
-            },
-            '(' => {
-                push(Kind::Open, depth);
+    for token in autogen_sql::lex(text).filter(|token| !token.is_trivia()) {
+        let kind = match token.kind {
+            TokenKind::Identifier => Kind::Word(token.text.to_ascii_lowercase()),
+            TokenKind::QuotedIdentifier | TokenKind::UnicodeIdentifier => Kind::Quoted(
+                token
+                    .identifier()
+                    .map_or_else(|| token.text.to_owned(), |name| name.into_owned()),
+            ),
+            TokenKind::String(_) | TokenKind::Number | TokenKind::Parameter => Kind::Literal,
+            TokenKind::OpenParen => {
+                tokens.push(Token {
+                    kind: Kind::Open,
+                    depth,
+                });
                 depth += 1;
-                i += 1;
+                continue;
             }
-            ')' => {
+            TokenKind::CloseParen => {
                 depth = depth.saturating_sub(1);
-                push(Kind::Close, depth);
-                i += 1;
+                Kind::Close
             }
-            ',' => {
-                push(Kind::Comma, depth);
-                i += 1;
-            }
-            ';' => {
-                push(Kind::Semicolon, depth);
-                i += 1;
-            }
-            c if c.is_ascii_digit() => {
-                while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '.') {
-                    i += 1;
-                }
-                push(Kind::Literal, depth);
-            }
-            c if is_word_start(c) => {
-                if matches!(c, 'e' | 'E') && next == Some('\'') {
-                    i = skip_string(&chars, i + 1, true);
-                    push(Kind::Literal, depth);
-                    continue;
-                }
-                let start = i;
-                while i < chars.len()
-                    && (is_word_start(chars[i]) || chars[i].is_ascii_digit() || chars[i] == '$')
-                {
-                    i += 1;
-                }
-                let word: String = chars[start..i].iter().collect();
-                push(Kind::Word(word.to_lowercase()), depth);
-            }
-            c => {
-                push(Kind::Punct(c), depth);
-                i += 1;
-            }
-        }
+            TokenKind::Comma => Kind::Comma,
+            TokenKind::Semicolon => Kind::Semicolon,
+            _ => Kind::Punct(token.text.to_owned()),
+        };
+        tokens.push(Token { kind, depth });
     }
     tokens
-}
-
-fn is_word_start(c: char) -> bool {
-    c.is_alphabetic() || c == '_'
-}
-
-/// Past the string literal whose opening quote is at `i`.
-fn skip_string(chars: &[char], mut i: usize, escapes: bool) -> usize {
-    i += 1;
-    while i < chars.len() {
-        match chars[i] {
-            '\\' if escapes => i += 2,
-            '\'' if chars.get(i + 1) == Some(&'\'') => i += 2,
-            '\'' => return i + 1,
-            _ => i += 1,
-        }
-    }
-    chars.len()
-}
-
-/// The `$tag$` starting at `i`, if it is one.
-fn dollar_tag(chars: &[char], i: usize) -> Option<Vec<char>> {
-    let mut end = i + 1;
-    if chars.get(end).is_some_and(|&c| is_word_start(c)) {
-        while chars
-            .get(end)
-            .is_some_and(|&c| is_word_start(c) || c.is_ascii_digit())
-        {
-            end += 1;
-        }
-    }
-    (chars.get(end) == Some(&'$')).then(|| chars[i..=end].to_vec())
-}
-
-fn find(chars: &[char], from: usize, needle: &[char]) -> Option<usize> {
-    (from..chars.len()).find(|&at| chars[at..].starts_with(needle))
 }
 
 #[cfg(test)]

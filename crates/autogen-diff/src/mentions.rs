@@ -1,63 +1,104 @@
 //! Whether a definition PostgreSQL printed mentions a column or a type.
 //!
-//! Expressions come from `pg_get_expr`/`pg_get_indexdef` under `search_path = ''`, so a name is
-//! spelled bare when PostgreSQL's `quote_identifier` leaves it alone and double-quoted
-//! otherwise, and types are always schema-qualified. Rather than re-implement PostgreSQL's
-//! keyword list, every plausible spelling is searched; a false positive only costs an
-//! unnecessary re-creation, which verification then proves harmless.
+//! Expressions come from `pg_get_expr`/`pg_get_indexdef` under `search_path = ''`, so types are
+//! always schema-qualified. The text is lexed by `autogen_sql`, and a name is a run of
+//! identifier tokens naming it (quoted or not, with `.` between the parts of a qualified name).
+//! Names inside string constants count too (`'public.mood'::regtype` names the type); a false
+//! positive only costs an unnecessary re-creation, which verification then proves harmless.
 
 use autogen_schema::{
     CheckConstraint, ExclusionConstraint, ForeignKey, Index, IndexTarget, PrimaryKey,
     QualifiedName, UniqueConstraint, quote_ident,
 };
+use autogen_sql::{Token, TokenKind};
 
-/// The ways PostgreSQL may print one identifier: always quoted, and bare when it is a plain
-/// lower-case identifier (keywords aside, which PostgreSQL quotes; both are searched).
-fn identifier_spellings(name: &str) -> Vec<String> {
-    let mut spellings = vec![quote_ident(name)];
-    let mut chars = name.chars();
-    let simple = chars
-        .next()
-        .is_some_and(|first| first.is_ascii_lowercase() || first == '_')
-        && chars.all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_' || ch == '$');
-    if simple {
-        spellings.push(name.to_string());
+/// The tokens of `text` PostgreSQL's grammar sees (no whitespace or comments).
+fn significant(text: &str) -> Vec<Token<'_>> {
+    autogen_sql::lex(text)
+        .filter(|token| !token.is_trivia())
+        .collect()
+}
+
+/// Where the name made of `parts` (`["public", "mood"]`) ends when `tokens` spell it from `at`.
+fn name_at(tokens: &[Token], at: usize, parts: &[&str]) -> Option<usize> {
+    let mut end = at;
+    for (index, part) in parts.iter().enumerate() {
+        if index > 0 {
+            if tokens.get(end)?.kind != TokenKind::Dot {
+                return None;
+            }
+            end += 1;
+        }
+        if tokens.get(end)?.identifier()? != *part {
+            return None;
+        }
+        end += 1;
     }
-    spellings
+    Some(end)
 }
 
-fn is_identifier_char(ch: char) -> bool {
-    ch.is_alphanumeric() || ch == '_' || ch == '$'
+/// Whether `text` names `parts`, in its tokens or inside one of its string constants.
+fn names(text: &str, parts: &[&str]) -> bool {
+    let tokens = significant(text);
+    (0..tokens.len()).any(|at| name_at(&tokens, at, parts).is_some())
+        || tokens.iter().any(|token| {
+            token
+                .string_value()
+                .is_some_and(|value| names(&value, parts))
+        })
 }
 
-/// Whether `text` contains `spelling` as a whole name (not as part of a longer identifier).
-fn contains_name(text: &str, spelling: &str) -> bool {
-    text.match_indices(spelling).any(|(start, _)| {
-        let before = text[..start].chars().next_back();
-        let after = text[start + spelling.len()..].chars().next();
-        let bounded = |ch: Option<char>| ch.is_none_or(|ch| !is_identifier_char(ch) && ch != '"');
-        bounded(before) && bounded(after)
-    })
+/// `text` with every mention of `parts` (also inside string constants) replaced by
+/// `replacement`; `None` when there is none.
+fn replace_name(text: &str, parts: &[&str], replacement: &str) -> Option<String> {
+    let tokens = significant(text);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = 0;
+    let mut changed = false;
+    let mut at = 0;
+    while at < tokens.len() {
+        let token = &tokens[at];
+        if let Some(end) = name_at(&tokens, at, parts) {
+            out.push_str(&text[rest..token.start]);
+            out.push_str(replacement);
+            rest = tokens[end - 1].end();
+            changed = true;
+            at = end;
+            continue;
+        }
+        if let Some(renamed) = token
+            .string_value()
+            .and_then(|value| replace_name(&value, parts, replacement))
+        {
+            out.push_str(&text[rest..token.start]);
+            out.push_str(&autogen_schema::quote_literal(&renamed));
+            rest = token.end();
+            changed = true;
+        }
+        at += 1;
+    }
+    out.push_str(&text[rest..]);
+    changed.then_some(out)
+}
+
+/// Whether `tokens` hold `[]` at `at`.
+fn is_array_suffix(tokens: &[Token], at: usize) -> bool {
+    tokens.get(at).map(|token| token.kind) == Some(TokenKind::OpenBracket)
+        && tokens.get(at + 1).map(|token| token.kind) == Some(TokenKind::CloseBracket)
 }
 
 /// A column of one table, as its definitions may mention it.
 pub(crate) struct ColumnName<'a> {
     name: &'a str,
-    spellings: Vec<String>,
 }
 
 impl<'a> ColumnName<'a> {
     pub(crate) fn new(name: &'a str) -> Self {
-        ColumnName {
-            name,
-            spellings: identifier_spellings(name),
-        }
+        ColumnName { name }
     }
 
     fn in_text(&self, text: &str) -> bool {
-        self.spellings
-            .iter()
-            .any(|spelling| contains_name(text, spelling))
+        names(text, &[self.name])
     }
 
     fn in_list(&self, columns: &[String]) -> bool {
@@ -110,61 +151,6 @@ fn printed_identifier(name: &str) -> String {
     } else {
         quote_ident(name)
     }
-}
-
-/// Replaces every whole-name occurrence of one of `spellings` in `text` by `replacement`.
-fn replace_names(text: &str, spellings: &[String], replacement: &str) -> Option<String> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = 0;
-    let mut changed = false;
-    let mut position = 0;
-    while position < text.len() {
-        let found = spellings.iter().find(|spelling| {
-            text[position..].starts_with(spelling.as_str()) && {
-                let before = text[..position].chars().next_back();
-                let after = text[position + spelling.len()..].chars().next();
-                let bounded =
-                    |ch: Option<char>| ch.is_none_or(|ch| !is_identifier_char(ch) && ch != '"');
-                bounded(before) && bounded(after)
-            }
-        });
-        match found {
-            Some(spelling) => {
-                out.push_str(&text[rest..position]);
-                out.push_str(replacement);
-                position += spelling.len();
-                rest = position;
-                changed = true;
-            }
-            None => {
-                position += text[position..].chars().next().map_or(1, char::len_utf8);
-            }
-        }
-    }
-    out.push_str(&text[rest..]);
-    changed.then_some(out)
-}
-
-/// A string literal at the start of `text` (`'it''s'`): its value and length in bytes.
-fn string_literal(text: &str) -> Option<(String, usize)> {
-    let mut chars = text.char_indices();
-    if chars.next()?.1 != '\'' {
-        return None;
-    }
-    let mut value = String::new();
-    while let Some((index, ch)) = chars.next() {
-        if ch == '\'' {
-            if text[index + 1..].starts_with('\'') {
-                chars.next();
-                value.push('\'');
-            } else {
-                return Some((value, index + 1));
-            }
-        } else {
-            value.push(ch);
-        }
-    }
-    None
 }
 
 /// The elements of a one-dimensional array literal as `array_out` prints it (`{a,"b c"}`);
@@ -240,18 +226,20 @@ fn array_literal(elements: &[String]) -> String {
 /// A user-defined type as column types and expressions spell it (`public.mood`,
 /// `"My Schema"."Mood"[]`, `'x'::public.mood`).
 pub(crate) struct TypeName {
-    spellings: Vec<String>,
+    schema: String,
+    name: String,
 }
 
 impl TypeName {
     pub(crate) fn new(name: &QualifiedName) -> Self {
-        let mut spellings = Vec::new();
-        for schema in identifier_spellings(&name.schema) {
-            for type_name in identifier_spellings(&name.name) {
-                spellings.push(format!("{schema}.{type_name}"));
-            }
+        TypeName {
+            schema: name.schema.clone(),
+            name: name.name.clone(),
         }
-        TypeName { spellings }
+    }
+
+    fn parts(&self) -> [&str; 2] {
+        [&self.schema, &self.name]
     }
 
     /// The type spelled as PostgreSQL prints `name`.
@@ -265,81 +253,75 @@ impl TypeName {
 
     /// Whether a column of `data_type` stores this type or an array of it.
     pub(crate) fn is_type_of(&self, data_type: &str) -> bool {
-        let element = data_type.trim_end_matches("[]");
-        self.spellings.iter().any(|spelling| spelling == element)
+        let tokens = significant(data_type);
+        let Some(mut end) = name_at(&tokens, 0, &self.parts()) else {
+            return false;
+        };
+        while end < tokens.len() {
+            if !is_array_suffix(&tokens, end) {
+                return false;
+            }
+            end += 2;
+        }
+        true
     }
 
     pub(crate) fn in_text(&self, text: &str) -> bool {
-        self.spellings
-            .iter()
-            .any(|spelling| contains_name(text, spelling))
+        names(text, &self.parts())
     }
 
     /// `text` with this type renamed to `to` (what PostgreSQL prints after `RENAME TO`);
     /// `None` when the text does not mention the type.
     pub(crate) fn renamed_in(&self, text: &str, to: &QualifiedName) -> Option<String> {
-        replace_names(text, &self.spellings, &Self::printed(to))
+        replace_name(text, &self.parts(), &Self::printed(to))
     }
 
-    /// The length of this type's spelling at the start of `text`, with `[]` when it is an
-    /// array, as a whole name.
-    fn spelled_at(&self, text: &str) -> Option<(usize, bool)> {
-        self.spellings.iter().find_map(|spelling| {
-            let rest = text.strip_prefix(spelling.as_str())?;
-            let (array, rest) = match rest.strip_prefix("[]") {
-                Some(rest) => (true, rest),
-                None => (false, rest),
-            };
-            let after = rest.chars().next();
-            if after.is_some_and(|ch| is_identifier_char(ch) || ch == '"' || ch == '[') {
-                return None;
-            }
-            Some((text.len() - rest.len(), array))
-        })
-    }
-
-    /// Calls `visit` with the labels of every literal cast to this type (`'x'::public.mood`)
-    /// or to an array of it (`'{x,y}'::public.mood[]`); `visit` returns the new labels for a
-    /// literal, or `None` to leave it. Returns the rewritten text when something changed.
+    /// Calls `visit` with the labels of every string constant cast to this type
+    /// (`'x'::public.mood`) or to an array of it (`'{x,y}'::public.mood[]`); `visit` returns
+    /// whether it changed them. Returns the rewritten text when something changed.
     fn rewrite_labels(
         &self,
         text: &str,
         mut visit: impl FnMut(&mut Vec<String>) -> bool,
     ) -> Option<String> {
+        let tokens = significant(text);
         let mut out = String::with_capacity(text.len());
         let mut rest = 0;
         let mut changed = false;
-        let mut position = 0;
-        while position < text.len() {
-            let Some((value, length)) = string_literal(&text[position..]) else {
-                position += text[position..].chars().next().map_or(1, char::len_utf8);
+        for (at, token) in tokens.iter().enumerate() {
+            let Some(value) = token.string_value() else {
                 continue;
             };
-            let end = position + length;
-            let cast = text[end..]
-                .strip_prefix("::")
-                .and_then(|after| self.spelled_at(after));
-            if let Some((_, array)) = cast {
-                let labels = if array {
-                    array_elements(&value)
-                } else {
-                    Some(vec![value.clone()])
-                };
-                if let Some(mut labels) = labels
-                    && visit(&mut labels)
-                {
-                    let value = if array {
-                        array_literal(&labels)
-                    } else {
-                        labels.concat()
-                    };
-                    out.push_str(&text[rest..position]);
-                    out.push_str(&autogen_schema::quote_literal(&value));
-                    rest = end;
-                    changed = true;
-                }
+            if tokens.get(at + 1).map(|token| token.kind) != Some(TokenKind::Typecast) {
+                continue;
             }
-            position = end;
+            let Some(end) = name_at(&tokens, at + 2, &self.parts()) else {
+                continue;
+            };
+            let array = is_array_suffix(&tokens, end);
+            let after = if array { end + 2 } else { end };
+            // A two-dimensional array or a subscript: left alone.
+            if tokens.get(after).map(|token| token.kind) == Some(TokenKind::OpenBracket) {
+                continue;
+            }
+            let labels = if array {
+                array_elements(&value)
+            } else {
+                Some(vec![value.into_owned()])
+            };
+            if let Some(mut labels) = labels
+                && visit(&mut labels)
+            {
+                let value = if array {
+                    array_literal(&labels)
+                } else {
+                    labels.concat()
+                };
+                out.push_str(&text[rest..token.start]);
+                out.push_str(&autogen_schema::quote_literal(&value));
+                rest = token.end();
+                changed = true;
+            }
         }
         out.push_str(&text[rest..]);
         changed.then_some(out)
@@ -447,5 +429,16 @@ mod tests {
         assert!(mood.uses_label("(m = ANY (ARRAY['ok'::public.mood]))", "ok"));
         assert!(mood.uses_label("'{\"a b\",ok}'::public.mood[]", "a b"));
         assert!(!mood.uses_label("('ok'::text)", "ok"));
+    }
+
+    #[test]
+    fn a_quote_inside_a_quoted_name_does_not_hide_a_label() {
+        let mood = TypeName::new(&QualifiedName::new("public", "mood"));
+        let text = "(\"it's\" = 'sad'::public.mood)";
+        assert_eq!(
+            mood.label_renamed_in(text, "sad", "so sad").as_deref(),
+            Some("(\"it's\" = 'so sad'::public.mood)")
+        );
+        assert!(mood.uses_label(text, "sad"));
     }
 }

@@ -9,6 +9,7 @@
 //! touched. The runner holds its advisory lock, so the invalid index is not another runner's
 //! build in progress.
 
+use autogen_sql::{Token, TokenKind};
 use tokio_postgres::Client;
 
 use crate::MigrateError;
@@ -17,16 +18,17 @@ use crate::error::database;
 /// The index name (as PostgreSQL stores it) and the table (as written) of a
 /// `CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name ON [ONLY] table …` statement.
 pub(crate) fn concurrent_index_target(sql: &str) -> Option<(String, String)> {
-    let tokens = tokens(sql, 12);
+    let tokens: Vec<Token> = autogen_sql::lex(sql)
+        .filter(|token| !token.is_trivia())
+        .take(12)
+        .collect();
     let mut at = 0;
     let keyword = |word: &str, at: &mut usize| -> bool {
-        match tokens.get(*at) {
-            Some(Token::Word(w)) if w.eq_ignore_ascii_case(word) => {
-                *at += 1;
-                true
-            }
-            _ => false,
+        let found = tokens.get(*at).is_some_and(|token| token.is_keyword(word));
+        if found {
+            *at += 1;
         }
+        found
     };
     if !keyword("create", &mut at) {
         return None;
@@ -38,17 +40,29 @@ pub(crate) fn concurrent_index_target(sql: &str) -> Option<(String, String)> {
     if keyword("if", &mut at) && !(keyword("not", &mut at) && keyword("exists", &mut at)) {
         return None;
     }
-    let name = tokens.get(at)?.identifier()?;
+    let name = tokens.get(at)?.identifier()?.into_owned();
     at += 1;
     if !keyword("on", &mut at) {
         return None;
     }
     keyword("only", &mut at);
-    let mut table = tokens.get(at)?.text()?;
-    if let (Some(Token::Dot), Some(second)) = (tokens.get(at + 1), tokens.get(at + 2)) {
-        table = format!("{table}.{}", second.text()?);
+    let mut table = name_text(tokens.get(at)?)?;
+    if let (Some(dot), Some(second)) = (tokens.get(at + 1), tokens.get(at + 2))
+        && dot.kind == TokenKind::Dot
+    {
+        table = format!("{table}.{}", name_text(second)?);
     }
     Some((name, table))
+}
+
+/// An identifier token as SQL text `to_regclass` reads: unquoted as written (it folds the
+/// case itself), otherwise double-quoted.
+fn name_text(token: &Token) -> Option<String> {
+    let name = token.identifier()?;
+    Some(match token.kind {
+        TokenKind::Identifier => token.text.to_owned(),
+        _ => format!("\"{}\"", name.replace('"', "\"\"")),
+    })
 }
 
 /// Drops the invalid index a failed build of `sql` left behind, if there is one; returns its
@@ -108,86 +122,6 @@ pub(crate) fn index_lookup(pattern: &str, table: &str, name: &str, valid: bool) 
     )
 }
 
-#[derive(Debug, PartialEq)]
-enum Token {
-    Word(String),
-    Quoted(String),
-    Dot,
-    Other,
-}
-
-impl Token {
-    /// The identifier PostgreSQL stores: unquoted words fold to lower case.
-    fn identifier(&self) -> Option<String> {
-        match self {
-            Token::Word(word) => Some(word.to_lowercase()),
-            Token::Quoted(name) => Some(name.clone()),
-            _ => None,
-        }
-    }
-
-    /// The identifier as SQL text (for `to_regclass`).
-    fn text(&self) -> Option<String> {
-        match self {
-            Token::Word(word) => Some(word.clone()),
-            Token::Quoted(name) => Some(format!("\"{}\"", name.replace('"', "\"\""))),
-            _ => None,
-        }
-    }
-}
-
-/// The first `limit` tokens of `sql`, comments skipped.
-fn tokens(sql: &str, limit: usize) -> Vec<Token> {
-    let chars: Vec<char> = sql.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() && out.len() < limit {
-        let c = chars[i];
-        if c.is_whitespace() {
-            i += 1;
-        } else if c == '-' && chars.get(i + 1) == Some(&'-') {
-            while i < chars.len() && chars[i] != '\n' {
-                i += 1;
-            }
-        } else if c == '/' && chars.get(i + 1) == Some(&'*') {
-            i += 2;
-            while i < chars.len() && !(chars[i] == '*' && chars.get(i + 1) == Some(&'/')) {
-                i += 1;
-            }
-            i += 2;
-        } else if c == '"' {
-            let mut name = String::new();
-            i += 1;
-            while i < chars.len() {
-                if chars[i] == '"' {
-                    if chars.get(i + 1) == Some(&'"') {
-                        name.push('"');
-                        i += 2;
-                        continue;
-                    }
-                    break;
-                }
-                name.push(chars[i]);
-                i += 1;
-            }
-            i += 1;
-            out.push(Token::Quoted(name));
-        } else if c.is_alphanumeric() || c == '_' {
-            let start = i;
-            while i < chars.len()
-                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
-            {
-                i += 1;
-            }
-            out.push(Token::Word(chars[start..i].iter().collect()));
-        } else {
-            out.push(if c == '.' { Token::Dot } else { Token::Other });
-            i += 1;
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,6 +149,17 @@ mod tests {
             concurrent_index_target("CREATE INDEX CONCURRENTLY ON t (x);"),
             None,
             "unnamed"
+        );
+    }
+
+    #[test]
+    fn names_fold_as_postgresql_folds_them_and_comments_nest() {
+        // PostgreSQL folds only ASCII letters of unquoted names in UTF-8.
+        assert_eq!(
+            concurrent_index_target(
+                "CREATE INDEX /* a /* nested */ comment */ CONCURRENTLY Ünï_Idx ON App.\"T\" (x)"
+            ),
+            Some(("Ünï_idx".into(), "App.\"T\"".into()))
         );
     }
 }

@@ -5,7 +5,7 @@ mod common;
 
 use autogen_migrate::{
     DowngradeTarget, MigrateError, Revision, RevisionFile, RevisionGraph, Section, UpgradeTarget,
-    offline_downgrade_sql, offline_upgrade_sql,
+    offline_downgrade_sql, offline_upgrade_sql, split_statements,
 };
 use common::*;
 
@@ -55,6 +55,35 @@ fn graph() -> RevisionGraph {
 fn upgrade_script_from_an_empty_database() {
     let sql = offline_upgrade_sql(&graph(), None, &UpgradeTarget::Head).expect("sql");
     insta::assert_snapshot!(sql);
+}
+
+/// The script, split as the runner and `lint` split sections: the cleanup query, the `\gexec`
+/// line that runs what it selects, and the concurrent build are three items, in order.
+#[test]
+fn the_upgrade_script_splits_at_its_psql_lines() {
+    let sql = offline_upgrade_sql(&graph(), None, &UpgradeTarget::Head).expect("sql");
+    let statements = split_statements(&sql);
+    let gexec = statements
+        .iter()
+        .position(|statement| statement.sql == "\\gexec")
+        .expect("a \\gexec line");
+    assert!(
+        statements[gexec - 1]
+            .sql
+            .starts_with("SELECT pg_catalog.format('DROP INDEX CONCURRENTLY %I.%I'"),
+        "{statements:#?}"
+    );
+    assert!(
+        statements[gexec + 1]
+            .sql
+            .starts_with("CREATE INDEX CONCURRENTLY \"users_email_idx\""),
+        "{statements:#?}"
+    );
+    assert_eq!(
+        statements[gexec].line,
+        statements[gexec - 1].line + 1,
+        "{statements:#?}"
+    );
 }
 
 #[test]

@@ -177,6 +177,23 @@ fn non_ascii_text_is_kept_intact() {
     );
 }
 
+#[test]
+fn psql_meta_command_lines_are_items_of_their_own() {
+    let sql = "SELECT 'DROP INDEX i'\n\\gexec\nCREATE INDEX CONCURRENTLY i ON t (a);\n  \\set x 'a;b'\r\nSELECT 1; \\g\nSELECT '\n\\no';";
+    assert_eq!(
+        split(sql),
+        pairs(&[
+            (1, "SELECT 'DROP INDEX i'"),
+            (2, "\\gexec"),
+            (3, "CREATE INDEX CONCURRENTLY i ON t (a);"),
+            (4, "\\set x 'a;b'"),
+            (5, "SELECT 1;"),
+            // Not the first thing on its line, or inside a string: not a meta-command.
+            (5, "\\g\nSELECT '\n\\no';"),
+        ])
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 

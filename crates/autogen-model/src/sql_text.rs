@@ -2,8 +2,10 @@
 //! predicates, `sql_type` — is pasted into the DDL applied to the dev database. Each must be
 //! one self-contained piece: a `;` would run a second statement, a top-level `,` would add a
 //! column or constraint, a `--` comment or an unclosed quote, comment or parenthesis would
-//! swallow the rest of the statement. Lexed like PostgreSQL's scanner (quotes, `E''`
-//! escapes, dollar quotes, nested block comments); everything else is left to PostgreSQL.
+//! swallow the rest of the statement. The text is lexed by `autogen_sql` as PostgreSQL's
+//! scanner lexes it; everything else is left to PostgreSQL.
+
+use autogen_sql::{StringKind, TokenKind};
 
 use crate::problem::{Problem, Spanned};
 
@@ -20,126 +22,37 @@ pub(crate) fn sql_problem(key: &str, text: &Spanned<String>) -> Option<Problem> 
     )
 }
 
-/// Why `text` is not one self-contained piece of SQL, if it is not.
+/// Why `text` is not one self-contained piece of SQL, if it is not: the first problem in it.
 pub(crate) fn fragment_problem(text: &str) -> Option<&'static str> {
-    let bytes = text.as_bytes();
     let mut depth: usize = 0;
-    let mut at = 0;
-    while at < bytes.len() {
-        let byte = bytes[at];
-        let previous = at.checked_sub(1).map(|index| bytes[index]);
-        match byte {
-            b'\'' => {
-                // E'…' (not the end of an identifier like `some'`) allows backslash escapes.
-                let escapes = matches!(previous, Some(b'e' | b'E'))
-                    && !at
-                        .checked_sub(2)
-                        .is_some_and(|index| is_ident_byte(bytes[index]));
-                match closing_quote(bytes, at + 1, b'\'', escapes) {
-                    Some(end) => at = end,
-                    None => return Some("a quoted string is not closed"),
-                };
+    for token in autogen_sql::lex(text) {
+        let unterminated = token.unterminated;
+        match token.kind {
+            TokenKind::String(StringKind::Dollar) if unterminated => {
+                return Some("a dollar-quoted string is not closed");
             }
-            b'"' => {
-                match closing_quote(bytes, at + 1, b'"', false) {
-                    Some(end) => at = end,
-                    None => return Some("a quoted name is not closed"),
-                };
+            TokenKind::String(_) if unterminated => return Some("a quoted string is not closed"),
+            TokenKind::QuotedIdentifier | TokenKind::UnicodeIdentifier if unterminated => {
+                return Some("a quoted name is not closed");
             }
-            b'$' if !previous.is_some_and(is_ident_byte) => {
-                if let Some(tag_end) = dollar_tag_end(bytes, at) {
-                    let tag = &text[at..=tag_end];
-                    match text[tag_end + 1..].find(tag) {
-                        Some(offset) => at = tag_end + offset + tag.len(),
-                        None => return Some("a dollar-quoted string is not closed"),
-                    }
-                }
-            }
-            b'-' if bytes.get(at + 1) == Some(&b'-') => {
+            TokenKind::BlockComment if unterminated => return Some("a `/*` comment is not closed"),
+            TokenKind::LineComment => {
                 return Some("a `--` comment would hide the rest of the statement");
             }
-            b'/' if bytes.get(at + 1) == Some(&b'*') => {
-                match block_comment_end(bytes, at) {
-                    Some(end) => at = end,
-                    None => return Some("a `/*` comment is not closed"),
-                };
-            }
-            b'(' | b'[' => depth += 1,
-            b')' | b']' => match depth.checked_sub(1) {
+            TokenKind::OpenParen | TokenKind::OpenBracket => depth += 1,
+            TokenKind::CloseParen | TokenKind::CloseBracket => match depth.checked_sub(1) {
                 Some(outer) => depth = outer,
                 None => return Some("a closing parenthesis has no opening one"),
             },
-            b';' => return Some("a `;` would end the statement"),
-            b',' if depth == 0 => {
+            TokenKind::Semicolon => return Some("a `;` would end the statement"),
+            TokenKind::Comma if depth == 0 => {
                 return Some("a `,` outside parentheses would start another column or item");
             }
             _ => {}
         }
-        at += 1;
     }
     if depth > 0 {
         return Some("a parenthesis is not closed");
-    }
-    None
-}
-
-/// A byte that can continue an identifier (non-ASCII letters included).
-fn is_ident_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
-}
-
-/// The index of the quote closing a quoted token whose text starts at `at`; a doubled quote
-/// stands for one, and with `escapes` a backslash escapes the next byte.
-fn closing_quote(bytes: &[u8], mut at: usize, quote: u8, escapes: bool) -> Option<usize> {
-    while at < bytes.len() {
-        match bytes[at] {
-            b'\\' if escapes => at += 1,
-            byte if byte == quote => {
-                if bytes.get(at + 1) == Some(&quote) {
-                    at += 1;
-                } else {
-                    return Some(at);
-                }
-            }
-            _ => {}
-        }
-        at += 1;
-    }
-    None
-}
-
-/// The index of the `$` ending a dollar-quote tag (`$$`, `$tag$`) that starts at `at`.
-fn dollar_tag_end(bytes: &[u8], at: usize) -> Option<usize> {
-    let mut end = at + 1;
-    while end < bytes.len() && bytes[end] != b'$' {
-        let byte = bytes[end];
-        let allowed = is_ident_byte(byte) && !(end == at + 1 && byte.is_ascii_digit());
-        if !allowed {
-            return None;
-        }
-        end += 1;
-    }
-    (end < bytes.len()).then_some(end)
-}
-
-/// The index of the `/` closing the (nestable) block comment that starts at `at`.
-fn block_comment_end(bytes: &[u8], mut at: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    while at + 1 < bytes.len() {
-        match (bytes[at], bytes[at + 1]) {
-            (b'/', b'*') => {
-                depth += 1;
-                at += 2;
-            }
-            (b'*', b'/') => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(at + 1);
-                }
-                at += 2;
-            }
-            _ => at += 1,
-        }
     }
     None
 }
@@ -189,5 +102,16 @@ mod tests {
             let problem = fragment_problem(text).unwrap_or_default();
             assert!(problem.contains(expected), "{text}: {problem}");
         }
+    }
+
+    #[test]
+    fn dollars_inside_names_and_after_parameters_are_lexed_as_postgresql_does() {
+        // `a$$b$$` is one identifier to PostgreSQL, not `a` and a dollar quote.
+        assert_eq!(fragment_problem("a$$b$$ > 0"), None);
+        // `$1` is a parameter; the `$$` after it does open a dollar quote.
+        assert_eq!(
+            fragment_problem("$1$$; DROP TABLE x"),
+            Some("a dollar-quoted string is not closed")
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! Columns whose Rust type is not built in: a `DbEnum` of the scanned files gives the enum
 //! type (and its default must name one of its values); anything else is an error.
 
+use autogen_sql::{StringKind, TokenKind};
+
 use super::{FileProblem, Locator};
 use crate::decl::enums::EnumDecl;
 use crate::decl::table::StructDecl;
@@ -95,22 +97,17 @@ fn check_enum_default(default: &Spanned<String>, enum_decl: &EnumDecl) -> Option
 
 /// The string of `'text'` or `'text'::type` (with `''` unescaped); `None` for anything else.
 fn quoted_literal(text: &str) -> Option<String> {
-    let mut rest = text.trim().strip_prefix('\'')?;
-    let mut value = String::new();
-    loop {
-        let end = rest.find('\'')?;
-        value.push_str(&rest[..end]);
-        rest = &rest[end + 1..];
-        match rest.strip_prefix('\'') {
-            Some(after) => {
-                value.push('\'');
-                rest = after;
-            }
-            None => break,
-        }
+    let mut tokens = autogen_sql::lex(text).filter(|token| !token.is_trivia());
+    let literal = tokens.next()?;
+    if literal.kind != TokenKind::String(StringKind::Standard) {
+        return None;
     }
-    let rest = rest.trim();
-    (rest.is_empty() || rest.starts_with("::")).then_some(value)
+    let value = literal.string_value()?.into_owned();
+    match tokens.next() {
+        None => Some(value),
+        Some(token) if token.kind == TokenKind::Typecast => Some(value),
+        Some(_) => None,
+    }
 }
 
 #[cfg(test)]
