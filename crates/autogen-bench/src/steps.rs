@@ -119,11 +119,11 @@ pub async fn diff_steps(
     };
     let session = Session::new(&settings, None, autogen_engine::inspect_options(&[], &[]));
     let engine = |error: autogen_engine::EngineError| fail(format!("autogen: {error}"));
-    let current = session
+    let (current, _) = session
         .schema(&Source::Database(a.clone()))
         .await
         .map_err(engine)?;
-    let desired = session
+    let (desired, _) = session
         .schema(&Source::Database(b.clone()))
         .await
         .map_err(engine)?;
@@ -132,7 +132,7 @@ pub async fn diff_steps(
         verify: true,
     };
     session
-        .migration(&current, &desired, &how)
+        .migration(&current, &desired, &Default::default(), &how)
         .await
         .map_err(engine)?;
     let stopping = Instant::now();

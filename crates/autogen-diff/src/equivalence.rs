@@ -31,10 +31,9 @@ pub fn normalize_equivalences(catalog: &Catalog) -> Catalog {
 
 /// `catalog` in the form two schemas are compared in to tell whether they are the same: the
 /// equivalences above spelled one way, columns in name order (PostgreSQL appends every added
-/// column and cannot move one, so column order is never a difference), and without model
-/// intent (`renamed_from`, which no database holds).
+/// column and cannot move one, so column order is never a difference).
 pub fn comparable(catalog: &Catalog) -> Catalog {
-    let mut catalog = normalize_equivalences(&catalog.without_intent());
+    let mut catalog = normalize_equivalences(catalog);
     for table in &mut catalog.tables {
         table.columns.sort_by(|a, b| a.name.cmp(&b.name));
     }

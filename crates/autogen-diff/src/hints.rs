@@ -3,7 +3,7 @@
 //! does not belong). It names the `renamed_from` attribute that makes it one.
 
 use crate::pairs::paired_tables;
-use autogen_schema::{Catalog, Column, QualifiedName, Table};
+use autogen_schema::{Catalog, Column, QualifiedName, RenameIntent, Table};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -84,7 +84,25 @@ fn unique_pairs<'a, T>(
 /// The drop+add pairs between `current` and `desired` that look like renames. Call it with the
 /// catalogs the diff saw; renames the models already declare never show up here, because
 /// the diff applied them.
-pub fn rename_hints(current: &Catalog, desired: &Catalog) -> Vec<RenameHint> {
+pub fn rename_hints(
+    current: &Catalog,
+    desired: &Catalog,
+    intent: &RenameIntent,
+) -> Vec<RenameHint> {
+    // A table or column the models say was renamed is no hint, whether or not the rename
+    // applied.
+    let declared_table = |table: &Table| {
+        intent
+            .tables
+            .iter()
+            .any(|rename| rename.schema == table.schema && rename.to == table.name)
+    };
+    let declared_column = |table: &Table, column: &Column| {
+        intent
+            .columns
+            .iter()
+            .any(|rename| rename.owner == table.qualified_name() && rename.to == column.name)
+    };
     let (current, desired) = (current.canonical(), desired.canonical());
     let pairs = paired_tables(&current.tables, &desired.tables);
     let dropped: Vec<&Table> = pairs
@@ -97,7 +115,7 @@ pub fn rename_hints(current: &Catalog, desired: &Catalog) -> Vec<RenameHint> {
     let added: Vec<&Table> = pairs
         .iter()
         .filter_map(|pair| match pair {
-            (None, Some(table)) if table.renamed_from.is_none() => Some(*table),
+            (None, Some(table)) if !declared_table(table) => Some(*table),
             _ => None,
         })
         .collect();
@@ -127,7 +145,7 @@ pub fn rename_hints(current: &Catalog, desired: &Catalog) -> Vec<RenameHint> {
         let added: Vec<&Column> = new_table
             .columns
             .iter()
-            .filter(|c| old_table.column(&c.name).is_none() && c.renamed_from.is_none())
+            .filter(|c| old_table.column(&c.name).is_none() && !declared_column(new_table, c))
             .collect();
         if dropped.is_empty() || added.is_empty() {
             continue;

@@ -43,7 +43,7 @@ pub use change::{
     SequenceChange, TableChange,
 };
 pub use classify::{Classification, classify, classify_all};
-pub use diff::diff;
+pub use diff::{diff, diff_renaming};
 pub use equivalence::{comparable, equivalent, normalize_equivalences};
 pub use hazard::{ALL_HAZARDS, Hazard, hazard_comment, hazard_names, parse_hazard_comment};
 pub use hints::{RenameHint, rename_hints};

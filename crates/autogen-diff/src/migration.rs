@@ -4,8 +4,10 @@
 
 use crate::hints::{RenameHint, rename_hints};
 use crate::plan::{Plan, StatementSource};
-use crate::{DiffError, OnlineOptions, diff, keep_views, plan_changes, plan_online_changes};
-use autogen_schema::{Catalog, QualifiedName, View};
+use crate::{
+    DiffError, OnlineOptions, diff_renaming, keep_views, plan_changes, plan_online_changes,
+};
+use autogen_schema::{Catalog, QualifiedName, RenameIntent, View};
 use std::collections::BTreeSet;
 
 /// How to plan.
@@ -49,24 +51,26 @@ impl Migration {
     }
 }
 
-/// The migration from `current` to `desired`, keeping `views` (those of the database the plan
-/// runs on): each direction diffed once and planned once.
+/// The migration from `current` to `desired` with the renames of `intent` (the way back with
+/// them reversed), keeping `views` (those of the database the plan runs on): each direction
+/// diffed once and planned once.
 pub fn migration(
     current: &Catalog,
     desired: &Catalog,
+    intent: &RenameIntent,
     views: &[View],
     options: &PlanOptions,
 ) -> Result<Migration, DiffError> {
     tracing::debug!("planning a migration (both directions)");
-    let plan = |from: &Catalog, to: &Catalog| -> Result<Plan, DiffError> {
-        let changes = diff(from, to)?;
+    let plan = |from: &Catalog, to: &Catalog, intent: &RenameIntent| -> Result<Plan, DiffError> {
+        let changes = diff_renaming(from, to, intent)?;
         let plan = match &options.online {
             Some(online) => plan_online_changes(&changes, online),
             None => plan_changes(&changes),
         };
         keep_views(plan, views)
     };
-    let up = plan(current, desired)?;
+    let up = plan(current, desired, intent)?;
     if up.is_empty() {
         return Ok(Migration {
             up,
@@ -77,7 +81,7 @@ pub fn migration(
             verification: Verification::Skipped,
         });
     }
-    let down = plan(desired, current);
+    let down = plan(desired, current, &intent.reversed());
     let plans = || std::iter::once(&up).chain(down.as_ref().ok());
     let changes: Vec<_> = plans()
         .flat_map(|plan| plan.changes.iter().cloned())
@@ -91,7 +95,7 @@ pub fn migration(
         .collect();
     let touched_tables = crate::touched_tables(&changes, current, desired, []);
     Ok(Migration {
-        hints: rename_hints(current, desired),
+        hints: rename_hints(current, desired, intent),
         up,
         down,
         touched_tables,

@@ -49,7 +49,6 @@ mod tests {
             exclusions: vec![],
             indexes: vec![],
             comment: None,
-            renamed_from: None,
         }
     }
 

@@ -1,4 +1,4 @@
-//! Renames: the `renamed_from` hints that apply, and constraints and indexes identical but for
+//! Renames: those of the rename intent that apply, and constraints and indexes identical but for
 //! their name, emitted first and applied to the current catalog so the rest of the diff
 //! compares by name.
 
@@ -7,23 +7,25 @@ use crate::family::*;
 
 use crate::mentions::TypeName;
 use crate::pairs::paired_tables;
-use autogen_schema::{Catalog, EnumType, IndexTarget, PrimaryKey, QualifiedName, Table};
+use autogen_schema::{
+    Catalog, EnumType, IndexTarget, PrimaryKey, QualifiedName, RenameIntent, Table,
+};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-pub(crate) type Key<'a> = (&'a str, &'a str);
-
-/// Emits the `renamed_from` renames that apply (old name present, new name absent; also the
-/// reverse, when the hint is on the current side) and returns `current` as it is after them,
-/// so the rest of the diff compares by name.
+/// Emits the renames of `intent` that apply (old name present, new name absent) and returns
+/// `current` as it is after them, so the rest of the diff compares by name.
 pub(crate) fn apply_renames<'a>(
     current: &'a Catalog,
     desired: &Catalog,
+    intent: &RenameIntent,
     changes: &mut Vec<Change>,
 ) -> Cow<'a, Catalog> {
-    match apply_enum_renames(current, desired, changes) {
-        None => apply_table_renames(current, desired, changes),
-        Some(renamed) => Cow::Owned(apply_table_renames(&renamed, desired, changes).into_owned()),
+    match apply_enum_renames(current, desired, intent, changes) {
+        None => apply_table_renames(current, desired, intent, changes),
+        Some(renamed) => {
+            Cow::Owned(apply_table_renames(&renamed, desired, intent, changes).into_owned())
+        }
     }
 }
 
@@ -33,20 +35,15 @@ pub(crate) fn apply_renames<'a>(
 pub(crate) fn apply_enum_renames(
     current: &Catalog,
     desired: &Catalog,
+    intent: &RenameIntent,
     changes: &mut Vec<Change>,
 ) -> Option<Catalog> {
-    let hinted = |catalog: &Catalog| {
-        catalog
-            .enums
-            .iter()
-            .any(|e| e.renamed_from.is_some() || !e.renamed_values.is_empty())
-    };
-    if !hinted(current) && !hinted(desired) {
+    if intent.enums.is_empty() && intent.enum_values.is_empty() {
         return None;
     }
-    let type_renames = enum_type_renames(current, desired);
+    let type_renames = enum_type_renames(current, desired, intent);
     // Hints stay in the models long after they applied: clone only when something renames.
-    if type_renames.is_empty() && enum_value_renames(current, desired).is_empty() {
+    if type_renames.is_empty() && enum_value_renames(current, desired, intent).is_empty() {
         return None;
     }
     let mut renamed = current.clone();
@@ -57,7 +54,7 @@ pub(crate) fn apply_enum_renames(
         }));
         rename_type(&mut renamed, from, to);
     }
-    let value_renames = enum_value_renames(&renamed, desired);
+    let value_renames = enum_value_renames(&renamed, desired, intent);
     for (name, from, to) in &value_renames {
         changes.push(Change::Enum(EnumChange::RenameValue {
             name: name.clone(),
@@ -70,11 +67,11 @@ pub(crate) fn apply_enum_renames(
     Some(renamed)
 }
 
-/// The enum type renames that `renamed_from` hints ask for and that apply: (old name, new
-/// name), in name order.
+/// The enum type renames of `intent` that apply: (old name, new name), in name order.
 pub(crate) fn enum_type_renames(
     current: &Catalog,
     desired: &Catalog,
+    intent: &RenameIntent,
 ) -> Vec<(QualifiedName, String)> {
     let keys = |catalog: &Catalog| -> HashSet<QualifiedName> {
         catalog
@@ -86,72 +83,57 @@ pub(crate) fn enum_type_renames(
     let (current_enums, desired_enums) = (keys(current), keys(desired));
     let mut renames = Vec::new();
     let mut taken: HashSet<QualifiedName> = HashSet::new();
-    for (enums, here, there, forward) in [
-        (&desired.enums, &desired_enums, &current_enums, true),
-        (&current.enums, &current_enums, &desired_enums, false),
-    ] {
-        for enum_type in enums {
-            let Some(old) = &enum_type.renamed_from else {
-                continue;
-            };
-            let old = QualifiedName::new(&enum_type.schema, old);
-            let new = QualifiedName::new(&enum_type.schema, &enum_type.name);
-            if there.contains(&old)
-                && !there.contains(&new)
-                && !here.contains(&old)
-                && !taken.contains(&old)
-                && !taken.contains(&new)
-            {
-                taken.insert(old.clone());
-                taken.insert(new.clone());
-                renames.push(if forward {
-                    (old, new.name)
-                } else {
-                    (new, old.name)
-                });
-            }
+    for rename in &intent.enums {
+        let old = QualifiedName::new(&rename.schema, &rename.from);
+        let new = QualifiedName::new(&rename.schema, &rename.to);
+        if current_enums.contains(&old)
+            && !current_enums.contains(&new)
+            && !desired_enums.contains(&old)
+            && !taken.contains(&old)
+            && !taken.contains(&new)
+        {
+            taken.insert(old.clone());
+            taken.insert(new.clone());
+            renames.push((old, new.name));
         }
     }
     renames.sort();
     renames
 }
 
-/// The enum value renames that variant `renamed_from` hints ask for and that apply, on
-/// `current` after the type renames: (type, old label, new label).
+/// The enum value renames of `intent` that apply, on `current` after the type renames: (type,
+/// old label, new label).
 pub(crate) fn enum_value_renames(
     current: &Catalog,
     desired: &Catalog,
+    intent: &RenameIntent,
 ) -> Vec<(QualifiedName, String, String)> {
-    let have: HashMap<(&str, &str), &EnumType> = current
-        .enums
-        .iter()
-        .map(|e| ((e.schema.as_str(), e.name.as_str()), e))
-        .collect();
+    let find = |catalog: &'_ Catalog, name: &QualifiedName| -> Option<EnumType> {
+        catalog
+            .enums
+            .iter()
+            .find(|e| e.schema == name.schema && e.name == name.name)
+            .cloned()
+    };
+    let has = |e: &EnumType, value: &str| e.values.iter().any(|v| v == value);
     let mut renames = Vec::new();
-    for want in &desired.enums {
-        let Some(have) = have.get(&(want.schema.as_str(), want.name.as_str())) else {
+    let mut taken: HashSet<(QualifiedName, String)> = HashSet::new();
+    for rename in &intent.enum_values {
+        let (Some(have), Some(want)) = (find(current, &rename.owner), find(desired, &rename.owner))
+        else {
             continue;
         };
-        let has = |e: &EnumType, value: &str| e.values.iter().any(|v| v == value);
-        let mut pairs: Vec<(&str, &str)> = Vec::new();
-        for (old, new) in &want.renamed_values {
-            if has(have, old) && !has(have, new) && !has(want, old) {
-                pairs.push((old, new));
-            }
-        }
-        for (old, new) in &have.renamed_values {
-            if has(want, old) && !has(want, new) && !has(have, old) {
-                pairs.push((new, old));
-            }
-        }
-        let mut taken: HashSet<&str> = HashSet::new();
-        let name = QualifiedName::new(&want.schema, &want.name);
-        for (old, new) in pairs {
-            if !taken.contains(old) && !taken.contains(new) {
-                taken.insert(old);
-                taken.insert(new);
-                renames.push((name.clone(), old.to_string(), new.to_string()));
-            }
+        let (old, new) = (&rename.from, &rename.to);
+        let key = |label: &String| (rename.owner.clone(), label.clone());
+        if has(&have, old)
+            && !has(&have, new)
+            && !has(&want, old)
+            && !taken.contains(&key(old))
+            && !taken.contains(&key(new))
+        {
+            taken.insert(key(old));
+            taken.insert(key(new));
+            renames.push((rename.owner.clone(), old.clone(), new.clone()));
         }
     }
     renames
@@ -218,18 +200,15 @@ pub(crate) fn rename_enum_value(catalog: &mut Catalog, name: &QualifiedName, fro
 pub(crate) fn apply_table_renames<'a>(
     current: &'a Catalog,
     desired: &Catalog,
+    intent: &RenameIntent,
     changes: &mut Vec<Change>,
 ) -> Cow<'a, Catalog> {
-    let hinted = |catalog: &Catalog| {
-        catalog.tables.iter().any(|table| {
-            table.renamed_from.is_some() || table.columns.iter().any(|c| c.renamed_from.is_some())
-        })
-    };
-    let (mut table_renames, column_renames) = if hinted(current) || hinted(desired) {
-        table_and_column_renames(current, desired)
-    } else {
-        (Vec::new(), Vec::new())
-    };
+    let (mut table_renames, column_renames) =
+        if intent.tables.is_empty() && intent.columns.is_empty() {
+            (Vec::new(), Vec::new())
+        } else {
+            table_and_column_renames(current, desired, intent)
+        };
 
     table_renames.sort();
     // Cloning a large catalog costs more than the rest of the diff: only do it when
@@ -272,114 +251,74 @@ pub(crate) type TableRename = (String, String, String);
 /// (table after renames, old column, new column).
 pub(crate) type ColumnRename = (QualifiedName, String, String);
 
-/// The table and column renames that `renamed_from` hints ask for and that apply.
-pub(crate) fn table_and_column_renames<'a>(
-    current: &'a Catalog,
-    desired: &'a Catalog,
+/// The table and column renames of `intent` that apply.
+pub(crate) fn table_and_column_renames(
+    current: &Catalog,
+    desired: &Catalog,
+    intent: &RenameIntent,
 ) -> (Vec<TableRename>, Vec<ColumnRename>) {
-    let table_keys = |catalog: &'a Catalog| -> HashSet<Key<'a>> {
+    let table_keys = |catalog: &Catalog| -> HashSet<(String, String)> {
         catalog
             .tables
             .iter()
-            .map(|t| (t.schema.as_str(), t.name.as_str()))
+            .map(|t| (t.schema.clone(), t.name.clone()))
             .collect()
     };
-    let current_tables = table_keys(current);
-    let desired_tables: HashSet<Key> = desired
-        .tables
-        .iter()
-        .map(|t| (t.schema.as_str(), t.name.as_str()))
-        .collect();
+    let (current_tables, desired_tables) = (table_keys(current), table_keys(desired));
+    let key = |schema: &str, name: &str| (schema.to_string(), name.to_string());
     // (schema, old name, new name)
     let mut table_renames: Vec<TableRename> = Vec::new();
     let mut taken: HashSet<(String, String)> = HashSet::new();
-    let mut consider = |schema: &str, old: &str, new: &str, renames: &mut Vec<_>| {
-        if taken.contains(&(schema.to_string(), old.to_string()))
-            || taken.contains(&(schema.to_string(), new.to_string()))
+    for rename in &intent.tables {
+        let (old, new) = (
+            key(&rename.schema, &rename.from),
+            key(&rename.schema, &rename.to),
+        );
+        if current_tables.contains(&old)
+            && !current_tables.contains(&new)
+            && !desired_tables.contains(&old)
+            && !taken.contains(&old)
+            && !taken.contains(&new)
         {
-            return;
+            taken.insert(old);
+            taken.insert(new);
+            table_renames.push((
+                rename.schema.clone(),
+                rename.from.clone(),
+                rename.to.clone(),
+            ));
         }
-        taken.insert((schema.to_string(), old.to_string()));
-        taken.insert((schema.to_string(), new.to_string()));
-        renames.push((schema.to_string(), old.to_string(), new.to_string()));
+    }
+
+    // A current table under its post-rename name.
+    let current_table = |name: &QualifiedName| -> Option<&Table> {
+        let old = table_renames
+            .iter()
+            .find(|(schema, _, new)| *schema == name.schema && *new == name.name)
+            .map_or(name.name.as_str(), |(_, old, _)| old.as_str());
+        current.table(&name.schema, old)
     };
-    for table in &desired.tables {
-        if let Some(old) = &table.renamed_from {
-            let (schema, new) = (table.schema.as_str(), table.name.as_str());
-            if current_tables.contains(&(schema, old))
-                && !current_tables.contains(&(schema, new))
-                && !desired_tables.contains(&(schema, old))
-            {
-                consider(schema, old, new, &mut table_renames);
-            }
-        }
-    }
-    for table in &current.tables {
-        if let Some(old) = &table.renamed_from {
-            let (schema, new) = (table.schema.as_str(), table.name.as_str());
-            if desired_tables.contains(&(schema, old))
-                && !desired_tables.contains(&(schema, new))
-                && !current_tables.contains(&(schema, old))
-            {
-                consider(schema, new, old, &mut table_renames);
-            }
-        }
-    }
-
-    // Current tables under their post-rename names.
-    let renamed_to: HashMap<Key, &str> = table_renames
-        .iter()
-        .map(|(s, old, new)| ((s.as_str(), old.as_str()), new.as_str()))
-        .collect();
-    let current_by_new_name: HashMap<Key, &Table> = current
-        .tables
-        .iter()
-        .map(|t| {
-            let key = (t.schema.as_str(), t.name.as_str());
-            let name = renamed_to.get(&key).copied().unwrap_or(&t.name);
-            ((t.schema.as_str(), name), t)
-        })
-        .collect();
-    let desired_by_name: HashMap<Key, &Table> = desired
-        .tables
-        .iter()
-        .map(|t| ((t.schema.as_str(), t.name.as_str()), t))
-        .collect();
-
     // (table after renames, old column, new column)
     let mut column_renames: Vec<ColumnRename> = Vec::new();
-    for (&key, &want) in &desired_by_name {
-        let Some(&have) = current_by_new_name.get(&key) else {
+    let mut taken: HashSet<(QualifiedName, String)> = HashSet::new();
+    for rename in &intent.columns {
+        let (Some(have), Some(want)) = (
+            current_table(&rename.owner),
+            desired.table(&rename.owner.schema, &rename.owner.name),
+        ) else {
             continue;
         };
-        let mut taken: HashSet<&str> = HashSet::new();
-        let mut pairs = Vec::new();
-        for column in &want.columns {
-            if let Some(old) = &column.renamed_from
-                && have.column(old).is_some()
-                && have.column(&column.name).is_none()
-                && want.column(old).is_none()
-            {
-                pairs.push((old.as_str(), column.name.as_str()));
-            }
-        }
-        for column in &have.columns {
-            if let Some(old) = &column.renamed_from
-                && want.column(old).is_some()
-                && want.column(&column.name).is_none()
-                && have.column(old).is_none()
-            {
-                pairs.push((column.name.as_str(), old.as_str()));
-            }
-        }
-        for (old, new) in pairs {
-            if taken.insert(old) && taken.insert(new) {
-                column_renames.push((
-                    QualifiedName::new(key.0, key.1),
-                    old.to_string(),
-                    new.to_string(),
-                ));
-            }
+        let (old, new) = (&rename.from, &rename.to);
+        let column_key = |column: &String| (rename.owner.clone(), column.clone());
+        if have.column(old).is_some()
+            && have.column(new).is_none()
+            && want.column(old).is_none()
+            && !taken.contains(&column_key(old))
+            && !taken.contains(&column_key(new))
+        {
+            taken.insert(column_key(old));
+            taken.insert(column_key(new));
+            column_renames.push((rename.owner.clone(), old.clone(), new.clone()));
         }
     }
     column_renames.sort();

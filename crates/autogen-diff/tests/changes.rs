@@ -1,11 +1,11 @@
 //! One test per change kind, with the exact SQL and hazards (snapshots) of up and down.
 
-use autogen_diff::{DiffError, Hazard, Transaction, diff, plan};
+use autogen_diff::{DiffError, Hazard, Plan, Transaction, diff, diff_renaming, plan, plan_changes};
 use autogen_schema::{
     Catalog, CheckConstraint, Column, Deferral, EnumType, Extension, ForeignKey, Identity,
-    IdentityKind, Index, IndexKey, IndexTarget, MatchType, PrimaryKey, QualifiedName,
-    ReferentialAction, Schema, Sequence, SequenceOptions, SequenceOwner, Table, UniqueConstraint,
-    catalog_from_json,
+    IdentityKind, Index, IndexKey, IndexTarget, MatchType, MemberRename, PrimaryKey, QualifiedName,
+    ReferentialAction, Rename, RenameIntent, Schema, Sequence, SequenceOptions, SequenceOwner,
+    Table, UniqueConstraint, catalog_from_json,
 };
 
 const BASE: &str = r#"{
@@ -67,12 +67,20 @@ fn plain_column(name: &str, data_type: &str) -> Column {
         generated: None,
         collation: None,
         comment: None,
-        renamed_from: None,
     }
 }
 
 fn show_one(current: &Catalog, desired: &Catalog) -> String {
-    let plan = plan(current, desired).unwrap();
+    show_renaming_one(current, desired, &RenameIntent::default())
+}
+
+/// The plan of `current` -> `desired` with the renames of `intent`.
+fn plan_renaming(current: &Catalog, desired: &Catalog, intent: &RenameIntent) -> Plan {
+    plan_changes(&diff_renaming(current, desired, intent).unwrap())
+}
+
+fn show_renaming_one(current: &Catalog, desired: &Catalog, intent: &RenameIntent) -> String {
+    let plan = plan_renaming(current, desired, intent);
     let mut out = String::new();
     for statement in &plan.statements {
         let hazards: Vec<&str> = statement.hazards.iter().map(Hazard::as_str).collect();
@@ -88,11 +96,33 @@ fn show_one(current: &Catalog, desired: &Catalog) -> String {
 
 /// `-- up`, then `-- down` (the plan of the reverse diff).
 fn show(current: &Catalog, desired: &Catalog) -> String {
+    show_renaming(current, desired, &RenameIntent::default())
+}
+
+/// `show` with the renames of `intent` (the down plan with them reversed, as a migration
+/// plans it).
+fn show_renaming(current: &Catalog, desired: &Catalog, intent: &RenameIntent) -> String {
     format!(
         "-- up\n{}-- down\n{}",
-        show_one(current, desired),
-        show_one(desired, current)
+        show_renaming_one(current, desired, intent),
+        show_renaming_one(desired, current, &intent.reversed())
     )
+}
+
+fn renamed(schema: &str, from: &str, to: &str) -> Rename {
+    Rename {
+        schema: schema.into(),
+        from: from.into(),
+        to: to.into(),
+    }
+}
+
+fn member(schema: &str, owner: &str, from: &str, to: &str) -> MemberRename {
+    MemberRename {
+        owner: QualifiedName::new(schema, owner),
+        from: from.into(),
+        to: to.into(),
+    }
 }
 
 #[allow(dead_code)]
@@ -148,8 +178,6 @@ fn enum_types_are_created_and_dropped() {
         name: "color".into(),
         values: vec!["red".into(), "it's".into()],
         comment: Some("Colors".into()),
-        renamed_from: None,
-        renamed_values: Vec::new(),
     });
     insta::assert_snapshot!(show(&base(), &desired));
 }
@@ -264,15 +292,17 @@ fn enum_types_are_renamed_both_ways_and_their_uses_follow() {
     // What PostgreSQL prints after the rename: every use follows the type.
     let mut desired = respelled(&current, "public.mood", "public.feeling");
     desired.enums[0].name = "feeling".into();
-    desired.enums[0].renamed_from = Some("mood".into());
-    insta::assert_snapshot!(show(&current, &desired));
+    let intent = RenameIntent {
+        enums: vec![renamed("public", "mood", "feeling")],
+        ..RenameIntent::default()
+    };
+    insta::assert_snapshot!(show_renaming(&current, &desired, &intent));
     // Harmless once applied: old name gone, new name present.
-    let applied = desired.without_intent();
-    assert!(plan(&applied, &desired).unwrap().is_empty());
+    assert!(plan_renaming(&desired, &desired, &intent).is_empty());
     // With other changes: they apply under the new name.
     let mut more = desired.clone();
     more.enums[0].values.push("meh".into());
-    let sql = plan(&current, &more).unwrap().to_sql();
+    let sql = plan_renaming(&current, &more, &intent).to_sql();
     assert_eq!(
         sql,
         "ALTER TYPE \"public\".\"mood\" RENAME TO \"feeling\";\n\
@@ -285,13 +315,15 @@ fn enum_values_are_renamed_both_ways_and_defaults_checks_and_indexes_follow() {
     let current = with_mood_uses();
     // PostgreSQL stores labels by identity: after RENAME VALUE, every use prints the new label.
     let mut desired = respelled(&current, "sad", "so sad");
-    desired.enums[0].renamed_values = vec![("sad".into(), "so sad".into())];
+    let intent = RenameIntent {
+        enum_values: vec![member("public", "mood", "sad", "so sad")],
+        ..RenameIntent::default()
+    };
     table(&mut desired, "moods").indexes[0].name = "moods_sad_idx".into();
     column(&mut desired, "moods", "history").default =
         Some("'{happy,\"so sad\"}'::public.mood[]".into());
-    insta::assert_snapshot!(show(&current, &desired));
-    let applied = desired.without_intent();
-    assert!(plan(&applied, &desired).unwrap().is_empty());
+    insta::assert_snapshot!(show_renaming(&current, &desired, &intent));
+    assert!(plan_renaming(&desired, &desired, &intent).is_empty());
 }
 
 #[test]
@@ -301,10 +333,13 @@ fn an_enum_type_and_its_values_are_renamed_then_other_values_added_and_removed()
     desired = respelled(&desired, "'happy'", "'glad'");
     desired = respelled(&desired, "{happy,", "{glad,");
     desired.enums[0].name = "feeling".into();
-    desired.enums[0].renamed_from = Some("mood".into());
     desired.enums[0].values = vec!["glad".into(), "meh".into(), "sad".into()];
-    desired.enums[0].renamed_values = vec![("happy".into(), "glad".into())];
-    insta::assert_snapshot!(show(&current, &desired));
+    let intent = RenameIntent {
+        enums: vec![renamed("public", "mood", "feeling")],
+        enum_values: vec![member("public", "feeling", "happy", "glad")],
+        ..RenameIntent::default()
+    };
+    insta::assert_snapshot!(show_renaming(&current, &desired, &intent));
 }
 
 #[test]
@@ -441,27 +476,28 @@ fn tables_are_renamed_both_ways() {
     let mut desired = base();
     let users = table(&mut desired, "users");
     users.name = "accounts".into();
-    users.renamed_from = Some("users".into());
+    let intent = RenameIntent {
+        tables: vec![renamed("public", "users", "accounts")],
+        ..RenameIntent::default()
+    };
     // PostgreSQL moves references along with the table.
     table(&mut desired, "posts").foreign_keys[0].references.name = "accounts".into();
-    let plan = plan(&base(), &desired).unwrap();
+    let plan = plan_renaming(&base(), &desired, &intent);
     let sqls: Vec<&str> = plan.statements.iter().map(|s| s.sql.as_str()).collect();
     assert_eq!(
         sqls,
         [r#"ALTER TABLE "public"."users" RENAME TO "accounts";"#]
     );
     assert_eq!(plan.statements[0].hazards, [Hazard::AccessExclusiveLock]);
-    // Down: the hint is on the current side; it renames back.
-    let down = autogen_diff::plan(&desired, &base()).unwrap();
+    // Down: the intent reversed renames back.
+    let down = plan_renaming(&desired, &base(), &intent.reversed());
     let sqls: Vec<&str> = down.statements.iter().map(|s| s.sql.as_str()).collect();
     assert_eq!(
         sqls,
         [r#"ALTER TABLE "public"."accounts" RENAME TO "users";"#]
     );
     // Harmless once applied: old name gone, new name present.
-    let mut applied = desired.clone();
-    table(&mut applied, "accounts").renamed_from = None;
-    assert!(autogen_diff::plan(&applied, &desired).unwrap().is_empty());
+    assert!(plan_renaming(&desired, &desired, &intent).is_empty());
 }
 
 #[test]
@@ -469,10 +505,13 @@ fn a_renamed_table_with_other_changes_is_altered_under_its_new_name() {
     let mut desired = base();
     let users = table(&mut desired, "users");
     users.name = "accounts".into();
-    users.renamed_from = Some("users".into());
     users.columns.push(plain_column("phone", "text"));
     table(&mut desired, "posts").foreign_keys[0].references.name = "accounts".into();
-    insta::assert_snapshot!(show_one(&base(), &desired));
+    let intent = RenameIntent {
+        tables: vec![renamed("public", "users", "accounts")],
+        ..RenameIntent::default()
+    };
+    insta::assert_snapshot!(show_renaming_one(&base(), &desired, &intent));
 }
 
 #[test]
@@ -519,11 +558,14 @@ fn columns_are_renamed_both_ways() {
     let mut desired = base();
     let name = column(&mut desired, "users", "name");
     name.name = "full_name".into();
-    name.renamed_from = Some("name".into());
+    let intent = RenameIntent {
+        columns: vec![member("public", "users", "name", "full_name")],
+        ..RenameIntent::default()
+    };
     // PostgreSQL follows the rename in column lists; the index is untouched.
     table(&mut desired, "users").indexes[0].keys[0].target =
         IndexTarget::Column("full_name".into());
-    insta::assert_snapshot!(show(&base(), &desired));
+    insta::assert_snapshot!(show_renaming(&base(), &desired, &intent));
 }
 
 #[test]
@@ -796,7 +838,6 @@ fn cyclic() -> Catalog {
             exclusions: vec![],
             indexes: vec![],
             comment: None,
-            renamed_from: None,
         });
     }
     catalog.canonicalize();
@@ -842,7 +883,6 @@ fn identifiers_and_literals_are_quoted() {
         exclusions: vec![],
         indexes: vec![],
         comment: None,
-        renamed_from: None,
     });
     insta::assert_snapshot!(show(&empty, &desired));
 }
@@ -881,7 +921,6 @@ fn constraints_and_indexes_of_a_renamed_table_are_renamed_not_recreated() {
     let mut desired = with_exclusion();
     let users = table(&mut desired, "users");
     users.name = "accounts".into();
-    users.renamed_from = Some("users".into());
     users.primary_key.as_mut().unwrap().name = "accounts_pkey".into();
     users.uniques[0].name = "accounts_email_key".into();
     users.checks[0].name = "accounts_age_check".into();
@@ -889,23 +928,25 @@ fn constraints_and_indexes_of_a_renamed_table_are_renamed_not_recreated() {
     users.indexes[0].name = "accounts_name_idx".into();
     let posts = table(&mut desired, "posts");
     posts.name = "articles".into();
-    posts.renamed_from = Some("posts".into());
     posts.primary_key.as_mut().unwrap().name = "articles_pkey".into();
     let fk = &mut posts.foreign_keys[0];
     fk.name = "articles_author_id_fkey".into();
     fk.references.name = "accounts".into();
     desired.canonicalize();
+    let intent = RenameIntent {
+        tables: vec![
+            renamed("public", "users", "accounts"),
+            renamed("public", "posts", "articles"),
+        ],
+        ..RenameIntent::default()
+    };
 
-    let plan_sql = show(&with_exclusion(), &desired);
+    let plan_sql = show_renaming(&with_exclusion(), &desired, &intent);
     assert!(!plan_sql.contains("DROP"), "no drops: {plan_sql}");
     assert!(!plan_sql.contains("ADD"), "no adds: {plan_sql}");
     insta::assert_snapshot!(plan_sql);
     // Harmless once applied.
-    let mut applied = desired.clone();
-    for table in &mut applied.tables {
-        table.renamed_from = None;
-    }
-    assert!(plan(&applied, &desired).unwrap().is_empty());
+    assert!(plan_renaming(&desired, &desired, &intent).is_empty());
 }
 
 #[test]
@@ -925,11 +966,14 @@ fn identical_indexes_are_renamed_pairwise_in_name_order() {
     let mut desired = current.clone();
     let users = table(&mut desired, "users");
     users.name = "accounts".into();
-    users.renamed_from = Some("users".into());
     users.indexes[0].name = "accounts_name_idx".into();
     users.indexes[1].name = "accounts_name_idx1".into();
     table(&mut desired, "posts").foreign_keys[0].references.name = "accounts".into();
-    insta::assert_snapshot!(show(&current, &desired));
+    let intent = RenameIntent {
+        tables: vec![renamed("public", "users", "accounts")],
+        ..RenameIntent::default()
+    };
+    insta::assert_snapshot!(show_renaming(&current, &desired, &intent));
 }
 
 #[test]
@@ -1048,7 +1092,7 @@ fn a_drop_and_an_add_of_the_same_definition_is_a_hint_never_a_rename() {
     // A table renamed without renamed_from: a drop and a create, plus a hint.
     let mut desired = base();
     table(&mut desired, "users").name = "members".into();
-    let hints = autogen_diff::rename_hints(&base(), &desired);
+    let hints = autogen_diff::rename_hints(&base(), &desired, &RenameIntent::default());
     assert_eq!(
         hints,
         [autogen_diff::RenameHint::Table {
@@ -1064,20 +1108,23 @@ fn a_drop_and_an_add_of_the_same_definition_is_a_hint_never_a_rename() {
     // A column, the same way; with renamed_from it is a rename and no hint.
     let mut desired = base();
     column(&mut desired, "users", "name").name = "display_name".into();
-    let hints = autogen_diff::rename_hints(&base(), &desired);
+    let hints = autogen_diff::rename_hints(&base(), &desired, &RenameIntent::default());
     assert_eq!(hints.len(), 1, "{hints:?}");
     assert!(
         hints[0].to_string().contains("public.users.name"),
         "{}",
         hints[0]
     );
-    column(&mut desired, "users", "display_name").renamed_from = Some("name".into());
-    assert!(autogen_diff::rename_hints(&base(), &desired).is_empty());
+    let intent = RenameIntent {
+        columns: vec![member("public", "users", "name", "display_name")],
+        ..RenameIntent::default()
+    };
+    assert!(autogen_diff::rename_hints(&base(), &desired, &intent).is_empty());
 
     // A different definition is no hint.
     let mut desired = base();
     let renamed = column(&mut desired, "users", "name");
     renamed.name = "display_name".into();
     renamed.data_type = "character varying(10)".into();
-    assert!(autogen_diff::rename_hints(&base(), &desired).is_empty());
+    assert!(autogen_diff::rename_hints(&base(), &desired, &RenameIntent::default()).is_empty());
 }

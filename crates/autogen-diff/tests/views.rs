@@ -5,15 +5,25 @@
 
 use autogen_diff::{DiffError, Migration, PlanOptions, migration};
 use autogen_introspect::{InspectOptions, Inspection, inspect};
+use autogen_schema::{MemberRename, RenameIntent};
 use autogen_testkit::autogen_pg::Client;
 
-/// The migration, as the engine plans it (plain statements).
+/// The migration, as the engine plans it (plain statements, no renames).
 fn plan(
     current: &autogen_schema::Catalog,
     desired: &autogen_schema::Catalog,
     views: &[autogen_schema::View],
 ) -> Result<Migration, DiffError> {
-    migration(current, desired, views, &PlanOptions::default())
+    plan_renaming(current, desired, &RenameIntent::default(), views)
+}
+
+fn plan_renaming(
+    current: &autogen_schema::Catalog,
+    desired: &autogen_schema::Catalog,
+    intent: &RenameIntent,
+    views: &[autogen_schema::View],
+) -> Result<Migration, DiffError> {
+    migration(current, desired, intent, views, &PlanOptions::default())
 }
 
 const BEFORE: &str = r#"
@@ -166,17 +176,24 @@ async fn a_view_over_a_column_renamed_and_retyped_in_one_plan_is_refused() {
     let mut desired = current.catalog.clone();
     let column = &mut desired.tables[0].columns[1];
     column.name = "b".into();
-    column.renamed_from = Some("a".into());
     column.data_type = "bigint".into();
-    let error = plan(&current.catalog, &desired, &current.views).expect_err("refused");
+    let intent = RenameIntent {
+        columns: vec![MemberRename {
+            owner: autogen_schema::QualifiedName::new("public", "t"),
+            from: "a".into(),
+            to: "b".into(),
+        }],
+        ..RenameIntent::default()
+    };
+    let error =
+        plan_renaming(&current.catalog, &desired, &intent, &current.views).expect_err("refused");
     let DiffError::Unsupported { what } = error;
     assert!(what.contains("view public.v"), "{what}");
     assert!(what.contains("two revisions"), "{what}");
     // Each change alone is fine: the rename keeps the view (PostgreSQL follows it) …
     let mut renamed = current.catalog.clone();
     renamed.tables[0].columns[1].name = "b".into();
-    renamed.tables[0].columns[1].renamed_from = Some("a".into());
-    let up = plan(&current.catalog, &renamed, &current.views)
+    let up = plan_renaming(&current.catalog, &renamed, &intent, &current.views)
         .expect("rename")
         .up;
     assert!(!up.to_sql().contains("VIEW"), "{}", up.to_sql());

@@ -170,8 +170,7 @@ pub async fn normalize(
     dev: &DevPool,
     options: &InspectOptions,
 ) -> Result<Inspection, EngineError> {
-    // The result depends only on the declared catalog (with its intent), the options and
-    // the server version: cached under those (cache.rs). Failures are never cached.
+    // The result depends only on the declared catalog, the options and the server version: cached under those (cache.rs). Failures are never cached.
     // A catalog that does not serialize (it always does) is simply not cached: an empty key
     // part would let such catalogs answer for each other.
     let declared = serde_json::to_string(&models.catalog).ok();
@@ -224,9 +223,7 @@ async fn apply_and_inspect(
             }
         }
     }
-    let mut inspection = autogen_introspect::inspect(&mut client, options).await?;
-    carry_over_intent(models, &mut inspection.catalog);
-    Ok(inspection)
+    Ok(autogen_introspect::inspect(&mut client, options).await?)
 }
 
 /// Models cannot declare extensions yet, so a type PostgreSQL does not know that shares its
@@ -268,42 +265,6 @@ async fn extension_for_missing_type(
         }
     }
     None
-}
-
-/// `renamed_from` (and an enum's renamed values) is model intent, not database state: copy it
-/// onto the normalized catalog.
-fn carry_over_intent(models: &Models, catalog: &mut autogen_schema::Catalog) {
-    for declared in &models.catalog.tables {
-        let Some(table) = catalog
-            .tables
-            .iter_mut()
-            .find(|table| table.schema == declared.schema && table.name == declared.name)
-        else {
-            continue;
-        };
-        table.renamed_from.clone_from(&declared.renamed_from);
-        for declared_column in &declared.columns {
-            if let Some(column) = table
-                .columns
-                .iter_mut()
-                .find(|column| column.name == declared_column.name)
-            {
-                column
-                    .renamed_from
-                    .clone_from(&declared_column.renamed_from);
-            }
-        }
-    }
-    for declared in &models.catalog.enums {
-        if let Some(enum_type) = catalog.enums.iter_mut().find(|enum_type| {
-            enum_type.schema == declared.schema && enum_type.name == declared.name
-        }) {
-            enum_type.renamed_from.clone_from(&declared.renamed_from);
-            enum_type
-                .renamed_values
-                .clone_from(&declared.renamed_values);
-        }
-    }
 }
 
 fn rejected(

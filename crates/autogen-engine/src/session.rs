@@ -13,6 +13,7 @@ use autogen_introspect::{InspectOptions, Inspection};
 use autogen_migrate::RevisionGraph;
 use autogen_model::Models;
 use autogen_pg::ConnectionSpec;
+use autogen_schema::RenameIntent;
 use std::collections::BTreeSet;
 use tracing::Instrument;
 
@@ -49,8 +50,8 @@ impl Session {
     }
 
     /// The schema of any source (a live database, a `.sql` file, models, a migrations
-    /// directory).
-    pub async fn schema(&self, source: &Source) -> Result<Inspection, EngineError> {
+    /// directory), and what the source says was renamed (models only).
+    pub async fn schema(&self, source: &Source) -> Result<(Inspection, RenameIntent), EngineError> {
         let read = source
             .inspect(&self.options, &self.dev)
             .instrument(step("read a schema"))
@@ -93,19 +94,27 @@ impl Session {
         Ok(autogen_introspect::inspect(&mut client, &self.options).await?)
     }
 
-    /// The migration from `current` to `desired` (views of `current`'s database kept),
-    /// verified when `how.verify` asks for it and there is something to verify.
+    /// The migration from `current` to `desired` with the renames of `intent` (views of
+    /// `current`'s database kept), verified when `how.verify` asks for it and there is
+    /// something to verify.
     pub async fn migration(
         &self,
         current: &Inspection,
         desired: &Inspection,
+        intent: &RenameIntent,
         how: &PlanOptions,
     ) -> Result<Migration, EngineError> {
         let options = autogen_diff::PlanOptions {
             online: how.online.clone(),
         };
         let mut migration = step("plan").in_scope(|| {
-            autogen_diff::migration(&current.catalog, &desired.catalog, &current.views, &options)
+            autogen_diff::migration(
+                &current.catalog,
+                &desired.catalog,
+                intent,
+                &current.views,
+                &options,
+            )
         })?;
         if how.verify && !migration.is_empty() {
             let verified = crate::verify::verify(

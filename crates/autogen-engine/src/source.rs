@@ -5,6 +5,7 @@ use crate::dev::{DevPool, drop_quietly};
 use crate::error::EngineError;
 use autogen_introspect::{InspectOptions, Inspection};
 use autogen_pg::ConnectionSpec;
+use autogen_schema::RenameIntent;
 use std::path::{Path, PathBuf};
 
 /// What every command reads: the given schemas, without the migration runner's tracking
@@ -72,11 +73,11 @@ impl Source {
         &self,
         options: &InspectOptions,
         dev: &DevPool,
-    ) -> Result<Inspection, EngineError> {
-        match self {
+    ) -> Result<(Inspection, RenameIntent), EngineError> {
+        let inspection = match self {
             Source::Database(spec) => {
                 let mut client = spec.connect().await?;
-                Ok(autogen_introspect::inspect(&mut client, options).await?)
+                autogen_introspect::inspect(&mut client, options).await?
             }
             Source::SqlFile(path) => {
                 let sql =
@@ -87,12 +88,12 @@ impl Source {
                 let database = dev.database().await?;
                 let result = inspect_sql(&database, path, &sql, options).await;
                 drop_quietly(database).await;
-                result
+                result?
             }
             Source::Migrations(path) => {
                 // Parse first: a broken revision file needs no database.
                 let graph = autogen_migrate::RevisionGraph::load(path)?;
-                crate::replay::replay(&graph, None, dev, options).await
+                crate::replay::replay(&graph, None, dev, options).await?
             }
             Source::Models(path) => {
                 // Parse first: model errors need no database.
@@ -100,9 +101,11 @@ impl Source {
                 if models.is_empty() {
                     return Err(EngineError::NoModelsInSource { path: path.clone() });
                 }
-                crate::normalize::normalize(&models, dev, options).await
+                let inspection = crate::normalize::normalize(&models, dev, options).await?;
+                return Ok((inspection, models.intent));
             }
-        }
+        };
+        Ok((inspection, RenameIntent::default()))
     }
 }
 

@@ -50,8 +50,6 @@ pub(crate) fn enum_type(row: &Row) -> Result<EnumType, IntrospectError> {
         name: get(row, 1, WHAT)?,
         values: get(row, 2, WHAT)?,
         comment: get(row, 3, WHAT)?,
-        renamed_from: None,
-        renamed_values: Vec::new(),
     })
 }
 
@@ -121,7 +119,6 @@ pub(crate) fn table(row: &Row) -> Result<(u32, Table), IntrospectError> {
             exclusions: Vec::new(),
             indexes: Vec::new(),
             comment: get(row, 4, WHAT)?,
-            renamed_from: None,
         },
     ))
 }
@@ -162,7 +159,6 @@ pub(crate) fn column(row: &Row) -> Result<ColumnRow, IntrospectError> {
             generated: get(row, 6, WHAT)?,
             collation: get(row, 8, WHAT)?,
             comment: get(row, 9, WHAT)?,
-            renamed_from: None,
         },
         type_oid: get(row, 16, WHAT)?,
         collation_oid: get(row, 17, WHAT)?,

@@ -45,6 +45,9 @@ pub struct Models {
     /// during normalization.
     pub catalog: Catalog,
     pub origins: CatalogOrigins,
+    /// What the models say was renamed: an input to the diff beside the catalogs, never part
+    /// of one.
+    pub intent: autogen_schema::RenameIntent,
     /// Every file read, for diagnostics after normalization.
     pub sources: Vec<SourceFile>,
 }

@@ -61,6 +61,7 @@ pub(crate) fn analyze(
     Ok(Models {
         catalog: resolved.catalog,
         origins: resolved.origins,
+        intent: resolved.intent,
         sources,
     })
 }

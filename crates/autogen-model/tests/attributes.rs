@@ -1,7 +1,9 @@
 //! Every table, field, enum and variant setting, and how it lands in the catalog.
 
 mod common;
-use autogen_schema::{Deferral, IndexKey, IndexTarget, QualifiedName, ReferentialAction};
+use autogen_schema::{
+    Deferral, IndexKey, IndexTarget, MemberRename, QualifiedName, ReferentialAction, Rename,
+};
 use common::*;
 
 fn column_key(name: &str) -> IndexKey {
@@ -25,7 +27,12 @@ fn the_design_example_loads_completely() {
     let users = table(&models, "users");
     assert_eq!(users.schema, "public");
     assert_eq!(users.comment.as_deref(), Some("Registered accounts"));
-    assert_eq!(users.renamed_from.as_deref(), Some("accounts"));
+    let renamed = |from: &str, to: &str| Rename {
+        schema: "public".into(),
+        from: from.into(),
+        to: to.into(),
+    };
+    assert_eq!(models.intent.tables, [renamed("accounts", "users")]);
     let names: Vec<&str> = users.columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(
         names,
@@ -47,7 +54,14 @@ fn the_design_example_loads_completely() {
         ]
     );
     let full_name = column(users, "full_name");
-    assert_eq!(full_name.renamed_from.as_deref(), Some("fullname"));
+    assert_eq!(
+        models.intent.columns,
+        [MemberRename {
+            owner: QualifiedName::new("public", "users"),
+            from: "fullname".into(),
+            to: "full_name".into(),
+        }]
+    );
     assert_eq!(full_name.comment.as_deref(), Some("Display name"));
     assert_eq!(
         column(users, "created_at").default.as_deref(),
@@ -120,8 +134,12 @@ fn the_design_example_loads_completely() {
     );
     assert_eq!(mood.values, ["happy", "so-so", "unhappy"]);
     assert_eq!(
-        mood.renamed_values,
-        [("sad".to_string(), "unhappy".to_string())]
+        models.intent.enum_values,
+        [MemberRename {
+            owner: QualifiedName::new("public", "mood"),
+            from: "sad".into(),
+            to: "unhappy".into(),
+        }]
     );
 }
 
@@ -164,10 +182,21 @@ fn enum_settings() {
     assert_eq!(status.name, "status");
     assert_eq!(status.values, ["NEW", "finished", "cancelled"]);
     assert_eq!(status.comment.as_deref(), Some("Order status"));
-    assert_eq!(status.renamed_from.as_deref(), Some("order_state"));
     assert_eq!(
-        status.renamed_values,
-        [("done".to_string(), "finished".to_string())]
+        models.intent.enums,
+        [Rename {
+            schema: "app".into(),
+            from: "order_state".into(),
+            to: "status".into(),
+        }]
+    );
+    assert_eq!(
+        models.intent.enum_values,
+        [MemberRename {
+            owner: QualifiedName::new("app", "status"),
+            from: "done".into(),
+            to: "finished".into(),
+        }]
     );
     let schemas: Vec<&str> = models
         .catalog

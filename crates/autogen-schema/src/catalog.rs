@@ -49,13 +49,6 @@ pub struct EnumType {
     pub values: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// Model intent: the type used to be called this (applied by the diff, never introspected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub renamed_from: Option<String>,
-    /// Model intent: values renamed by `renamed_from` on a variant, as `(old, new)` in
-    /// declaration order (applied by the diff, never introspected).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub renamed_values: Vec<(String, String)>,
 }
 
 /// Options shared by free-standing sequences and identity columns.
@@ -181,9 +174,6 @@ pub struct Table {
     pub indexes: Vec<Index>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// Model intent: the table used to be called this (applied by the diff, never introspected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub renamed_from: Option<String>,
 }
 
 impl Table {
@@ -232,9 +222,6 @@ pub struct Column {
     pub collation: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// Model intent: the column used to be called this (applied by the diff, never introspected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub renamed_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -499,23 +486,6 @@ impl Catalog {
         let mut text = serde_json::to_string_pretty(&*sorted).unwrap_or_default();
         text.push('\n');
         text
-    }
-
-    /// The catalog without model intent (`renamed_from`), which a database never holds:
-    /// what to compare a database's catalog with.
-    pub fn without_intent(&self) -> Catalog {
-        let mut catalog = self.clone();
-        for enum_type in &mut catalog.enums {
-            enum_type.renamed_from = None;
-            enum_type.renamed_values.clear();
-        }
-        for table in &mut catalog.tables {
-            table.renamed_from = None;
-            for column in &mut table.columns {
-                column.renamed_from = None;
-            }
-        }
-        catalog
     }
 
     pub fn table(&self, schema: &str, name: &str) -> Option<&Table> {

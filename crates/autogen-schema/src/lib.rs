@@ -9,11 +9,13 @@
 
 mod catalog;
 mod ident;
+mod intent;
 pub mod sql;
 mod view;
 
 pub use catalog::*;
 pub use ident::{QualifiedName, quote_ident, quote_literal};
+pub use intent::{MemberRename, Rename, RenameIntent};
 pub use view::{View, ViewDependency, views_in_creation_order};
 
 /// Parses a catalog from its JSON form (the output of [`Catalog::to_json`]).

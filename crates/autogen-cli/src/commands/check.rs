@@ -42,7 +42,9 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
         online: project.config.online_plan(false),
         verify: !args.no_verify,
     };
-    let migration = session.migration(&replayed, &desired, &how).await?;
+    let migration = session
+        .migration(&replayed, &desired, &models.intent, &how)
+        .await?;
     for statement in &migration.up.statements {
         let denied: Vec<Hazard> = statement
             .hazards

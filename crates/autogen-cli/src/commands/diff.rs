@@ -17,7 +17,10 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome, CliErr
     let options = autogen_engine::inspect_options(&args.schemas, &args.exclude_schemas);
     let session = Session::new(&global.settings(), config.as_ref(), options);
     // Independent reads (or work in two dev databases): at the same time.
-    let (current, desired) = tokio::try_join!(session.schema(&from), session.schema(&to))?;
+    let ((current, from_intent), (desired, to_intent)) =
+        tokio::try_join!(session.schema(&from), session.schema(&to))?;
+    // What the TO models say was renamed, and what the FROM models say, the other way.
+    let intent = to_intent.merged(from_intent.reversed());
     let how = PlanOptions {
         online: match &config {
             Some(config) => config.online_plan(args.online),
@@ -25,7 +28,7 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome, CliErr
         },
         verify: !args.no_verify,
     };
-    let migration = session.migration(&current, &desired, &how).await?;
+    let migration = session.migration(&current, &desired, &intent, &how).await?;
     if migration.is_empty() {
         if !global.quiet {
             output::note("no changes");

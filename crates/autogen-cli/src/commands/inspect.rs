@@ -14,7 +14,7 @@ pub async fn run(global: &GlobalArgs, args: &InspectArgs) -> Result<Outcome, Cli
     // In a project, its [dev] url applies.
     let config = Config::load_optional(global.config.as_deref())?;
     let session = Session::new(&global.settings(), config.as_ref(), options);
-    let inspection = session.schema(&source).await?;
+    let (inspection, _) = session.schema(&source).await?;
     if !global.quiet {
         warn_unsupported(&inspection.unsupported);
     }

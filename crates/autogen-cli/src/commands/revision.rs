@@ -45,7 +45,9 @@ pub async fn run(global: &GlobalArgs, args: &RevisionArgs) -> Result<Outcome, Cl
         online: project.config.online_plan(args.online),
         verify: !args.no_verify,
     };
-    let migration = session.migration(&current, &desired, &how).await?;
+    let migration = session
+        .migration(&current, &desired, &models.intent, &how)
+        .await?;
     if migration.is_empty() {
         if !global.quiet {
             output::note("No changes detected: the models match the revisions");

@@ -391,10 +391,7 @@ pub(crate) fn compare_column(
     if new.generated.is_some() && old.generated != new.generated {
         changes.push(Change::Column(ColumnChange::ReplaceWithGenerated {
             table: table.clone(),
-            column: Column {
-                renamed_from: None,
-                ..new.clone()
-            },
+            column: new.clone(),
             was_generated: old.generated.is_some(),
         }));
         if new.comment.is_some() {

@@ -147,10 +147,7 @@ pub(crate) fn diff_enums(
                 to: retired.clone(),
             }));
             changes.push(Change::Enum(EnumChange::Create {
-                enum_type: EnumType {
-                    renamed_from: None,
-                    ..enum_type.clone()
-                },
+                enum_type: enum_type.clone(),
             }));
             if enum_type.comment.is_some() {
                 changes.push(comment_change(target(), &enum_type.comment));

@@ -212,7 +212,6 @@ pub(crate) fn create_table(table: &Table, changes: &mut Vec<Change>) {
     created.foreign_keys.clear();
     created.indexes.clear();
     created.checks.retain(|check| !check.not_valid);
-    created.renamed_from = None;
     changes.push(Change::Table(TableChange::Create { table: created }));
     for check in table.checks.iter().filter(|check| check.not_valid) {
         changes.push(Change::Constraint(ConstraintChange::AddCheck {
@@ -283,10 +282,7 @@ pub(crate) fn compare_table(
             None => {
                 changes.push(Change::Column(ColumnChange::Add {
                     table: name.clone(),
-                    column: Column {
-                        renamed_from: None,
-                        ..column.clone()
-                    },
+                    column: column.clone(),
                 }));
                 if column.comment.is_some() {
                     changes.push(comment_change(

@@ -141,7 +141,6 @@ pub(crate) fn column_of_field(
         generated,
         collation: None,
         comment: attrs.comment.clone(),
-        renamed_from: attrs.renamed_from.as_ref().map(|from| from.value.clone()),
     };
     ColumnDecl {
         field: ident.clone(),

@@ -14,6 +14,8 @@ pub(crate) struct EnumDecl {
     /// Where the type name comes from: `type_name = "..."` or the enum name.
     pub name_loc: Loc,
     pub ty: EnumType,
+    /// Model intent: `renamed_from` of the enum.
+    pub renamed_from: Option<String>,
     /// Each variant and its value.
     pub values: Vec<(Ident, String)>,
     /// `(old, new)` for variants with `renamed_from`.
@@ -86,9 +88,8 @@ pub(crate) fn analyze_enum<'v>(
             name,
             values: values.iter().map(|(_, value)| value.clone()).collect(),
             comment: enum_attrs.comment,
-            renamed_from: enum_attrs.renamed_from.map(|from| from.value),
-            renamed_values: value_renames.clone(),
         },
+        renamed_from: enum_attrs.renamed_from.map(|from| from.value),
         values,
         value_renames,
     }

@@ -19,6 +19,9 @@ pub(crate) struct StructDecl {
     /// Where the table name comes from: `table = "..."` or the struct name.
     pub name_loc: Loc,
     pub table: Table,
+    /// Model intent: `renamed_from` of the struct, and `(old, new)` of its fields.
+    pub renamed_from: Option<String>,
+    pub column_renames: Vec<(String, String)>,
     pub locs: TableLocs,
     /// Non-skipped fields and their column names.
     pub fields: Vec<(Ident, String)>,
@@ -69,10 +72,6 @@ pub(crate) fn analyze_struct(
             exclusions: Vec::new(),
             indexes: Vec::new(),
             comment: table_attrs.comment.clone(),
-            renamed_from: table_attrs
-                .renamed_from
-                .as_ref()
-                .map(|from| from.value.clone()),
         },
         locs: TableLocs {
             table: ident_loc,
@@ -98,6 +97,17 @@ pub(crate) fn analyze_struct(
     StructDecl {
         rust_name: ident.to_string(),
         name_loc,
+        renamed_from: table_attrs
+            .renamed_from
+            .as_ref()
+            .map(|from| from.value.clone()),
+        column_renames: columns
+            .iter()
+            .filter_map(|decl| {
+                let from = decl.attrs.renamed_from.as_ref()?;
+                Some((from.value.clone(), decl.column.name.clone()))
+            })
+            .collect(),
         table,
         locs,
         fields: columns

@@ -11,7 +11,7 @@ use crate::decl::enums::EnumDecl;
 use crate::decl::table::StructDecl;
 use crate::origin::{CatalogOrigins, LineIndex, Origin, TableOrigins};
 use crate::problem::{Loc, Problem};
-use autogen_schema::{Catalog, Schema};
+use autogen_schema::{Catalog, MemberRename, QualifiedName, Rename, RenameIntent, Schema};
 
 /// One analyzed item and the index of its file.
 pub(crate) struct Declared {
@@ -27,6 +27,7 @@ pub(crate) enum DeclItem {
 pub(crate) struct Resolved {
     pub catalog: Catalog,
     pub origins: CatalogOrigins,
+    pub intent: RenameIntent,
 }
 
 /// A problem and the index of the file its spans belong to.
@@ -99,6 +100,7 @@ pub(crate) fn resolve(
             .map(|(file, decl)| table_origins(&decl.locs, |loc| locator.origin(*file, loc)))
             .collect(),
     };
+    let intent = rename_intent(&tables, &enums);
     let catalog = Catalog {
         schemas: schemas
             .into_iter()
@@ -112,7 +114,51 @@ pub(crate) fn resolve(
         sequences: Vec::new(),
         tables: tables.into_iter().map(|(_, decl)| decl.table).collect(),
     };
-    Resolved { catalog, origins }
+    Resolved {
+        catalog,
+        origins,
+        intent,
+    }
+}
+
+/// What the models say was renamed (`renamed_from` on structs, fields, enums and variants).
+fn rename_intent(tables: &[(usize, StructDecl)], enums: &[(usize, EnumDecl)]) -> RenameIntent {
+    let mut intent = RenameIntent::default();
+    for (_, decl) in tables {
+        let table = &decl.table;
+        if let Some(from) = &decl.renamed_from {
+            intent.tables.push(Rename {
+                schema: table.schema.clone(),
+                from: from.clone(),
+                to: table.name.clone(),
+            });
+        }
+        for (from, to) in &decl.column_renames {
+            intent.columns.push(MemberRename {
+                owner: table.qualified_name(),
+                from: from.clone(),
+                to: to.clone(),
+            });
+        }
+    }
+    for (_, decl) in enums {
+        let name = QualifiedName::new(&decl.ty.schema, &decl.ty.name);
+        if let Some(from) = &decl.renamed_from {
+            intent.enums.push(Rename {
+                schema: name.schema.clone(),
+                from: from.clone(),
+                to: name.name.clone(),
+            });
+        }
+        for (from, to) in &decl.value_renames {
+            intent.enum_values.push(MemberRename {
+                owner: name.clone(),
+                from: from.clone(),
+                to: to.clone(),
+            });
+        }
+    }
+    intent
 }
 
 fn table_origins(locs: &TableLocs, locate: impl Fn(Loc) -> Origin) -> TableOrigins {
