@@ -45,8 +45,12 @@ pub(crate) fn col(table: &QualifiedName, column: &str) -> String {
 }
 
 /// The suffix of the name an object takes while a new one of its name replaces it (an enum type
-/// re-created).
+/// re-created, a serial's sequence whose column becomes an identity).
 pub(crate) const RETIRED: &str = "_autogen_old";
+
+/// The suffix of the name a new sequence is created under while an identity's sequence still
+/// holds its name.
+pub(crate) const STAGED: &str = "_autogen_new";
 
 /// A name for `name`'s object to have for a moment, `<name><suffix>` (then `<name><suffix>2`,
 /// …; shortened to PostgreSQL's 63 bytes): free in its schema on both sides among types,
@@ -125,7 +129,7 @@ mod tests {
         let mut taken = Catalog::default();
         taken.sequences.push(sequence("t_id_seq_autogen_new"));
         let name = QualifiedName::new("public", "t_id_seq");
-        let staged = free_name(&name, "_autogen_new", [&Catalog::default(), &taken], &mut claimed);
+        let staged = free_name(&name, STAGED, [&Catalog::default(), &taken], &mut claimed);
         assert_eq!(staged, "t_id_seq_autogen_new2");
         // Multi-byte characters are never cut in half.
         let name = QualifiedName::new("public", "é".repeat(31));
