@@ -10,6 +10,7 @@ pub use crate::family::index::IndexChange;
 pub use crate::family::schema::{ExtensionChange, SchemaChange};
 pub use crate::family::sequence::SequenceChange;
 pub use crate::family::table::TableChange;
+pub use crate::sequence_options::SequenceRef;
 use serde::Serialize;
 
 /// One semantic difference. Table-level changes name the table by its name *after* the
@@ -83,16 +84,29 @@ pub enum Phase {
     DropForeignKey,
     DropConstraintOrIndex,
     /// Early, so the identity's sequence frees its name (`<table>_<column>_seq`) before a
-    /// sequence of the same name is created (identity → serial).
+    /// sequence of the same name is created.
     DropIdentity,
-    /// `OWNED BY NONE` before the owning column or table goes, so the sequence survives it.
+    /// `OWNED BY NONE` before the owning column or table goes, so the sequence survives it (and
+    /// before a serial's column becomes an identity, so `pg_get_serial_sequence` finds the
+    /// identity's sequence alone).
     ReleaseSequence,
+    /// A serial's sequence renamed out of the way of its column's identity (serial → identity),
+    /// which takes its name; it keeps its value until [`Phase::CarryToIdentity`].
+    RetireSequence,
     DropColumn,
     DropTable,
     CreateSchema,
     Extension,
     Type,
+    /// Also a serial's sequence under a temporary name while its column is still an identity.
     Sequence,
+    /// Identity → serial: the identity's value carried over to the new sequence, before the
+    /// identity (and its sequence) is dropped…
+    CarryFromIdentity,
+    DropCarriedIdentity,
+    /// … and the new sequence renamed to the name the identity's sequence freed, before the
+    /// column's default names it.
+    UnstageSequence,
     CreateTable,
     Column,
     ConstraintOrIndex,
@@ -101,9 +115,14 @@ pub enum Phase {
     Comment,
     DropSequence,
     /// After the sequence drops: PostgreSQL names the identity's new sequence
-    /// `<table>_<column>_seq` only while that name is free, so a serial's sequence of that name
-    /// goes first (serial → identity). Nothing before depends on the identity.
+    /// `<table>_<column>_seq` only while that name is free, so a sequence of that name goes
+    /// first. After the column's default is dropped and its type changed (the identity takes
+    /// the column's type). Nothing before depends on the identity.
     AddIdentity,
+    /// Serial → identity: the retired sequence's value carried over to the identity's…
+    CarryToIdentity,
+    /// … and the retired sequence dropped.
+    DropCarriedSequence,
     DropType,
     DropExtension,
     DropSchema,

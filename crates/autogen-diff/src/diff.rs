@@ -4,6 +4,7 @@
 use crate::DiffError;
 use crate::change::Change;
 use crate::family::{diff_enums, diff_extensions, diff_schemas, diff_sequences, diff_tables};
+use crate::handover::Handovers;
 use crate::renames::apply_renames;
 use autogen_schema::{Catalog, RenameIntent};
 
@@ -27,10 +28,11 @@ pub fn diff_renaming(
     let current = crate::equivalence::align_equivalent_defaults(&current, &desired);
     let mut changes = Vec::new();
     let current = apply_renames(&current, &desired, intent, &mut changes);
+    let handovers = Handovers::find(&current, &desired);
     diff_schemas(&current, &desired, &mut changes);
     diff_extensions(&current, &desired, &mut changes);
     let recreated = diff_enums(&current, &desired, &mut changes);
-    diff_sequences(&current, &desired, &mut changes);
-    diff_tables(&current, &desired, &recreated, &mut changes)?;
+    diff_sequences(&current, &desired, &handovers, &mut changes);
+    diff_tables(&current, &desired, &recreated, &handovers, &mut changes)?;
     Ok(changes)
 }

@@ -9,13 +9,17 @@
 //!
 //! Statement order (a stable sort by [`Phase`]; within a phase, objects in name order):
 //! renames (tables, columns, then constraints and indexes identical but for the name); drops of
-//! foreign keys, then indexes and other constraints, then identities, then columns, then tables;
-//! creates of schemas, extensions, types, sequences, tables (without foreign keys),
-//! columns and column alterations, constraints and indexes, foreign keys (so cycles and
-//! self-references work), sequence ownership, comments; finally drops of sequences, identities
-//! added (after the sequence drops: an identity's sequence takes the name a dropped serial
-//! sequence frees), drops of types, extensions and schemas (last, so columns that still use
-//! them were altered or dropped first).
+//! foreign keys, then indexes and other constraints, then identities, sequences released from
+//! their owners, serials' sequences renamed out of the way of their columns' identities, then
+//! columns, then tables; creates of schemas, extensions, types, sequences (a serial's replacing
+//! an identity under a temporary name, given the identity's value before the identity is dropped
+//! and renamed after), tables (without foreign keys), columns and column alterations,
+//! constraints and indexes, foreign keys (so cycles and self-references work), sequence
+//! ownership, comments; finally drops of sequences, identities added (after the sequence drops:
+//! an identity's sequence takes the name `<table>_<column>_seq` only while it is free), the
+//! values of renamed serials' sequences carried over to them and those sequences dropped, drops
+//! of types, extensions and schemas (last, so columns that still use them were altered or
+//! dropped first). `handover.rs` says which columns hand their counter over.
 //! Enum type and value renames (`renamed_from` on a `DbEnum` or a variant) run with the types.
 
 mod casts;
@@ -24,6 +28,7 @@ mod classify;
 mod diff;
 mod equivalence;
 mod family;
+mod handover;
 mod hazard;
 mod hints;
 mod mentions;

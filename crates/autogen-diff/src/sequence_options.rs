@@ -2,29 +2,43 @@
 //! columns (`ALTER TABLE … ALTER COLUMN … SET …`) alike: one set of option clauses, and one way
 //! of narrowing a range that PostgreSQL would refuse because the current value lies outside it.
 
-use crate::family::alter_column_sql as alter_column;
+use crate::family::{alter_column_sql as alter_column, col};
 use autogen_schema::{
     Identity, IdentityKind, QualifiedName, Sequence, SequenceOptions, quote_literal,
 };
+use serde::Serialize;
 
-/// The sequence whose options change.
-enum Target<'a> {
-    /// A free-standing sequence, by name.
-    Sequence(QualifiedName),
+/// A sequence, as the statements of a plan reach it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SequenceRef {
+    /// A free-standing sequence (or a serial's), by name.
+    Named { name: QualifiedName },
     /// An identity column's sequence, found through its column: PostgreSQL names it, and the IR
     /// does not model that name.
-    Identity {
-        table: &'a QualifiedName,
-        column: &'a str,
+    IdentityOf {
+        table: QualifiedName,
+        column: String,
     },
 }
 
-impl Target<'_> {
+impl std::fmt::Display for SequenceRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SequenceRef::Named { name } => write!(f, "sequence {name}"),
+            SequenceRef::IdentityOf { table, column } => {
+                write!(f, "the identity of {}", col(table, column))
+            }
+        }
+    }
+}
+
+impl SequenceRef {
     /// The sequence as a `regclass` expression.
     fn regclass(&self) -> String {
         match self {
-            Target::Sequence(name) => format!("{}::regclass", quote_literal(&name.quoted())),
-            Target::Identity { table, column } => format!(
+            SequenceRef::Named { name } => format!("{}::regclass", quote_literal(&name.quoted())),
+            SequenceRef::IdentityOf { table, column } => format!(
                 "pg_catalog.pg_get_serial_sequence({}, {})::regclass",
                 quote_literal(&table.quoted()),
                 quote_literal(column)
@@ -35,11 +49,11 @@ impl Target<'_> {
     /// One statement: `head` (`AS type`, `SET GENERATED …`) then the option `clauses`.
     fn alter(&self, head: Option<String>, clauses: &[String]) -> String {
         match self {
-            Target::Sequence(name) => {
+            SequenceRef::Named { name } => {
                 let parts: Vec<String> = head.into_iter().chain(clauses.iter().cloned()).collect();
                 format!("ALTER SEQUENCE {} {};", name.quoted(), parts.join(" "))
             }
-            Target::Identity { table, column } => {
+            SequenceRef::IdentityOf { table, column } => {
                 let set = clauses.iter().map(|clause| format!("SET {clause}"));
                 let parts: Vec<String> = head.into_iter().chain(set).collect();
                 alter_column(table, column, &parts.join(" "))
@@ -77,27 +91,52 @@ impl Target<'_> {
 
     /// PostgreSQL refuses a range that excludes the sequence's current value ("RESTART value
     /// … cannot be less than MINVALUE"): this moves a value outside the range of `to` to its
-    /// nearest end, and leaves one inside alone (never rewound). The state is read with
-    /// `pg_sequence_last_value`, so the sequence can be given as an expression; it is NULL
-    /// until the first `nextval` — then that `nextval` returns the value the sequence was
-    /// about to give, and `setval(…, false)` leaves it to be given again.
+    /// nearest end, and leaves one inside alone (never rewound).
     fn clamp_current_value(&self, to: &SequenceOptions) -> String {
-        let (min, max) = (to.min_value, to.max_value);
-        format!(
-            "SELECT CASE WHEN pg_catalog.pg_sequence_last_value(s) IS NULL \
-             THEN pg_catalog.setval(s, GREATEST({min}, LEAST({max}, pg_catalog.nextval(s))), false) \
-             ELSE pg_catalog.setval(s, GREATEST({min}, LEAST({max}, pg_catalog.pg_sequence_last_value(s))), true) END \
-             FROM (SELECT {} AS s) AS sequence;",
-            self.regclass()
-        )
+        carry_value(self, self, to)
     }
+}
+
+/// The statement that gives sequence `to` the position of sequence `from` (the value it gave
+/// last, or the one it gives next when it has given none yet), moved into the range of
+/// `options` (`to`'s) when outside it, to its nearest end: `to` then gives next exactly what
+/// `from` would have, or nothing `from` did not give. With `from` and `to` the same sequence,
+/// that only moves a value outside the range.
+///
+/// The state is read with `pg_sequence_last_value`, so the sequences can be given as
+/// expressions (an identity's is found through its column). It is NULL until the first
+/// `nextval` — then that `nextval` returns the value `from` was about to give, and
+/// `setval(…, false)` leaves `to` to give it.
+pub(crate) fn carry_value(
+    from: &SequenceRef,
+    to: &SequenceRef,
+    options: &SequenceOptions,
+) -> String {
+    let (min, max) = (options.min_value, options.max_value);
+    // `s` is read, `t` set; one sequence is both.
+    let (target, sequences) = if from == to {
+        ("s", format!("{} AS s", from.regclass()))
+    } else {
+        (
+            "t",
+            format!("{} AS s, {} AS t", from.regclass(), to.regclass()),
+        )
+    };
+    format!(
+        "SELECT CASE WHEN pg_catalog.pg_sequence_last_value(s) IS NULL \
+         THEN pg_catalog.setval({target}, GREATEST({min}, LEAST({max}, pg_catalog.nextval(s))), false) \
+         ELSE pg_catalog.setval({target}, GREATEST({min}, LEAST({max}, pg_catalog.pg_sequence_last_value(s))), true) END \
+         FROM (SELECT {sequences}) AS sequence;"
+    )
 }
 
 /// `ALTER SEQUENCE` from `from` to `to` (type and options; ownership and comment are other
 /// changes).
 pub(crate) fn alter_sequence(from: &Sequence, to: &Sequence) -> String {
     let type_changed = from.data_type != to.data_type;
-    let target = Target::Sequence(QualifiedName::new(&to.schema, &to.name));
+    let target = SequenceRef::Named {
+        name: QualifiedName::new(&to.schema, &to.name),
+    };
     let head = type_changed.then(|| format!("AS {}", to.data_type));
     target.change_options(head, &from.options, &to.options, type_changed)
 }
@@ -113,7 +152,11 @@ pub(crate) fn alter_identity(
         IdentityKind::Always => "SET GENERATED ALWAYS".to_string(),
         IdentityKind::ByDefault => "SET GENERATED BY DEFAULT".to_string(),
     });
-    Target::Identity { table, column }.change_options(head, &from.options, &to.options, false)
+    let target = SequenceRef::IdentityOf {
+        table: table.clone(),
+        column: column.to_string(),
+    };
+    target.change_options(head, &from.options, &to.options, false)
 }
 
 /// Whether `to` excludes values `from` allows: the current value may lie outside.

@@ -65,6 +65,7 @@ fn named_tables(
         | Change::Column(ColumnChange::DropDefault { table, .. })
         | Change::Column(ColumnChange::AddIdentity { table, .. })
         | Change::Column(ColumnChange::DropIdentity { table, .. })
+        | Change::Column(ColumnChange::DropCarriedIdentity { table, .. })
         | Change::Column(ColumnChange::AlterIdentity { table, .. })
         | Change::Constraint(ConstraintChange::AddPrimaryKey { table, .. })
         | Change::Constraint(ConstraintChange::AddUnique { table, .. })
@@ -84,6 +85,13 @@ fn named_tables(
             owner: Some(owner), ..
         }) => {
             tables.insert(owner.table.clone());
+        }
+        Change::Sequence(SequenceChange::CarryValue { from, to, .. }) => {
+            for sequence in [from, to] {
+                if let SequenceRef::IdentityOf { table, .. } = sequence {
+                    tables.insert(table.clone());
+                }
+            }
         }
         Change::Comment(CommentChange::Set { target, .. }) => match target {
             CommentTarget::Table { name } => {
@@ -127,6 +135,9 @@ fn named_tables(
         | Change::Sequence(SequenceChange::Create { .. })
         | Change::Sequence(SequenceChange::Drop { .. })
         | Change::Sequence(SequenceChange::Alter { .. })
-        | Change::Sequence(SequenceChange::SetOwner { owner: None, .. }) => {}
+        | Change::Sequence(SequenceChange::SetOwner { owner: None, .. })
+        | Change::Sequence(SequenceChange::Retire { .. })
+        | Change::Sequence(SequenceChange::Unstage { .. })
+        | Change::Sequence(SequenceChange::DropCarried { .. }) => {}
     }
 }

@@ -639,10 +639,12 @@ fn with_serial_posts_id() -> Catalog {
 }
 
 /// PostgreSQL names an identity's sequence `<table>_<column>_seq` only while that name is free
-/// (`posts_id_seq1` otherwise), so the serial's sequence goes before the identity comes, and the
-/// identity before the serial's sequence is created again.
+/// (`posts_id_seq1` otherwise), and the counter must go on where it was: the serial's sequence is
+/// renamed out of the way before the identity comes, its value carried over, then dropped; back,
+/// the serial's sequence is created under a temporary name, given the identity's value, and
+/// renamed once the identity is dropped. (The values, on PostgreSQL: `serial_identity_values.rs`.)
 #[test]
-fn a_serial_becoming_an_identity_frees_the_sequence_name_first_both_ways() {
+fn a_serial_becoming_an_identity_hands_its_counter_over_both_ways() {
     let serial = with_serial_posts_id();
     let mut identity = base();
     column(&mut identity, "posts", "id").identity = Some(Identity {
@@ -655,20 +657,33 @@ fn a_serial_becoming_an_identity_frees_the_sequence_name_first_both_ways() {
             .position(|s| s.sql.starts_with(prefix))
             .unwrap_or_else(|| panic!("no {prefix} in {plan:#?}"))
     };
+    let in_order = |plan: &autogen_diff::Plan, prefixes: &[&str]| {
+        let positions: Vec<usize> = prefixes.iter().map(|p| position(plan, p)).collect();
+        assert!(positions.is_sorted(), "{prefixes:#?} in {plan:#?}");
+    };
     let up = plan(&serial, &identity).unwrap();
-    assert!(
-        position(&up, r#"DROP SEQUENCE "public"."posts_id_seq""#)
-            < position(
-                &up,
-                r#"ALTER TABLE "public"."posts" ALTER COLUMN "id" ADD GENERATED"#
-            )
+    in_order(
+        &up,
+        &[
+            r#"ALTER SEQUENCE "public"."posts_id_seq" OWNED BY NONE"#,
+            r#"ALTER SEQUENCE "public"."posts_id_seq" RENAME TO "posts_id_seq_autogen_old""#,
+            r#"ALTER TABLE "public"."posts" ALTER COLUMN "id" DROP DEFAULT"#,
+            r#"ALTER TABLE "public"."posts" ALTER COLUMN "id" ADD GENERATED"#,
+            "SELECT CASE WHEN pg_catalog.pg_sequence_last_value(s)",
+            r#"DROP SEQUENCE "public"."posts_id_seq_autogen_old""#,
+        ],
     );
     let down = plan(&identity, &serial).unwrap();
-    assert!(
-        position(
-            &down,
-            r#"ALTER TABLE "public"."posts" ALTER COLUMN "id" DROP IDENTITY"#
-        ) < position(&down, r#"CREATE SEQUENCE "public"."posts_id_seq""#)
+    in_order(
+        &down,
+        &[
+            r#"CREATE SEQUENCE "public"."posts_id_seq_autogen_new""#,
+            "SELECT CASE WHEN pg_catalog.pg_sequence_last_value(s)",
+            r#"ALTER TABLE "public"."posts" ALTER COLUMN "id" DROP IDENTITY"#,
+            r#"ALTER SEQUENCE "public"."posts_id_seq_autogen_new" RENAME TO "posts_id_seq""#,
+            r#"ALTER TABLE "public"."posts" ALTER COLUMN "id" SET DEFAULT"#,
+            r#"ALTER SEQUENCE "public"."posts_id_seq" OWNED BY "public"."posts"."id""#,
+        ],
     );
     insta::assert_snapshot!(show(&serial, &identity));
 }

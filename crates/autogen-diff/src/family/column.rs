@@ -4,6 +4,7 @@ use crate::Hazard;
 use crate::casts::{is_binary_coercible, is_safe_widening};
 use crate::change::{Change, Phase};
 use crate::family::*;
+use crate::handover::Handovers;
 use crate::mentions::TypeName;
 use crate::sequence_options;
 use autogen_schema::{Column, Identity, QualifiedName, SequenceOptions, quote_ident, sql};
@@ -80,6 +81,13 @@ pub enum ColumnChange {
         table: QualifiedName,
         column: String,
     },
+    /// `DROP IDENTITY` of a column that becomes a serial, once its sequence's value was carried
+    /// over to the serial's (created under a temporary name while the identity's holds its
+    /// name).
+    DropCarriedIdentity {
+        table: QualifiedName,
+        column: String,
+    },
     /// Kind and/or sequence options of an identity differ.
     AlterIdentity {
         table: QualifiedName,
@@ -119,6 +127,7 @@ impl ColumnChange {
             | ColumnChange::DropDefault { .. }
             | ColumnChange::AlterIdentity { .. } => Phase::Column,
             ColumnChange::DropIdentity { .. } => Phase::DropIdentity,
+            ColumnChange::DropCarriedIdentity { .. } => Phase::DropCarriedIdentity,
             ColumnChange::AddIdentity { .. } => Phase::AddIdentity,
         }
     }
@@ -188,6 +197,10 @@ impl ColumnChange {
             ColumnChange::DropIdentity { table, column } => {
                 format!("drop identity of column {}", col(table, column))
             }
+            ColumnChange::DropCarriedIdentity { table, column } => format!(
+                "drop identity of column {}, its value carried over",
+                col(table, column)
+            ),
             ColumnChange::AlterIdentity { table, column, .. } => {
                 format!("alter identity of column {}", col(table, column))
             }
@@ -319,7 +332,8 @@ impl ColumnChange {
                 ),
                 lock,
             ),
-            ColumnChange::DropIdentity { table, column } => {
+            ColumnChange::DropIdentity { table, column }
+            | ColumnChange::DropCarriedIdentity { table, column } => {
                 (alter_column_sql(table, column, "DROP IDENTITY"), lock)
             }
             ColumnChange::AlterIdentity {
@@ -385,6 +399,7 @@ pub(crate) fn compare_column(
     old: &Column,
     new: &Column,
     recreated: &[TypeName],
+    handovers: &Handovers,
     changes: &mut Vec<Change>,
 ) -> ColumnOutcome {
     let column = || new.name.clone();
@@ -416,10 +431,14 @@ pub(crate) fn compare_column(
     let type_changed = old.data_type != new.data_type || converted;
     let collation_changed = old.collation != new.collation;
     if old.identity.is_some() && new.identity.is_none() {
-        changes.push(Change::Column(ColumnChange::DropIdentity {
-            table: table.clone(),
-            column: column(),
-        }));
+        let (table, column) = (table.clone(), column());
+        changes.push(Change::Column(
+            if handovers.hands_over_identity(&table, &column) {
+                ColumnChange::DropCarriedIdentity { table, column }
+            } else {
+                ColumnChange::DropIdentity { table, column }
+            },
+        ));
     }
     // A default that may not cast to the new type is dropped first and set again after; a
     // changed default alone is simply replaced by SET DEFAULT.

@@ -122,6 +122,7 @@ pub(crate) fn diff_enums(
     let have: HashMap<_, _> = current.enums.iter().map(|e| (key(e), e)).collect();
     let want: HashSet<_> = desired.enums.iter().map(key).collect();
     let mut recreated = Vec::new();
+    let mut claimed = HashSet::new();
     for enum_type in &desired.enums {
         let name = QualifiedName::new(&enum_type.schema, &enum_type.name);
         let target = || CommentTarget::Type { name: name.clone() };
@@ -141,7 +142,7 @@ pub(crate) fn diff_enums(
             .filter(|value| existing.contains(value.as_str()))
             .collect();
         if kept.len() != old.values.len() || kept.iter().zip(&old.values).any(|(a, b)| *a != b) {
-            let retired = retired_type_name(&name, [current, desired]);
+            let retired = free_name(&name, RETIRED, [current, desired], &mut claimed);
             changes.push(Change::Enum(EnumChange::Rename {
                 from: name.clone(),
                 to: retired.clone(),
@@ -188,35 +189,6 @@ pub(crate) fn diff_enums(
         }
     }
     recreated
-}
-
-/// A name for a type about to be re-created, free in its schema on both sides (types share
-/// their namespace with tables and sequences) and at most 63 bytes.
-pub(crate) fn retired_type_name(name: &QualifiedName, catalogs: [&Catalog; 2]) -> String {
-    let taken = |candidate: &str| {
-        catalogs.iter().any(|catalog| {
-            let here = |schema: &str, other: &str| schema == name.schema && other == candidate;
-            catalog.enums.iter().any(|e| here(&e.schema, &e.name))
-                || catalog.tables.iter().any(|t| here(&t.schema, &t.name))
-                || catalog.sequences.iter().any(|s| here(&s.schema, &s.name))
-        })
-    };
-    let mut attempt = 1;
-    loop {
-        let suffix = match attempt {
-            1 => "_autogen_old".to_string(),
-            n => format!("_autogen_old{n}"),
-        };
-        let mut base = name.name.clone();
-        while base.len() + suffix.len() > 63 {
-            base.pop();
-        }
-        let candidate = base + &suffix;
-        if !taken(&candidate) {
-            return candidate;
-        }
-        attempt += 1;
-    }
 }
 
 /// Where a new enum value goes.

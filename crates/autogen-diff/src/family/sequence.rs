@@ -1,11 +1,16 @@
-//! Free-standing sequences: created, dropped, altered, owned.
+//! Free-standing sequences: created, dropped, altered, owned; and a serial's counter handed
+//! over to an identity or taken over from one (`crate::handover`): the sequence renamed out of
+//! the way or created under a temporary name, its value carried over.
 
 use crate::Hazard;
 use crate::casts::is_safe_widening;
 use crate::change::{Change, Phase};
 use crate::family::*;
-use crate::sequence_options;
-use autogen_schema::{Catalog, QualifiedName, Sequence, SequenceOwner, quote_ident, sql};
+use crate::handover::Handovers;
+use crate::sequence_options::{self, SequenceRef};
+use autogen_schema::{
+    Catalog, QualifiedName, Sequence, SequenceOptions, SequenceOwner, quote_ident, sql,
+};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -29,6 +34,31 @@ pub enum SequenceChange {
         name: QualifiedName,
         owner: Option<SequenceOwner>,
     },
+    /// A serial's sequence renamed out of the way of the identity its column becomes, which
+    /// takes the name; its value is carried over to the identity, then it is dropped
+    /// ([`SequenceChange::DropCarried`]).
+    Retire {
+        name: QualifiedName,
+        to: String,
+    },
+    /// `setval` of `to` to the position of `from` (moved into the range of `to_options`): a
+    /// counter handed over between a serial's sequence and an identity.
+    CarryValue {
+        from: SequenceRef,
+        to: SequenceRef,
+        from_options: SequenceOptions,
+        to_options: SequenceOptions,
+    },
+    /// A sequence created under a temporary name (while an identity's sequence holds its name)
+    /// gets its name, once the identity is dropped.
+    Unstage {
+        from: QualifiedName,
+        to: String,
+    },
+    /// A retired sequence whose value was carried over.
+    DropCarried {
+        name: QualifiedName,
+    },
 }
 
 impl SequenceChange {
@@ -38,6 +68,14 @@ impl SequenceChange {
             SequenceChange::Create { .. } | SequenceChange::Alter { .. } => Phase::Sequence,
             SequenceChange::SetOwner { owner: Some(_), .. } => Phase::OwnSequence,
             SequenceChange::Drop { .. } => Phase::DropSequence,
+            SequenceChange::Retire { .. } => Phase::RetireSequence,
+            SequenceChange::CarryValue {
+                from: SequenceRef::IdentityOf { .. },
+                ..
+            } => Phase::CarryFromIdentity,
+            SequenceChange::CarryValue { .. } => Phase::CarryToIdentity,
+            SequenceChange::Unstage { .. } => Phase::UnstageSequence,
+            SequenceChange::DropCarried { .. } => Phase::DropCarriedSequence,
         }
     }
 
@@ -62,6 +100,16 @@ impl SequenceChange {
                 "set owner of sequence {name} to {}",
                 col(&owner.table, &owner.column)
             ),
+            SequenceChange::Retire { name, to } => {
+                format!("rename sequence {name} to {to}, freeing its name for an identity's")
+            }
+            SequenceChange::CarryValue { from, to, .. } => {
+                format!("carry the value of {from} over to {to}")
+            }
+            SequenceChange::Unstage { from, to } => format!("rename sequence {from} to {to}"),
+            SequenceChange::DropCarried { name } => {
+                format!("drop sequence {name}, its value carried over")
+            }
         }
     }
 
@@ -94,11 +142,43 @@ impl SequenceChange {
                     vec![],
                 )
             }
+            SequenceChange::Retire { name: from, to } | SequenceChange::Unstage { from, to } => (
+                format!(
+                    "ALTER SEQUENCE {} RENAME TO {};",
+                    from.quoted(),
+                    quote_ident(to)
+                ),
+                vec![],
+            ),
+            SequenceChange::CarryValue {
+                from,
+                to,
+                from_options,
+                to_options,
+            } => {
+                // A position outside the new range is moved to its nearest end: the values
+                // past it are no longer given (an insert fails when none is left).
+                let hazards = if sequence_options::narrows(from_options, to_options) {
+                    vec![MayFailOnExistingRows]
+                } else {
+                    vec![]
+                };
+                (sequence_options::carry_value(from, to, to_options), hazards)
+            }
+            // Nothing is lost: the value lives on in the identity's sequence.
+            SequenceChange::DropCarried { name } => {
+                (format!("DROP SEQUENCE {};", name.quoted()), vec![])
+            }
         }
     }
 }
 
-pub(crate) fn diff_sequences(current: &Catalog, desired: &Catalog, changes: &mut Vec<Change>) {
+pub(crate) fn diff_sequences(
+    current: &Catalog,
+    desired: &Catalog,
+    handovers: &Handovers,
+    changes: &mut Vec<Change>,
+) {
     let key = |s: &autogen_schema::Sequence| (s.schema.clone(), s.name.clone());
     let have: HashMap<_, _> = current.sequences.iter().map(|s| (key(s), s)).collect();
     let want: HashSet<_> = desired.sequences.iter().map(key).collect();
@@ -107,9 +187,42 @@ pub(crate) fn diff_sequences(current: &Catalog, desired: &Catalog, changes: &mut
         let target = || CommentTarget::Sequence { name: name.clone() };
         match have.get(&key(sequence)) {
             None => {
-                changes.push(Change::Sequence(SequenceChange::Create {
-                    sequence: sequence.clone(),
-                }));
+                match handovers.staging(&name) {
+                    Some(handover) => {
+                        let staged = QualifiedName::new(&name.schema, &handover.staged);
+                        changes.extend(
+                            [
+                                SequenceChange::Create {
+                                    sequence: Sequence {
+                                        name: handover.staged.clone(),
+                                        owned_by: None,
+                                        comment: None,
+                                        ..sequence.clone()
+                                    },
+                                },
+                                SequenceChange::CarryValue {
+                                    from: SequenceRef::IdentityOf {
+                                        table: handover.table.clone(),
+                                        column: handover.column.clone(),
+                                    },
+                                    to: SequenceRef::Named {
+                                        name: staged.clone(),
+                                    },
+                                    from_options: handover.from.clone(),
+                                    to_options: handover.to.clone(),
+                                },
+                                SequenceChange::Unstage {
+                                    from: staged,
+                                    to: name.name.clone(),
+                                },
+                            ]
+                            .map(Change::Sequence),
+                        );
+                    }
+                    None => changes.push(Change::Sequence(SequenceChange::Create {
+                        sequence: sequence.clone(),
+                    })),
+                }
                 if sequence.owned_by.is_some() {
                     changes.push(Change::Sequence(SequenceChange::SetOwner {
                         name: name.clone(),
@@ -159,6 +272,32 @@ pub(crate) fn diff_sequences(current: &Catalog, desired: &Catalog, changes: &mut
                 owner: None,
             }));
         }
-        changes.push(Change::Sequence(SequenceChange::Drop { name }));
+        match handovers.retiring(&name) {
+            Some(handover) => {
+                let retired = QualifiedName::new(&name.schema, &handover.retired);
+                changes.extend(
+                    [
+                        SequenceChange::Retire {
+                            name,
+                            to: handover.retired.clone(),
+                        },
+                        SequenceChange::CarryValue {
+                            from: SequenceRef::Named {
+                                name: retired.clone(),
+                            },
+                            to: SequenceRef::IdentityOf {
+                                table: handover.table.clone(),
+                                column: handover.column.clone(),
+                            },
+                            from_options: handover.from.clone(),
+                            to_options: handover.to.clone(),
+                        },
+                        SequenceChange::DropCarried { name: retired },
+                    ]
+                    .map(Change::Sequence),
+                );
+            }
+            None => changes.push(Change::Sequence(SequenceChange::Drop { name })),
+        }
     }
 }

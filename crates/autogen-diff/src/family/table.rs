@@ -3,6 +3,7 @@
 
 use crate::change::{Change, Phase};
 use crate::family::*;
+use crate::handover::Handovers;
 use crate::mentions::{ColumnName, TypeName};
 use crate::pairs::paired_tables;
 use crate::{DiffError, Hazard};
@@ -86,6 +87,7 @@ pub(crate) fn diff_tables(
     current: &Catalog,
     desired: &Catalog,
     recreated: &[TypeName],
+    handovers: &Handovers,
     changes: &mut Vec<Change>,
 ) -> Result<(), DiffError> {
     let pairs = paired_tables(&current.tables, &desired.tables);
@@ -99,7 +101,9 @@ pub(crate) fn diff_tables(
         match *pair {
             (None, Some(table)) => create_table(table, changes),
             (Some(_), Some(_)) if identical && recreated.is_empty() => {}
-            (Some(old), Some(table)) => compare_table(old, table, recreated, changes, &mut rebuilt),
+            (Some(old), Some(table)) => {
+                compare_table(old, table, recreated, handovers, changes, &mut rebuilt)
+            }
             _ => {}
         }
     }
@@ -259,6 +263,7 @@ pub(crate) fn compare_table(
     old: &Table,
     new: &Table,
     recreated: &[TypeName],
+    handovers: &Handovers,
     changes: &mut Vec<Change>,
     rebuilt: &mut Rebuilt,
 ) {
@@ -300,7 +305,7 @@ pub(crate) fn compare_table(
                         .retyped_columns
                         .insert((name.clone(), column.name.clone()));
                 }
-                if compare_column(&name, existing, column, recreated, changes)
+                if compare_column(&name, existing, column, recreated, handovers, changes)
                     == ColumnOutcome::Replaced
                 {
                     replaced.push(ColumnName::new(&column.name));
