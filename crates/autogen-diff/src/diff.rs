@@ -13,6 +13,11 @@ use std::collections::{HashMap, HashSet};
 
 /// The changes that turn `current` into `desired`: renames first, then everything else in
 /// name order per kind. [`crate::plan_changes`] orders them for execution.
+///
+/// Compares schemas, extensions, enum types, sequences and tables only, for now: the other
+/// objects of the catalog (views, routines, triggers, domains, composite and range types,
+/// collations, dependencies) are not diffed yet, and a plan keeps the views it runs into
+/// (`keep_views`).
 pub fn diff(current: &Catalog, desired: &Catalog) -> Result<Vec<Change>, DiffError> {
     let desired = desired.canonical();
     let current = current.canonical();

@@ -1,7 +1,8 @@
-//! Views are not modeled but plans keep them (docs/diff.md, "Views"): a view that uses a
+//! Views are not diffed yet but plans keep them (docs/diff.md, "Views"): a view that uses a
 //! column whose type changes, or an enum type that is re-created, is dropped before and
-//! re-created after, with the views over it, a materialized view's indexes, comments and
-//! grants. Runs the plans on real PostgreSQL with rows present.
+//! re-created after, with the views over it, a materialized view's indexes, comments, grants
+//! and the triggers on the view. What uses what comes from the current catalog's views and
+//! dependencies. Runs the plans on real PostgreSQL with rows present.
 
 use autogen_diff::{DiffError, plan_keeping_views};
 use autogen_introspect::{InspectOptions, Inspection, inspect};
@@ -24,6 +25,10 @@ COMMENT ON COLUMN titles.title IS 'the title';
 CREATE ROLE autogen_view_reader;
 GRANT SELECT ON titles TO autogen_view_reader;
 CREATE VIEW notes AS SELECT note FROM untouched;
+CREATE FUNCTION add_title() RETURNS trigger LANGUAGE plpgsql
+  AS $$ BEGIN INSERT INTO posts (id, title, state) VALUES (NEW.id, NEW.title, 'draft'); RETURN NEW; END $$;
+CREATE TRIGGER titles_insert INSTEAD OF INSERT ON titles FOR EACH ROW EXECUTE FUNCTION add_title();
+COMMENT ON TRIGGER titles_insert ON titles IS 'inserts drafts';
 "#;
 
 /// `archived` removed (the type is re-created), `title` and `score` change type.
@@ -57,7 +62,10 @@ async fn views_state(client: &Client) -> Vec<String> {
                     || coalesce(col_description(c.oid, 2), '') || ' '
                     || coalesce(c.relacl::text, '') || ' '
                     || coalesce((SELECT string_agg(pg_get_indexdef(indexrelid), ',')
-                                 FROM pg_index WHERE indrelid = c.oid), '')
+                                 FROM pg_index WHERE indrelid = c.oid), '') || ' '
+                    || coalesce((SELECT string_agg(pg_get_triggerdef(t.oid) || ' '
+                                   || coalesce(obj_description(t.oid, 'pg_trigger'), ''), ',')
+                                 FROM pg_trigger t WHERE t.tgrelid = c.oid), '')
              FROM pg_class c WHERE c.relkind IN ('v', 'm')
                AND c.relnamespace = 'public'::regnamespace ORDER BY 1",
             &[],
@@ -86,9 +94,19 @@ async fn views_over_retyped_columns_and_recreated_enums_survive_up_and_down() {
     let current = read(&mut client).await;
     let desired = read(&mut desired_client).await.catalog;
     let original_views = views_state(&client).await;
-    assert_eq!(current.views.len(), 5, "{:?}", current.views);
+    assert_eq!(
+        current.catalog.views.len(),
+        5,
+        "{:?}",
+        current.catalog.views
+    );
+    assert!(
+        original_views
+            .iter()
+            .any(|line| line.contains("inserts drafts"))
+    );
 
-    let up = plan_keeping_views(&current.catalog, &desired, None, &current.views).expect("up");
+    let up = plan_keeping_views(&current.catalog, &desired, None, &current.catalog).expect("up");
     let sql = up.to_sql();
     // The untouched view is left alone; dependents are dropped before what they use.
     assert!(!sql.contains("notes"), "{sql}");
@@ -129,7 +147,8 @@ async fn views_over_retyped_columns_and_recreated_enums_survive_up_and_down() {
         .get(0);
     assert_eq!(rows, 2);
 
-    let down = plan_keeping_views(&desired, &current.catalog, None, &current.views).expect("down");
+    let down =
+        plan_keeping_views(&desired, &current.catalog, None, &current.catalog).expect("down");
     run(&client, &down).await;
     let after_down = read(&mut client).await;
     assert_eq!(
@@ -158,8 +177,8 @@ async fn a_view_over_a_column_renamed_and_retyped_in_one_plan_is_refused() {
     column.name = "b".into();
     column.renamed_from = Some("a".into());
     column.data_type = "bigint".into();
-    let error =
-        plan_keeping_views(&current.catalog, &desired, None, &current.views).expect_err("refused");
+    let error = plan_keeping_views(&current.catalog, &desired, None, &current.catalog)
+        .expect_err("refused");
     let DiffError::Unsupported { what } = error;
     assert!(what.contains("view public.v"), "{what}");
     assert!(what.contains("two revisions"), "{what}");
@@ -168,6 +187,6 @@ async fn a_view_over_a_column_renamed_and_retyped_in_one_plan_is_refused() {
     renamed.tables[0].columns[1].name = "b".into();
     renamed.tables[0].columns[1].renamed_from = Some("a".into());
     let plan =
-        plan_keeping_views(&current.catalog, &renamed, None, &current.views).expect("rename");
+        plan_keeping_views(&current.catalog, &renamed, None, &current.catalog).expect("rename");
     assert!(!plan.to_sql().contains("VIEW"), "{}", plan.to_sql());
 }
