@@ -127,7 +127,6 @@ impl Session {
                 &self.dev,
                 &self.options,
                 &current.catalog,
-                &current.views,
                 &desired.catalog,
                 &migration.up,
                 migration.down.as_ref().ok(),
@@ -149,13 +148,15 @@ fn plan(
     how: &PlanOptions,
 ) -> Result<Migration, EngineError> {
     tracing::debug!("planning the migration between two schemas");
-    let views = &current.views;
+    // Both plans run on a database with the views of `current` (the down plan after up).
+    let database = &current.catalog;
     let online = how.online.as_ref();
-    let up = autogen_diff::plan_keeping_views(&current.catalog, &desired.catalog, online, views)?;
+    let up =
+        autogen_diff::plan_keeping_views(&current.catalog, &desired.catalog, online, database)?;
     let down = if up.is_empty() {
         Ok(Plan::default())
     } else {
-        autogen_diff::plan_keeping_views(&desired.catalog, &current.catalog, online, views)
+        autogen_diff::plan_keeping_views(&desired.catalog, &current.catalog, online, database)
     };
     Ok(Migration {
         hints: autogen_diff::rename_hints(&current.catalog, &desired.catalog),
