@@ -84,7 +84,9 @@ pub(crate) fn function(row: &Row) -> Result<(u32, Function), IntrospectError> {
     let arguments: String = get(row, 5, WHAT)?;
     let definition = match kind {
         FunctionKind::Aggregate => aggregate(row, &schema, &name, &arguments)?.definition(),
+        // pg_get_functiondef ends with a newline.
         _ => get::<Option<String>>(row, 7, WHAT)?
+            .map(|definition| definition.trim_end().to_string())
             .ok_or_else(|| decode_error(WHAT, format!("{schema}.{name} without definition")))?,
     };
     Ok((
