@@ -3,7 +3,8 @@
 //! `autogen inspect` vs `pg_dump --schema-only` comparison ([`inspect`]), the in-memory
 //! diff+plan timing ([`diff`]), `autogen diff` end to end vs migra ([`diff_e2e`]), model files
 //! declaring the generated schema ([`models`]), every tool end to end on the same databases
-//! ([`e2e`]) and `autogen check` on a long revision history ([`history`]).
+//! ([`e2e`]), `autogen check` on a long revision history ([`history`]) and the inspect round
+//! trip on real schema files ([`roundtrip`]).
 
 pub mod diff;
 pub mod diff_e2e;
@@ -13,4 +14,5 @@ pub mod history;
 pub mod inspect;
 pub mod measure;
 pub mod models;
+pub mod roundtrip;
 pub mod steps;

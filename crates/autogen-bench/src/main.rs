@@ -2,7 +2,7 @@
 //! `pg_dump --schema-only`, the in-memory diff, and `autogen diff` against migra on them. See
 //! `autogen-bench --help`.
 
-use autogen_bench::{diff, diff_e2e, e2e, generate, history, inspect, measure, models};
+use autogen_bench::{diff, diff_e2e, e2e, generate, history, inspect, measure, models, roundtrip};
 use clap::{Parser, Subcommand};
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -163,6 +163,24 @@ enum Commands {
         /// Write the project here and keep it (emptied first).
         #[arg(long)]
         keep_project: Option<PathBuf>,
+    },
+    /// The inspect round trip on real schema files (not part of the test suite): load each
+    /// file with psql into a fresh database A, run A's dump on a fresh database B, compare the
+    /// catalogs of A and B kind by kind and list what A holds that autogen does not model.
+    /// Exits 1 when a file fails to load or replay, or A and B differ.
+    Roundtrip {
+        /// The schema files (psql scripts, loaded with `psql -v ON_ERROR_STOP=1 -f FILE`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// An existing PostgreSQL server [default: an ephemeral dev cluster].
+        #[arg(long)]
+        dev_url: Option<String>,
+        /// The psql to load files with [default: psql next to the PostgreSQL binaries found].
+        #[arg(long)]
+        psql: Option<PathBuf>,
+        /// SQL run on B before the dump: objects autogen does not model that the dump needs.
+        #[arg(long)]
+        prelude: Option<PathBuf>,
     },
     /// Time `autogen diff --from URL_A --to URL_B` (with and without verification) end to end
     /// against `migra --unsafe URL_A URL_B` on generated schemas (5 % of the tables changed in
@@ -367,9 +385,46 @@ fn gen_models(tables: usize, seed: u64, out: &std::path::Path, changed: bool) ->
     }
 }
 
+fn round_trip(options: &roundtrip::Options) -> ExitCode {
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
+        Err(code) => return code,
+    };
+    match runtime.block_on(roundtrip::run(options, |line| eprintln!("{line}"))) {
+        Ok(reports) => {
+            print!("{}", roundtrip::markdown(&reports));
+            let clean = reports.iter().all(|report| {
+                report.failure.is_none()
+                    && report.replay_errors.is_empty()
+                    && report.kinds.iter().all(|kind| kind.identical())
+            });
+            if clean {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Commands::Roundtrip {
+            files,
+            dev_url,
+            psql,
+            prelude,
+        } => round_trip(&roundtrip::Options {
+            files,
+            dev_url,
+            psql,
+            prelude,
+        }),
         Commands::E2e {
             tables,
             runs,

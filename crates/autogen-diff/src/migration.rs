@@ -7,7 +7,7 @@ use crate::plan::{Plan, StatementSource};
 use crate::{
     DiffError, OnlineOptions, diff_renaming, keep_views, plan_changes, plan_online_changes,
 };
-use autogen_schema::{Catalog, QualifiedName, RenameIntent, View};
+use autogen_schema::{Catalog, QualifiedName, RenameIntent};
 use std::collections::BTreeSet;
 
 /// How to plan.
@@ -52,13 +52,14 @@ impl Migration {
 }
 
 /// The migration from `current` to `desired` with the renames of `intent` (the way back with
-/// them reversed), keeping `views` (those of the database the plan runs on): each direction
+/// them reversed), keeping the views of `database` (the catalog of the database the plans run
+/// on; for the down plan, the database after up, whose views are the same): each direction
 /// diffed once and planned once.
 pub fn migration(
     current: &Catalog,
     desired: &Catalog,
     intent: &RenameIntent,
-    views: &[View],
+    database: &Catalog,
     options: &PlanOptions,
 ) -> Result<Migration, DiffError> {
     tracing::debug!("planning a migration (both directions)");
@@ -68,7 +69,7 @@ pub fn migration(
             Some(online) => plan_online_changes(&changes, online),
             None => plan_changes(&changes),
         };
-        keep_views(plan, views)
+        keep_views(plan, database)
     };
     let up = plan(current, desired, intent)?;
     if up.is_empty() {

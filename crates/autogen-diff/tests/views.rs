@@ -1,7 +1,8 @@
-//! Views are not modeled but plans keep them (docs/diff.md, "Views"): a view that uses a
+//! Views are not diffed yet but plans keep them (docs/diff.md, "Views"): a view that uses a
 //! column whose type changes, or an enum type that is re-created, is dropped before and
-//! re-created after, with the views over it, a materialized view's indexes, comments and
-//! grants. Runs the plans on real PostgreSQL with rows present.
+//! re-created after, with the views over it, a materialized view's indexes, comments, grants
+//! and the triggers on the view. What uses what comes from the current catalog's views and
+//! dependencies. Runs the plans on real PostgreSQL with rows present.
 
 use autogen_diff::{DiffError, Migration, PlanOptions, migration};
 use autogen_introspect::{InspectOptions, Inspection, inspect};
@@ -12,18 +13,18 @@ use autogen_testkit::autogen_pg::Client;
 fn plan(
     current: &autogen_schema::Catalog,
     desired: &autogen_schema::Catalog,
-    views: &[autogen_schema::View],
+    database: &autogen_schema::Catalog,
 ) -> Result<Migration, DiffError> {
-    plan_renaming(current, desired, &RenameIntent::default(), views)
+    plan_renaming(current, desired, &RenameIntent::default(), database)
 }
 
 fn plan_renaming(
     current: &autogen_schema::Catalog,
     desired: &autogen_schema::Catalog,
     intent: &RenameIntent,
-    views: &[autogen_schema::View],
+    database: &autogen_schema::Catalog,
 ) -> Result<Migration, DiffError> {
-    migration(current, desired, intent, views, &PlanOptions::default())
+    migration(current, desired, intent, database, &PlanOptions::default())
 }
 
 const BEFORE: &str = r#"
@@ -43,6 +44,10 @@ COMMENT ON COLUMN titles.title IS 'the title';
 CREATE ROLE autogen_view_reader;
 GRANT SELECT ON titles TO autogen_view_reader;
 CREATE VIEW notes AS SELECT note FROM untouched;
+CREATE FUNCTION add_title() RETURNS trigger LANGUAGE plpgsql
+  AS $$ BEGIN INSERT INTO posts (id, title, state) VALUES (NEW.id, NEW.title, 'draft'); RETURN NEW; END $$;
+CREATE TRIGGER titles_insert INSTEAD OF INSERT ON titles FOR EACH ROW EXECUTE FUNCTION add_title();
+COMMENT ON TRIGGER titles_insert ON titles IS 'inserts drafts';
 "#;
 
 /// `archived` removed (the type is re-created), `title` and `score` change type.
@@ -76,7 +81,10 @@ async fn views_state(client: &Client) -> Vec<String> {
                     || coalesce(col_description(c.oid, 2), '') || ' '
                     || coalesce(c.relacl::text, '') || ' '
                     || coalesce((SELECT string_agg(pg_get_indexdef(indexrelid), ',')
-                                 FROM pg_index WHERE indrelid = c.oid), '')
+                                 FROM pg_index WHERE indrelid = c.oid), '') || ' '
+                    || coalesce((SELECT string_agg(pg_get_triggerdef(t.oid) || ' '
+                                   || coalesce(obj_description(t.oid, 'pg_trigger'), ''), ',')
+                                 FROM pg_trigger t WHERE t.tgrelid = c.oid), '')
              FROM pg_class c WHERE c.relkind IN ('v', 'm')
                AND c.relnamespace = 'public'::regnamespace ORDER BY 1",
             &[],
@@ -105,9 +113,19 @@ async fn views_over_retyped_columns_and_recreated_enums_survive_up_and_down() {
     let current = read(&mut client).await;
     let desired = read(&mut desired_client).await.catalog;
     let original_views = views_state(&client).await;
-    assert_eq!(current.views.len(), 5, "{:?}", current.views);
+    assert_eq!(
+        current.catalog.views.len(),
+        5,
+        "{:?}",
+        current.catalog.views
+    );
+    assert!(
+        original_views
+            .iter()
+            .any(|line| line.contains("inserts drafts"))
+    );
 
-    let planned = plan(&current.catalog, &desired, &current.views).expect("planned");
+    let planned = plan(&current.catalog, &desired, &current.catalog).expect("planned");
     let up = planned.up.clone();
     let sql = up.to_sql();
     // The untouched view is left alone; dependents are dropped before what they use.
@@ -186,14 +204,14 @@ async fn a_view_over_a_column_renamed_and_retyped_in_one_plan_is_refused() {
         ..RenameIntent::default()
     };
     let error =
-        plan_renaming(&current.catalog, &desired, &intent, &current.views).expect_err("refused");
+        plan_renaming(&current.catalog, &desired, &intent, &current.catalog).expect_err("refused");
     let DiffError::Unsupported { what } = error;
     assert!(what.contains("view public.v"), "{what}");
     assert!(what.contains("two revisions"), "{what}");
     // Each change alone is fine: the rename keeps the view (PostgreSQL follows it) …
     let mut renamed = current.catalog.clone();
     renamed.tables[0].columns[1].name = "b".into();
-    let up = plan_renaming(&current.catalog, &renamed, &intent, &current.views)
+    let up = plan_renaming(&current.catalog, &renamed, &intent, &current.catalog)
         .expect("rename")
         .up;
     assert!(!up.to_sql().contains("VIEW"), "{}", up.to_sql());

@@ -8,15 +8,15 @@
 //! unreadable one counts as absent. Directory: `AUTOGEN_CACHE_DIR`, else
 //! `$XDG_CACHE_HOME/autogen`, else `~/.cache/autogen`; `--no-cache` turns it off.
 
-use autogen_introspect::{InspectOptions, Inspection, UnsupportedObjects};
-use autogen_schema::{Catalog, View};
+use autogen_introspect::{ExtensionUpdate, InspectOptions, Inspection, UnsupportedObjects};
+use autogen_schema::Catalog;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// Bumped when what an entry holds, or how a result is computed, changes without a version
 /// change of autogen.
-const FORMAT: &str = "autogen-cache-1";
+const FORMAT: &str = "autogen-cache-2";
 
 /// Entries kept per kind; older ones are removed when a new one is written.
 const KEEP: usize = 64;
@@ -45,14 +45,14 @@ impl Kind {
     }
 }
 
-/// An inspection as stored.
+/// An inspection as stored (views and the other objects are in the catalog; what is not
+/// modeled keeps its names and fingerprints).
 #[derive(Serialize, Deserialize)]
 struct Entry {
     catalog: Catalog,
-    views: Vec<View>,
-    /// `(kind, names)` of [`UnsupportedObjects`].
-    unsupported: Vec<(String, Vec<String>)>,
+    unsupported: Vec<UnsupportedObjects>,
     server_version: i32,
+    extension_updates: Vec<ExtensionUpdate>,
 }
 
 impl Cache {
@@ -89,13 +89,9 @@ impl Cache {
                 tracing::debug!("cache hit: {}", path.display());
                 Some(Inspection {
                     catalog: entry.catalog,
-                    views: entry.views,
-                    unsupported: entry
-                        .unsupported
-                        .into_iter()
-                        .map(|(kind, names)| UnsupportedObjects { kind, names })
-                        .collect(),
+                    unsupported: entry.unsupported,
                     server_version: entry.server_version,
+                    extension_updates: entry.extension_updates,
                 })
             }
             Err(error) => {
@@ -113,13 +109,9 @@ impl Cache {
     pub fn put(&self, kind: Kind, key: &str, inspection: &Inspection) {
         let entry = Entry {
             catalog: inspection.catalog.clone(),
-            views: inspection.views.clone(),
-            unsupported: inspection
-                .unsupported
-                .iter()
-                .map(|group| (group.kind.clone(), group.names.clone()))
-                .collect(),
+            unsupported: inspection.unsupported.clone(),
             server_version: inspection.server_version,
+            extension_updates: inspection.extension_updates.clone(),
         };
         if let Err(error) = self.write(kind, key, &entry) {
             tracing::debug!("could not write the cache entry: {error}");
@@ -210,12 +202,19 @@ mod tests {
         .expect("catalog");
         Inspection {
             catalog,
-            views: Vec::new(),
             unsupported: vec![UnsupportedObjects {
-                kind: "function".into(),
-                names: vec!["public.f()".into()],
+                kind: "policy".into(),
+                objects: vec![autogen_introspect::UnsupportedObject {
+                    name: "public.t.p".into(),
+                    fingerprint: "r PERMISSIVE TO PUBLIC USING (id > 0)".into(),
+                }],
             }],
             server_version: 150018,
+            extension_updates: vec![ExtensionUpdate {
+                extension: "citext".into(),
+                from: "1.4".into(),
+                to: "1.6".into(),
+            }],
         }
     }
 
@@ -229,6 +228,7 @@ mod tests {
         assert_eq!(read.catalog, stored.catalog);
         assert_eq!(read.unsupported, stored.unsupported);
         assert_eq!(read.server_version, 150018);
+        assert_eq!(read.extension_updates, stored.extension_updates);
         assert!(cache.get(Kind::Replay, "k1").is_none());
         std::fs::write(dir.path().join("models/k2.json"), "{not json").expect("write");
         assert!(cache.get(Kind::Models, "k2").is_none());

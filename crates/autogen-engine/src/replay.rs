@@ -4,9 +4,10 @@
 //! With the cache (`cache.rs`), an unchanged chain costs no database work: its result is
 //! stored under the checksum chain (every revision's id and checksum, in the order they run).
 //! When only newer revisions were added, the longest cached prefix is re-created from its
-//! stored catalog (and views), recorded as applied, and only the newer revisions run. A prefix
-//! whose schema holds objects autogen does not model (functions, triggers, …) cannot be
-//! re-created from its catalog, and is not used.
+//! stored catalog (views, functions, triggers and the rest are part of it), recorded as
+//! applied, and only the newer revisions run. A prefix whose schema holds objects autogen does
+//! not model (policies, partitions, grants, …) cannot be re-created from its catalog, and is
+//! not used.
 
 use crate::cache::{Cache, KeyBuilder, Kind};
 use crate::dev::{DevPool, drop_quietly};
@@ -65,11 +66,10 @@ pub async fn replay(
 fn cached_prefix(cache: &Cache, keys: &[String]) -> Option<(usize, Inspection)> {
     (1..keys.len().saturating_sub(1)).rev().find_map(|count| {
         let inspection = cache.get(Kind::Replay, &keys[count])?;
-        let recreatable = inspection
+        inspection
             .unsupported
-            .iter()
-            .all(|group| group.kind == "view" || group.kind == "materialized view");
-        recreatable.then_some((count, inspection))
+            .is_empty()
+            .then_some((count, inspection))
     })
 }
 
@@ -86,8 +86,7 @@ async fn run(
     if let Some((ids, schema)) = prefix {
         let database = dev.database().await?;
         let mut client = database.connect().await?;
-        let views = autogen_schema::views_in_creation_order(&schema.views);
-        match crate::verify::recreate(&client, &schema.catalog, &views).await {
+        match crate::verify::recreate(&client, &schema.catalog).await {
             Ok(()) => {
                 tracing::info!(
                     "replay: {} revision(s) re-created from the cache, {} to run",

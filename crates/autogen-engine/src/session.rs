@@ -112,7 +112,7 @@ impl Session {
                 &current.catalog,
                 &desired.catalog,
                 intent,
-                &current.views,
+                &current.catalog,
                 &options,
             )
         })?;
@@ -121,7 +121,6 @@ impl Session {
                 &self.dev,
                 &self.options,
                 &current.catalog,
-                &current.views,
                 &desired.catalog,
                 &migration,
             )

@@ -1,16 +1,26 @@
 //! Puts decoded rows together into tables: columns in attnum order, constraint and index
-//! column numbers resolved to names, default operator classes and collations left out.
+//! column numbers resolved to names, default operator classes and collations left out. The
+//! oids of what goes into a table (columns' defaults, constraints, indexes) are kept for the
+//! dependency graph. `objects` does the same for the other objects.
+
+mod objects;
+
+pub(crate) use objects::*;
 
 use crate::IntrospectError;
-use crate::rows::{CollationRow, ColumnRow, ConstraintRow, IndexRow, OperatorClass, decode_error};
+use crate::dependencies::ObjectIndex;
+use crate::rows::{
+    CatalogKind, CollationRow, ColumnRow, ConstraintRow, IndexRow, OperatorClass, decode_error,
+};
 use autogen_schema::*;
 use std::collections::HashMap;
 
-/// What index and constraint keys need to know about a table column.
-struct Attribute {
-    name: String,
-    type_oid: u32,
-    collation_oid: u32,
+/// What index and constraint keys need to know about a column (of a table or a materialized
+/// view).
+pub(crate) struct Attribute {
+    pub name: String,
+    pub type_oid: u32,
+    pub collation_oid: u32,
 }
 
 /// The small lookup tables index keys are resolved against.
@@ -18,6 +28,8 @@ pub(crate) struct Lookups {
     operator_classes: HashMap<u32, OperatorClass>,
     collation_names: HashMap<u32, String>,
     type_collations: HashMap<u32, u32>,
+    /// Domain -> its base type.
+    base_types: HashMap<u32, u32>,
 }
 
 impl Lookups {
@@ -27,6 +39,7 @@ impl Lookups {
     ) -> Self {
         let mut collation_names = HashMap::new();
         let mut type_collations = HashMap::new();
+        let mut base_types = HashMap::new();
         for row in collations {
             match row {
                 CollationRow::Collation { oid, name } => {
@@ -35,8 +48,14 @@ impl Lookups {
                 CollationRow::TypeDefault {
                     type_oid,
                     collation_oid,
+                    base_type,
                 } => {
-                    type_collations.insert(type_oid, collation_oid);
+                    if collation_oid != 0 {
+                        type_collations.insert(type_oid, collation_oid);
+                    }
+                    if base_type != 0 {
+                        base_types.insert(type_oid, base_type);
+                    }
                 }
             }
         }
@@ -44,32 +63,90 @@ impl Lookups {
             operator_classes: operator_classes.into_iter().collect(),
             collation_names,
             type_collations,
+            base_types,
         }
+    }
+
+    /// The type under any domains (`getBaseType`): what PostgreSQL picks a key's default
+    /// operator class for.
+    pub(crate) fn base_type(&self, mut type_oid: u32) -> u32 {
+        // Domains over domains are short chains; the bound only guards against bad data.
+        for _ in 0..32 {
+            match self.base_types.get(&type_oid) {
+                Some(&base) => type_oid = base,
+                None => break,
+            }
+        }
+        type_oid
+    }
+
+    /// The collation a value of `type_oid` gets when none is given (0: not collatable).
+    pub(crate) fn default_collation(&self, type_oid: u32) -> u32 {
+        self.type_collations.get(&type_oid).copied().unwrap_or(0)
+    }
+
+    /// A collation's schema-qualified name.
+    pub(crate) fn collation_name(
+        &self,
+        oid: u32,
+        what: &'static str,
+    ) -> Result<String, IntrospectError> {
+        self.collation_names
+            .get(&oid)
+            .cloned()
+            .ok_or_else(|| decode_error(what, format!("unknown collation {oid}")))
+    }
+
+    pub(crate) fn operator_class(
+        &self,
+        oid: u32,
+        what: &'static str,
+    ) -> Result<&OperatorClass, IntrospectError> {
+        self.operator_classes
+            .get(&oid)
+            .ok_or_else(|| decode_error(what, format!("unknown operator class {oid}")))
     }
 }
 
 /// Tables being assembled, addressed by oid.
 pub(crate) struct Tables {
     tables: Vec<Table>,
+    oids: Vec<u32>,
     by_oid: HashMap<u32, usize>,
     /// Per table (same positions as `tables`): its columns by attnum.
     attributes: Vec<HashMap<i16, Attribute>>,
+    /// Per table: the oids of its defaults, constraints and indexes, as dependency ends.
+    parts: Vec<Vec<(CatalogKind, u32, ObjectRef)>>,
 }
 
 impl Tables {
     pub(crate) fn new(rows: Vec<(u32, Table)>) -> Self {
         let mut tables = Vec::with_capacity(rows.len());
+        let mut oids = Vec::with_capacity(rows.len());
         let mut by_oid = HashMap::with_capacity(rows.len());
         for (oid, table) in rows {
             by_oid.insert(oid, tables.len());
             tables.push(table);
+            oids.push(oid);
         }
         let attributes = tables.iter().map(|_| HashMap::new()).collect();
+        let parts = tables.iter().map(|_| Vec::new()).collect();
         Self {
             tables,
+            oids,
             by_oid,
             attributes,
+            parts,
         }
+    }
+
+    /// The position of the table with `oid`, if it is one of these tables.
+    pub(crate) fn position_of(&self, oid: u32) -> Option<usize> {
+        self.by_oid.get(&oid).copied()
+    }
+
+    fn index_name(&self, position: usize, name: &str) -> QualifiedName {
+        QualifiedName::new(&self.tables[position].schema, name)
     }
 
     fn position(&self, oid: u32, what: &'static str) -> Result<usize, IntrospectError> {
@@ -110,6 +187,13 @@ impl Tables {
                     collation_oid: row.collation_oid,
                 },
             );
+            if let Some(oid) = row.default_oid {
+                let default = ObjectRef::Default {
+                    table: self.tables[position].qualified_name(),
+                    column: row.column.name.clone(),
+                };
+                self.parts[position].push((CatalogKind::AttrDef, oid, default));
+            }
             self.tables[position].columns.push(row.column);
         }
         Ok(())
@@ -140,6 +224,15 @@ impl Tables {
                 _ => (Vec::new(), Vec::new()),
             };
             let table = position;
+            let constraint = ObjectRef::Constraint {
+                table: self.tables[position].qualified_name(),
+                name: row.name.clone(),
+            };
+            self.parts[position].push((CatalogKind::Constraint, row.oid, constraint));
+            if let Some(index) = row.index_oid {
+                let name = ObjectRef::Index(self.index_name(position, &row.name));
+                self.parts[position].push((CatalogKind::Class, index, name));
+            }
             match row.kind.as_str() {
                 "p" => {
                     self.tables[table].primary_key = Some(PrimaryKey {
@@ -209,130 +302,152 @@ impl Tables {
         Ok(())
     }
 
-    pub(crate) fn add_indexes(
+    /// An index of the table at `position` (see [`Tables::position_of`]).
+    pub(crate) fn add_index(
         &mut self,
-        rows: Vec<IndexRow>,
+        position: usize,
+        row: IndexRow,
         lookups: &Lookups,
     ) -> Result<(), IntrospectError> {
-        const WHAT: &str = "indexes";
-        for row in rows {
-            let position = self.position(row.table_oid, WHAT)?;
-            let key_count = row.key_count;
-            if key_count > row.numbers.len()
-                || row.opclasses.len() < key_count
-                || row.collations.len() < key_count
-                || row.options.len() < key_count
-            {
-                return Err(decode_error(WHAT, "index key arrays of different lengths"));
-            }
-            let keys = (0..key_count)
-                .map(|k| self.index_key(position, &row, k, lookups))
-                .collect::<Result<Vec<_>, _>>()?;
-            let include = self.column_names(position, &row.numbers[key_count..], WHAT)?;
-            self.tables[position].indexes.push(Index {
-                name: row.name,
-                unique: row.unique,
-                method: row.method,
-                keys,
-                include,
-                predicate: row.predicate,
-                nulls_not_distinct: row.nulls_not_distinct,
-                storage_parameters: row.storage_parameters,
-                comment: row.comment,
-            });
-        }
+        let oid = row.oid;
+        let index = build_index(&self.attributes[position], row, lookups)?;
+        let name = ObjectRef::Index(self.index_name(position, &index.name));
+        self.parts[position].push((CatalogKind::Class, oid, name));
+        self.tables[position].indexes.push(index);
         Ok(())
     }
 
-    /// Key `k` of an index, printing operator class and collation only where they are not
-    /// what PostgreSQL would pick anyway (as `pg_get_indexdef` does).
-    fn index_key(
-        &self,
-        position: usize,
-        row: &IndexRow,
-        k: usize,
-        lookups: &Lookups,
-    ) -> Result<IndexKey, IntrospectError> {
-        const WHAT: &str = "indexes";
-        let class = lookups
-            .operator_classes
-            .get(&row.opclasses[k])
-            .ok_or_else(|| {
-                decode_error(WHAT, format!("unknown operator class {}", row.opclasses[k]))
-            })?;
-        let (target, key_type, default_collation) = if row.numbers[k] == 0 {
-            let expression = row
-                .expressions
-                .get(k)
-                .cloned()
-                .flatten()
-                .ok_or_else(|| decode_error(WHAT, "expression key without text"))?;
-            let stored_type = row
-                .stored_types
-                .get(k)
-                .copied()
-                .ok_or_else(|| decode_error(WHAT, "expression key without type"))?;
-            // An expression's index column has the class's storage type when it has one;
-            // the expression's own type is then the class's input type.
-            let key_type = if class.storage_type != 0 && stored_type == class.storage_type {
-                class.input_type
-            } else {
-                stored_type
-            };
-            let collation = lookups.type_collations.get(&key_type).copied().unwrap_or(0);
-            (IndexTarget::Expression(expression), key_type, collation)
-        } else {
-            let attribute = self.attributes[position]
-                .get(&row.numbers[k])
-                .ok_or_else(|| decode_error(WHAT, format!("unknown column {}", row.numbers[k])))?;
-            (
-                IndexTarget::Column(attribute.name.clone()),
-                attribute.type_oid,
-                attribute.collation_oid,
-            )
-        };
-        let collation = match row.collations[k] {
-            0 => None,
-            oid if oid == default_collation => None,
-            oid => Some(
-                lookups
-                    .collation_names
-                    .get(&oid)
-                    .cloned()
-                    .ok_or_else(|| decode_error(WHAT, format!("unknown collation {oid}")))?,
-            ),
-        };
-        // indoption bits: 1 = DESC, 2 = NULLS FIRST.
-        Ok(IndexKey {
-            target,
-            collation,
-            opclass: (!class.is_default_for(key_type)).then(|| class.name.clone()),
-            descending: row.options[k] & 1 != 0,
-            nulls_first: row.options[k] & 2 != 0,
-        })
-    }
-
-    pub(crate) fn finish(self) -> Vec<Table> {
-        self.tables
+    /// The tables, without those in `ignore`; every other table and its parts are added to
+    /// `objects`.
+    pub(crate) fn finish(self, ignore: &[QualifiedName], objects: &mut ObjectIndex) -> Vec<Table> {
+        let mut kept = Vec::with_capacity(self.tables.len());
+        let parts = self.parts.into_iter();
+        let attributes = self.attributes.into_iter();
+        for (((table, oid), parts), attributes) in self
+            .tables
+            .into_iter()
+            .zip(self.oids)
+            .zip(parts)
+            .zip(attributes)
+        {
+            let name = table.qualified_name();
+            if ignore.contains(&name) {
+                continue;
+            }
+            let columns = attributes
+                .into_iter()
+                .map(|(number, attribute)| (number, attribute.name))
+                .collect();
+            objects.add_relation(oid, name, columns);
+            for (catalog, oid, object) in parts {
+                match object {
+                    ObjectRef::Index(name) => objects.add_index(oid, name),
+                    object => objects.add(catalog, oid, object),
+                }
+            }
+            kept.push(table);
+        }
+        kept
     }
 }
 
-/// Attaches each view's dependencies, sorted; views in name order.
-pub(crate) fn views(
-    mut views: Vec<View>,
-    dependencies: Vec<(QualifiedName, ViewDependency)>,
-) -> Vec<View> {
-    views.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
-    for (view, dependency) in dependencies {
-        if let Ok(index) =
-            views.binary_search_by(|v| (&v.schema, &v.name).cmp(&(&view.schema, &view.name)))
-        {
-            views[index].depends_on.push(dependency);
-        }
+/// An index of a table or materialized view whose columns by number are `attributes`.
+pub(crate) fn build_index(
+    attributes: &HashMap<i16, Attribute>,
+    row: IndexRow,
+    lookups: &Lookups,
+) -> Result<Index, IntrospectError> {
+    const WHAT: &str = "indexes";
+    let key_count = row.key_count;
+    if key_count > row.numbers.len()
+        || row.opclasses.len() < key_count
+        || row.collations.len() < key_count
+        || row.options.len() < key_count
+    {
+        return Err(decode_error(WHAT, "index key arrays of different lengths"));
     }
-    for view in &mut views {
-        view.depends_on.sort();
-        view.depends_on.dedup();
-    }
-    views
+    let keys = (0..key_count)
+        .map(|k| index_key(attributes, &row, k, lookups))
+        .collect::<Result<Vec<_>, _>>()?;
+    let include = row.numbers[key_count..]
+        .iter()
+        .map(|number| {
+            attributes
+                .get(number)
+                .map(|attribute| attribute.name.clone())
+                .ok_or_else(|| decode_error(WHAT, format!("unknown column number {number}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Index {
+        name: row.name,
+        unique: row.unique,
+        method: row.method,
+        keys,
+        include,
+        predicate: row.predicate,
+        nulls_not_distinct: row.nulls_not_distinct,
+        storage_parameters: row.storage_parameters,
+        comment: row.comment,
+    })
+}
+
+/// Key `k` of an index, printing operator class and collation only where they are not what
+/// PostgreSQL would pick anyway (as `pg_get_indexdef` does).
+fn index_key(
+    attributes: &HashMap<i16, Attribute>,
+    row: &IndexRow,
+    k: usize,
+    lookups: &Lookups,
+) -> Result<IndexKey, IntrospectError> {
+    const WHAT: &str = "indexes";
+    let class = lookups
+        .operator_classes
+        .get(&row.opclasses[k])
+        .ok_or_else(|| {
+            decode_error(WHAT, format!("unknown operator class {}", row.opclasses[k]))
+        })?;
+    let (target, key_type, default_collation) = if row.numbers[k] == 0 {
+        let expression = row
+            .expressions
+            .get(k)
+            .cloned()
+            .flatten()
+            .ok_or_else(|| decode_error(WHAT, "expression key without text"))?;
+        let stored_type = row
+            .stored_types
+            .get(k)
+            .copied()
+            .ok_or_else(|| decode_error(WHAT, "expression key without type"))?;
+        // An expression's index column has the class's storage type when it has one; the
+        // expression's own type is then the class's input type.
+        let key_type = if class.storage_type != 0 && stored_type == class.storage_type {
+            class.input_type
+        } else {
+            stored_type
+        };
+        let collation = lookups.default_collation(key_type);
+        (IndexTarget::Expression(expression), key_type, collation)
+    } else {
+        let attribute = attributes
+            .get(&row.numbers[k])
+            .ok_or_else(|| decode_error(WHAT, format!("unknown column {}", row.numbers[k])))?;
+        (
+            IndexTarget::Column(attribute.name.clone()),
+            attribute.type_oid,
+            attribute.collation_oid,
+        )
+    };
+    let collation = match row.collations[k] {
+        0 => None,
+        oid if oid == default_collation => None,
+        oid => Some(lookups.collation_name(oid, WHAT)?),
+    };
+    // indoption bits: 1 = DESC, 2 = NULLS FIRST.
+    Ok(IndexKey {
+        target,
+        collation,
+        opclass: (!class.is_default_for(lookups.base_type(key_type))).then(|| class.name.clone()),
+        descending: row.options[k] & 1 != 0,
+        nulls_first: row.options[k] & 2 != 0,
+    })
 }

@@ -8,18 +8,21 @@
 //! database. Objects the IR does not model are reported in [`Inspection::unsupported`], never
 //! silently dropped.
 
+mod aggregate;
 mod assemble;
+mod dependencies;
 mod queries;
 mod rows;
 mod unsupported;
 
-use autogen_schema::Catalog;
+use autogen_schema::{Catalog, QualifiedName};
+use dependencies::ObjectIndex;
 use futures_util::TryStreamExt;
 use rows::decode_error;
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Client, IsolationLevel, Row};
 
-pub use unsupported::UnsupportedObjects;
+pub use unsupported::{UnsupportedObject, UnsupportedObjects};
 
 /// Which schemas to read. Empty `include` means every user schema.
 #[derive(Debug, Clone, Default)]
@@ -39,8 +42,21 @@ pub struct Inspection {
     pub unsupported: Vec<UnsupportedObjects>,
     /// `server_version_num`, e.g. 150018.
     pub server_version: i32,
-    /// The views (also listed in `unsupported`): not managed, but plans must keep them.
-    pub views: Vec<autogen_schema::View>,
+    /// What this server can do, not what the schema is (so never part of the catalog: two
+    /// databases with the same schema on servers with different packages must compare
+    /// equal): for each extension of the catalog, the versions `ALTER EXTENSION … UPDATE`
+    /// can reach from the installed one, sorted. For the planner of extension upgrades.
+    pub extension_updates: Vec<ExtensionUpdate>,
+}
+
+/// An installed extension can be updated from `from` (its installed version) to `to`.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub struct ExtensionUpdate {
+    pub extension: String,
+    pub from: String,
+    pub to: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -109,99 +125,130 @@ pub async fn inspect(
     let exclude = &options.exclude_schemas;
     let filter: [(&(dyn ToSql + Sync), Type); 2] =
         [(include, Type::TEXT_ARRAY), (exclude, Type::TEXT_ARRAY)];
-    let (schema_sql, extension_sql, enum_sql, sequence_sql) = (
-        queries::schemas(),
-        queries::extensions(),
-        queries::enums(),
-        queries::sequences(),
-    );
-    let (table_sql, column_sql, constraint_sql, index_sql, unsupported_sql) = (
-        queries::tables(),
-        queries::columns(),
-        queries::constraints(server_version),
-        queries::indexes(server_version),
-        queries::unsupported(),
-    );
-    let (opclass_sql, collation_sql) = (queries::operator_classes(), queries::collations());
-    let (view_sql, view_dependency_sql) = (queries::views(), queries::view_dependencies());
+    let version = server_version;
+    let sql = Queries {
+        schemas: queries::schemas(),
+        extensions: queries::extensions(),
+        extension_updates: queries::extension_updates(),
+        enums: queries::enums(),
+        sequences: queries::sequences(),
+        tables: queries::tables(),
+        columns: queries::columns(),
+        constraints: queries::constraints(version),
+        indexes: queries::indexes(version),
+        operator_classes: queries::operator_classes(),
+        collation_lookup: queries::collations(),
+        collations: queries::user_collations(version),
+        domains: queries::domains(),
+        domain_checks: queries::domain_checks(),
+        composite_types: queries::composite_types(),
+        range_types: queries::range_types(version),
+        functions: queries::functions(),
+        views: queries::views(),
+        triggers: queries::triggers(),
+        dependencies: queries::dependencies(version),
+        unsupported: queries::unsupported(version),
+    };
+    let t = &transaction;
     // All queries are sent at once and tokio-postgres pipelines them on the one connection;
     // each result is decoded row by row as it streams in, so no query's rows are ever held.
     let (
-        schemas,
-        extensions,
-        enums,
-        sequences,
-        tables,
-        columns,
-        constraints,
-        indexes,
-        unsupported,
-        operator_classes,
-        collations,
-        views,
-        view_dependencies,
+        (schemas, extensions, extension_updates, enums, sequences),
+        (tables, columns, constraints, indexes, operator_classes, collation_lookup),
+        (collations, domains, domain_checks, composite_types, range_types),
+        (functions, views, triggers, dependencies, unsupported),
     ) = futures_util::try_join!(
-        query(&transaction, "schemas", &schema_sql, &filter, rows::schema),
-        query(
-            &transaction,
-            "extensions",
-            &extension_sql,
-            &filter,
-            rows::extension
-        ),
-        query(
-            &transaction,
-            "enum types",
-            &enum_sql,
-            &filter,
-            rows::enum_type
-        ),
-        query(
-            &transaction,
-            "sequences",
-            &sequence_sql,
-            &filter,
-            rows::sequence
-        ),
-        query(&transaction, "tables", &table_sql, &filter, rows::table),
-        query(&transaction, "columns", &column_sql, &filter, rows::column),
-        query(
-            &transaction,
-            "constraints",
-            &constraint_sql,
-            &filter,
-            rows::constraint
-        ),
-        query(&transaction, "indexes", &index_sql, &filter, rows::index),
-        query(
-            &transaction,
-            "unsupported objects",
-            &unsupported_sql,
-            &filter,
-            rows::unsupported
-        ),
-        query(
-            &transaction,
-            "operator classes",
-            &opclass_sql,
-            &[],
-            rows::operator_class
-        ),
-        query(
-            &transaction,
-            "collations",
-            &collation_sql,
-            &[],
-            rows::collation
-        ),
-        query(&transaction, "views", &view_sql, &filter, rows::view),
-        query(
-            &transaction,
-            "view dependencies",
-            &view_dependency_sql,
-            &filter,
-            rows::view_dependency
-        ),
+        async {
+            futures_util::try_join!(
+                query(t, "schemas", &sql.schemas, &filter, rows::schema),
+                query(t, "extensions", &sql.extensions, &filter, rows::extension),
+                query(
+                    t,
+                    "extension updates",
+                    &sql.extension_updates,
+                    &filter,
+                    rows::extension_update
+                ),
+                query(t, "enum types", &sql.enums, &filter, rows::enum_type),
+                query(t, "sequences", &sql.sequences, &filter, rows::sequence),
+            )
+        },
+        async {
+            futures_util::try_join!(
+                query(t, "tables", &sql.tables, &filter, rows::table),
+                query(t, "columns", &sql.columns, &filter, rows::column),
+                query(
+                    t,
+                    "constraints",
+                    &sql.constraints,
+                    &filter,
+                    rows::constraint
+                ),
+                query(t, "indexes", &sql.indexes, &filter, rows::index),
+                query(
+                    t,
+                    "operator classes",
+                    &sql.operator_classes,
+                    &[],
+                    rows::operator_class
+                ),
+                query(
+                    t,
+                    "collation names",
+                    &sql.collation_lookup,
+                    &[],
+                    rows::collation
+                ),
+            )
+        },
+        async {
+            futures_util::try_join!(
+                query(
+                    t,
+                    "collations",
+                    &sql.collations,
+                    &filter,
+                    rows::user_collation
+                ),
+                query(t, "domains", &sql.domains, &filter, rows::domain),
+                query(
+                    t,
+                    "domain checks",
+                    &sql.domain_checks,
+                    &filter,
+                    rows::domain_check
+                ),
+                query(
+                    t,
+                    "composite types",
+                    &sql.composite_types,
+                    &filter,
+                    rows::composite_type
+                ),
+                query(
+                    t,
+                    "range types",
+                    &sql.range_types,
+                    &filter,
+                    rows::range_type
+                ),
+            )
+        },
+        async {
+            futures_util::try_join!(
+                query(t, "functions", &sql.functions, &filter, rows::function),
+                query(t, "views", &sql.views, &filter, rows::view),
+                query(t, "triggers", &sql.triggers, &filter, rows::trigger),
+                query(t, "dependencies", &sql.dependencies, &[], rows::dependency),
+                query(
+                    t,
+                    "unsupported objects",
+                    &sql.unsupported,
+                    &filter,
+                    rows::unsupported
+                ),
+            )
+        },
     )?;
     transaction
         .commit()
@@ -211,31 +258,121 @@ pub async fn inspect(
             source,
         })?;
 
+    let lookups = assemble::Lookups::new(operator_classes, collation_lookup);
+    let mut objects = ObjectIndex::default();
     let mut tables = assemble::Tables::new(tables);
     tables.add_columns(columns)?;
     tables.add_constraints(constraints)?;
-    tables.add_indexes(
-        indexes,
-        &assemble::Lookups::new(operator_classes, collations),
-    )?;
-    let mut tables = tables.finish();
-    if !options.ignore_tables.is_empty() {
-        tables.retain(|table| !options.ignore_tables.contains(&table.qualified_name()));
+    let mut views = assemble::Views::new(views);
+    for index in indexes {
+        if let Some(position) = tables.position_of(index.table_oid) {
+            tables.add_index(position, index, &lookups)?;
+        } else if let Some(position) = views.position_of(index.table_oid) {
+            views.add_index(position, index, &lookups)?;
+        } else {
+            return Err(decode_error(
+                "indexes",
+                format!("index {} of an unknown relation", index.name),
+            ));
+        }
     }
+    let tables = tables.finish(&options.ignore_tables, &mut objects);
+    let views = views.finish(&mut objects);
+    let enums = enums
+        .into_iter()
+        .map(|(oid, enum_type)| {
+            objects.add_type(oid, QualifiedName::new(&enum_type.schema, &enum_type.name));
+            enum_type
+        })
+        .collect();
+    let sequences = sequences
+        .into_iter()
+        .map(|(oid, sequence)| {
+            objects.add_sequence(oid, QualifiedName::new(&sequence.schema, &sequence.name));
+            sequence
+        })
+        .collect();
+    let collations = collations
+        .into_iter()
+        .map(|(oid, collation)| {
+            objects.add_collation(oid, collation.qualified_name());
+            collation
+        })
+        .collect();
+    let composite_types = composite_types
+        .into_iter()
+        .map(|(class_oid, composite)| {
+            let name = QualifiedName::new(&composite.schema, &composite.name);
+            objects.add_composite_type(class_oid, name);
+            composite
+        })
+        .collect();
+    let functions = functions
+        .into_iter()
+        .map(|(oid, function)| {
+            objects.add_function(oid, function.id());
+            function
+        })
+        .collect();
+    let domains = assemble::domains(domains, domain_checks, &mut objects)?;
+    let range_types = assemble::range_types(range_types, &lookups, &mut objects)?;
+    let triggers = assemble::triggers(triggers, &mut objects);
     let mut catalog = Catalog {
         schemas,
         extensions,
         enums,
         sequences,
         tables,
+        collations,
+        domains,
+        composite_types,
+        range_types,
+        functions,
+        views,
+        triggers,
+        dependencies: dependencies::resolve(&objects, dependencies),
     };
     catalog.canonicalize();
+    let mut extension_updates: Vec<ExtensionUpdate> = extension_updates
+        .into_iter()
+        .map(|(extension, from, to)| ExtensionUpdate {
+            extension,
+            from,
+            to,
+        })
+        .collect();
+    extension_updates.sort();
     Ok(Inspection {
         catalog,
         unsupported: unsupported::group(unsupported),
         server_version,
-        views: assemble::views(views, view_dependencies),
+        extension_updates,
     })
+}
+
+/// The SQL of every query of one inspection.
+struct Queries {
+    schemas: String,
+    extensions: String,
+    extension_updates: String,
+    enums: String,
+    sequences: String,
+    tables: String,
+    columns: String,
+    constraints: String,
+    indexes: String,
+    operator_classes: String,
+    collation_lookup: String,
+    collations: String,
+    domains: String,
+    domain_checks: String,
+    composite_types: String,
+    range_types: String,
+    functions: String,
+    views: String,
+    triggers: String,
+    dependencies: String,
+    unsupported: String,
 }
 
 /// Runs one catalog query and decodes each row as it arrives.

@@ -4,9 +4,21 @@
 //! Every query takes the schema filter as `$1` (schemas to include; empty = all) and `$2`
 //! (schemas to exclude). Names come back as PostgreSQL prints them under `search_path = ''`:
 //! types, functions and sequences in expressions are schema-qualified unless in pg_catalog.
+//!
+//! This module reads schemas, extensions, enums, sequences and tables; `objects` the other
+//! modeled objects (views, routines, triggers, domains, composite and range types,
+//! collations), `dependencies` the `pg_depend` graph, `unsupported` what is not modeled.
+
+mod dependencies;
+mod objects;
+mod unsupported;
+
+pub use dependencies::dependencies;
+pub use objects::*;
+pub use unsupported::unsupported;
 
 /// Namespaces in scope: user schemas (system ones start with `pg_`) passing the filter.
-fn namespace_filter(alias: &str) -> String {
+pub(crate) fn namespace_filter(alias: &str) -> String {
     format!(
         "{alias}.nspname <> 'information_schema' AND {alias}.nspname NOT LIKE 'pg\\_%' \
          AND (cardinality($1::text[]) = 0 OR {alias}.nspname = ANY($1::text[])) \
@@ -15,7 +27,7 @@ fn namespace_filter(alias: &str) -> String {
 }
 
 /// Objects created by an extension belong to it, not to the user's schema.
-fn not_extension_member(catalog: &str, oid: &str) -> String {
+pub(crate) fn not_extension_member(catalog: &str, oid: &str) -> String {
     format!(
         "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = '{catalog}'::regclass \
          AND d.objid = {oid} AND d.deptype = 'e')"
@@ -23,13 +35,26 @@ fn not_extension_member(catalog: &str, oid: &str) -> String {
 }
 
 /// The ordinary tables autogen models: not partitions, not inheritance children.
-fn tables_cte() -> String {
+pub(crate) fn tables_cte() -> String {
     format!(
         "WITH tbl AS (SELECT c.oid FROM pg_catalog.pg_class c \
            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
            WHERE c.relkind = 'r' AND NOT c.relispartition \
              AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) \
              AND {} AND {})",
+        namespace_filter("n"),
+        not_extension_member("pg_class", "c.oid")
+    )
+}
+
+/// `tbl` (see [`tables_cte`]) and `rel`: the tables, views and materialized views autogen
+/// models, the relations that can have indexes or triggers in the catalog.
+pub(crate) fn relations_cte() -> String {
+    format!(
+        "{}, rel AS (SELECT oid FROM tbl UNION ALL SELECT c.oid FROM pg_catalog.pg_class c \
+           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+           WHERE c.relkind IN ('v', 'm') AND {} AND {})",
+        tables_cte(),
         namespace_filter("n"),
         not_extension_member("pg_class", "c.oid")
     )
@@ -60,7 +85,7 @@ pub fn enums() -> String {
         "SELECT n.nspname::text, t.typname::text, \
            ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid \
                  ORDER BY e.enumsortorder), \
-           pg_catalog.obj_description(t.oid, 'pg_type') \
+           pg_catalog.obj_description(t.oid, 'pg_type'), t.oid \
          FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
          WHERE t.typtype = 'e' AND {} AND {}",
         namespace_filter("n"),
@@ -74,7 +99,7 @@ pub fn sequences() -> String {
         "SELECT n.nspname::text, c.relname::text, pg_catalog.format_type(s.seqtypid, NULL), \
            s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, \
            own_n.nspname::text, own_c.relname::text, own_a.attname::text, \
-           pg_catalog.obj_description(c.oid, 'pg_class') \
+           pg_catalog.obj_description(c.oid, 'pg_class'), c.oid \
          FROM pg_catalog.pg_sequence s \
          JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid \
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
@@ -92,7 +117,7 @@ pub fn sequences() -> String {
 
 /// `LEFT JOIN` of the comment on an object: a join, because `obj_description` and
 /// `col_description` run a subquery per row (a fifth of the columns query's time).
-fn description_join(alias: &str, object: &str, catalog: &str, sub_id: &str) -> String {
+pub(crate) fn description_join(alias: &str, object: &str, catalog: &str, sub_id: &str) -> String {
     format!(
         "LEFT JOIN pg_catalog.pg_description {alias} ON {alias}.objoid = {object} \
          AND {alias}.classoid = '{catalog}'::regclass AND {alias}.objsubid = {sub_id}"
@@ -122,7 +147,7 @@ pub fn columns() -> String {
            pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname), \
            ds.description, \
            s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, \
-           a.atttypid, a.attcollation \
+           a.atttypid, a.attcollation, ad.oid \
          FROM pg_catalog.pg_attribute a JOIN tbl ON tbl.oid = a.attrelid \
          JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid \
          LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation \
@@ -172,7 +197,8 @@ pub fn constraints(server_version: i32) -> String {
            CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid) END, \
            CASE WHEN con.contype = 'x' THEN pg_catalog.pg_get_constraintdef(con.oid) END, \
            COALESCE(ii.indkey::int2[], '{{}}'::int2[]), {nulls_not_distinct}, ds.description, \
-           COALESCE(ci.reloptions, '{{}}'::text[]), {on_delete_columns} \
+           COALESCE(ci.reloptions, '{{}}'::text[]), {on_delete_columns}, con.oid, \
+           CASE WHEN con.contype IN ('p', 'u', 'x') THEN con.conindid END \
          FROM pg_catalog.pg_constraint con JOIN tbl ON tbl.oid = con.conrelid \
          LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid \
          LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace \
@@ -186,10 +212,10 @@ pub fn constraints(server_version: i32) -> String {
     )
 }
 
-/// Indexes that no constraint owns, with their raw key arrays (column numbers, operator
-/// classes, collations, options); names, default operator classes and collations are
-/// resolved client-side. Only expression keys are deparsed: `pg_get_indexdef` builds a
-/// relcache entry per index.
+/// Indexes that no constraint owns, of tables and materialized views, with their raw key
+/// arrays (column numbers, operator classes, collations, options); names, default operator
+/// classes and collations are resolved client-side. Only expression keys are deparsed:
+/// `pg_get_indexdef` builds a relcache entry per index.
 pub fn indexes(server_version: i32) -> String {
     let nulls_not_distinct = if server_version >= 150000 {
         "i.indnullsnotdistinct"
@@ -206,15 +232,15 @@ pub fn indexes(server_version: i32) -> String {
              FROM pg_catalog.pg_attribute ia WHERE ia.attrelid = i.indexrelid \
                AND ia.attnum <= i.indnkeyatts ORDER BY ia.attnum) END, \
            pg_catalog.pg_get_expr(i.indpred, i.indrelid), {nulls_not_distinct}, \
-           COALESCE(ic.reloptions, '{{}}'::text[]), ds.description \
-         FROM pg_catalog.pg_index i JOIN tbl ON tbl.oid = i.indrelid \
+           COALESCE(ic.reloptions, '{{}}'::text[]), ds.description, i.indexrelid \
+         FROM pg_catalog.pg_index i JOIN rel ON rel.oid = i.indrelid \
          JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
          JOIN pg_catalog.pg_am am ON am.oid = ic.relam \
          {description} \
          WHERE i.indisvalid AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con \
            WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid \
              AND con.contype IN ('p', 'u', 'x'))",
-        cte = tables_cte(),
+        cte = relations_cte(),
         description = description_join("ds", "i.indexrelid", "pg_class", "0"),
     )
 }
@@ -235,202 +261,14 @@ pub fn operator_classes() -> String {
         .to_string()
 }
 
-/// Collations by oid (qualified names), and the default collation of every collatable type:
-/// what an index key's collation is compared with.
+/// Collations by oid (qualified names), and the default collation of every collatable type
+/// (what an index key's collation is compared with) and the base type of every domain (an
+/// index key's default operator class is its base type's).
 pub fn collations() -> String {
-    "SELECT co.oid, pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(co.collname), NULL::oid \
+    "SELECT co.oid, pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(co.collname), \
+       NULL::oid, NULL::oid \
      FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace n ON n.oid = co.collnamespace \
-     UNION ALL SELECT t.oid, NULL, t.typcollation FROM pg_catalog.pg_type t WHERE t.typcollation <> 0"
+     UNION ALL SELECT t.oid, NULL, t.typcollation, t.typbasetype FROM pg_catalog.pg_type t \
+     WHERE t.typcollation <> 0 OR t.typtype = 'd'"
         .to_string()
-}
-
-/// Everything in scope that the IR does not model yet, as (kind, qualified name) rows.
-pub fn unsupported() -> String {
-    let ns = namespace_filter("n");
-    let class_member = not_extension_member("pg_class", "c.oid");
-    let type_member = not_extension_member("pg_type", "t.oid");
-    let proc_member = not_extension_member("pg_proc", "p.oid");
-    let qualified = "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident";
-    let relation = |kind: &str, condition: &str| {
-        format!(
-            "SELECT '{kind}', {qualified}(c.relname) FROM pg_catalog.pg_class c \
-             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-             WHERE {condition} AND {ns} AND {class_member}"
-        )
-    };
-    let type_kind = |kind: &str, condition: &str| {
-        format!(
-            "SELECT '{kind}', {qualified}(t.typname) FROM pg_catalog.pg_type t \
-             JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
-             WHERE {condition} AND {ns} AND {type_member}"
-        )
-    };
-    let routine = |kind: &str, prokind: &str| {
-        format!(
-            "SELECT '{kind}', {qualified}(p.proname) || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')' \
-             FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace \
-             WHERE p.prokind = '{prokind}' AND {ns} AND {proc_member}"
-        )
-    };
-    let on_table = |kind: &str,
-                    catalog: &str,
-                    alias: &str,
-                    name: &str,
-                    relid: &str,
-                    condition: &str| {
-        format!(
-            "SELECT '{kind}', {qualified}(c.relname) || '.' || pg_catalog.quote_ident({alias}.{name}) \
-             FROM pg_catalog.{catalog} {alias} JOIN pg_catalog.pg_class c ON c.oid = {alias}.{relid} \
-             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-             WHERE {condition} AND {ns} AND {class_member}"
-        )
-    };
-    let parts = [
-        relation("view", "c.relkind = 'v'"),
-        relation("materialized view", "c.relkind = 'm'"),
-        relation("foreign table", "c.relkind = 'f'"),
-        relation(
-            "partitioned table",
-            "c.relkind = 'p' AND NOT c.relispartition",
-        ),
-        relation("partition", "c.relispartition AND c.relkind IN ('r', 'p')"),
-        relation(
-            "inherited table",
-            "c.relkind = 'r' AND NOT c.relispartition AND EXISTS \
-             (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)",
-        ),
-        relation("row-level security", "c.relkind = 'r' AND c.relrowsecurity"),
-        relation(
-            "table with storage parameters",
-            "c.relkind = 'r' AND c.reloptions IS NOT NULL",
-        ),
-        relation(
-            "comment on a constraint index",
-            "c.relkind = 'i' AND pg_catalog.obj_description(c.oid, 'pg_class') IS NOT NULL \
-             AND EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = c.oid \
-             AND con.contype IN ('p', 'u', 'x'))",
-        ),
-        relation(
-            "invalid index",
-            "c.relkind = 'i' AND EXISTS (SELECT 1 FROM pg_catalog.pg_index i \
-             WHERE i.indexrelid = c.oid AND NOT i.indisvalid)",
-        ),
-        type_kind(
-            "composite type",
-            "t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class r \
-             WHERE r.oid = t.typrelid AND r.relkind = 'c')",
-        ),
-        type_kind("domain", "t.typtype = 'd'"),
-        type_kind("range type", "t.typtype = 'r'"),
-        type_kind(
-            "base type",
-            "t.typtype = 'b' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type e WHERE e.typarray = t.oid)",
-        ),
-        routine("function", "f"),
-        routine("procedure", "p"),
-        routine("aggregate", "a"),
-        routine("window function", "w"),
-        on_table(
-            "trigger",
-            "pg_trigger",
-            "tg",
-            "tgname",
-            "tgrelid",
-            "NOT tg.tgisinternal",
-        ),
-        on_table("policy", "pg_policy", "po", "polname", "polrelid", "true"),
-        on_table(
-            "rule",
-            "pg_rewrite",
-            "ru",
-            "rulename",
-            "ev_class",
-            "ru.rulename <> '_RETURN'",
-        ),
-        format!(
-            "SELECT 'statistics object', {qualified}(s.stxname) FROM pg_catalog.pg_statistic_ext s \
-             JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace WHERE {ns} AND {}",
-            not_extension_member("pg_statistic_ext", "s.oid")
-        ),
-        format!(
-            "SELECT 'collation', {qualified}(co.collname) FROM pg_catalog.pg_collation co \
-             JOIN pg_catalog.pg_namespace n ON n.oid = co.collnamespace WHERE {ns} AND {}",
-            not_extension_member("pg_collation", "co.oid")
-        ),
-        format!(
-            "SELECT 'operator', {qualified}(o.oprname) FROM pg_catalog.pg_operator o \
-             JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace WHERE {ns} AND {}",
-            not_extension_member("pg_operator", "o.oid")
-        ),
-        format!(
-            "SELECT 'text search configuration', {qualified}(ts.cfgname) FROM pg_catalog.pg_ts_config ts \
-             JOIN pg_catalog.pg_namespace n ON n.oid = ts.cfgnamespace WHERE {ns} AND {}",
-            not_extension_member("pg_ts_config", "ts.oid")
-        ),
-    ];
-    parts.join(" UNION ALL ")
-}
-
-/// Views and materialized views, with what re-creating one needs: its definition, options,
-/// comments, a materialized view's indexes, and `GRANT`s to others than the owner.
-pub fn views() -> String {
-    let ns = namespace_filter("n");
-    let member = not_extension_member("pg_class", "c.oid");
-    format!(
-        "SELECT n.nspname, c.relname, c.relkind = 'm', pg_catalog.pg_get_viewdef(c.oid), \
-           COALESCE(c.reloptions, '{{}}'::text[]), \
-           pg_catalog.obj_description(c.oid, 'pg_class'), \
-           ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute a \
-                 JOIN pg_catalog.pg_description d ON d.objoid = c.oid \
-                   AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass \
-                   AND d.objsubid = a.attnum \
-                 WHERE a.attrelid = c.oid AND a.attnum > 0 ORDER BY a.attnum), \
-           ARRAY(SELECT d.description FROM pg_catalog.pg_attribute a \
-                 JOIN pg_catalog.pg_description d ON d.objoid = c.oid \
-                   AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass \
-                   AND d.objsubid = a.attnum \
-                 WHERE a.attrelid = c.oid AND a.attnum > 0 ORDER BY a.attnum), \
-           ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid) FROM pg_catalog.pg_index i \
-                 WHERE i.indrelid = c.oid ORDER BY 1), \
-           ARRAY(SELECT pg_catalog.format('GRANT %s ON TABLE %I.%I TO %s%s;', \
-                   pg_catalog.string_agg(x.privilege_type, ', ' ORDER BY x.privilege_type), \
-                   n.nspname, c.relname, \
-                   CASE WHEN x.grantee = 0 THEN 'PUBLIC' \
-                        ELSE pg_catalog.quote_ident(r.rolname) END, \
-                   CASE WHEN x.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END) \
-                 FROM pg_catalog.aclexplode(c.relacl) x \
-                 LEFT JOIN pg_catalog.pg_roles r ON r.oid = x.grantee \
-                 WHERE x.grantee <> c.relowner \
-                 GROUP BY x.grantee, r.rolname, x.is_grantable ORDER BY 1) \
-         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-         WHERE c.relkind IN ('v', 'm') AND {ns} AND {member}"
-    )
-}
-
-/// What each view's query uses (`pg_depend` of its rewrite rule): columns and whole
-/// relations (kind `column`/`relation`) and types (kind `type`; an array's element type).
-pub fn view_dependencies() -> String {
-    let ns = namespace_filter("vn");
-    format!(
-        "SELECT DISTINCT vn.nspname, v.relname, \
-           CASE WHEN t.oid IS NOT NULL THEN 'type' \
-                WHEN a.attname IS NOT NULL THEN 'column' ELSE 'relation' END, \
-           COALESCE(rn.nspname, tn.nspname), \
-           COALESCE(rc.relname, et.typname, t.typname), a.attname \
-         FROM pg_catalog.pg_depend d \
-         JOIN pg_catalog.pg_rewrite rw ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass \
-           AND d.objid = rw.oid \
-         JOIN pg_catalog.pg_class v ON v.oid = rw.ev_class AND v.relkind IN ('v', 'm') \
-         JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace \
-         LEFT JOIN pg_catalog.pg_class rc ON d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass \
-           AND rc.oid = d.refobjid \
-         LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace \
-         LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = rc.oid AND a.attnum = d.refobjsubid \
-           AND d.refobjsubid > 0 \
-         LEFT JOIN pg_catalog.pg_type t ON d.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass \
-           AND t.oid = d.refobjid \
-         LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A' \
-         LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = COALESCE(et.typnamespace, t.typnamespace) \
-         WHERE d.refobjid <> v.oid AND (rc.oid IS NOT NULL OR t.oid IS NOT NULL) AND {ns}"
-    )
 }

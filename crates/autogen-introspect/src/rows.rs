@@ -2,6 +2,10 @@
 //! decoded as they stream in and never held. Column positions follow the SELECT lists in
 //! `queries.rs`.
 
+mod objects;
+
+pub(crate) use objects::*;
+
 use crate::IntrospectError;
 use autogen_schema::*;
 use tokio_postgres::Row;
@@ -43,14 +47,17 @@ pub(crate) fn extension(row: &Row) -> Result<Extension, IntrospectError> {
     })
 }
 
-pub(crate) fn enum_type(row: &Row) -> Result<EnumType, IntrospectError> {
+pub(crate) fn enum_type(row: &Row) -> Result<(u32, EnumType), IntrospectError> {
     const WHAT: &str = "enum types";
-    Ok(EnumType {
-        schema: get(row, 0, WHAT)?,
-        name: get(row, 1, WHAT)?,
-        values: get(row, 2, WHAT)?,
-        comment: get(row, 3, WHAT)?,
-    })
+    Ok((
+        get(row, 4, WHAT)?,
+        EnumType {
+            schema: get(row, 0, WHAT)?,
+            name: get(row, 1, WHAT)?,
+            values: get(row, 2, WHAT)?,
+            comment: get(row, 3, WHAT)?,
+        },
+    ))
 }
 
 /// Sequence options from six consecutive columns starting at `first`; `None` when NULL
@@ -79,7 +86,7 @@ fn sequence_options(
     }))
 }
 
-pub(crate) fn sequence(row: &Row) -> Result<Sequence, IntrospectError> {
+pub(crate) fn sequence(row: &Row) -> Result<(u32, Sequence), IntrospectError> {
     const WHAT: &str = "sequences";
     let owner_schema: Option<String> = get(row, 9, WHAT)?;
     let owner_table: Option<String> = get(row, 10, WHAT)?;
@@ -91,15 +98,18 @@ pub(crate) fn sequence(row: &Row) -> Result<Sequence, IntrospectError> {
         }),
         _ => None,
     };
-    Ok(Sequence {
-        schema: get(row, 0, WHAT)?,
-        name: get(row, 1, WHAT)?,
-        data_type: get(row, 2, WHAT)?,
-        options: sequence_options(row, 3, WHAT)?
-            .ok_or_else(|| decode_error(WHAT, "sequence without options"))?,
-        owned_by,
-        comment: get(row, 12, WHAT)?,
-    })
+    Ok((
+        get(row, 13, WHAT)?,
+        Sequence {
+            schema: get(row, 0, WHAT)?,
+            name: get(row, 1, WHAT)?,
+            data_type: get(row, 2, WHAT)?,
+            options: sequence_options(row, 3, WHAT)?
+                .ok_or_else(|| decode_error(WHAT, "sequence without options"))?,
+            owned_by,
+            comment: get(row, 12, WHAT)?,
+        },
+    ))
 }
 
 /// A table without its columns, constraints and indexes yet, with its oid.
@@ -129,6 +139,8 @@ pub(crate) struct ColumnRow {
     pub column: Column,
     pub type_oid: u32,
     pub collation_oid: u32,
+    /// The `pg_attrdef` row of its default or generation expression.
+    pub default_oid: Option<u32>,
 }
 
 pub(crate) fn column(row: &Row) -> Result<ColumnRow, IntrospectError> {
@@ -162,6 +174,7 @@ pub(crate) fn column(row: &Row) -> Result<ColumnRow, IntrospectError> {
         },
         type_oid: get(row, 16, WHAT)?,
         collation_oid: get(row, 17, WHAT)?,
+        default_oid: get(row, 18, WHAT)?,
     })
 }
 
@@ -190,6 +203,9 @@ pub(crate) struct ConstraintRow {
     pub comment: Option<String>,
     pub storage_parameters: Vec<String>,
     pub on_delete_numbers: Vec<i16>,
+    pub oid: u32,
+    /// The index of a primary key, unique or exclusion constraint.
+    pub index_oid: Option<u32>,
 }
 
 pub(crate) fn constraint(row: &Row) -> Result<ConstraintRow, IntrospectError> {
@@ -229,6 +245,8 @@ pub(crate) fn constraint(row: &Row) -> Result<ConstraintRow, IntrospectError> {
         comment: get(row, 20, WHAT)?,
         storage_parameters: get(row, 21, WHAT)?,
         on_delete_numbers: get(row, 22, WHAT)?,
+        oid: get(row, 23, WHAT)?,
+        index_oid: get(row, 24, WHAT)?,
     })
 }
 
@@ -250,7 +268,9 @@ fn referential_action(code: &str) -> Result<ReferentialAction, IntrospectError> 
 
 /// An index with its keys still as raw catalog arrays.
 pub(crate) struct IndexRow {
+    /// The table or materialized view it is on.
     pub table_oid: u32,
+    pub oid: u32,
     pub name: String,
     pub unique: bool,
     pub method: String,
@@ -274,6 +294,7 @@ pub(crate) fn index(row: &Row) -> Result<IndexRow, IntrospectError> {
     const WHAT: &str = "indexes";
     Ok(IndexRow {
         table_oid: get(row, 0, WHAT)?,
+        oid: get(row, 15, WHAT)?,
         name: get(row, 1, WHAT)?,
         unique: get(row, 2, WHAT)?,
         method: get(row, 3, WHAT)?,
@@ -327,10 +348,18 @@ pub(crate) fn operator_class(row: &Row) -> Result<(u32, OperatorClass), Introspe
     ))
 }
 
-/// A row of the collations query: a collation's name, or a type's default collation.
+/// A row of the collations query: a collation's name, or a type's default collation and
+/// (for a domain) base type.
 pub(crate) enum CollationRow {
-    Collation { oid: u32, name: String },
-    TypeDefault { type_oid: u32, collation_oid: u32 },
+    Collation {
+        oid: u32,
+        name: String,
+    },
+    TypeDefault {
+        type_oid: u32,
+        collation_oid: u32,
+        base_type: u32,
+    },
 }
 
 pub(crate) fn collation(row: &Row) -> Result<CollationRow, IntrospectError> {
@@ -341,50 +370,7 @@ pub(crate) fn collation(row: &Row) -> Result<CollationRow, IntrospectError> {
         None => CollationRow::TypeDefault {
             type_oid: oid,
             collation_oid: get::<Option<u32>>(row, 2, WHAT)?.unwrap_or(0),
+            base_type: get::<Option<u32>>(row, 3, WHAT)?.unwrap_or(0),
         },
     })
-}
-
-/// (kind, qualified name) of an object the IR does not model.
-pub(crate) fn unsupported(row: &Row) -> Result<(String, String), IntrospectError> {
-    const WHAT: &str = "unsupported objects";
-    Ok((get(row, 0, WHAT)?, get(row, 1, WHAT)?))
-}
-
-pub(crate) fn view(row: &Row) -> Result<View, IntrospectError> {
-    const WHAT: &str = "views";
-    let commented: Vec<String> = get(row, 6, WHAT)?;
-    let comments: Vec<String> = get(row, 7, WHAT)?;
-    Ok(View {
-        schema: get(row, 0, WHAT)?,
-        name: get(row, 1, WHAT)?,
-        materialized: get(row, 2, WHAT)?,
-        definition: get(row, 3, WHAT)?,
-        options: get(row, 4, WHAT)?,
-        comment: get(row, 5, WHAT)?,
-        column_comments: commented.into_iter().zip(comments).collect(),
-        indexes: get(row, 8, WHAT)?,
-        grants: get(row, 9, WHAT)?,
-        depends_on: Vec::new(),
-    })
-}
-
-/// `(view, dependency)`.
-pub(crate) fn view_dependency(
-    row: &Row,
-) -> Result<(QualifiedName, ViewDependency), IntrospectError> {
-    const WHAT: &str = "view dependencies";
-    let view = QualifiedName::new(get::<String>(row, 0, WHAT)?, get::<String>(row, 1, WHAT)?);
-    let kind: String = get(row, 2, WHAT)?;
-    let target = QualifiedName::new(get::<String>(row, 3, WHAT)?, get::<String>(row, 4, WHAT)?);
-    let dependency = match kind.as_str() {
-        "type" => ViewDependency::Type(target),
-        "column" => ViewDependency::Column {
-            relation: target,
-            column: get(row, 5, WHAT)?,
-        },
-        "relation" => ViewDependency::Relation(target),
-        other => return Err(decode_error(WHAT, format!("unknown kind {other}"))),
-    };
-    Ok((view, dependency))
 }

@@ -56,25 +56,36 @@ async fn names_outside_pg_catalog_are_schema_qualified() {
 async fn unmodeled_objects_are_grouped_by_kind() {
     let inspection = catalog_of(
         "CREATE TABLE t (id int);
-         CREATE VIEW v2 AS SELECT 1 AS x; CREATE VIEW v1 AS SELECT 2 AS y;
+         CREATE RULE r2 AS ON DELETE TO t DO INSTEAD NOTHING;
+         CREATE RULE r1 AS ON UPDATE TO t DO INSTEAD NOTHING;
+         CREATE POLICY p ON t USING (id > 0);
+         CREATE VIEW v AS SELECT 1 AS x;
          CREATE DOMAIN positive AS int CHECK (VALUE > 0);",
     )
     .await;
     let kinds: Vec<(String, Vec<String>)> = inspection
         .unsupported
         .iter()
-        .map(|group| (group.kind.clone(), group.names.clone()))
+        .map(|group| {
+            (
+                group.kind.clone(),
+                group.names().map(String::from).collect(),
+            )
+        })
         .collect();
     assert_eq!(
         kinds,
         [
-            ("domain".to_string(), vec!["public.positive".to_string()]),
+            ("policy".to_string(), vec!["public.t.p".to_string()]),
             (
-                "view".to_string(),
-                vec!["public.v1".to_string(), "public.v2".to_string()]
+                "rule".to_string(),
+                vec!["public.t.r1".to_string(), "public.t.r2".to_string()]
             ),
         ]
     );
+    // Views and domains are modeled now.
+    assert_eq!(inspection.catalog.views.len(), 1);
+    assert_eq!(inspection.catalog.domains.len(), 1);
     assert_eq!(inspection.catalog.tables.len(), 1);
 }
 

@@ -2,7 +2,9 @@
 //! types as `format_type` prints them (`character varying(255)`, `integer[]`,
 //! `public.mood`), expressions as `pg_get_expr` prints them (`(age >= 0)`, `now()`).
 
+use crate::deps::Dependency;
 use crate::ident::QualifiedName;
+use crate::objects::{Collation, CompositeType, Domain, Function, RangeType, Trigger, View};
 use serde::{Deserialize, Serialize};
 
 fn is_false(value: &bool) -> bool {
@@ -22,6 +24,26 @@ pub struct Catalog {
     pub sequences: Vec<Sequence>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tables: Vec<Table>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collations: Vec<Collation>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<Domain>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub composite_types: Vec<CompositeType>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub range_types: Vec<RangeType>,
+    /// Functions, procedures and aggregates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub functions: Vec<Function>,
+    /// Views and materialized views.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<View>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<Trigger>,
+    /// What uses what, between the objects above (from `pg_depend`): the order to create
+    /// them in, and what a plan must drop and re-create with an object it re-creates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<Dependency>,
 }
 
 /// A namespace (`CREATE SCHEMA`).
@@ -432,6 +454,34 @@ impl Catalog {
             .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
         self.tables
             .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        self.collations
+            .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        self.domains
+            .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        self.composite_types
+            .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        self.range_types
+            .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        // The order of `Function::id()`, without building two ids per comparison.
+        self.functions.sort_by(|a, b| {
+            (&a.schema, &a.name, &a.identity_arguments).cmp(&(
+                &b.schema,
+                &b.name,
+                &b.identity_arguments,
+            ))
+        });
+        self.views
+            .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        self.triggers
+            .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
+        self.dependencies.sort();
+        self.dependencies.dedup();
+        for domain in &mut self.domains {
+            domain.checks.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        for view in &mut self.views {
+            view.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        }
         for table in &mut self.tables {
             table.uniques.sort_by(|a, b| a.name.cmp(&b.name));
             table.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
@@ -470,6 +520,37 @@ impl Catalog {
             && ordered(&self.tables, |a, b| {
                 (&a.schema, &a.name) <= (&b.schema, &b.name)
             })
+            && ordered(&self.collations, |a, b| {
+                (&a.schema, &a.name) <= (&b.schema, &b.name)
+            })
+            && ordered(&self.domains, |a, b| {
+                (&a.schema, &a.name) <= (&b.schema, &b.name)
+            })
+            && ordered(&self.composite_types, |a, b| {
+                (&a.schema, &a.name) <= (&b.schema, &b.name)
+            })
+            && ordered(&self.range_types, |a, b| {
+                (&a.schema, &a.name) <= (&b.schema, &b.name)
+            })
+            && ordered(&self.functions, |a, b| {
+                (&a.schema, &a.name, &a.identity_arguments)
+                    <= (&b.schema, &b.name, &b.identity_arguments)
+            })
+            && ordered(&self.views, |a, b| {
+                (&a.schema, &a.name) <= (&b.schema, &b.name)
+            })
+            && ordered(&self.triggers, |a, b| {
+                (&a.table, &a.name) <= (&b.table, &b.name)
+            })
+            && self.dependencies.windows(2).all(|pair| pair[0] < pair[1])
+            && self
+                .domains
+                .iter()
+                .all(|domain| ordered(&domain.checks, |a, b| by_name(&a.name, &b.name)))
+            && self
+                .views
+                .iter()
+                .all(|view| ordered(&view.indexes, |a, b| by_name(&a.name, &b.name)))
             && self.tables.iter().all(|table| {
                 ordered(&table.uniques, |a, b| by_name(&a.name, &b.name))
                     && ordered(&table.foreign_keys, |a, b| by_name(&a.name, &b.name))
@@ -500,6 +581,19 @@ impl Catalog {
             && self.enums.is_empty()
             && self.sequences.is_empty()
             && self.tables.is_empty()
+            && self.collations.is_empty()
+            && self.domains.is_empty()
+            && self.composite_types.is_empty()
+            && self.range_types.is_empty()
+            && self.functions.is_empty()
+            && self.views.is_empty()
+            && self.triggers.is_empty()
+    }
+
+    pub fn view(&self, schema: &str, name: &str) -> Option<&View> {
+        self.views
+            .iter()
+            .find(|view| view.schema == schema && view.name == name)
     }
 }
 

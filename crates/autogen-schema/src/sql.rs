@@ -1,11 +1,16 @@
-//! SQL for catalog objects: one function per statement form, and the canonical dump that
-//! strings them together so running it on an empty database re-creates the catalog.
+//! SQL for catalog objects: one function per statement form. The canonical dump
+//! (`dump.rs`) strings them together so running it on an empty database re-creates the
+//! catalog.
 //!
 //! The statement functions are public so the diff planner renders objects exactly as the
 //! dump does.
 
 use crate::catalog::*;
 use crate::ident::{QualifiedName, quote_ident, quote_literal};
+use crate::objects::{
+    Attribute, Collation, CompositeType, Domain, DomainCheck, Function, FunctionId, FunctionKind,
+    RangeType, Trigger, View,
+};
 use std::fmt::Write as _;
 
 fn quoted_list(names: &[String]) -> String {
@@ -338,7 +343,7 @@ pub fn create_index(table: &QualifiedName, index: &Index) -> String {
     sql
 }
 
-fn comment_literal(comment: &Option<String>) -> String {
+pub(crate) fn comment_literal(comment: &Option<String>) -> String {
     comment
         .as_deref()
         .map(quote_literal)
@@ -353,12 +358,21 @@ pub enum CommentOn<'a> {
     Type(&'a QualifiedName),
     Sequence(&'a QualifiedName),
     Table(&'a QualifiedName),
-    /// A table and one of its columns.
+    /// A column of a table, view or composite type.
     Column(&'a QualifiedName, &'a str),
     /// A table and one of its constraints.
     Constraint(&'a QualifiedName, &'a str),
     /// The schema-qualified index name.
     Index(&'a QualifiedName),
+    View(&'a QualifiedName),
+    MaterializedView(&'a QualifiedName),
+    Function(FunctionKind, &'a FunctionId),
+    /// A table and one of its triggers.
+    Trigger(&'a QualifiedName, &'a str),
+    Domain(&'a QualifiedName),
+    /// A domain and one of its constraints.
+    DomainConstraint(&'a QualifiedName, &'a str),
+    Collation(&'a QualifiedName),
 }
 
 impl CommentOn<'_> {
@@ -379,6 +393,19 @@ impl CommentOn<'_> {
                 )
             }
             CommentOn::Index(name) => format!("INDEX {}", name.quoted()),
+            CommentOn::View(name) => format!("VIEW {}", name.quoted()),
+            CommentOn::MaterializedView(name) => format!("MATERIALIZED VIEW {}", name.quoted()),
+            CommentOn::Function(kind, id) => format!("{} {}", kind.keyword(), id.quoted()),
+            CommentOn::Trigger(table, trigger) => {
+                format!("TRIGGER {} ON {}", quote_ident(trigger), table.quoted())
+            }
+            CommentOn::Domain(name) => format!("DOMAIN {}", name.quoted()),
+            CommentOn::DomainConstraint(domain, constraint) => format!(
+                "CONSTRAINT {} ON DOMAIN {}",
+                quote_ident(constraint),
+                domain.quoted()
+            ),
+            CommentOn::Collation(name) => format!("COLLATION {}", name.quoted()),
         }
     }
 }
@@ -392,107 +419,187 @@ pub fn comment_on(target: CommentOn<'_>, comment: &Option<String>) -> String {
     )
 }
 
-/// Every comment in the catalog, in canonical order.
-fn comments(catalog: &Catalog) -> Vec<String> {
-    let mut out = Vec::new();
-    for schema in catalog.schemas.iter().filter(|s| s.comment.is_some()) {
-        out.push(comment_on(CommentOn::Schema(&schema.name), &schema.comment));
-    }
-    for enum_type in catalog.enums.iter().filter(|e| e.comment.is_some()) {
-        let name = QualifiedName::new(&enum_type.schema, &enum_type.name);
-        out.push(comment_on(CommentOn::Type(&name), &enum_type.comment));
-    }
-    for sequence in catalog.sequences.iter().filter(|s| s.comment.is_some()) {
-        let name = QualifiedName::new(&sequence.schema, &sequence.name);
-        out.push(comment_on(CommentOn::Sequence(&name), &sequence.comment));
-    }
-    for table in &catalog.tables {
-        let name = table.qualified_name();
-        if table.comment.is_some() {
-            out.push(comment_on(CommentOn::Table(&name), &table.comment));
-        }
-        for column in table.columns.iter().filter(|c| c.comment.is_some()) {
-            out.push(comment_on(
-                CommentOn::Column(&name, &column.name),
-                &column.comment,
-            ));
-        }
-        let constraints = table
-            .primary_key
-            .iter()
-            .map(|c| (&c.name, &c.comment))
-            .chain(table.uniques.iter().map(|c| (&c.name, &c.comment)))
-            .chain(table.checks.iter().map(|c| (&c.name, &c.comment)))
-            .chain(table.exclusions.iter().map(|c| (&c.name, &c.comment)))
-            .chain(table.foreign_keys.iter().map(|c| (&c.name, &c.comment)));
-        for (constraint, comment) in constraints.filter(|(_, comment)| comment.is_some()) {
-            out.push(comment_on(
-                CommentOn::Constraint(&name, constraint),
-                comment,
-            ));
-        }
-        for index in table.indexes.iter().filter(|i| i.comment.is_some()) {
-            let index_name = QualifiedName::new(&table.schema, &index.name);
-            out.push(comment_on(CommentOn::Index(&index_name), &index.comment));
-        }
-    }
-    out
+/// `CREATE [MATERIALIZED] VIEW name [WITH (options)] AS <definition>[ WITH NO DATA];`
+pub fn create_view(view: &View) -> String {
+    let options = if view.options.is_empty() {
+        String::new()
+    } else {
+        format!(" WITH ({})", view.options.join(", "))
+    };
+    let definition = view.definition.trim().trim_end_matches(';').trim_end();
+    let no_data = if view.materialized && view.unpopulated {
+        "\nWITH NO DATA"
+    } else {
+        ""
+    };
+    format!(
+        "CREATE {} {}{options} AS\n{definition}{no_data};",
+        view.kind(),
+        view.qualified_name().quoted()
+    )
 }
 
-impl Catalog {
-    /// The canonical SQL dump: statements in dependency order (schemas, extensions, types,
-    /// sequences, tables, indexes, foreign keys, deferred checks, sequence ownership,
-    /// comments), each object in canonical order. Running it on an empty database re-creates
-    /// the catalog. An empty catalog dumps to an empty string.
-    pub fn to_sql(&self) -> String {
-        let catalog = self.canonical();
-        let mut sections: Vec<Vec<String>> = vec![
-            catalog.schemas.iter().map(create_schema).collect(),
-            catalog.extensions.iter().map(create_extension).collect(),
-            catalog.enums.iter().map(create_enum).collect(),
-            catalog.sequences.iter().map(create_sequence).collect(),
-        ];
-        for table in &catalog.tables {
-            let name = table.qualified_name();
-            let mut statements = vec![create_table(table)];
-            statements.extend(table.indexes.iter().map(|index| create_index(&name, index)));
-            sections.push(statements);
-        }
-        let mut constraints = Vec::new();
-        for table in &catalog.tables {
-            let name = table.qualified_name();
-            for foreign_key in &table.foreign_keys {
-                constraints.push(add_constraint(
-                    &name,
-                    &foreign_key_definition(foreign_key),
-                    foreign_key.not_valid,
-                ));
-            }
-            for check in table.checks.iter().filter(|check| check.not_valid) {
-                constraints.push(add_constraint(&name, &check_definition(check), true));
-            }
-        }
-        sections.push(constraints);
-        sections.push(
-            catalog
-                .sequences
-                .iter()
-                .filter_map(sequence_owned_by)
-                .collect(),
-        );
-        sections.push(comments(&catalog));
-        let mut out = String::new();
-        for section in sections.into_iter().filter(|s| !s.is_empty()) {
-            if !out.is_empty() {
-                out.push('\n');
-            }
-            for statement in section {
-                out.push_str(&statement);
-                out.push('\n');
-            }
-        }
-        out
+/// `DROP [MATERIALIZED] VIEW name;` (no `CASCADE`: dependents are dropped explicitly first).
+pub fn drop_view(view: &View) -> String {
+    format!("DROP {} {};", view.kind(), view.qualified_name().quoted())
+}
+
+/// The function's own definition (`pg_get_functiondef`'s `CREATE OR REPLACE FUNCTION …`),
+/// ending with `;`.
+pub fn create_function(function: &Function) -> String {
+    let definition = function.definition.trim_end();
+    if definition.ends_with(';') {
+        definition.to_string()
+    } else {
+        format!("{definition};")
     }
+}
+
+pub fn drop_function(kind: FunctionKind, id: &FunctionId) -> String {
+    format!("DROP {} {};", kind.keyword(), id.quoted())
+}
+
+/// `CREATE TRIGGER …;` and, unless it fires normally, the statement that sets how it fires.
+pub fn create_trigger(trigger: &Trigger) -> Vec<String> {
+    let mut statements = vec![format!("{};", trigger.definition.trim_end_matches(';'))];
+    if !trigger.enabled.is_origin() {
+        statements.push(trigger_enabled(trigger));
+    }
+    statements
+}
+
+/// `ALTER TABLE t ENABLE|DISABLE [REPLICA|ALWAYS] TRIGGER name;`
+pub fn trigger_enabled(trigger: &Trigger) -> String {
+    format!(
+        "ALTER TABLE {} {} {};",
+        trigger.table.quoted(),
+        trigger.enabled.action(),
+        quote_ident(&trigger.name)
+    )
+}
+
+pub fn drop_trigger(table: &QualifiedName, name: &str) -> String {
+    format!("DROP TRIGGER {} ON {};", quote_ident(name), table.quoted())
+}
+
+/// `CREATE DOMAIN` with its collation, default, NOT NULL and valid checks; `NOT VALID`
+/// checks follow as `ALTER DOMAIN … ADD … NOT VALID`.
+pub fn create_domain(domain: &Domain) -> Vec<String> {
+    let name = QualifiedName::new(&domain.schema, &domain.name);
+    let mut sql = format!("CREATE DOMAIN {} AS {}", name.quoted(), domain.data_type);
+    if let Some(collation) = &domain.collation {
+        write!(sql, " COLLATE {collation}").ok();
+    }
+    if let Some(default) = &domain.default {
+        write!(sql, " DEFAULT {default}").ok();
+    }
+    if domain.not_null {
+        sql.push_str(" NOT NULL");
+    }
+    for check in domain.checks.iter().filter(|check| !check.not_valid) {
+        write!(
+            sql,
+            " CONSTRAINT {} {}",
+            quote_ident(&check.name),
+            check.definition
+        )
+        .ok();
+    }
+    sql.push(';');
+    let mut statements = vec![sql];
+    statements.extend(
+        domain
+            .checks
+            .iter()
+            .filter(|check| check.not_valid)
+            .map(|check| add_domain_check(&name, check)),
+    );
+    statements
+}
+
+/// `ALTER DOMAIN d ADD CONSTRAINT c CHECK (…)[ NOT VALID];`
+pub fn add_domain_check(domain: &QualifiedName, check: &DomainCheck) -> String {
+    let not_valid = if check.not_valid { " NOT VALID" } else { "" };
+    format!(
+        "ALTER DOMAIN {} ADD CONSTRAINT {} {}{not_valid};",
+        domain.quoted(),
+        quote_ident(&check.name),
+        check.definition
+    )
+}
+
+/// `CREATE TYPE name AS (attribute type [COLLATE c], …);`
+pub fn create_composite_type(composite: &CompositeType) -> String {
+    let attributes: Vec<String> = composite
+        .attributes
+        .iter()
+        .map(attribute_definition)
+        .collect();
+    let body = if attributes.is_empty() {
+        String::new()
+    } else {
+        format!("\n    {}\n", attributes.join(",\n    "))
+    };
+    format!(
+        "CREATE TYPE {} AS ({body});",
+        QualifiedName::new(&composite.schema, &composite.name).quoted()
+    )
+}
+
+/// An attribute as it appears in `CREATE TYPE … AS (…)` or after `ADD ATTRIBUTE`.
+pub fn attribute_definition(attribute: &Attribute) -> String {
+    let mut sql = format!("{} {}", quote_ident(&attribute.name), attribute.data_type);
+    if let Some(collation) = &attribute.collation {
+        write!(sql, " COLLATE {collation}").ok();
+    }
+    sql
+}
+
+/// `CREATE TYPE name AS RANGE (SUBTYPE = …, …);`
+pub fn create_range_type(range: &RangeType) -> String {
+    let mut options = vec![format!("SUBTYPE = {}", range.subtype)];
+    let mut option = |key: &str, value: &Option<String>| {
+        if let Some(value) = value {
+            options.push(format!("{key} = {value}"));
+        }
+    };
+    option("SUBTYPE_OPCLASS", &range.subtype_opclass);
+    option("COLLATION", &range.collation);
+    option("CANONICAL", &range.canonical);
+    option("SUBTYPE_DIFF", &range.subtype_diff);
+    option("MULTIRANGE_TYPE_NAME", &range.multirange);
+    format!(
+        "CREATE TYPE {} AS RANGE ({});",
+        QualifiedName::new(&range.schema, &range.name).quoted(),
+        options.join(", ")
+    )
+}
+
+/// `CREATE COLLATION name (provider = …, lc_collate = …, lc_ctype = …[, deterministic = false]);`
+pub fn create_collation(collation: &Collation) -> String {
+    let mut options = vec![format!("provider = {}", quote_ident(&collation.provider))];
+    if collation.collate == collation.ctype {
+        options.push(format!("locale = {}", quote_literal(&collation.collate)));
+    } else {
+        options.push(format!(
+            "lc_collate = {}",
+            quote_literal(&collation.collate)
+        ));
+        options.push(format!("lc_ctype = {}", quote_literal(&collation.ctype)));
+    }
+    if !collation.deterministic {
+        options.push("deterministic = false".to_string());
+    }
+    format!(
+        "CREATE COLLATION {} ({});",
+        collation.qualified_name().quoted(),
+        options.join(", ")
+    )
+}
+
+/// `DROP TYPE name;` (enum, composite or range types), `DROP DOMAIN`, `DROP COLLATION`.
+pub fn drop_type(keyword: &str, name: &QualifiedName) -> String {
+    format!("DROP {keyword} {};", name.quoted())
 }
 
 #[cfg(test)]

@@ -34,7 +34,7 @@ fn warn_unsupported(unsupported: &[UnsupportedObjects]) {
     if unsupported.is_empty() {
         return;
     }
-    let total: usize = unsupported.iter().map(|group| group.names.len()).sum();
+    let total: usize = unsupported.iter().map(|group| group.objects.len()).sum();
     let mut message = format!(
         "{total} object{} not modeled by autogen yet {} left out of this schema:",
         if total == 1 { " is" } else { "s are" },

@@ -113,6 +113,7 @@ pub(crate) fn resolve(
         enums: enums.into_iter().map(|(_, decl)| decl.ty).collect(),
         sequences: Vec::new(),
         tables: tables.into_iter().map(|(_, decl)| decl.table).collect(),
+        ..Catalog::default()
     };
     Resolved {
         catalog,

@@ -1,0 +1,81 @@
+//! The dependency graph: one query over `pg_depend`, resolved client-side against the oids
+//! the other queries returned (so only edges between objects of the catalog survive, and the
+//! schema filter, extension membership and unmodeled kinds need no repeating here).
+
+/// The catalogs whose rows can be an end of a [`autogen_schema::Dependency`], by the short
+/// name each row reports (`class`, `type`, …). Anything else (schemas, languages, operator
+/// classes, extensions) is not an object of the catalog and is left out here already.
+const CATALOGS: [(&str, &str); 8] = [
+    ("pg_class", "class"),
+    ("pg_type", "type"),
+    ("pg_proc", "proc"),
+    ("pg_constraint", "constraint"),
+    ("pg_attrdef", "attrdef"),
+    ("pg_trigger", "trigger"),
+    ("pg_rewrite", "rewrite"),
+    ("pg_collation", "collation"),
+];
+
+/// `CASE column WHEN 'pg_class'::regclass THEN 'class' … END` (constants folded at plan time).
+fn catalog_name(column: &str) -> String {
+    let arms: String = CATALOGS
+        .iter()
+        .map(|(catalog, short)| {
+            format!(" WHEN 'pg_catalog.{catalog}'::pg_catalog.regclass THEN '{short}'")
+        })
+        .collect();
+    format!("CASE {column}{arms} END")
+}
+
+/// Every dependency between user objects, as `(catalog, oid, sub-id)` of both ends.
+///
+/// Deptypes: `n` (normal: a view's query uses a column, a trigger calls a function, a column
+/// has a type) and `a` (auto: an index or constraint on columns, a trigger on its table, a
+/// default on its column, dropped together with what they are on, so a plan that re-creates
+/// that must re-create them too). Not `i` (internal: the object is an implementation part of
+/// the other, e.g. a view's rule, a constraint's index, an identity sequence, an array or row
+/// type: never separate objects of the catalog), `e`/`x` (extension membership), `p`/`P`/`S`
+/// (pins, partitions: not modeled).
+///
+/// Types are normalized here: an array type stands for its element type, a multirange type
+/// (PostgreSQL 14+) for its range type, and a type with a relation (a table's or view's row
+/// type, a composite type) for that `pg_class` row. Only user objects are read: oids below
+/// 16384 (`FirstNormalObjectId`) are PostgreSQL's own, and its information_schema alone has
+/// thousands of such rows.
+pub fn dependencies(server_version: i32) -> String {
+    let multirange = if server_version >= 140000 {
+        "LEFT JOIN pg_catalog.pg_range m ON m.rngmultitypid = COALESCE(e.oid, t.oid)"
+    } else {
+        "LEFT JOIN (SELECT NULL::oid AS rngtypid) m ON false"
+    };
+    let end = |side: &str, catalog: &str, oid: &str, sub: &str| {
+        format!(
+            "CASE WHEN {side}.class IS NOT NULL THEN {side}.class ELSE {catalog} END, \
+             COALESCE({side}.target, {oid}), \
+             CASE WHEN {side}.class IS NOT NULL THEN 0 ELSE {sub} END"
+        )
+    };
+    format!(
+        "WITH type_target AS (SELECT t.oid, \
+             CASE WHEN b.typrelid <> 0 THEN 'class' ELSE 'type' END AS class, \
+             CASE WHEN b.typrelid <> 0 THEN b.typrelid ELSE b.oid END AS target \
+           FROM pg_catalog.pg_type t \
+           LEFT JOIN pg_catalog.pg_type e ON e.oid = t.typelem AND t.typlen = -1 AND t.typelem <> 0 \
+           {multirange} \
+           JOIN pg_catalog.pg_type b ON b.oid = COALESCE(m.rngtypid, e.oid, t.oid) \
+           WHERE t.oid >= 16384), \
+         edge AS (SELECT {dependent} AS catalog, d.objid, d.objsubid, \
+             {referenced} AS refcatalog, d.refobjid, d.refobjsubid \
+           FROM pg_catalog.pg_depend d \
+           WHERE d.deptype IN ('n', 'a') AND d.objid >= 16384 AND d.refobjid >= 16384) \
+         SELECT {dependent_end}, {referenced_end} \
+         FROM edge \
+         LEFT JOIN type_target dt ON edge.catalog = 'type' AND dt.oid = edge.objid \
+         LEFT JOIN type_target rt ON edge.refcatalog = 'type' AND rt.oid = edge.refobjid \
+         WHERE edge.catalog IS NOT NULL AND edge.refcatalog IS NOT NULL",
+        dependent = catalog_name("d.classid"),
+        referenced = catalog_name("d.refclassid"),
+        dependent_end = end("dt", "edge.catalog", "edge.objid", "edge.objsubid"),
+        referenced_end = end("rt", "edge.refcatalog", "edge.refobjid", "edge.refobjsubid"),
+    )
+}

@@ -1,0 +1,377 @@
+//! Row decoders of the queries in `queries/objects.rs`, `queries/dependencies.rs` and
+//! `queries/unsupported.rs`. Column positions follow their SELECT lists.
+
+use super::{decode_error, get};
+use crate::IntrospectError;
+use crate::aggregate::Aggregate;
+use autogen_schema::*;
+use tokio_postgres::Row;
+
+/// A view with what resolving its indexes and dependencies needs.
+pub(crate) struct ViewRow {
+    pub oid: u32,
+    /// The `_RETURN` rule: what `pg_depend` names as the view's query.
+    pub rule_oid: Option<u32>,
+    pub view: View,
+    /// Per column (same order as `view.columns`): attnum, type and collation oids.
+    pub column_numbers: Vec<i16>,
+    pub column_types: Vec<u32>,
+    pub column_collations: Vec<u32>,
+}
+
+pub(crate) fn view(row: &Row) -> Result<ViewRow, IntrospectError> {
+    const WHAT: &str = "views";
+    let columns: Vec<String> = get(row, 10, WHAT)?;
+    let comments: Vec<Option<String>> = get(row, 13, WHAT)?;
+    let column_numbers: Vec<i16> = get(row, 9, WHAT)?;
+    let column_types: Vec<u32> = get(row, 11, WHAT)?;
+    let column_collations: Vec<u32> = get(row, 12, WHAT)?;
+    if [
+        column_numbers.len(),
+        column_types.len(),
+        column_collations.len(),
+        comments.len(),
+    ]
+    .iter()
+    .any(|&length| length != columns.len())
+    {
+        return Err(decode_error(WHAT, "column arrays of different lengths"));
+    }
+    let column_comments = columns
+        .iter()
+        .zip(comments)
+        .filter_map(|(column, comment)| comment.map(|comment| (column.clone(), comment)))
+        .collect();
+    let definition: String = get(row, 4, WHAT)?;
+    Ok(ViewRow {
+        oid: get(row, 0, WHAT)?,
+        rule_oid: get(row, 8, WHAT)?,
+        view: View {
+            schema: get(row, 1, WHAT)?,
+            name: get(row, 2, WHAT)?,
+            materialized: get(row, 3, WHAT)?,
+            // pg_get_viewdef starts with a space and ends with `;`.
+            definition: definition
+                .trim()
+                .trim_end_matches(';')
+                .trim_end()
+                .to_string(),
+            columns,
+            options: get(row, 5, WHAT)?,
+            unpopulated: get(row, 6, WHAT)?,
+            comment: get(row, 7, WHAT)?,
+            column_comments,
+            indexes: Vec::new(),
+            grants: get(row, 14, WHAT)?,
+        },
+        column_numbers,
+        column_types,
+        column_collations,
+    })
+}
+
+pub(crate) fn function(row: &Row) -> Result<(u32, Function), IntrospectError> {
+    const WHAT: &str = "functions";
+    let schema: String = get(row, 1, WHAT)?;
+    let name: String = get(row, 2, WHAT)?;
+    let kind = match get::<String>(row, 3, WHAT)?.as_str() {
+        "f" => FunctionKind::Function,
+        "p" => FunctionKind::Procedure,
+        "a" => FunctionKind::Aggregate,
+        "w" => FunctionKind::Window,
+        other => return Err(decode_error(WHAT, format!("routine kind {other:?}"))),
+    };
+    let arguments: String = get(row, 5, WHAT)?;
+    let definition = match kind {
+        FunctionKind::Aggregate => aggregate(row, &schema, &name, &arguments)?.definition(),
+        // pg_get_functiondef ends with a newline.
+        _ => get::<Option<String>>(row, 7, WHAT)?
+            .map(|definition| definition.trim_end().to_string())
+            .ok_or_else(|| decode_error(WHAT, format!("{schema}.{name} without definition")))?,
+    };
+    Ok((
+        get(row, 0, WHAT)?,
+        Function {
+            identity_arguments: get(row, 4, WHAT)?,
+            kind,
+            arguments,
+            result: get(row, 6, WHAT)?,
+            definition,
+            comment: get(row, 8, WHAT)?,
+            schema,
+            name,
+        },
+    ))
+}
+
+/// The `pg_aggregate` columns of an aggregate's row.
+fn aggregate(
+    row: &Row,
+    schema: &str,
+    name: &str,
+    arguments: &str,
+) -> Result<Aggregate, IntrospectError> {
+    const WHAT: &str = "functions";
+    let required = |index: usize| -> Result<String, IntrospectError> {
+        get::<Option<String>>(row, index, WHAT)?
+            .ok_or_else(|| decode_error(WHAT, format!("aggregate {schema}.{name} incomplete")))
+    };
+    let code = |index: usize| -> Result<char, IntrospectError> {
+        Ok(required(index)?.chars().next().unwrap_or(' '))
+    };
+    Ok(Aggregate {
+        name: QualifiedName::new(schema, name),
+        arguments: arguments.to_string(),
+        parallel: code(9)?,
+        kind: code(10)?,
+        transition: required(11)?,
+        state_type: required(12)?,
+        state_space: get::<Option<i32>>(row, 13, WHAT)?.unwrap_or(0),
+        initial_value: get(row, 14, WHAT)?,
+        final_function: get(row, 15, WHAT)?,
+        final_extra: get::<Option<bool>>(row, 16, WHAT)?.unwrap_or(false),
+        final_modify: code(17)?,
+        combine: get(row, 18, WHAT)?,
+        serial: get(row, 19, WHAT)?,
+        deserial: get(row, 20, WHAT)?,
+        moving_transition: get(row, 21, WHAT)?,
+        moving_inverse: get(row, 22, WHAT)?,
+        moving_state_type: get(row, 23, WHAT)?,
+        moving_state_space: get::<Option<i32>>(row, 24, WHAT)?.unwrap_or(0),
+        moving_initial_value: get(row, 25, WHAT)?,
+        moving_final_function: get(row, 26, WHAT)?,
+        moving_final_extra: get::<Option<bool>>(row, 27, WHAT)?.unwrap_or(false),
+        moving_final_modify: code(28)?,
+        sort_operator: get(row, 29, WHAT)?,
+    })
+}
+
+pub(crate) fn trigger(row: &Row) -> Result<(u32, Trigger), IntrospectError> {
+    const WHAT: &str = "triggers";
+    let enabled = match get::<String>(row, 5, WHAT)?.as_str() {
+        "O" => TriggerEnabled::Origin,
+        "D" => TriggerEnabled::Disabled,
+        "R" => TriggerEnabled::Replica,
+        "A" => TriggerEnabled::Always,
+        other => return Err(decode_error(WHAT, format!("tgenabled {other:?}"))),
+    };
+    Ok((
+        get(row, 0, WHAT)?,
+        Trigger {
+            table: QualifiedName::new(get::<String>(row, 1, WHAT)?, get::<String>(row, 2, WHAT)?),
+            name: get(row, 3, WHAT)?,
+            definition: get(row, 4, WHAT)?,
+            enabled,
+            comment: get(row, 6, WHAT)?,
+        },
+    ))
+}
+
+pub(crate) fn domain(row: &Row) -> Result<(u32, Domain), IntrospectError> {
+    const WHAT: &str = "domains";
+    Ok((
+        get(row, 0, WHAT)?,
+        Domain {
+            schema: get(row, 1, WHAT)?,
+            name: get(row, 2, WHAT)?,
+            data_type: get(row, 3, WHAT)?,
+            collation: get(row, 4, WHAT)?,
+            default: get(row, 5, WHAT)?,
+            not_null: get(row, 6, WHAT)?,
+            checks: Vec::new(),
+            comment: get(row, 7, WHAT)?,
+        },
+    ))
+}
+
+/// `(constraint oid, domain oid, check)`.
+pub(crate) fn domain_check(row: &Row) -> Result<(u32, u32, DomainCheck), IntrospectError> {
+    const WHAT: &str = "domain checks";
+    let definition: String = get(row, 3, WHAT)?;
+    let validated: bool = get(row, 4, WHAT)?;
+    let definition = if validated {
+        definition
+    } else {
+        definition
+            .strip_suffix(" NOT VALID")
+            .map(str::to_string)
+            .unwrap_or(definition)
+    };
+    Ok((
+        get(row, 0, WHAT)?,
+        get(row, 1, WHAT)?,
+        DomainCheck {
+            name: get(row, 2, WHAT)?,
+            definition,
+            not_valid: !validated,
+            comment: get(row, 5, WHAT)?,
+        },
+    ))
+}
+
+/// `(oid of its pg_class row, composite type)`.
+pub(crate) fn composite_type(row: &Row) -> Result<(u32, CompositeType), IntrospectError> {
+    const WHAT: &str = "composite types";
+    let names: Vec<String> = get(row, 4, WHAT)?;
+    let types: Vec<String> = get(row, 5, WHAT)?;
+    let collations: Vec<Option<String>> = get(row, 6, WHAT)?;
+    let comments: Vec<Option<String>> = get(row, 7, WHAT)?;
+    if [types.len(), collations.len(), comments.len()]
+        .iter()
+        .any(|&length| length != names.len())
+    {
+        return Err(decode_error(WHAT, "attribute arrays of different lengths"));
+    }
+    let attributes = names
+        .into_iter()
+        .zip(types)
+        .zip(collations.into_iter().zip(comments))
+        .map(|((name, data_type), (collation, comment))| Attribute {
+            name,
+            data_type,
+            collation,
+            comment,
+        })
+        .collect();
+    Ok((
+        get(row, 0, WHAT)?,
+        CompositeType {
+            schema: get(row, 1, WHAT)?,
+            name: get(row, 2, WHAT)?,
+            attributes,
+            comment: get(row, 3, WHAT)?,
+        },
+    ))
+}
+
+/// A range type with its subtype's class and collation still as oids.
+pub(crate) struct RangeRow {
+    pub oid: u32,
+    pub range: RangeType,
+    pub subtype_oid: u32,
+    pub opclass_oid: u32,
+    pub collation_oid: u32,
+    /// The multirange type's schema and name (PostgreSQL 14+).
+    pub multirange: Option<(String, String)>,
+    /// The multirange type as `format_type` prints it.
+    pub multirange_type: Option<String>,
+}
+
+pub(crate) fn range_type(row: &Row) -> Result<RangeRow, IntrospectError> {
+    const WHAT: &str = "range types";
+    let multirange_schema: Option<String> = get(row, 9, WHAT)?;
+    let multirange_name: Option<String> = get(row, 10, WHAT)?;
+    Ok(RangeRow {
+        oid: get(row, 0, WHAT)?,
+        range: RangeType {
+            schema: get(row, 1, WHAT)?,
+            name: get(row, 2, WHAT)?,
+            subtype: get(row, 3, WHAT)?,
+            subtype_opclass: None,
+            collation: None,
+            canonical: get(row, 7, WHAT)?,
+            subtype_diff: get(row, 8, WHAT)?,
+            multirange: None,
+            comment: get(row, 12, WHAT)?,
+        },
+        subtype_oid: get(row, 4, WHAT)?,
+        opclass_oid: get(row, 5, WHAT)?,
+        collation_oid: get(row, 6, WHAT)?,
+        multirange: multirange_schema.zip(multirange_name),
+        multirange_type: get(row, 11, WHAT)?,
+    })
+}
+
+pub(crate) fn user_collation(row: &Row) -> Result<(u32, Collation), IntrospectError> {
+    const WHAT: &str = "collations";
+    let schema: String = get(row, 1, WHAT)?;
+    let name: String = get(row, 2, WHAT)?;
+    let provider = match get::<String>(row, 3, WHAT)?.as_str() {
+        "c" => "libc",
+        "i" => "icu",
+        "b" => "builtin",
+        other => {
+            return Err(decode_error(
+                WHAT,
+                format!("{schema}.{name}: provider {other:?}"),
+            ));
+        }
+    };
+    let locale = |index: usize| -> Result<String, IntrospectError> {
+        Ok(get::<Option<String>>(row, index, WHAT)?.unwrap_or_default())
+    };
+    Ok((
+        get(row, 0, WHAT)?,
+        Collation {
+            provider: provider.to_string(),
+            collate: locale(4)?,
+            ctype: locale(5)?,
+            deterministic: get(row, 6, WHAT)?,
+            comment: get(row, 7, WHAT)?,
+            schema,
+            name,
+        },
+    ))
+}
+
+/// The catalog an end of a `pg_depend` row lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum CatalogKind {
+    Class,
+    Type,
+    Proc,
+    Constraint,
+    AttrDef,
+    Trigger,
+    Rewrite,
+    Collation,
+}
+
+/// One end of a dependency: catalog, oid, sub-id (a column number, or 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct ObjectId {
+    pub catalog: CatalogKind,
+    pub oid: u32,
+    pub sub_id: i32,
+}
+
+fn object_id(row: &Row, first: usize) -> Result<ObjectId, IntrospectError> {
+    const WHAT: &str = "dependencies";
+    let catalog = match get::<String>(row, first, WHAT)?.as_str() {
+        "class" => CatalogKind::Class,
+        "type" => CatalogKind::Type,
+        "proc" => CatalogKind::Proc,
+        "constraint" => CatalogKind::Constraint,
+        "attrdef" => CatalogKind::AttrDef,
+        "trigger" => CatalogKind::Trigger,
+        "rewrite" => CatalogKind::Rewrite,
+        "collation" => CatalogKind::Collation,
+        other => return Err(decode_error(WHAT, format!("catalog {other:?}"))),
+    };
+    Ok(ObjectId {
+        catalog,
+        oid: get(row, first + 1, WHAT)?,
+        sub_id: get(row, first + 2, WHAT)?,
+    })
+}
+
+/// `(dependent, referenced)`.
+pub(crate) fn dependency(row: &Row) -> Result<(ObjectId, ObjectId), IntrospectError> {
+    Ok((object_id(row, 0)?, object_id(row, 3)?))
+}
+
+/// `(extension, installed version, reachable version)`.
+pub(crate) fn extension_update(row: &Row) -> Result<(String, String, String), IntrospectError> {
+    const WHAT: &str = "extension updates";
+    Ok((get(row, 0, WHAT)?, get(row, 1, WHAT)?, get(row, 2, WHAT)?))
+}
+
+/// `(kind, qualified name, fingerprint)` of an object the IR does not model.
+pub(crate) fn unsupported(row: &Row) -> Result<(String, String, String), IntrospectError> {
+    const WHAT: &str = "unsupported objects";
+    Ok((
+        get(row, 0, WHAT)?,
+        get(row, 1, WHAT)?,
+        get::<Option<String>>(row, 2, WHAT)?.unwrap_or_default(),
+    ))
+}
