@@ -5,11 +5,16 @@ use crate::Hazard;
 pub use crate::family::column::{ColumnChange, Conversion};
 pub use crate::family::comment::{CommentChange, CommentTarget};
 pub use crate::family::constraint::{ConstraintChange, ConstraintKind};
+pub use crate::family::domain::DomainChange;
 pub use crate::family::enums::{EnumChange, EnumValuePosition};
 pub use crate::family::index::IndexChange;
+pub use crate::family::routine::RoutineChange;
 pub use crate::family::schema::{ExtensionChange, SchemaChange};
 pub use crate::family::sequence::SequenceChange;
 pub use crate::family::table::TableChange;
+pub use crate::family::trigger::TriggerChange;
+pub use crate::family::types::{CollationChange, CompositeChange, RangeChange};
+pub use crate::family::view::ViewChange;
 pub use crate::sequence_options::SequenceRef;
 use serde::Serialize;
 
@@ -27,6 +32,13 @@ pub enum Change {
     Constraint(ConstraintChange),
     Index(IndexChange),
     Comment(CommentChange),
+    View(ViewChange),
+    Routine(RoutineChange),
+    Trigger(TriggerChange),
+    Domain(DomainChange),
+    Composite(CompositeChange),
+    Range(RangeChange),
+    Collation(CollationChange),
 }
 
 /// `$body` with `$change` bound to the family's change, whichever family it is.
@@ -42,6 +54,13 @@ macro_rules! each_family {
             Change::Constraint($change) => $body,
             Change::Index($change) => $body,
             Change::Comment($change) => $body,
+            Change::View($change) => $body,
+            Change::Routine($change) => $body,
+            Change::Trigger($change) => $body,
+            Change::Domain($change) => $body,
+            Change::Composite($change) => $body,
+            Change::Range($change) => $body,
+            Change::Collation($change) => $body,
         }
     };
 }
@@ -81,8 +100,17 @@ pub enum Phase {
     RenameColumn,
     /// After the table renames: the statements name the table by its new name.
     RenameConstraintOrIndex,
+    /// Triggers and views that go (or are re-created) first: nothing else depends on a
+    /// trigger, and a view may use anything below (dependent views before the views they use).
+    DropTrigger,
+    DropView,
     DropForeignKey,
     DropConstraintOrIndex,
+    /// Defaults and domain parts that use a function or type the plan drops or re-creates,
+    /// before it goes.
+    DropDependentPart,
+    /// Functions, after what calls them and before the tables and types they use.
+    DropRoutine,
     /// Early, so the identity's sequence frees its name (`<table>_<column>_seq`) before a
     /// sequence of the same name is created.
     DropIdentity,
@@ -98,6 +126,9 @@ pub enum Phase {
     CreateSchema,
     Extension,
     Type,
+    /// Collations, domains, composite and range types, and the functions that use no table or
+    /// view, in dependency order: the tables that use them come later.
+    CreateObject,
     /// Also a serial's sequence under a temporary name while its column is still an identity.
     Sequence,
     /// Identity → serial: the identity's value carried over to the new sequence, before the
@@ -111,6 +142,9 @@ pub enum Phase {
     Column,
     ConstraintOrIndex,
     ForeignKey,
+    /// Views (with a materialized view's indexes and grants), triggers and the functions that
+    /// use tables or views, in dependency order, after every table.
+    CreateLateObject,
     OwnSequence,
     Comment,
     DropSequence,

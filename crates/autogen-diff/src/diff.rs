@@ -3,10 +3,13 @@
 
 use crate::DiffError;
 use crate::change::Change;
-use crate::family::{diff_enums, diff_extensions, diff_schemas, diff_sequences, diff_tables};
+use crate::family::{
+    TableContext, diff_enums, diff_extensions, diff_schemas, diff_sequences, diff_tables,
+};
 use crate::handover::Handovers;
+use crate::mentions::TypeName;
 use crate::renames::apply_renames;
-use autogen_schema::{Catalog, RenameIntent};
+use autogen_schema::{Catalog, QualifiedName, RenameIntent};
 
 /// The changes that turn `current` into `desired` when nothing was renamed on purpose (no
 /// rename intent; constraints and indexes identical but for the name are still renamed).
@@ -33,6 +36,20 @@ pub fn diff_renaming(
     diff_extensions(&current, &desired, &mut changes);
     let recreated = diff_enums(&current, &desired, &mut changes);
     diff_sequences(&current, &desired, &handovers, &mut changes);
-    diff_tables(&current, &desired, &recreated, &handovers, &mut changes)?;
+    let objects = crate::family::objects::prepare(&current, &desired)?;
+    let enum_types = current
+        .enums
+        .iter()
+        .chain(&desired.enums)
+        .map(|e| TypeName::printed(&QualifiedName::new(&e.schema, &e.name)))
+        .collect();
+    let context = TableContext {
+        recreated: &recreated,
+        handovers: &handovers,
+        forced_parts: &objects.forced_parts,
+        enum_types,
+    };
+    diff_tables(&current, &desired, &context, &mut changes)?;
+    crate::family::objects::finish(objects, &current, &desired, &mut changes);
     Ok(changes)
 }

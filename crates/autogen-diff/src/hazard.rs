@@ -18,6 +18,12 @@ pub enum Hazard {
     IndexBuild,
     /// May fail when existing rows violate the new rule (NOT NULL, UNIQUE, CHECK, FK, type).
     MayFailOnExistingRows,
+    /// Runs a query over the data while it holds its lock (a materialized view created with
+    /// its data).
+    LongRunning,
+    /// Changes what running code does: a replaced function, procedure or trigger takes effect
+    /// for every session at once, mid-transaction for the ones that call it next.
+    BehaviorChange,
 }
 
 impl Hazard {
@@ -29,6 +35,8 @@ impl Hazard {
             Hazard::AccessExclusiveLock => "access-exclusive-lock",
             Hazard::IndexBuild => "index-build",
             Hazard::MayFailOnExistingRows => "may-fail-on-existing-rows",
+            Hazard::LongRunning => "long-running",
+            Hazard::BehaviorChange => "behavior-change",
         }
     }
 }
@@ -40,12 +48,14 @@ impl std::fmt::Display for Hazard {
 }
 
 /// Every hazard, in the order of their names in messages.
-pub const ALL_HAZARDS: [Hazard; 5] = [
+pub const ALL_HAZARDS: [Hazard; 7] = [
     Hazard::DataLoss,
     Hazard::TableRewrite,
     Hazard::AccessExclusiveLock,
     Hazard::IndexBuild,
     Hazard::MayFailOnExistingRows,
+    Hazard::LongRunning,
+    Hazard::BehaviorChange,
 ];
 
 impl std::str::FromStr for Hazard {

@@ -40,7 +40,6 @@ mod renames;
 mod render;
 mod sequence_options;
 mod touched;
-mod views;
 
 pub use change::{
     Change, ColumnChange, CommentChange, CommentTarget, ConstraintChange, ConstraintKind,
@@ -56,7 +55,6 @@ pub use migration::{Migration, PlanOptions, Verification, migration};
 pub use online::{OnlineOptions, plan_online, plan_online_changes};
 pub use plan::{Plan, PlannedStatement, StatementSource, Transaction};
 pub use touched::touched_tables;
-pub use views::keep_views;
 
 use autogen_schema::Catalog;
 pub(crate) use plan::plan_with;

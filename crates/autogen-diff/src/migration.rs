@@ -3,11 +3,9 @@
 //! renames they would not guess, and whether they were verified).
 
 use crate::hints::{RenameHint, rename_hints};
-use crate::plan::{Plan, StatementSource};
-use crate::{
-    DiffError, OnlineOptions, diff_renaming, keep_views, plan_changes, plan_online_changes,
-};
-use autogen_schema::{Catalog, QualifiedName, RenameIntent};
+use crate::plan::Plan;
+use crate::{DiffError, OnlineOptions, diff_renaming, plan_changes, plan_online_changes};
+use autogen_schema::{Catalog, ObjectRef, QualifiedName, RenameIntent};
 use std::collections::BTreeSet;
 
 /// How to plan.
@@ -38,8 +36,10 @@ pub struct Migration {
     /// the tables their foreign keys reference in either catalog: what a copy of the schema
     /// needs for the plans' statements to run.
     pub touched_tables: BTreeSet<QualifiedName>,
-    /// The views either plan drops and re-creates because they use what it changes.
-    pub kept_views: BTreeSet<QualifiedName>,
+    /// The views, routines, triggers, domains, composite and range types and collations
+    /// either plan creates, drops, re-creates or alters: a copy of the schema needs them (and
+    /// what they use) for the plans' statements to run.
+    pub touched_objects: BTreeSet<ObjectRef>,
     /// Drops and adds that look like renames: the diff never guesses them.
     pub hints: Vec<RenameHint>,
     pub verification: Verification,
@@ -52,24 +52,20 @@ impl Migration {
 }
 
 /// The migration from `current` to `desired` with the renames of `intent` (the way back with
-/// them reversed), keeping the views of `database` (the catalog of the database the plans run
-/// on; for the down plan, the database after up, whose views are the same): each direction
-/// diffed once and planned once.
+/// them reversed): each direction diffed once and planned once.
 pub fn migration(
     current: &Catalog,
     desired: &Catalog,
     intent: &RenameIntent,
-    database: &Catalog,
     options: &PlanOptions,
 ) -> Result<Migration, DiffError> {
     tracing::debug!("planning a migration (both directions)");
     let plan = |from: &Catalog, to: &Catalog, intent: &RenameIntent| -> Result<Plan, DiffError> {
         let changes = diff_renaming(from, to, intent)?;
-        let plan = match &options.online {
+        Ok(match &options.online {
             Some(online) => plan_online_changes(&changes, online),
             None => plan_changes(&changes),
-        };
-        keep_views(plan, database)
+        })
     };
     let up = plan(current, desired, intent)?;
     if up.is_empty() {
@@ -77,7 +73,7 @@ pub fn migration(
             up,
             down: Ok(Plan::default()),
             touched_tables: BTreeSet::new(),
-            kept_views: BTreeSet::new(),
+            touched_objects: BTreeSet::new(),
             hints: Vec::new(),
             verification: Verification::Skipped,
         });
@@ -87,20 +83,13 @@ pub fn migration(
     let changes: Vec<_> = plans()
         .flat_map(|plan| plan.changes.iter().cloned())
         .collect();
-    let kept_views: BTreeSet<QualifiedName> = plans()
-        .flat_map(|plan| &plan.statements)
-        .filter_map(|statement| match &statement.source {
-            StatementSource::KeptView(name) => Some(name.clone()),
-            _ => None,
-        })
-        .collect();
     let touched_tables = crate::touched_tables(&changes, current, desired, []);
     Ok(Migration {
         hints: rename_hints(current, desired, intent),
         up,
         down,
         touched_tables,
-        kept_views,
+        touched_objects: crate::touched::touched_objects(&changes),
         verification: Verification::Skipped,
     })
 }

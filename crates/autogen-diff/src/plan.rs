@@ -34,9 +34,6 @@ pub enum StatementSource {
     /// A session setting of the plan: online mode's `SET`/`RESET` of `lock_timeout` and
     /// `statement_timeout`.
     Setting,
-    /// A view the plan drops first and re-creates at its end because it uses what the plan
-    /// changes.
-    KeptView(QualifiedName),
 }
 
 /// One SQL statement of a plan.

@@ -1,7 +1,8 @@
 //! Which tables a set of changes touches, so verification can re-create only those.
 
 use crate::change::*;
-use autogen_schema::{Catalog, QualifiedName};
+use autogen_schema::{Catalog, ObjectRef, QualifiedName};
+
 use std::collections::BTreeSet;
 
 /// The tables `changes` name (a renamed table under both names) and the tables in `also`,
@@ -63,6 +64,7 @@ fn named_tables(
         | Change::Column(ColumnChange::DropNotNull { table, .. })
         | Change::Column(ColumnChange::SetDefault { table, .. })
         | Change::Column(ColumnChange::DropDefault { table, .. })
+        | Change::Column(ColumnChange::ReleaseDefault { table, .. })
         | Change::Column(ColumnChange::AddIdentity { table, .. })
         | Change::Column(ColumnChange::DropIdentity { table, .. })
         | Change::Column(ColumnChange::DropCarriedIdentity { table, .. })
@@ -117,10 +119,28 @@ fn named_tables(
                     }
                 }
             }
+            CommentTarget::Trigger { table, .. } => {
+                tables.insert(table.clone());
+            }
             CommentTarget::Schema { .. }
             | CommentTarget::Type { .. }
-            | CommentTarget::Sequence { .. } => {}
+            | CommentTarget::Sequence { .. }
+            | CommentTarget::View { .. }
+            | CommentTarget::Routine { .. }
+            | CommentTarget::Domain { .. }
+            | CommentTarget::DomainConstraint { .. }
+            | CommentTarget::Collation { .. } => {}
         },
+        Change::Trigger(
+            TriggerChange::Drop { table, .. } | TriggerChange::SetEnabled { table, .. },
+        ) => {
+            tables.insert(table.clone());
+        }
+        Change::Trigger(TriggerChange::Create { trigger }) => {
+            tables.insert(trigger.table.clone());
+        }
+        Change::View(_) | Change::Routine(_) => {}
+        Change::Domain(_) | Change::Composite(_) | Change::Range(_) | Change::Collation(_) => {}
         Change::Schema(SchemaChange::Create { .. })
         | Change::Schema(SchemaChange::Drop { .. })
         | Change::Extension(ExtensionChange::Create { .. })
@@ -140,4 +160,63 @@ fn named_tables(
         | Change::Sequence(SequenceChange::Unstage { .. })
         | Change::Sequence(SequenceChange::DropCarried { .. }) => {}
     }
+}
+
+/// The views, routines, triggers, domains, composite and range types and collations that
+/// `changes` create, drop, alter or comment on (the tables they use are not listed:
+/// verification follows the dependency edges to them).
+pub fn touched_objects(changes: &[Change]) -> BTreeSet<ObjectRef> {
+    changes.iter().filter_map(touched_object).collect()
+}
+
+fn touched_object(change: &Change) -> Option<ObjectRef> {
+    Some(match change {
+        Change::View(change) => ObjectRef::Relation(match change {
+            ViewChange::Create { view } => view.qualified_name(),
+            ViewChange::Drop { name, .. }
+            | ViewChange::CreateIndex { view: name, .. }
+            | ViewChange::Grant { view: name, .. }
+            | ViewChange::Revoke { view: name, .. } => name.clone(),
+        }),
+        Change::Routine(change) => ObjectRef::Function(match change {
+            RoutineChange::Create { function, .. } | RoutineChange::Replace { function, .. } => {
+                function.id()
+            }
+            RoutineChange::Drop { id, .. } => id.clone(),
+        }),
+        Change::Trigger(change) => {
+            let (table, name) = match change {
+                TriggerChange::Create { trigger } => (&trigger.table, &trigger.name),
+                TriggerChange::Drop { table, name }
+                | TriggerChange::SetEnabled { table, name, .. } => (table, name),
+            };
+            ObjectRef::Trigger {
+                table: table.clone(),
+                name: name.clone(),
+            }
+        }
+        Change::Domain(change) => ObjectRef::Type(change.domain()),
+        Change::Composite(change) => ObjectRef::Type(change.type_name()),
+        Change::Range(RangeChange::Create { range }) => {
+            ObjectRef::Type(QualifiedName::new(&range.schema, &range.name))
+        }
+        Change::Range(RangeChange::Drop { name }) => ObjectRef::Type(name.clone()),
+        Change::Collation(CollationChange::Create { collation }) => {
+            ObjectRef::Collation(collation.qualified_name())
+        }
+        Change::Collation(CollationChange::Drop { name }) => ObjectRef::Collation(name.clone()),
+        Change::Comment(CommentChange::Set { target, .. }) => match target {
+            CommentTarget::View { name, .. } => ObjectRef::Relation(name.clone()),
+            CommentTarget::Routine { id, .. } => ObjectRef::Function(id.clone()),
+            CommentTarget::Trigger { table, name } => ObjectRef::Trigger {
+                table: table.clone(),
+                name: name.clone(),
+            },
+            CommentTarget::Domain { name }
+            | CommentTarget::DomainConstraint { domain: name, .. } => ObjectRef::Type(name.clone()),
+            CommentTarget::Collation { name } => ObjectRef::Collation(name.clone()),
+            _ => return None,
+        },
+        _ => return None,
+    })
 }

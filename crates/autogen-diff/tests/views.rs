@@ -1,8 +1,8 @@
-//! Views are not diffed yet but plans keep them (docs/diff.md, "Views"): a view that uses a
+//! Views a plan runs into (docs/diff.md, "Views and what depends on what"): a view that uses a
 //! column whose type changes, or an enum type that is re-created, is dropped before and
-//! re-created after, with the views over it, a materialized view's indexes, comments, grants
-//! and the triggers on the view. What uses what comes from the current catalog's views and
-//! dependencies. Runs the plans on real PostgreSQL with rows present.
+//! created again after from the desired schema, with the views over it, a materialized view's
+//! indexes, comments, grants and the triggers on the view. What uses what comes from the
+//! catalogs' dependency graphs. Runs the plans on real PostgreSQL with rows present.
 
 use autogen_diff::{DiffError, Migration, PlanOptions, migration};
 use autogen_introspect::{InspectOptions, Inspection, inspect};
@@ -13,26 +13,29 @@ use autogen_testkit::autogen_pg::Client;
 fn plan(
     current: &autogen_schema::Catalog,
     desired: &autogen_schema::Catalog,
-    database: &autogen_schema::Catalog,
 ) -> Result<Migration, DiffError> {
-    plan_renaming(current, desired, &RenameIntent::default(), database)
+    plan_renaming(current, desired, &RenameIntent::default())
 }
 
 fn plan_renaming(
     current: &autogen_schema::Catalog,
     desired: &autogen_schema::Catalog,
     intent: &RenameIntent,
-    database: &autogen_schema::Catalog,
 ) -> Result<Migration, DiffError> {
-    migration(current, desired, intent, database, &PlanOptions::default())
+    migration(current, desired, intent, &PlanOptions::default())
 }
 
-const BEFORE: &str = r#"
+const BEFORE_TABLES: &str = r#"
 CREATE TYPE status AS ENUM ('draft', 'published', 'archived');
 CREATE TABLE posts (id integer PRIMARY KEY, title varchar(20), state status NOT NULL,
                     score integer);
 CREATE TABLE untouched (id integer PRIMARY KEY, note text);
 INSERT INTO posts VALUES (1, 'hello', 'draft', 3), (2, 'world', 'published', 5);
+CREATE ROLE autogen_view_reader;
+"#;
+
+/// The same views, triggers and grants on both sides.
+const VIEWS: &str = r#"
 CREATE VIEW titles AS SELECT id, title FROM posts;
 CREATE VIEW long_titles WITH (security_barrier = true) AS
   SELECT id, title FROM titles WHERE length(title) > 3;
@@ -41,7 +44,6 @@ CREATE MATERIALIZED VIEW scores AS SELECT id, score FROM posts;
 CREATE UNIQUE INDEX scores_id ON scores (id);
 COMMENT ON MATERIALIZED VIEW scores IS 'per post';
 COMMENT ON COLUMN titles.title IS 'the title';
-CREATE ROLE autogen_view_reader;
 GRANT SELECT ON titles TO autogen_view_reader;
 CREATE VIEW notes AS SELECT note FROM untouched;
 CREATE FUNCTION add_title() RETURNS trigger LANGUAGE plpgsql
@@ -51,7 +53,7 @@ COMMENT ON TRIGGER titles_insert ON titles IS 'inserts drafts';
 "#;
 
 /// `archived` removed (the type is re-created), `title` and `score` change type.
-const AFTER: &str = r#"
+const AFTER_TABLES: &str = r#"
 CREATE TYPE status AS ENUM ('draft', 'published');
 CREATE TABLE posts (id integer PRIMARY KEY, title text, state status NOT NULL,
                     score bigint);
@@ -107,9 +109,9 @@ async fn run(client: &Client, plan: &autogen_diff::Plan) {
 
 #[tokio::test]
 async fn views_over_retyped_columns_and_recreated_enums_survive_up_and_down() {
-    let (_before_db, mut client) = database(BEFORE).await;
+    let (_before_db, mut client) = database(&format!("{BEFORE_TABLES}{VIEWS}")).await;
     // The role is cluster-wide: drop it with the test's other objects' grants at the end.
-    let (_after_db, mut desired_client) = database(AFTER).await;
+    let (_after_db, mut desired_client) = database(&format!("{AFTER_TABLES}{VIEWS}")).await;
     let current = read(&mut client).await;
     let desired = read(&mut desired_client).await.catalog;
     let original_views = views_state(&client).await;
@@ -125,7 +127,7 @@ async fn views_over_retyped_columns_and_recreated_enums_survive_up_and_down() {
             .any(|line| line.contains("inserts drafts"))
     );
 
-    let planned = plan(&current.catalog, &desired, &current.catalog).expect("planned");
+    let planned = plan(&current.catalog, &desired).expect("planned");
     let up = planned.up.clone();
     let sql = up.to_sql();
     // The untouched view is left alone; dependents are dropped before what they use.
@@ -178,23 +180,31 @@ async fn views_over_retyped_columns_and_recreated_enums_survive_up_and_down() {
     );
     assert_eq!(views_state(&client).await, original_views);
     client
+        .batch_execute("DROP OWNED BY autogen_view_reader")
+        .await
+        .expect("drop the role's grants");
+    desired_client
         .batch_execute("DROP OWNED BY autogen_view_reader; DROP ROLE autogen_view_reader")
         .await
         .expect("drop role");
 }
 
 #[tokio::test]
-async fn a_view_over_a_column_renamed_and_retyped_in_one_plan_is_refused() {
+async fn a_view_over_a_column_renamed_and_retyped_in_one_plan_is_created_again_from_the_desired_schema()
+ {
     let (_db, mut client) = database(
         "CREATE TABLE t (id integer PRIMARY KEY, a integer);
+         INSERT INTO t VALUES (1, 7);
          CREATE VIEW v AS SELECT a FROM t;",
     )
     .await;
-    let current = read(&mut client).await;
-    let mut desired = current.catalog.clone();
-    let column = &mut desired.tables[0].columns[1];
-    column.name = "b".into();
-    column.data_type = "bigint".into();
+    let (_to, mut to) = database(
+        "CREATE TABLE t (id integer PRIMARY KEY, b bigint);
+         CREATE VIEW v AS SELECT b FROM t;",
+    )
+    .await;
+    let current = read(&mut client).await.catalog;
+    let desired = read(&mut to).await.catalog;
     let intent = RenameIntent {
         columns: vec![MemberRename {
             owner: autogen_schema::QualifiedName::new("public", "t"),
@@ -203,16 +213,34 @@ async fn a_view_over_a_column_renamed_and_retyped_in_one_plan_is_refused() {
         }],
         ..RenameIntent::default()
     };
-    let error =
-        plan_renaming(&current.catalog, &desired, &intent, &current.catalog).expect_err("refused");
-    let DiffError::Unsupported { what } = error;
-    assert!(what.contains("view public.v"), "{what}");
-    assert!(what.contains("two revisions"), "{what}");
-    // Each change alone is fine: the rename keeps the view (PostgreSQL follows it) …
-    let mut renamed = current.catalog.clone();
-    renamed.tables[0].columns[1].name = "b".into();
-    let up = plan_renaming(&current.catalog, &renamed, &intent, &current.catalog)
+    let planned = plan_renaming(&current, &desired, &intent).expect("planned");
+    let sql = planned.up.to_sql();
+    assert!(sql.contains("RENAME COLUMN \"a\" TO \"b\""), "{sql}");
+    assert!(sql.contains("DROP VIEW \"public\".\"v\""), "{sql}");
+    run(&client, &planned.up).await;
+    let after_up = read(&mut client).await.catalog;
+    assert!(autogen_diff::equivalent(&after_up, &desired));
+    let value: i64 = client
+        .query_one("SELECT b FROM v", &[])
+        .await
+        .expect("the view works")
+        .get(0);
+    assert_eq!(value, 7);
+    run(&client, &planned.down.expect("down")).await;
+    assert!(autogen_diff::equivalent(
+        &read(&mut client).await.catalog,
+        &current
+    ));
+    // The rename alone keeps the view: PostgreSQL follows it, and the definition it prints
+    // then is the desired one.
+    let (_renamed, mut renamed) = database(
+        "CREATE TABLE t (id integer PRIMARY KEY, b integer);
+         CREATE VIEW v AS SELECT b FROM t;",
+    )
+    .await;
+    let renamed = read(&mut renamed).await.catalog;
+    let up = plan_renaming(&current, &renamed, &intent)
         .expect("rename")
         .up;
-    assert!(!up.to_sql().contains("VIEW"), "{}", up.to_sql());
+    assert!(up.to_sql().contains("RENAME COLUMN"), "{}", up.to_sql());
 }

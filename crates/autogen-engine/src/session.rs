@@ -108,13 +108,7 @@ impl Session {
             online: how.online.clone(),
         };
         let mut migration = step("plan").in_scope(|| {
-            autogen_diff::migration(
-                &current.catalog,
-                &desired.catalog,
-                intent,
-                &current.catalog,
-                &options,
-            )
+            autogen_diff::migration(&current.catalog, &desired.catalog, intent, &options)
         })?;
         if how.verify && !migration.is_empty() {
             let verified = crate::verify::verify(

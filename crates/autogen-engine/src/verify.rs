@@ -66,58 +66,61 @@ pub async fn verify(
 
 /// `current` and `desired` with only the tables the change between them touches, when that
 /// is fewer than all; every schema, extension, enum type and sequence stays (a sequence owned
-/// by a table left out is kept unowned on both sides). `current` also keeps what the plan may
-/// run into on those tables (the views and routines that use them, the views the plan
-/// re-creates, the triggers on them) and what all of these need to be created (the routines,
-/// types, collations and tables they use), by its dependency edges.
+/// by a table left out is kept unowned on both sides). Both keep the same selection of other
+/// objects, each where it has them: the ones either plan changes, the views and routines that
+/// use a touched table or object (the plan may run into them), and everything all of these
+/// use (routines, types, collations, tables), by either catalog's dependency edges, until
+/// nothing is added.
 fn touched_part(
     current: &Catalog,
     desired: &Catalog,
     migration: &Migration,
 ) -> Option<(Catalog, Catalog)> {
-    // Both directions, as the migration planned them: a down can touch more (an added enum
-    // value's down re-creates the type and converts every column of it).
-    let graph = Graph::of(current);
-    let views: Vec<QualifiedName> = migration.kept_views.iter().cloned().collect();
-    let mut touched = migration.touched_tables.clone();
-    touched.extend(
-        graph
-            .needs(views.iter().cloned().map(ObjectRef::Relation))
-            .iter()
-            .filter_map(|object| graph.table(object)),
-    );
     let all = current.tables.len().max(desired.tables.len());
-    if touched.len() >= all {
+    if migration.touched_tables.len() >= all {
         return None;
     }
-    let roots: Vec<ObjectRef> = touched
+    let graphs = [Graph::of(current), Graph::of(desired)];
+    let mut selected: BTreeSet<ObjectRef> = migration
+        .touched_tables
         .iter()
-        .chain(&views)
         .cloned()
         .map(ObjectRef::Relation)
+        .chain(migration.touched_objects.iter().cloned())
         .collect();
-    let needed = graph.needs(roots.iter().cloned().chain(graph.users(&roots)));
-    let tables: BTreeSet<QualifiedName> = touched
-        .into_iter()
-        .chain(needed.iter().filter_map(|object| graph.table(object)))
+    loop {
+        let before = selected.len();
+        for graph in &graphs {
+            let roots: Vec<ObjectRef> = selected.iter().cloned().collect();
+            let users = graph.users(&roots);
+            selected.extend(graph.needs(roots.into_iter().chain(users)));
+        }
+        if selected.len() == before {
+            break;
+        }
+    }
+    let tables: BTreeSet<QualifiedName> = selected
+        .iter()
+        .filter_map(|object| graphs.iter().find_map(|graph| graph.table(object)))
         .collect();
     if tables.len() >= all {
         return None;
     }
     Some((
-        part(current, &tables, Some(&needed)),
-        part(desired, &tables, None),
+        part(current, &tables, &selected),
+        part(desired, &tables, &selected),
     ))
 }
 
 /// `catalog` with the tables in `tables`, all schemas, extensions, enum types and sequences,
-/// and (when `needed` is given) the other objects in `needed`; else none of those.
+/// the other objects in `needed` it has, the triggers on the tables and views it keeps and
+/// the dependency edges between what it keeps.
 fn part(
     catalog: &Catalog,
     tables: &BTreeSet<QualifiedName>,
-    needed: Option<&BTreeSet<ObjectRef>>,
+    needed: &BTreeSet<ObjectRef>,
 ) -> Catalog {
-    let has = |object: &ObjectRef| needed.is_some_and(|needed| needed.contains(object));
+    let has = |object: &ObjectRef| needed.contains(object);
     let type_named =
         |schema: &str, name: &str| has(&ObjectRef::Type(QualifiedName::new(schema, name)));
     let mut part = Catalog {
@@ -170,21 +173,60 @@ fn part(
         triggers: Vec::new(),
         dependencies: Vec::new(),
     };
-    if needed.is_some() {
-        part.triggers = catalog
-            .triggers
-            .iter()
-            .filter(|trigger| {
-                tables.contains(&trigger.table)
-                    || part
-                        .views
-                        .iter()
-                        .any(|view| view.qualified_name() == trigger.table)
-            })
-            .cloned()
-            .collect();
-        part.dependencies = catalog.dependencies.clone();
-    }
+    let relations: BTreeSet<QualifiedName> = tables
+        .iter()
+        .cloned()
+        .chain(part.views.iter().map(|view| view.qualified_name()))
+        .collect();
+    part.triggers = catalog
+        .triggers
+        .iter()
+        .filter(|trigger| relations.contains(&trigger.table))
+        .cloned()
+        .collect();
+    let indexes: BTreeSet<QualifiedName> = part
+        .tables
+        .iter()
+        .flat_map(|table| {
+            table
+                .indexes
+                .iter()
+                .map(|index| &index.name)
+                .chain(table.primary_key.iter().map(|key| &key.name))
+                .chain(table.uniques.iter().map(|unique| &unique.name))
+                .chain(table.exclusions.iter().map(|exclusion| &exclusion.name))
+                .map(|name| QualifiedName::new(&table.schema, name))
+        })
+        .chain(part.views.iter().flat_map(|view| {
+            view.indexes
+                .iter()
+                .map(|index| QualifiedName::new(&view.schema, &index.name))
+        }))
+        .collect();
+    let kept = |object: &ObjectRef| match object {
+        ObjectRef::Index(name) => indexes.contains(name),
+        ObjectRef::Sequence(_) => true,
+        ObjectRef::Type(name) => {
+            has(object)
+                || part
+                    .enums
+                    .iter()
+                    .any(|e| e.schema == name.schema && e.name == name.name)
+        }
+        ObjectRef::DomainConstraint { domain, .. } => has(&ObjectRef::Type(domain.clone())),
+        _ => {
+            object
+                .relation()
+                .is_some_and(|relation| relations.contains(relation))
+                || has(object)
+        }
+    };
+    part.dependencies = catalog
+        .dependencies
+        .iter()
+        .filter(|edge| kept(&edge.dependent) && kept(&edge.on))
+        .cloned()
+        .collect();
     for sequence in &mut part.sequences {
         if sequence
             .owned_by
@@ -469,7 +511,7 @@ fn converged(
     actual: &Catalog,
     expected: &Catalog,
 ) -> Result<(), EngineError> {
-    if comparable(actual) == comparable(expected) {
+    if autogen_diff::equivalent(actual, expected) {
         return Ok(());
     }
     let residual = match autogen_diff::plan(actual, expected) {
@@ -486,23 +528,4 @@ fn converged(
         direction,
         residual,
     })
-}
-
-/// What verification compares: column order aside (see [`converged`]) and with the
-/// equivalences the diff itself applies (`CURRENT_TIMESTAMP` is `now()`).
-///
-/// Only what the diff manages today: schemas, extensions, enum types, sequences and tables.
-/// Temporary: views, routines, triggers, domains, composite and range types, collations and
-/// dependencies are in the catalog but not diffed yet, so a plan cannot converge on them (a
-/// model declares none); they are compared here once the diff handles them.
-fn comparable(catalog: &Catalog) -> Catalog {
-    let catalog = autogen_diff::comparable(catalog);
-    Catalog {
-        schemas: catalog.schemas,
-        extensions: catalog.extensions,
-        enums: catalog.enums,
-        sequences: catalog.sequences,
-        tables: catalog.tables,
-        ..Catalog::default()
-    }
 }

@@ -486,6 +486,20 @@ pub fn drop_trigger(table: &QualifiedName, name: &str) -> String {
 /// checks follow as `ALTER DOMAIN … ADD … NOT VALID`.
 pub fn create_domain(domain: &Domain) -> Vec<String> {
     let name = QualifiedName::new(&domain.schema, &domain.name);
+    let mut statements = vec![create_domain_type(domain)];
+    statements.extend(
+        domain
+            .checks
+            .iter()
+            .filter(|check| check.not_valid)
+            .map(|check| add_domain_check(&name, check)),
+    );
+    statements
+}
+
+/// `CREATE DOMAIN` alone, with its collation, default, NOT NULL and valid checks.
+pub fn create_domain_type(domain: &Domain) -> String {
+    let name = QualifiedName::new(&domain.schema, &domain.name);
     let mut sql = format!("CREATE DOMAIN {} AS {}", name.quoted(), domain.data_type);
     if let Some(collation) = &domain.collation {
         write!(sql, " COLLATE {collation}").ok();
@@ -506,15 +520,7 @@ pub fn create_domain(domain: &Domain) -> Vec<String> {
         .ok();
     }
     sql.push(';');
-    let mut statements = vec![sql];
-    statements.extend(
-        domain
-            .checks
-            .iter()
-            .filter(|check| check.not_valid)
-            .map(|check| add_domain_check(&name, check)),
-    );
-    statements
+    sql
 }
 
 /// `ALTER DOMAIN d ADD CONSTRAINT c CHECK (…)[ NOT VALID];`

@@ -4,11 +4,11 @@ use crate::Hazard;
 use crate::casts::{is_binary_coercible, is_safe_widening};
 use crate::change::{Change, Phase};
 use crate::family::*;
-use crate::handover::Handovers;
-use crate::mentions::TypeName;
 use crate::sequence_options;
+use autogen_schema::ObjectRef;
 use autogen_schema::{Column, Identity, QualifiedName, SequenceOptions, quote_ident, sql};
 use serde::Serialize;
+use std::collections::HashSet;
 
 // Changes are few and short-lived (one plan's worth): boxing the large variants buys nothing.
 #[allow(clippy::large_enum_variant)]
@@ -71,6 +71,12 @@ pub enum ColumnChange {
         table: QualifiedName,
         column: String,
     },
+    /// `DROP DEFAULT` early, for a default that uses a function or type the plan drops or
+    /// re-creates (set again by [`ColumnChange::SetDefault`] once it exists again).
+    ReleaseDefault {
+        table: QualifiedName,
+        column: String,
+    },
     AddIdentity {
         table: QualifiedName,
         column: String,
@@ -116,6 +122,7 @@ impl ColumnChange {
     pub(crate) fn phase(&self) -> Phase {
         match self {
             ColumnChange::Rename { .. } => Phase::RenameColumn,
+            ColumnChange::ReleaseDefault { .. } => Phase::DropDependentPart,
             ColumnChange::Drop { .. } => Phase::DropColumn,
             ColumnChange::Add { .. }
             | ColumnChange::AlterType { .. }
@@ -191,6 +198,10 @@ impl ColumnChange {
             ColumnChange::DropDefault { table, column } => {
                 format!("drop default of column {}", col(table, column))
             }
+            ColumnChange::ReleaseDefault { table, column } => format!(
+                "drop default of column {} (set again after what it uses is re-created)",
+                col(table, column)
+            ),
             ColumnChange::AddIdentity { table, column, .. } => {
                 format!("add identity to column {}", col(table, column))
             }
@@ -316,7 +327,8 @@ impl ColumnChange {
                 alter_column_sql(table, column, &format!("SET DEFAULT {default}")),
                 lock,
             ),
-            ColumnChange::DropDefault { table, column } => {
+            ColumnChange::DropDefault { table, column }
+            | ColumnChange::ReleaseDefault { table, column } => {
                 (alter_column_sql(table, column, "DROP DEFAULT"), lock)
             }
             ColumnChange::AddIdentity {
@@ -398,10 +410,17 @@ pub(crate) fn compare_column(
     table: &QualifiedName,
     old: &Column,
     new: &Column,
-    recreated: &[TypeName],
-    handovers: &Handovers,
+    context: &TableContext,
     changes: &mut Vec<Change>,
 ) -> ColumnOutcome {
+    let (recreated, handovers) = (context.recreated, context.handovers);
+    // The default uses a function or type the plan drops or re-creates: released early and set
+    // again once that exists again.
+    let released = !context.forced_parts.is_empty()
+        && context.forced_parts.contains(&ObjectRef::Default {
+            table: table.clone(),
+            column: new.name.clone(),
+        });
     let column = || new.name.clone();
     if new.generated.is_some() && old.generated != new.generated {
         changes.push(Change::Column(ColumnChange::ReplaceWithGenerated {
@@ -442,10 +461,12 @@ pub(crate) fn compare_column(
     }
     // A default that may not cast to the new type is dropped first and set again after; a
     // changed default alone is simply replaced by SET DEFAULT.
-    if old.default.is_some() && (new.default.is_none() || type_changed) {
-        changes.push(Change::Column(ColumnChange::DropDefault {
-            table: table.clone(),
-            column: column(),
+    if old.default.is_some() && (new.default.is_none() || type_changed || released) {
+        let (table, column) = (table.clone(), column());
+        changes.push(Change::Column(if released {
+            ColumnChange::ReleaseDefault { table, column }
+        } else {
+            ColumnChange::DropDefault { table, column }
         }));
     }
     // An identity altered as well as retyped: before the type change when its options do not
@@ -483,6 +504,11 @@ pub(crate) fn compare_column(
         } else if keeps_values {
             // No USING: PostgreSQL's own coercion is what lets it skip the rewrite.
             Conversion::Implicit
+        } else if is_enum(&context.enum_types, &old.data_type)
+            && is_enum(&context.enum_types, &new.data_type)
+        {
+            // There is no cast from one enum type to another: through their labels.
+            Conversion::ViaText
         } else {
             Conversion::Cast
         };
@@ -511,7 +537,7 @@ pub(crate) fn compare_column(
         _ => {}
     }
     if let Some(default) = &new.default
-        && (old.default != new.default || type_changed)
+        && (old.default != new.default || type_changed || released)
     {
         changes.push(Change::Column(ColumnChange::SetDefault {
             table: table.clone(),
@@ -569,4 +595,9 @@ pub(crate) fn is_possibly_volatile(default: &str) -> bool {
     ]
     .iter()
     .any(|function| default.contains(function))
+}
+
+/// Whether `data_type` (as `format_type` prints it, arrays too) is one of `enum_types`.
+fn is_enum(enum_types: &HashSet<String>, data_type: &str) -> bool {
+    enum_types.contains(data_type.trim_end_matches("[]"))
 }

@@ -3,7 +3,7 @@
 use crate::Hazard;
 use crate::change::{Change, Phase};
 use crate::family::*;
-use autogen_schema::{Index, QualifiedName, sql};
+use autogen_schema::{FunctionId, FunctionKind, Index, QualifiedName, sql};
 use serde::Serialize;
 
 // Changes are few and short-lived (one plan's worth): boxing the large variants buys nothing.
@@ -39,6 +39,16 @@ impl CommentChange {
                         format!("constraint {constraint} on {table}")
                     }
                     CommentTarget::Index { name } => format!("index {name}"),
+                    CommentTarget::View { name, .. } => format!("view {name}"),
+                    CommentTarget::Routine { id, .. } => format!("routine {id}"),
+                    CommentTarget::Trigger { table, name } => {
+                        format!("trigger {name} on {table}")
+                    }
+                    CommentTarget::Domain { name } => format!("domain {name}"),
+                    CommentTarget::DomainConstraint { domain, constraint } => {
+                        format!("constraint {constraint} of domain {domain}")
+                    }
+                    CommentTarget::Collation { name } => format!("collation {name}"),
                 };
                 match comment {
                     Some(_) => format!("set comment on {what}"),
@@ -115,6 +125,28 @@ pub enum CommentTarget {
     Index {
         name: QualifiedName,
     },
+    View {
+        name: QualifiedName,
+        materialized: bool,
+    },
+    Routine {
+        kind: FunctionKind,
+        id: FunctionId,
+    },
+    Trigger {
+        table: QualifiedName,
+        name: String,
+    },
+    Domain {
+        name: QualifiedName,
+    },
+    DomainConstraint {
+        domain: QualifiedName,
+        constraint: String,
+    },
+    Collation {
+        name: QualifiedName,
+    },
 }
 
 pub(crate) fn comment_on(target: &CommentTarget) -> sql::CommentOn<'_> {
@@ -127,5 +159,20 @@ pub(crate) fn comment_on(target: &CommentTarget) -> sql::CommentOn<'_> {
         CommentTarget::Column { table, column } => CommentOn::Column(table, column),
         CommentTarget::Constraint { table, constraint } => CommentOn::Constraint(table, constraint),
         CommentTarget::Index { name } => CommentOn::Index(name),
+        CommentTarget::View {
+            name,
+            materialized: false,
+        } => CommentOn::View(name),
+        CommentTarget::View {
+            name,
+            materialized: true,
+        } => CommentOn::MaterializedView(name),
+        CommentTarget::Routine { kind, id } => CommentOn::Function(*kind, id),
+        CommentTarget::Trigger { table, name } => CommentOn::Trigger(table, name),
+        CommentTarget::Domain { name } => CommentOn::Domain(name),
+        CommentTarget::DomainConstraint { domain, constraint } => {
+            CommentOn::DomainConstraint(domain, constraint)
+        }
+        CommentTarget::Collation { name } => CommentOn::Collation(name),
     }
 }

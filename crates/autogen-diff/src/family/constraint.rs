@@ -256,7 +256,9 @@ pub(crate) fn compare_constraints(
         }
     }
     let force_check = |check: &CheckConstraint| {
-        forced.column(|c| c.in_check(check)) || forced.type_in(&check.expression)
+        forced.column(|c| c.in_check(check))
+            || forced.type_in(&check.expression)
+            || forced.constraint(&check.name)
     };
     for op in diff_items(&old.checks, &new.checks, force_check) {
         match op {
@@ -276,7 +278,9 @@ pub(crate) fn compare_constraints(
         }
     }
     let force_exclusion = |exclusion: &ExclusionConstraint| {
-        forced.column(|c| c.in_exclusion(exclusion)) || forced.type_in(&exclusion.definition)
+        forced.column(|c| c.in_exclusion(exclusion))
+            || forced.type_in(&exclusion.definition)
+            || forced.constraint(&exclusion.name)
     };
     for op in diff_items(&old.exclusions, &new.exclusions, force_exclusion) {
         match op {

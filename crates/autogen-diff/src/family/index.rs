@@ -104,7 +104,9 @@ pub(crate) fn compare_indexes(
     rebuilt: &mut Rebuilt,
 ) {
     let force_index = |index: &Index| {
-        forced.column(|c| c.in_index(index)) || forced.recreated.iter().any(|t| t.in_index(index))
+        forced.column(|c| c.in_index(index))
+            || forced.recreated.iter().any(|t| t.in_index(index))
+            || forced.index(&index.name)
     };
     for op in diff_items(&old.indexes, &new.indexes, force_index) {
         match op {

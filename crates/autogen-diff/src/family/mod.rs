@@ -6,12 +6,18 @@
 pub(crate) mod column;
 pub(crate) mod comment;
 pub(crate) mod constraint;
+pub(crate) mod domain;
 pub(crate) mod enums;
 pub(crate) mod index;
 pub(crate) mod items;
+pub(crate) mod objects;
+pub(crate) mod routine;
 pub(crate) mod schema;
 pub(crate) mod sequence;
 pub(crate) mod table;
+pub(crate) mod trigger;
+pub(crate) mod types;
+pub(crate) mod view;
 
 pub(crate) use column::*;
 pub(crate) use comment::*;

@@ -7,6 +7,7 @@ use crate::handover::Handovers;
 use crate::mentions::{ColumnName, TypeName};
 use crate::pairs::paired_tables;
 use crate::{DiffError, Hazard};
+use autogen_schema::ObjectRef;
 use autogen_schema::{Catalog, Column, ForeignKey, QualifiedName, Table, quote_ident, sql};
 use serde::Serialize;
 use std::collections::HashSet;
@@ -83,13 +84,39 @@ impl TableChange {
     }
 }
 
+/// What the comparison of kept tables needs beyond the two tables.
+pub(crate) struct TableContext<'a> {
+    /// Enum types re-created by this plan.
+    pub(crate) recreated: &'a [TypeName],
+    pub(crate) handovers: &'a Handovers,
+    /// Defaults, constraints and indexes that use a function or type this plan drops or
+    /// re-creates (`objects::prepare`): re-created around it although unchanged.
+    pub(crate) forced_parts: &'a HashSet<ObjectRef>,
+    /// The enum types of both catalogs as columns spell them (`public.mood`): a column moved
+    /// from one enum type to another converts through text (there is no cast between them).
+    pub(crate) enum_types: HashSet<String>,
+}
+
+impl TableContext<'_> {
+    /// Whether `table` has a part the plan re-creates around a function or type.
+    fn has_forced_part(&self, table: &Table) -> bool {
+        let name = table.qualified_name();
+        self.forced_parts.iter().any(|part| match part {
+            ObjectRef::Index(index) => {
+                index.schema == table.schema && table.indexes.iter().any(|i| i.name == index.name)
+            }
+            other => other.relation() == Some(&name),
+        })
+    }
+}
+
 pub(crate) fn diff_tables(
     current: &Catalog,
     desired: &Catalog,
-    recreated: &[TypeName],
-    handovers: &Handovers,
+    context: &TableContext,
     changes: &mut Vec<Change>,
 ) -> Result<(), DiffError> {
+    let recreated = context.recreated;
     let pairs = paired_tables(&current.tables, &desired.tables);
     let mut rebuilt = Rebuilt::default();
     // Most tables are unchanged: one comparison instead of a walk through every part.
@@ -100,10 +127,9 @@ pub(crate) fn diff_tables(
     for (pair, &identical) in pairs.iter().zip(&identical) {
         match *pair {
             (None, Some(table)) => create_table(table, changes),
-            (Some(_), Some(_)) if identical && recreated.is_empty() => {}
-            (Some(old), Some(table)) => {
-                compare_table(old, table, recreated, handovers, changes, &mut rebuilt)
-            }
+            (Some(old), Some(_))
+                if identical && recreated.is_empty() && !context.has_forced_part(old) => {}
+            (Some(old), Some(table)) => compare_table(old, table, context, changes, &mut rebuilt),
             _ => {}
         }
     }
@@ -130,9 +156,31 @@ pub(crate) struct Forced<'a> {
     pub(crate) replaced: &'a [ColumnName<'a>],
     /// Enum types re-created by this plan.
     pub(crate) recreated: &'a [TypeName],
+    /// This table, and the parts that use a function or type the plan drops or re-creates.
+    pub(crate) table: &'a QualifiedName,
+    pub(crate) parts: &'a HashSet<ObjectRef>,
 }
 
 impl Forced<'_> {
+    /// Whether the constraint `name` of this table uses a function or type the plan drops or
+    /// re-creates.
+    pub(crate) fn constraint(&self, name: &str) -> bool {
+        !self.parts.is_empty()
+            && self.parts.contains(&ObjectRef::Constraint {
+                table: self.table.clone(),
+                name: name.to_string(),
+            })
+    }
+
+    /// The same for the index `name` of this table.
+    pub(crate) fn index(&self, name: &str) -> bool {
+        !self.parts.is_empty()
+            && self.parts.contains(&ObjectRef::Index(QualifiedName::new(
+                &self.table.schema,
+                name,
+            )))
+    }
+
     pub(crate) fn column(&self, test: impl Fn(&ColumnName) -> bool) -> bool {
         self.replaced.iter().any(test)
     }
@@ -262,11 +310,11 @@ pub(crate) fn create_table(table: &Table, changes: &mut Vec<Change>) {
 pub(crate) fn compare_table(
     old: &Table,
     new: &Table,
-    recreated: &[TypeName],
-    handovers: &Handovers,
+    context: &TableContext,
     changes: &mut Vec<Change>,
     rebuilt: &mut Rebuilt,
 ) {
+    let recreated = context.recreated;
     let name = new.qualified_name();
     if old.unlogged != new.unlogged {
         changes.push(Change::Table(TableChange::SetUnlogged {
@@ -305,7 +353,7 @@ pub(crate) fn compare_table(
                         .retyped_columns
                         .insert((name.clone(), column.name.clone()));
                 }
-                if compare_column(&name, existing, column, recreated, handovers, changes)
+                if compare_column(&name, existing, column, context, changes)
                     == ColumnOutcome::Replaced
                 {
                     replaced.push(ColumnName::new(&column.name));
@@ -331,6 +379,8 @@ pub(crate) fn compare_table(
     let forced = Forced {
         replaced: &replaced,
         recreated,
+        table: &name,
+        parts: context.forced_parts,
     };
     compare_constraints(&name, old, new, &forced, changes, rebuilt);
     compare_indexes(&name, old, new, &forced, changes, rebuilt);
