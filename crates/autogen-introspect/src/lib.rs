@@ -2,11 +2,13 @@
 //!
 //! A fixed number of bulk `pg_catalog` queries (one per object kind, independent of the table
 //! count), pipelined on one connection inside one read-only repeatable-read transaction, so
-//! the result is a consistent snapshot. Expressions and types come from PostgreSQL's own
-//! deparsers (`format_type`, `pg_get_expr`, `pg_get_constraintdef`, `pg_get_indexdef`) under
-//! an empty `search_path`, so they are normalized and schema-qualified the same way on every
-//! database. Objects the IR does not model are reported in [`Inspection::unsupported`], never
-//! silently dropped.
+//! the result is a consistent snapshot. Expressions, types and definitions come from
+//! PostgreSQL's own deparsers (`format_type`, `pg_get_expr`, `pg_get_constraintdef`,
+//! `pg_get_indexdef`, `pg_get_viewdef`, `pg_get_functiondef`, `pg_get_triggerdef`) under an
+//! empty `search_path`, so they are normalized and schema-qualified the same way on every
+//! database. The objects' `pg_depend` edges become the catalog's dependencies (resolved against
+//! the oids read, see `dependencies.rs`). Objects the IR does not model are reported in
+//! [`Inspection::unsupported`] with a fingerprint of their definition, never silently dropped.
 
 mod aggregate;
 mod assemble;
