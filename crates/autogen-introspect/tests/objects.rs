@@ -159,7 +159,10 @@ async fn dependencies_connect_objects_of_the_catalog_only() {
     assert!(has(constraint("t_score_check"), column("t", "score")));
     assert!(!has(constraint("t_pkey"), column("t", "id")));
     let index = ObjectRef::Index(name_of("t_score"));
-    assert!(!edges.iter().any(|edge| edge.dependent == index), "{edges:#?}");
+    assert!(
+        !edges.iter().any(|edge| edge.dependent == index),
+        "{edges:#?}"
+    );
     // Nothing of citext's, no identity sequence, no self-edge.
     for edge in edges {
         assert_ne!(edge.dependent, edge.on);
