@@ -6,6 +6,11 @@
 //! for every table but the first — a `parent_id` with a foreign key to a random earlier table),
 //! one CHECK constraint and three secondary indexes (a plain one, a multi-column one and a
 //! partial or expression one). The same `(tables, seed)` always produces byte-identical SQL.
+//!
+//! Two workloads: [`Workload::Tables`] is the above; [`Workload::Objects`] gives every table a
+//! plain, a partial and an expression index, and adds for every 100 tables a few of the other
+//! objects a real schema has: a `BEGIN ATOMIC` function, a plpgsql trigger function with two
+//! triggers, a view over a join, a view over that view and a materialized view with an index.
 
 use std::fmt::Write as _;
 
@@ -49,6 +54,34 @@ impl Rng {
     }
 }
 
+/// Which kind of schema to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workload {
+    /// Tables only (each with a plain, a multi-column and a partial or expression index).
+    Tables,
+    /// Tables with a plain, a partial and an expression index each, and per 100 tables a
+    /// function, a trigger function with two triggers, two views and a materialized view.
+    Objects,
+}
+
+impl Workload {
+    pub fn label(self) -> &'static str {
+        match self {
+            Workload::Tables => "tables",
+            Workload::Objects => "objects",
+        }
+    }
+
+    /// `tables` or `objects`.
+    pub fn parse(text: &str) -> Option<Workload> {
+        match text {
+            "tables" => Some(Workload::Tables),
+            "objects" => Some(Workload::Objects),
+            _ => None,
+        }
+    }
+}
+
 /// One generated table: where it lives and the SQL that creates it (table, indexes, comment).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedTable {
@@ -63,25 +96,35 @@ pub struct GeneratedTable {
 pub struct GeneratedSchema {
     pub preamble: String,
     pub tables: Vec<GeneratedTable>,
+    /// The other objects ([`Workload::Objects`]), one block per 100 tables, after the tables.
+    pub objects: Vec<String>,
 }
 
 impl GeneratedSchema {
     /// The whole schema as one SQL script.
     pub fn to_sql(&self) -> String {
         let mut out = self.preamble.clone();
-        for table in &self.tables {
+        for sql in self
+            .tables
+            .iter()
+            .map(|table| &table.sql)
+            .chain(&self.objects)
+        {
             out.push('\n');
-            out.push_str(&table.sql);
+            out.push_str(sql);
         }
         out
     }
 
     /// The script split into chunks of at most `tables_per_batch` tables (the preamble
-    /// first), each suitable for one multi-statement simple query.
+    /// first, the other objects last), each suitable for one multi-statement simple query.
     pub fn batches(&self, tables_per_batch: usize) -> Vec<String> {
         let mut batches = vec![self.preamble.clone()];
         for chunk in self.tables.chunks(tables_per_batch.max(1)) {
             batches.push(chunk.iter().map(|table| table.sql.as_str()).collect());
+        }
+        if !self.objects.is_empty() {
+            batches.push(self.objects.concat());
         }
         batches
     }
@@ -92,8 +135,13 @@ impl GeneratedSchema {
     }
 }
 
-/// Generates `tables` tables from `seed`.
+/// Generates `tables` tables from `seed` ([`Workload::Tables`]).
 pub fn generate(tables: usize, seed: u64) -> GeneratedSchema {
+    generate_workload(Workload::Tables, tables, seed)
+}
+
+/// Generates a `workload` schema of `tables` tables from `seed`.
+pub fn generate_workload(workload: Workload, tables: usize, seed: u64) -> GeneratedSchema {
     let mut rng = Rng::new(seed);
     let mut preamble = format!("-- autogen-bench synthetic schema: {tables} tables, seed {seed}\n");
     for schema in SCHEMAS {
@@ -110,13 +158,60 @@ pub fn generate(tables: usize, seed: u64) -> GeneratedSchema {
             let target = &generated[rng.below(i)];
             Some((target.schema, target.name.clone()))
         };
-        let sql = table_sql(&mut rng, schema, &name, parent);
+        let sql = table_sql(&mut rng, workload, schema, &name, parent);
         generated.push(GeneratedTable { schema, name, sql });
     }
+    let objects = match workload {
+        Workload::Tables => Vec::new(),
+        Workload::Objects => generated
+            .chunks(100)
+            .enumerate()
+            .filter(|(_, block)| block.len() >= 2)
+            .map(|(n, block)| objects_sql(n, block))
+            .collect(),
+    };
     GeneratedSchema {
         preamble,
         tables: generated,
+        objects,
     }
+}
+
+/// The other objects of block `n` (100 tables): over its last table (`child`, which has a
+/// `parent_id`) and the first one.
+fn objects_sql(n: usize, block: &[GeneratedTable]) -> String {
+    let schema = SCHEMAS[n % SCHEMAS.len()];
+    let first = &block[0];
+    let child = &block[block.len() - 1];
+    let (first, child) = (
+        format!("{}.{}", first.schema, first.name),
+        format!("{}.{}", child.schema, child.name),
+    );
+    format!(
+        "CREATE FUNCTION {schema}.amount_of_{n:03}(p_id bigint) RETURNS numeric
+    LANGUAGE sql STABLE
+BEGIN ATOMIC
+    SELECT amount FROM {child} WHERE id = p_id;
+END;
+CREATE FUNCTION {schema}.touch_{n:03}() RETURNS trigger LANGUAGE plpgsql
+    AS $$ BEGIN NEW.created_at := now(); RETURN NEW; END $$;
+CREATE TRIGGER touch_{n:03} BEFORE UPDATE ON {first}
+    FOR EACH ROW EXECUTE FUNCTION {schema}.touch_{n:03}();
+CREATE TRIGGER touch_{n:03} BEFORE UPDATE OF amount ON {child}
+    FOR EACH ROW WHEN (OLD.amount IS DISTINCT FROM NEW.amount)
+    EXECUTE FUNCTION {schema}.touch_{n:03}();
+CREATE VIEW {schema}.active_{n:03} AS
+    SELECT c.id, c.name, c.amount, p.name AS parent_name
+    FROM {child} c LEFT JOIN {first} p ON p.id = c.parent_id
+    WHERE c.is_active;
+CREATE VIEW {schema}.large_active_{n:03} AS
+    SELECT id, name FROM {schema}.active_{n:03} WHERE amount > 100;
+CREATE MATERIALIZED VIEW {schema}.totals_{n:03} AS
+    SELECT is_active, count(*) AS rows, sum(amount) AS amount FROM {child} GROUP BY is_active;
+CREATE UNIQUE INDEX totals_{n:03}_is_active ON {schema}.totals_{n:03} (is_active);
+COMMENT ON VIEW {schema}.active_{n:03} IS 'Active rows of block {n}';
+"
+    )
 }
 
 /// Convenience: the whole script for `tables` tables from `seed`.
@@ -126,6 +221,7 @@ pub fn generate_sql(tables: usize, seed: u64) -> String {
 
 fn table_sql(
     rng: &mut Rng,
+    workload: Workload,
     schema: &str,
     name: &str,
     parent: Option<(&'static str, String)>,
@@ -193,6 +289,15 @@ fn table_sql(
         sql,
         "CREATE INDEX {name}_created_at_idx ON {qualified} (created_at);"
     );
+    if workload == Workload::Objects {
+        // 2. partial, 3. expression
+        let _ = writeln!(
+            sql,
+            "CREATE INDEX {name}_active_code_idx ON {qualified} (code) WHERE is_active;\n\
+             CREATE INDEX {name}_lower_name_idx ON {qualified} (lower(name));"
+        );
+        return with_comment(rng, sql, &qualified, name);
+    }
     // 2. multi-column
     let multi = if parent.is_some() && rng.chance(50) {
         ("parent_id_created_at", "parent_id, created_at DESC")
@@ -228,6 +333,11 @@ fn table_sql(
              WHERE external_id IS NOT NULL;"
         ),
     };
+    with_comment(rng, sql, &qualified, name)
+}
+
+/// `sql` with a table comment one time in four.
+fn with_comment(rng: &mut Rng, mut sql: String, qualified: &str, name: &str) -> String {
     if rng.chance(25) {
         let _ = writeln!(
             sql,
@@ -279,6 +389,23 @@ mod tests {
             );
             assert_eq!(table.sql.matches(" CHECK (").count(), 1);
         }
+    }
+
+    #[test]
+    fn the_objects_workload_adds_views_routines_and_triggers_per_hundred_tables() {
+        let schema = generate_workload(Workload::Objects, 250, 1);
+        assert_eq!(schema.objects.len(), 3);
+        let sql = schema.to_sql();
+        assert_eq!(sql.matches("CREATE VIEW").count(), 6);
+        assert_eq!(sql.matches("CREATE MATERIALIZED VIEW").count(), 3);
+        assert_eq!(sql.matches("CREATE TRIGGER").count(), 6);
+        assert_eq!(sql.matches("CREATE FUNCTION").count(), 6);
+        for table in &schema.tables {
+            assert!(table.sql.contains(") WHERE is_active;"), "{}", table.sql);
+            assert!(table.sql.contains("(lower(name));"), "{}", table.sql);
+        }
+        // The tables workload is unchanged by the option.
+        assert!(generate(250, 1).objects.is_empty());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! (autogen, pg_dump, autogen, pg_dump, …) so that both see the same machine conditions.
 //! Both tools write to /dev/null; each run's wall time and peak RSS come from `wait4`.
 
-use crate::generate;
+use crate::generate::{self, Workload};
 use crate::measure::{self, Sample, Summary};
 use autogen_pg::{DevServer, Host};
 use std::fmt::Write as _;
@@ -19,6 +19,8 @@ use std::time::Instant;
 pub struct Options {
     /// Schema sizes (table counts) to benchmark, in order.
     pub tables: Vec<usize>,
+    /// The workloads to benchmark at each size.
+    pub workloads: Vec<Workload>,
     /// Timed runs per tool and size.
     pub runs: usize,
     /// Untimed runs per tool and size before the timed ones.
@@ -53,6 +55,7 @@ impl Tool {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub tool: Tool,
+    pub workload: Workload,
     pub tables: usize,
     pub summary: Summary,
     /// autogen median / pg_dump median, on the autogen row.
@@ -134,7 +137,14 @@ pub async fn run(options: &Options, mut progress: impl FnMut(&str)) -> Result<Re
 
     let mut server_version = String::new();
     let mut rows = Vec::new();
-    for &tables in &options.tables {
+    let runs = options.tables.iter().flat_map(|&tables| {
+        options
+            .workloads
+            .iter()
+            .map(move |&workload| (tables, workload))
+    });
+    for (tables, workload) in runs {
+        let label = format!("N={tables} {}", workload.label());
         let database = server
             .create_database()
             .await
@@ -154,10 +164,12 @@ pub async fn run(options: &Options, mut progress: impl FnMut(&str)) -> Result<Re
             server_version = query_one_text(&client, "SHOW server_version").await?;
         }
 
-        let schema = generate::generate(tables, options.seed);
+        let schema = generate::generate_workload(workload, tables, options.seed);
         progress(&format!(
-            "N={tables}: loading {tables} tables ({} secondary indexes) into {}",
+            "{label}: loading {tables} tables ({} secondary indexes, {} blocks of other objects) \
+             into {}",
             schema.index_count(),
+            schema.objects.len(),
             spec.database()
         ));
         let started = Instant::now();
@@ -172,7 +184,7 @@ pub async fn run(options: &Options, mut progress: impl FnMut(&str)) -> Result<Re
             .await
             .map_err(|error| fail(format!("ANALYZE failed: {error}")))?;
         progress(&format!(
-            "N={tables}: loaded and analyzed in {:.1} s",
+            "{label}: loaded and analyzed in {:.1} s",
             started.elapsed().as_secs_f64()
         ));
         drop(client);
@@ -186,7 +198,7 @@ pub async fn run(options: &Options, mut progress: impl FnMut(&str)) -> Result<Re
             ] {
                 let sample = run_once(tool, command).await?;
                 progress(&format!(
-                    "N={tables}: warm-up {}/{} {}: {:.3} s, {:.1} MB",
+                    "{label}: warm-up {}/{} {}: {:.3} s, {:.1} MB",
                     round + 1,
                     options.warmup,
                     tool.label(),
@@ -205,7 +217,7 @@ pub async fn run(options: &Options, mut progress: impl FnMut(&str)) -> Result<Re
             ] {
                 let sample = run_once(tool, command).await?;
                 progress(&format!(
-                    "N={tables}: run {}/{} {}: {:.3} s, {:.1} MB",
+                    "{label}: run {}/{} {}: {:.3} s, {:.1} MB",
                     round + 1,
                     options.runs,
                     tool.label(),
@@ -230,12 +242,14 @@ pub async fn run(options: &Options, mut progress: impl FnMut(&str)) -> Result<Re
         };
         rows.push(Row {
             tool: Tool::Autogen,
+            workload,
             tables,
             summary: autogen,
             ratio: Some(autogen.median_secs / dump.median_secs),
         });
         rows.push(Row {
             tool: Tool::PgDump,
+            workload,
             tables,
             summary: dump,
             ratio: None,
@@ -335,9 +349,9 @@ fn describe(command: &Command) -> String {
 pub fn markdown_table(rows: &[Row]) -> String {
     let mut out = String::new();
     out.push_str(
-        "| tool | tables | runs | median s | min s | max s | median peak RSS MB | autogen/pg_dump (median) |\n",
+        "| tool | workload | tables | runs | median s | min s | max s | median peak RSS MB | autogen/pg_dump (median) |\n",
     );
-    out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    out.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for row in rows {
         let ratio = row
             .ratio
@@ -346,8 +360,9 @@ pub fn markdown_table(rows: &[Row]) -> String {
         let s = &row.summary;
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {:.3} | {:.3} | {:.3} | {:.1} | {} |",
+            "| {} | {} | {} | {} | {:.3} | {:.3} | {:.3} | {:.1} | {} |",
             row.tool.label(),
+            row.workload.label(),
             row.tables,
             s.runs,
             s.median_secs,
@@ -392,12 +407,14 @@ mod tests {
         let rows = [
             Row {
                 tool: Tool::Autogen,
+                workload: Workload::Tables,
                 tables: 100,
                 summary,
                 ratio: Some(0.5),
             },
             Row {
                 tool: Tool::PgDump,
+                workload: Workload::Tables,
                 tables: 100,
                 summary,
                 ratio: None,
@@ -406,13 +423,14 @@ mod tests {
         let table = markdown_table(&rows);
         assert!(
             table.contains(
-                "| autogen inspect --format sql | 100 | 3 | 0.500 | 0.400 | 0.600 | 30.0 | 0.50 |"
+                "| autogen inspect --format sql | tables | 100 | 3 | 0.500 | 0.400 | 0.600 | 30.0 | 0.50 |"
             ),
             "{table}"
         );
         assert!(
-            table
-                .contains("| pg_dump --schema-only | 100 | 3 | 0.500 | 0.400 | 0.600 | 30.0 | — |"),
+            table.contains(
+                "| pg_dump --schema-only | tables | 100 | 3 | 0.500 | 0.400 | 0.600 | 30.0 | — |"
+            ),
             "{table}"
         );
     }

@@ -25,6 +25,9 @@ enum Commands {
         /// Generator seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// `tables` (tables only) or `objects` (also views, functions and triggers).
+        #[arg(long, default_value = "tables", value_parser = workload)]
+        workload: generate::Workload,
     },
     /// Print the change script `diff-e2e` applies to database B (the schema of `gen-schema`
     /// with the same N and seed, 5 % of the tables changed).
@@ -59,6 +62,10 @@ enum Commands {
         /// Schema sizes to benchmark, comma-separated.
         #[arg(long, value_delimiter = ',', default_value = "1000,5000")]
         tables: Vec<usize>,
+        /// Workloads at each size, comma-separated: `tables` (tables only) and `objects`
+        /// (also views, functions and triggers every 100 tables).
+        #[arg(long, value_delimiter = ',', default_value = "tables,objects", value_parser = workload)]
+        workloads: Vec<generate::Workload>,
         /// Timed runs per tool and size (the tools alternate: A B A B ...).
         #[arg(long, default_value_t = 5)]
         runs: usize,
@@ -212,6 +219,11 @@ enum Commands {
         #[arg(long, default_value_t = 100)]
         batch: usize,
     },
+}
+
+fn workload(text: &str) -> Result<generate::Workload, String> {
+    generate::Workload::parse(text)
+        .ok_or_else(|| format!("unknown workload `{text}` (expected tables or objects)"))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
@@ -528,12 +540,17 @@ fn main() -> ExitCode {
             out,
             changed,
         } => gen_models(tables, seed, &out, changed),
-        Commands::GenSchema { tables, seed } => print_sql(&generate::generate_sql(tables, seed)),
+        Commands::GenSchema {
+            tables,
+            seed,
+            workload,
+        } => print_sql(&generate::generate_workload(workload, tables, seed).to_sql()),
         Commands::GenChanges { tables, seed } => {
             print_sql(&diff_e2e::change_script(&generate::generate(tables, seed)).sql)
         }
         Commands::Inspect {
             tables,
+            workloads,
             runs,
             warmup,
             autogen,
@@ -543,6 +560,7 @@ fn main() -> ExitCode {
         } => {
             let options = inspect::Options {
                 tables,
+                workloads,
                 runs,
                 warmup,
                 seed,

@@ -117,6 +117,8 @@ pub(crate) struct Tables {
     attributes: Vec<HashMap<i16, Attribute>>,
     /// Per table: the oids of its defaults, constraints and indexes, as dependency ends.
     parts: Vec<Vec<(CatalogKind, u32, ObjectRef)>>,
+    /// Per table: `(kind, name, fingerprint)` of what its columns have that is not modeled.
+    unsupported: Vec<Vec<(String, String, String)>>,
 }
 
 impl Tables {
@@ -131,12 +133,14 @@ impl Tables {
         }
         let attributes = tables.iter().map(|_| HashMap::new()).collect();
         let parts = tables.iter().map(|_| Vec::new()).collect();
+        let unsupported = tables.iter().map(|_| Vec::new()).collect();
         Self {
             tables,
             oids,
             by_oid,
             attributes,
             parts,
+            unsupported,
         }
     }
 
@@ -187,6 +191,16 @@ impl Tables {
                     collation_oid: row.collation_oid,
                 },
             );
+            if let Some(name) = row.unsupported_name {
+                if let Some(settings) = row.settings {
+                    let entry = ("column setting".to_string(), name.clone(), settings);
+                    self.unsupported[position].push(entry);
+                }
+                if let Some(grants) = row.grants {
+                    let entry = ("grant".to_string(), format!("column {name}"), grants);
+                    self.unsupported[position].push(entry);
+                }
+            }
             if let Some(oid) = row.default_oid {
                 let default = ObjectRef::Default {
                     table: self.tables[position].qualified_name(),
@@ -317,27 +331,34 @@ impl Tables {
         Ok(())
     }
 
-    /// The tables, without those in `ignore`; every other table and its parts are added to
-    /// `objects`.
-    pub(crate) fn finish(self, ignore: &[QualifiedName], objects: &mut ObjectIndex) -> Vec<Table> {
+    /// The tables, without those in `ignore`, and what their columns have that is not
+    /// modeled; every other table and its parts are added to `objects`.
+    pub(crate) fn finish(
+        self,
+        ignore: &[QualifiedName],
+        objects: &mut ObjectIndex,
+    ) -> (Vec<Table>, Vec<(String, String, String)>) {
         let mut kept = Vec::with_capacity(self.tables.len());
+        let mut unmodeled = Vec::new();
         let parts = self.parts.into_iter();
         let attributes = self.attributes.into_iter();
-        for (((table, oid), parts), attributes) in self
+        let unsupported = self.unsupported.into_iter();
+        for ((((table, oid), parts), attributes), unsupported) in self
             .tables
             .into_iter()
             .zip(self.oids)
             .zip(parts)
             .zip(attributes)
+            .zip(unsupported)
         {
             let name = table.qualified_name();
             if ignore.contains(&name) {
                 continue;
             }
+            unmodeled.extend(unsupported);
             let columns = attributes
                 .into_iter()
-                .map(|(number, attribute)| (number, attribute.name))
-                .collect();
+                .map(|(number, attribute)| (number, attribute.name));
             objects.add_relation(oid, name, columns);
             for (catalog, oid, object) in parts {
                 match object {
@@ -347,7 +368,7 @@ impl Tables {
             }
             kept.push(table);
         }
-        kept
+        (kept, unmodeled)
     }
 }
 

@@ -9,10 +9,11 @@ use std::collections::{HashMap, HashSet};
 
 /// What a `pg_class` row is to the catalog.
 enum ClassEntry {
-    /// A table, view or materialized view, with its column names by number.
+    /// A table, view or materialized view, with its column names by number (`columns[n]`
+    /// is column `n + 1`; a dropped column leaves a hole).
     Relation {
         name: QualifiedName,
-        columns: HashMap<i16, String>,
+        columns: Vec<Option<String>>,
     },
     /// A composite type's relation: its attributes count as the type.
     Composite(QualifiedName),
@@ -32,7 +33,24 @@ pub(crate) struct ObjectIndex {
 }
 
 impl ObjectIndex {
-    pub fn add_relation(&mut self, oid: u32, name: QualifiedName, columns: HashMap<i16, String>) {
+    /// A relation and its columns as `(number, name)`.
+    pub fn add_relation(
+        &mut self,
+        oid: u32,
+        name: QualifiedName,
+        columns: impl IntoIterator<Item = (i16, String)>,
+    ) {
+        let mut by_number: Vec<Option<String>> = Vec::new();
+        for (number, column) in columns {
+            let Some(index) = usize::try_from(number).ok().and_then(|n| n.checked_sub(1)) else {
+                continue;
+            };
+            if by_number.len() <= index {
+                by_number.resize(index + 1, None);
+            }
+            by_number[index] = Some(column);
+        }
+        let columns = by_number;
         self.relations.insert(name.clone());
         self.classes
             .insert(oid, ClassEntry::Relation { name, columns });
@@ -90,7 +108,9 @@ impl ObjectIndex {
             }
             ClassEntry::Relation { name, columns } => ObjectRef::Column {
                 relation: name.clone(),
-                column: columns.get(&i16::try_from(id.sub_id).ok()?)?.clone(),
+                column: columns
+                    .get(usize::try_from(id.sub_id).ok()?.checked_sub(1)?)?
+                    .clone()?,
             },
             ClassEntry::Composite(name) => ObjectRef::Type(name.clone()),
             ClassEntry::Index(name) => ObjectRef::Index(name.clone()),
@@ -153,12 +173,13 @@ mod tests {
         let table = QualifiedName::new("public", "t");
         let view = QualifiedName::new("public", "v");
         let mut index = ObjectIndex::default();
+        // Column 2 was dropped.
         index.add_relation(
             10,
             table.clone(),
-            HashMap::from([(1, "a".to_string()), (2, "b".to_string())]),
+            [(1, "a".to_string()), (3, "b".to_string())],
         );
-        index.add_relation(20, view.clone(), HashMap::new());
+        index.add_relation(20, view.clone(), []);
         index.add_rule(21, view.clone());
         index.add(
             CatalogKind::AttrDef,
@@ -174,7 +195,7 @@ mod tests {
             // object (an extension's type).
             (
                 id(CatalogKind::Rewrite, 21, 0),
-                id(CatalogKind::Class, 10, 2),
+                id(CatalogKind::Class, 10, 3),
             ),
             (
                 id(CatalogKind::Rewrite, 21, 0),
@@ -184,11 +205,16 @@ mod tests {
                 id(CatalogKind::Rewrite, 21, 0),
                 id(CatalogKind::Type, 99, 0),
             ),
+            // A dropped column is no column.
+            (
+                id(CatalogKind::Rewrite, 21, 0),
+                id(CatalogKind::Class, 10, 2),
+            ),
             // The default is on its own column (structural) and uses the sequence (kept),
             // which is owned by the column (structural).
             (
                 id(CatalogKind::AttrDef, 30, 0),
-                id(CatalogKind::Class, 10, 2),
+                id(CatalogKind::Class, 10, 3),
             ),
             (
                 id(CatalogKind::AttrDef, 30, 0),

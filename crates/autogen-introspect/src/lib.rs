@@ -2,11 +2,13 @@
 //!
 //! A fixed number of bulk `pg_catalog` queries (one per object kind, independent of the table
 //! count), pipelined on one connection inside one read-only repeatable-read transaction, so
-//! the result is a consistent snapshot. Expressions and types come from PostgreSQL's own
-//! deparsers (`format_type`, `pg_get_expr`, `pg_get_constraintdef`, `pg_get_indexdef`) under
-//! an empty `search_path`, so they are normalized and schema-qualified the same way on every
-//! database. Objects the IR does not model are reported in [`Inspection::unsupported`], never
-//! silently dropped.
+//! the result is a consistent snapshot. Expressions, types and definitions come from
+//! PostgreSQL's own deparsers (`format_type`, `pg_get_expr`, `pg_get_constraintdef`,
+//! `pg_get_indexdef`, `pg_get_viewdef`, `pg_get_functiondef`, `pg_get_triggerdef`) under an
+//! empty `search_path`, so they are normalized and schema-qualified the same way on every
+//! database. The objects' `pg_depend` edges become the catalog's dependencies (resolved against
+//! the oids read, see `dependencies.rs`). Objects the IR does not model are reported in
+//! [`Inspection::unsupported`] with a fingerprint of their definition, never silently dropped.
 
 mod aggregate;
 mod assemble;
@@ -79,13 +81,8 @@ pub enum IntrospectError {
 /// The oldest server whose catalogs the queries understand.
 const MINIMUM_SERVER_VERSION: i32 = 120000;
 
-/// Reads the schema of the database `client` is connected to.
-///
-/// Runs in its own read-only transaction on `client` (which must not be inside one).
-pub async fn inspect(
-    client: &mut Client,
-    options: &InspectOptions,
-) -> Result<Inspection, IntrospectError> {
+/// A read-only repeatable-read transaction with the session settings the queries need.
+async fn begin(client: &mut Client) -> Result<tokio_postgres::Transaction<'_>, IntrospectError> {
     let transaction = client
         .build_transaction()
         .isolation_level(IsolationLevel::RepeatableRead)
@@ -106,6 +103,17 @@ pub async fn inspect(
             what: "session settings",
             source,
         })?;
+    Ok(transaction)
+}
+
+/// Reads the schema of the database `client` is connected to.
+///
+/// Runs in its own read-only transaction on `client` (which must not be inside one).
+pub async fn inspect(
+    client: &mut Client,
+    options: &InspectOptions,
+) -> Result<Inspection, IntrospectError> {
+    let transaction = begin(client).await?;
     let server_version = query(
         &transaction,
         "server version",
@@ -133,7 +141,7 @@ pub async fn inspect(
         enums: queries::enums(),
         sequences: queries::sequences(),
         tables: queries::tables(),
-        columns: queries::columns(),
+        columns: queries::columns(version),
         constraints: queries::constraints(version),
         indexes: queries::indexes(version),
         operator_classes: queries::operator_classes(),
@@ -147,19 +155,45 @@ pub async fn inspect(
         views: queries::views(),
         triggers: queries::triggers(),
         dependencies: queries::dependencies(version),
-        unsupported: queries::unsupported(version),
+        unsupported_census: queries::census(version),
     };
-    let t = &transaction;
     // All queries are sent at once and tokio-postgres pipelines them on the one connection;
     // each result is decoded row by row as it streams in, so no query's rows are ever held.
+    // One backend on purpose: deparsing a table's expressions builds its relcache entry, and
+    // the queries share it (two connections with one exported snapshot each built their own
+    // and were no faster).
+    let t = &transaction;
+    // Which kinds of unmodeled objects exist is asked first; the query for them follows once
+    // the answer is in, behind the others, with only the parts that can find something.
+    let unsupported = async {
+        let census = query(
+            t,
+            "unsupported objects",
+            &sql.unsupported_census,
+            &[],
+            rows::census,
+        )
+        .await?;
+        let present = census.into_iter().next().unwrap_or_default();
+        let details = queries::unsupported(version, &present);
+        query(
+            t,
+            "unsupported objects",
+            &details,
+            &filter,
+            rows::unsupported,
+        )
+        .await
+    };
     let (
-        (schemas, extensions, extension_updates, enums, sequences),
+        (unsupported, schemas, extensions, extension_updates, enums, sequences),
         (tables, columns, constraints, indexes, operator_classes, collation_lookup),
         (collations, domains, domain_checks, composite_types, range_types),
-        (functions, views, triggers, dependencies, unsupported),
+        (functions, views, triggers, dependencies),
     ) = futures_util::try_join!(
         async {
             futures_util::try_join!(
+                unsupported,
                 query(t, "schemas", &sql.schemas, &filter, rows::schema),
                 query(t, "extensions", &sql.extensions, &filter, rows::extension),
                 query(
@@ -240,23 +274,14 @@ pub async fn inspect(
                 query(t, "views", &sql.views, &filter, rows::view),
                 query(t, "triggers", &sql.triggers, &filter, rows::trigger),
                 query(t, "dependencies", &sql.dependencies, &[], rows::dependency),
-                query(
-                    t,
-                    "unsupported objects",
-                    &sql.unsupported,
-                    &filter,
-                    rows::unsupported
-                ),
             )
         },
     )?;
-    transaction
-        .commit()
-        .await
-        .map_err(|source| IntrospectError::Query {
-            what: "transaction end",
-            source,
-        })?;
+    let end = |source| IntrospectError::Query {
+        what: "transaction end",
+        source,
+    };
+    transaction.commit().await.map_err(end)?;
 
     let lookups = assemble::Lookups::new(operator_classes, collation_lookup);
     let mut objects = ObjectIndex::default();
@@ -276,7 +301,7 @@ pub async fn inspect(
             ));
         }
     }
-    let tables = tables.finish(&options.ignore_tables, &mut objects);
+    let (tables, column_unsupported) = tables.finish(&options.ignore_tables, &mut objects);
     let views = views.finish(&mut objects);
     let enums = enums
         .into_iter()
@@ -344,7 +369,9 @@ pub async fn inspect(
     extension_updates.sort();
     Ok(Inspection {
         catalog,
-        unsupported: unsupported::group(unsupported),
+        unsupported: unsupported::group(
+            unsupported.into_iter().chain(column_unsupported).collect(),
+        ),
         server_version,
         extension_updates,
     })
@@ -372,7 +399,7 @@ struct Queries {
     views: String,
     triggers: String,
     dependencies: String,
-    unsupported: String,
+    unsupported_census: String,
 }
 
 /// Runs one catalog query and decodes each row as it arrives.

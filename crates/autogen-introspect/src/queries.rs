@@ -15,7 +15,7 @@ mod unsupported;
 
 pub use dependencies::dependencies;
 pub use objects::*;
-pub use unsupported::unsupported;
+pub use unsupported::{census, unsupported};
 
 /// Namespaces in scope: user schemas (system ones start with `pg_`) passing the filter.
 pub(crate) fn namespace_filter(alias: &str) -> String {
@@ -135,26 +135,35 @@ pub fn tables() -> String {
 }
 
 /// Columns in no particular order (sorting 50,000 rows server-side spilled to disk; the
-/// client sorts by attnum). Also each column's type and collation oids, which resolve index
-/// keys client-side.
-pub fn columns() -> String {
+/// client sorts by attnum). Defaults are deparsed without their table (`pg_get_expr(…, 0)`):
+/// a default cannot use a column, and building the table's deparse context for each of them
+/// was half of this query's time; generated expressions do use columns and get it. Also each column's type and collation oids, which resolve index
+/// keys client-side, and the fingerprints of its settings and grants the catalog does not
+/// model (NULL for nearly every column; read here rather than in a second scan of
+/// `pg_attribute` by the unsupported-objects query).
+pub fn columns(server_version: i32) -> String {
     format!(
         "{} SELECT a.attrelid, a.attnum, a.attname::text, \
            pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, \
-           CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END, \
+           CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, 0) END, \
            CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END, \
            a.attidentity::text, \
            pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname), \
            ds.description, \
            s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, \
-           a.atttypid, a.attcollation, ad.oid \
+           a.atttypid, a.attcollation, ad.oid, {settings}, {grants}, \
+           CASE WHEN ({settings}) IS NOT NULL OR a.attacl IS NOT NULL THEN \
+             (SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) \
+                || '.' || pg_catalog.quote_ident(a.attname) \
+              FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+              WHERE c.oid = a.attrelid) END \
          FROM pg_catalog.pg_attribute a JOIN tbl ON tbl.oid = a.attrelid \
          JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid \
          LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation \
            AND a.attcollation <> ty.typcollation \
          LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace \
          LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
-         {} \
+         {description} \
          LEFT JOIN (SELECT d.refobjid, d.refobjsubid, q.* FROM pg_catalog.pg_depend d \
              JOIN pg_catalog.pg_sequence q ON q.seqrelid = d.objid \
              WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass \
@@ -162,7 +171,12 @@ pub fn columns() -> String {
            ON a.attidentity <> '' AND s.refobjid = a.attrelid AND s.refobjsubid = a.attnum \
          WHERE a.attnum > 0 AND NOT a.attisdropped",
         tables_cte(),
-        description_join("ds", "a.attrelid", "pg_class", "a.attnum")
+        description = description_join("ds", "a.attrelid", "pg_class", "a.attnum"),
+        settings = unsupported::column_settings(server_version, "a", "ty"),
+        grants = unsupported::column_grants(
+            "a",
+            "(SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = a.attrelid)"
+        ),
     )
 }
 

@@ -141,6 +141,13 @@ pub(crate) struct ColumnRow {
     pub collation_oid: u32,
     /// The `pg_attrdef` row of its default or generation expression.
     pub default_oid: Option<u32>,
+    /// Fingerprints of what the catalog does not model about the column: its settings
+    /// (statistics target, storage, compression, options) and its grants.
+    pub settings: Option<String>,
+    pub grants: Option<String>,
+    /// `schema.table.column` quoted as the unsupported-objects query quotes names, when there
+    /// are settings or grants.
+    pub unsupported_name: Option<String>,
 }
 
 pub(crate) fn column(row: &Row) -> Result<ColumnRow, IntrospectError> {
@@ -175,6 +182,9 @@ pub(crate) fn column(row: &Row) -> Result<ColumnRow, IntrospectError> {
         type_oid: get(row, 16, WHAT)?,
         collation_oid: get(row, 17, WHAT)?,
         default_oid: get(row, 18, WHAT)?,
+        settings: get(row, 19, WHAT)?,
+        grants: get(row, 20, WHAT)?,
+        unsupported_name: get(row, 21, WHAT)?,
     })
 }
 

@@ -120,13 +120,15 @@ async fn dependencies_connect_objects_of_the_catalog_only() {
         "CREATE EXTENSION citext;
          CREATE TYPE mood AS ENUM ('ok', 'sad');
          CREATE TABLE t (id serial PRIMARY KEY, m mood[], email citext,
-                         n int GENERATED ALWAYS AS IDENTITY);
+                         n int GENERATED ALWAYS AS IDENTITY, score int CHECK (score > 0));
+         CREATE INDEX t_score ON t (score);
          CREATE VIEW v AS SELECT id, email FROM t;
          CREATE VIEW w AS SELECT count(*) AS c FROM v WHERE id > 0;
          CREATE FUNCTION ids() RETURNS SETOF t LANGUAGE sql BEGIN ATOMIC SELECT * FROM t; END;",
     )
     .await;
     let edges = &inspection.catalog.dependencies;
+    let name_of = |table: &str| name("public", table);
     let has = |dependent: ObjectRef, on: ObjectRef| edges.contains(&Dependency { dependent, on });
     let relation = |relation: &str| ObjectRef::Relation(name("public", relation));
     // A view's query, down to the columns; a view over a view.
@@ -148,6 +150,19 @@ async fn dependencies_connect_objects_of_the_catalog_only() {
     assert!(has(default.clone(), sequence.clone()));
     assert!(!edges.iter().any(|edge| edge.dependent == sequence));
     assert!(!has(default, column("t", "id")));
+    // What an expression uses is an edge; what the catalog already lists (a key's or an
+    // index's columns) is not.
+    let constraint = |name: &str| ObjectRef::Constraint {
+        table: name_of("t"),
+        name: name.into(),
+    };
+    assert!(has(constraint("t_score_check"), column("t", "score")));
+    assert!(!has(constraint("t_pkey"), column("t", "id")));
+    let index = ObjectRef::Index(name_of("t_score"));
+    assert!(
+        !edges.iter().any(|edge| edge.dependent == index),
+        "{edges:#?}"
+    );
     // Nothing of citext's, no identity sequence, no self-edge.
     for edge in edges {
         assert_ne!(edge.dependent, edge.on);

@@ -123,9 +123,15 @@ impl Catalog {
     /// empty string.
     pub fn to_sql(&self) -> String {
         let catalog = self.canonical();
-        let mut out = String::new();
+        let blocks = ordered_blocks(&catalog);
+        let size = blocks
+            .iter()
+            .flat_map(|block| &block.statements)
+            .map(|statement| statement.sql.len() + 2)
+            .sum();
+        let mut out = String::with_capacity(size);
         let mut previous: Option<Kind> = None;
-        for block in ordered_blocks(&catalog) {
+        for block in blocks {
             if let Some(previous) = previous
                 && (previous != block.kind || block.kind.spaced())
             {
@@ -205,9 +211,10 @@ struct Providers {
     collations: HashMap<QualifiedName, usize>,
     /// Index names (schema-qualified) of tables and materialized views.
     indexes: HashMap<QualifiedName, usize>,
-    /// Constraints added after their table: (table, name).
-    late_constraints: HashMap<(QualifiedName, String), usize>,
-    triggers: HashMap<(QualifiedName, String), usize>,
+    /// Constraints added after their table, by table and name (nested so that a lookup
+    /// borrows the names instead of building a key).
+    late_constraints: HashMap<QualifiedName, HashMap<String, usize>>,
+    triggers: HashMap<QualifiedName, HashMap<String, usize>>,
 }
 
 impl Providers {
@@ -218,13 +225,16 @@ impl Providers {
             ObjectRef::Default { table, .. } => self.relations.get(table).copied(),
             ObjectRef::Constraint { table, name } => self
                 .late_constraints
-                .get(&(table.clone(), name.clone()))
+                .get(table)
+                .and_then(|constraints| constraints.get(name))
                 .or_else(|| self.relations.get(table))
                 .copied(),
             ObjectRef::Index(name) => self.indexes.get(name).copied(),
-            ObjectRef::Trigger { table, name } => {
-                self.triggers.get(&(table.clone(), name.clone())).copied()
-            }
+            ObjectRef::Trigger { table, name } => self
+                .triggers
+                .get(table)
+                .and_then(|triggers| triggers.get(name))
+                .copied(),
             ObjectRef::Type(name) | ObjectRef::DomainConstraint { domain: name, .. } => {
                 self.types.get(name).copied()
             }
@@ -376,7 +386,9 @@ fn blocks(catalog: &Catalog) -> Vec<Block> {
             let block = push(&mut blocks, Kind::Constraint, position, vec![statement]);
             providers
                 .late_constraints
-                .insert((name.clone(), foreign_key.name.clone()), block);
+                .entry(name.clone())
+                .or_default()
+                .insert(foreign_key.name.clone(), block);
             structural.push((block, ObjectRef::Relation(name.clone())));
             structural.push((block, ObjectRef::Relation(foreign_key.references.clone())));
         }
@@ -392,7 +404,9 @@ fn blocks(catalog: &Catalog) -> Vec<Block> {
             let block = push(&mut blocks, Kind::Constraint, position, vec![statement]);
             providers
                 .late_constraints
-                .insert((name.clone(), check.name.clone()), block);
+                .entry(name.clone())
+                .or_default()
+                .insert(check.name.clone(), block);
             structural.push((block, ObjectRef::Relation(name.clone())));
         }
     }
@@ -404,7 +418,9 @@ fn blocks(catalog: &Catalog) -> Vec<Block> {
         let block = push(&mut blocks, Kind::Trigger, i, statements);
         providers
             .triggers
-            .insert((trigger.table.clone(), trigger.name.clone()), block);
+            .entry(trigger.table.clone())
+            .or_default()
+            .insert(trigger.name.clone(), block);
         structural.push((block, ObjectRef::Relation(trigger.table.clone())));
     }
     for (i, sequence) in catalog.sequences.iter().enumerate() {
@@ -488,11 +504,17 @@ fn create_table(table: &Table, i: usize) -> Statement {
         table.qualified_name().quoted()
     );
     let mut ranges = Vec::with_capacity(parts.len());
+    // Characters so far, counted once per piece (recounting the text for every part made
+    // a wide table's statement quadratic).
+    let mut characters = text.chars().count();
     for (position, (part, source)) in parts.iter().enumerate() {
-        text.push_str(if position == 0 { "\n    " } else { ",\n    " });
-        let start = text.chars().count();
+        let separator = if position == 0 { "\n    " } else { ",\n    " };
+        text.push_str(separator);
+        characters += separator.chars().count();
+        let start = characters;
         text.push_str(part);
-        ranges.push((start..text.chars().count(), *source));
+        characters += part.chars().count();
+        ranges.push((start..characters, *source));
     }
     if !parts.is_empty() {
         text.push('\n');
@@ -713,6 +735,38 @@ mod tests {
         assert!(position("SET check_function_bodies") < position("CREATE TABLE"));
         assert!(position("CREATE TABLE \"public\".\"t\"") < position("FUNCTION public.f()"));
         assert!(position("VIEW \"public\".\"z_first\"") < position("VIEW \"public\".\"a_second\""));
+    }
+
+    #[test]
+    fn table_parts_are_character_ranges_of_their_statement() {
+        let catalog = catalog_from_json(
+            r#"{"tables": [{"schema": "public", "name": "tästä", "columns": [
+                {"name": "größe", "data_type": "integer"},
+                {"name": "名前", "data_type": "text", "not_null": true}],
+                "checks": [{"name": "größe_positiv", "expression": "(\"größe\" > 0)"}]}]}"#,
+        )
+        .expect("catalog");
+        let statement = &catalog.statements()[0];
+        let texts: Vec<String> = statement
+            .parts
+            .iter()
+            .map(|(range, _)| {
+                statement
+                    .sql
+                    .chars()
+                    .skip(range.start)
+                    .take(range.end - range.start)
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "\"größe\" integer",
+                "\"名前\" text NOT NULL",
+                "CONSTRAINT \"größe_positiv\" CHECK ((\"größe\" > 0))",
+            ]
+        );
     }
 
     #[test]

@@ -26,6 +26,10 @@ pub async fn run(global: &GlobalArgs, args: &InspectArgs) -> Result<Outcome, Cli
         output::note(&format!("{} holds no schema objects", source.describe()));
     }
     output::stdout(&text).map_err(CliError::Output)?;
+    // The process ends right after: freeing a large catalog piece by piece (tens of
+    // milliseconds at 5,000 tables) would only delay the exit.
+    std::mem::forget(inspection);
+    std::mem::forget(text);
     Ok(Outcome::Success)
 }
 

@@ -82,8 +82,7 @@ impl Views {
             let name = row.view.qualified_name();
             let columns = attributes
                 .into_iter()
-                .map(|(number, attribute)| (number, attribute.name))
-                .collect();
+                .map(|(number, attribute)| (number, attribute.name));
             objects.add_relation(row.oid, name.clone(), columns);
             if let Some(rule) = row.rule_oid {
                 objects.add_rule(rule, name.clone());

@@ -37,6 +37,12 @@ fn catalog_name(column: &str) -> String {
 /// type: never separate objects of the catalog), `e`/`x` (extension membership), `p`/`P`/`S`
 /// (pins, partitions: not modeled).
 ///
+/// Auto edges that only restate the catalog's structure are left out here already (they are
+/// most of the rows of a large schema): a default's edge to its own column, an index's or a
+/// primary key's, unique constraint's or foreign key's to the columns it lists (its key and
+/// INCLUDE columns; a TOAST table's index too) and an index's or constraint's to its own
+/// table. What an expression (a check, an index expression or predicate) uses stays.
+///
 /// Types are normalized here: an array type stands for its element type, a multirange type
 /// (PostgreSQL 14+) for its range type, and a type with a relation (a table's or view's row
 /// type, a composite type) for that `pg_class` row. Only user objects are read: oids below
@@ -67,7 +73,18 @@ pub fn dependencies(server_version: i32) -> String {
          edge AS (SELECT {dependent} AS catalog, d.objid, d.objsubid, \
              {referenced} AS refcatalog, d.refobjid, d.refobjsubid \
            FROM pg_catalog.pg_depend d \
-           WHERE d.deptype IN ('n', 'a') AND d.objid >= 16384 AND d.refobjid >= 16384) \
+           LEFT JOIN pg_catalog.pg_index x ON d.deptype = 'a' \
+             AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND x.indexrelid = d.objid \
+           LEFT JOIN pg_catalog.pg_constraint k ON d.deptype = 'a' \
+             AND d.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND k.oid = d.objid \
+           WHERE d.deptype IN ('n', 'a') AND d.objid >= 16384 AND d.refobjid >= 16384 \
+             AND NOT (d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass \
+               AND d.deptype = 'a') \
+             AND NOT COALESCE(d.refobjid = x.indrelid \
+               AND (d.refobjsubid = 0 OR d.refobjsubid = ANY (x.indkey::int2[])), false) \
+             AND NOT COALESCE(d.refobjid = k.conrelid \
+               AND (d.refobjsubid = 0 OR (k.contype IN ('p', 'u', 'f') \
+                 AND d.refobjsubid = ANY (k.conkey))), false)) \
          SELECT {dependent_end}, {referenced_end} \
          FROM edge \
          LEFT JOIN type_target dt ON edge.catalog = 'type' AND dt.oid = edge.objid \

@@ -5,7 +5,7 @@
 //! schema filter as `$1`/`$2`. Every row starts with the object's oid, which the dependency
 //! graph (`pg_depend`) is resolved against.
 
-use super::{description_join, namespace_filter, not_extension_member, relations_cte};
+use super::{description_join, namespace_filter, not_extension_member};
 
 /// `schema.name` quoted as PostgreSQL quotes identifiers.
 fn qualified(namespace: &str, name: &str) -> String {
@@ -99,20 +99,23 @@ pub fn functions() -> String {
     )
 }
 
-/// User triggers (not the internal ones of foreign keys) of the tables and views autogen
-/// models; triggers of other relations (partitions, foreign tables, …) are reported as
-/// unsupported.
+/// User triggers (not the internal ones of foreign keys) of tables, views and materialized
+/// views; triggers of other relations (partitions, foreign tables, …) are reported as
+/// unsupported. Which tables autogen models (not an inheritance child, not an extension's) is
+/// decided client-side, against the tables read: starting from the few triggers is cheaper
+/// than from every table.
 pub fn triggers() -> String {
     format!(
-        "{cte} SELECT tg.oid, n.nspname::text, c.relname::text, tg.tgname::text, \
+        "SELECT tg.oid, n.nspname::text, c.relname::text, tg.tgname::text, \
            pg_catalog.pg_get_triggerdef(tg.oid), tg.tgenabled::text, ds.description \
-         FROM pg_catalog.pg_trigger tg JOIN rel ON rel.oid = tg.tgrelid \
+         FROM pg_catalog.pg_trigger tg \
          JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid \
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
          {description} \
-         WHERE NOT tg.tgisinternal",
-        cte = relations_cte(),
+         WHERE NOT tg.tgisinternal AND c.relkind IN ('r', 'v', 'm') AND NOT c.relispartition \
+           AND {ns}",
         description = description_join("ds", "tg.oid", "pg_trigger", "0"),
+        ns = namespace_filter("n"),
     )
 }
 

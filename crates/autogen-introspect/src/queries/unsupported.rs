@@ -39,6 +39,28 @@ fn privileges(acl: &str, owner: Option<&str>) -> String {
     )
 }
 
+/// One `SELECT` of the query, and when it can find anything.
+struct Part {
+    /// A cheap condition (no deparsing, no schema or extension filter) that is false when
+    /// the part cannot return a row; `None`: the part always runs. Most kinds have no object
+    /// in most databases, and planning their `SELECT`s cost more than running them.
+    census: Option<String>,
+    sql: String,
+}
+
+impl Part {
+    fn always(sql: String) -> Part {
+        Part { census: None, sql }
+    }
+
+    fn when(census: String, sql: String) -> Part {
+        Part {
+            census: Some(census),
+            sql,
+        }
+    }
+}
+
 /// Grants that differ from what the object's kind gets by default (`acldefault`: nothing for
 /// tables, `EXECUTE` to PUBLIC for functions, `USAGE` to PUBLIC for types), as rows of kind
 /// `grant` named `<what> <name>`.
@@ -102,8 +124,9 @@ fn relation_body(relation: &str) -> String {
 }
 
 /// Properties of relations the catalog has no field for, read in one scan of `pg_class`: each
-/// `(kind, fingerprint)` of the lateral list applies when its fingerprint is not NULL (the
-/// CASEs keep the deparsing to the relations concerned).
+/// `(kind, fingerprint)` of the lateral list applies when its fingerprint is not NULL. A cheap
+/// first filter (no deparsing, no per-row subquery) keeps the list to the few relations that
+/// can have one: 5,000 tables have 20,000 more relations (indexes, sequences, TOAST).
 fn relations(server_version: i32) -> String {
     let ns = namespace_filter("n");
     let member = not_extension_member("pg_class", "c.oid");
@@ -125,21 +148,26 @@ fn relations(server_version: i32) -> String {
          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_catalog.pg_class toast ON toast.oid = c.reltoastrelid \
          LEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam \
+         LEFT JOIN pg_catalog.pg_index ci ON ci.indexrelid = c.oid \
+         LEFT JOIN pg_catalog.pg_description cd ON cd.objoid = c.oid \
+           AND cd.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND cd.objsubid = 0 \
+         CROSS JOIN LATERAL (SELECT CASE WHEN c.relkind IN ('f', 'p') OR c.relispartition \
+             OR {is_child} THEN {body} END AS body) rb \
          CROSS JOIN LATERAL (VALUES \
            ('foreign table', CASE WHEN c.relkind = 'f' THEN \
               (SELECT 'SERVER ' || pg_catalog.quote_ident(s.srvname) \
                  || COALESCE(' OPTIONS ' || ft.ftoptions::text, '') \
                FROM pg_catalog.pg_foreign_table ft \
                JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver \
-               WHERE ft.ftrelid = c.oid) || '; ' || {body} END), \
+               WHERE ft.ftrelid = c.oid) || '; ' || rb.body END), \
            ('partitioned table', CASE WHEN c.relkind = 'p' AND NOT c.relispartition THEN \
-              'PARTITION BY ' || pg_catalog.pg_get_partkeydef(c.oid) || '; ' || {body} END), \
+              'PARTITION BY ' || pg_catalog.pg_get_partkeydef(c.oid) || '; ' || rb.body END), \
            ('partition', CASE WHEN c.relispartition THEN \
               'PARTITION OF ' || {parents} || ' ' || pg_catalog.pg_get_expr(c.relpartbound, c.oid) \
               || CASE WHEN c.relkind = 'p' THEN ' PARTITION BY ' \
-                   || pg_catalog.pg_get_partkeydef(c.oid) ELSE '' END || '; ' || {body} END), \
+                   || pg_catalog.pg_get_partkeydef(c.oid) ELSE '' END || '; ' || rb.body END), \
            ('inherited table', CASE WHEN c.relkind IN ('r', 'f') AND NOT c.relispartition \
-                AND {is_child} THEN 'INHERITS ' || {parents} || '; ' || {body} END), \
+                AND {is_child} THEN 'INHERITS ' || {parents} || '; ' || rb.body END), \
            ('row-level security', CASE WHEN c.relkind IN ('r', 'p') \
                 AND (c.relrowsecurity OR c.relforcerowsecurity) THEN \
               pg_catalog.concat_ws(', ', CASE WHEN c.relrowsecurity THEN 'enabled' END, \
@@ -161,61 +189,97 @@ fn relations(server_version: i32) -> String {
               (SELECT pg_catalog.quote_ident(ts.spcname) FROM pg_catalog.pg_tablespace ts \
                WHERE ts.oid = c.reltablespace) END), \
            ('unlogged sequence', {unlogged_sequence}), \
-           ('comment on a constraint index', CASE WHEN c.relkind = 'i' AND EXISTS ( \
+           ('comment on a constraint index', CASE WHEN c.relkind = 'i' \
+                AND cd.description IS NOT NULL AND EXISTS ( \
                 SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = c.oid \
-                AND con.contype IN ('p', 'u', 'x')) THEN \
-              pg_catalog.obj_description(c.oid, 'pg_class') END), \
-           ('invalid index', CASE WHEN c.relkind = 'i' AND EXISTS ( \
-                SELECT 1 FROM pg_catalog.pg_index i WHERE i.indexrelid = c.oid \
-                AND NOT i.indisvalid) THEN pg_catalog.pg_get_indexdef(c.oid) END), \
-           ('clustered index', CASE WHEN c.relkind = 'i' AND EXISTS ( \
-                SELECT 1 FROM pg_catalog.pg_index i WHERE i.indexrelid = c.oid \
-                AND i.indisclustered) THEN 'CLUSTER ON' END) \
+                AND con.contype IN ('p', 'u', 'x')) THEN cd.description END), \
+           ('invalid index', CASE WHEN c.relkind = 'i' AND NOT ci.indisvalid \
+              THEN pg_catalog.pg_get_indexdef(c.oid) END), \
+           ('clustered index', CASE WHEN c.relkind = 'i' AND ci.indisclustered \
+              THEN 'CLUSTER ON' END) \
          ) v(kind, fingerprint) \
-         WHERE v.fingerprint IS NOT NULL AND {ns} AND {member}",
+         WHERE (c.relkind IN ('f', 'p') OR c.relispartition \
+             OR c.relrowsecurity OR c.relforcerowsecurity \
+             OR (c.relkind = 'r' AND (c.reloptions IS NOT NULL OR toast.reloptions IS NOT NULL)) \
+             OR (c.relkind IN ('r', 'p') AND c.relreplident <> 'd') \
+             OR (c.relkind IN ('r', 'm') AND am.amname <> 'heap') \
+             OR c.reltablespace <> 0 OR (c.relkind = 'S' AND c.relpersistence = 'u') \
+             OR (c.relkind = 'i' AND (NOT ci.indisvalid OR ci.indisclustered \
+               OR cd.description IS NOT NULL)) \
+             OR c.oid IN (SELECT i.inhrelid FROM pg_catalog.pg_inherits i)) \
+           AND v.fingerprint IS NOT NULL AND {ns} AND {member}",
         name = qualified("n.nspname", "c.relname"),
     )
 }
 
-/// Column properties the catalog has no field for: a statistics target, a storage or
-/// compression other than the default, attribute options (`n_distinct`).
-fn column_settings(server_version: i32) -> String {
-    let compression = if server_version >= 140000 {
-        "CASE WHEN a.attcompression <> '' THEN 'compression ' || a.attcompression::text END"
+/// The fingerprint of a column's settings the catalog has no field for (a statistics target,
+/// a storage or compression other than the default, attribute options such as `n_distinct`),
+/// NULL when there are none. `a` is the column's `pg_attribute` row, `t` its type's `pg_type`
+/// row. The columns query reports those of modeled tables' columns with this expression.
+pub(crate) fn column_settings(server_version: i32, a: &str, t: &str) -> String {
+    let (compression, compressed) = if server_version >= 140000 {
+        (
+            format!(
+                "CASE WHEN {a}.attcompression <> '' THEN 'compression ' || {a}.attcompression::text END"
+            ),
+            format!("OR {a}.attcompression <> ''"),
+        )
     } else {
-        "NULL::text"
+        ("NULL::text".to_string(), String::new())
     };
     format!(
-        "SELECT 'column setting', {name} || '.' || pg_catalog.quote_ident(a.attname), \
+        "CASE WHEN COALESCE({a}.attstattarget, -1) <> -1 OR {a}.attstorage <> {t}.typstorage \
+           OR {a}.attoptions IS NOT NULL {compressed} THEN \
            pg_catalog.concat_ws(', ', \
-             CASE WHEN COALESCE(a.attstattarget, -1) <> -1 \
-               THEN 'statistics ' || a.attstattarget END, \
-             CASE WHEN a.attstorage <> t.typstorage THEN 'storage ' || a.attstorage::text END, \
+             CASE WHEN COALESCE({a}.attstattarget, -1) <> -1 \
+               THEN 'statistics ' || {a}.attstattarget END, \
+             CASE WHEN {a}.attstorage <> {t}.typstorage THEN 'storage ' || {a}.attstorage::text END, \
              {compression}, \
-             pg_catalog.array_to_string(a.attoptions, ', ')) \
-         FROM pg_catalog.pg_attribute a \
-         JOIN pg_catalog.pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p', 'm', 'f') \
-         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             pg_catalog.array_to_string({a}.attoptions, ', ')) END"
+    )
+}
+
+/// The fingerprint of a column's `GRANT`s (see [`privileges`]; a column has none by default),
+/// NULL when it has none. `a` is the column's `pg_attribute` row, `owner` its relation's owner.
+pub(crate) fn column_grants(a: &str, owner: &str) -> String {
+    format!(
+        "CASE WHEN {a}.attacl IS NOT NULL THEN {} END",
+        privileges(&format!("{a}.attacl"), Some(owner))
+    )
+}
+
+/// Column settings and grants of relations whose columns the catalog does not read (views,
+/// materialized views, partitioned and foreign tables, partitions, inheritance children); the
+/// columns query reports those of modeled tables.
+fn other_columns(server_version: i32) -> String {
+    let ns = namespace_filter("n");
+    let member = not_extension_member("pg_class", "c.oid");
+    format!(
+        "SELECT v.kind, v.name, v.fingerprint \
+         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+         JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid \
          JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
-         WHERE a.attnum > 0 AND NOT a.attisdropped \
-           AND (COALESCE(a.attstattarget, -1) <> -1 OR a.attstorage <> t.typstorage \
-             OR a.attoptions IS NOT NULL {compression_condition}) \
+         CROSS JOIN LATERAL (VALUES \
+           ('column setting', {name}, {settings}), \
+           ('grant', 'column ' || {name}, {grants}) \
+         ) v(kind, name, fingerprint) \
+         WHERE (c.relkind IN ('v', 'm', 'p', 'f') OR c.relispartition \
+             OR c.oid IN (SELECT i.inhrelid FROM pg_catalog.pg_inherits i)) \
+           AND a.attnum > 0 AND NOT a.attisdropped AND v.fingerprint IS NOT NULL \
            AND {ns} AND {member}",
-        name = qualified("n.nspname", "c.relname"),
-        compression_condition = if server_version >= 140000 {
-            "OR a.attcompression <> ''"
-        } else {
-            ""
-        },
-        ns = namespace_filter("n"),
-        member = not_extension_member("pg_class", "c.oid"),
+        name = format!(
+            "{} || '.' || pg_catalog.quote_ident(a.attname)",
+            qualified("n.nspname", "c.relname")
+        ),
+        settings = column_settings(server_version, "a", "t"),
+        grants = column_grants("a", "c.relowner"),
     )
 }
 
 /// `GRANT`s that are not modeled: on tables, sequences and foreign tables (a view's grants
-/// are part of the view), on columns, routines and types. Schemas are left out: `public`
-/// carries a non-default ACL in every database.
-fn all_grants() -> String {
+/// are part of the view), routines and types (columns: see [`column_grants`]). Schemas are
+/// left out: `public` carries a non-default ACL in every database.
+fn all_grants() -> Vec<Part> {
     let ns = namespace_filter("n");
     let class_member = not_extension_member("pg_class", "c.oid");
     let relation_name = qualified("n.nspname", "c.relname");
@@ -240,19 +304,6 @@ fn all_grants() -> String {
             &format!(
                 "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
                  AND c.relkind = 'S' AND {ns} AND {class_member}"
-            ),
-        ),
-        grants(
-            "column",
-            &format!("{relation_name} || '.' || pg_catalog.quote_ident(a.attname)"),
-            "a.attacl",
-            'c',
-            "c.relowner",
-            &format!(
-                "pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
-                 AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL \
-                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-                 AND {ns} AND {class_member}"
             ),
         ),
         grants(
@@ -283,12 +334,32 @@ fn all_grants() -> String {
             ),
         ),
     ];
-    parts.join(" UNION ALL ")
+    let exists = |catalog: &str, alias: &str, condition: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM pg_catalog.{catalog} {alias} WHERE {alias}.oid >= 16384 \
+             AND {condition})"
+        )
+    };
+    let census = [
+        exists(
+            "pg_class",
+            "c",
+            "c.relacl IS NOT NULL AND c.relkind IN ('r', 'p', 'f')",
+        ),
+        exists("pg_class", "c", "c.relacl IS NOT NULL AND c.relkind = 'S'"),
+        exists("pg_proc", "p", "p.proacl IS NOT NULL"),
+        exists("pg_type", "t", "t.typacl IS NOT NULL"),
+    ];
+    census
+        .into_iter()
+        .zip(parts)
+        .map(|(census, sql)| Part::when(census, sql))
+        .collect()
 }
 
 /// Objects in a schema: `(kind, catalog, alias, namespace column, name, fingerprint, extra
 /// condition)`.
-fn schema_objects(server_version: i32) -> Vec<String> {
+fn schema_objects(server_version: i32) -> Vec<Part> {
     let ns = namespace_filter("n");
     let statistics_target = if server_version >= 170000 {
         "COALESCE(' STATISTICS ' || s.stxstattarget, '')"
@@ -304,12 +375,18 @@ fn schema_objects(server_version: i32) -> Vec<String> {
                   name: &str,
                   fingerprint: &str,
                   condition: &str| {
-        format!(
-            "SELECT '{kind}', {name}, {fingerprint} \
-             FROM pg_catalog.{catalog} {alias} \
-             JOIN pg_catalog.pg_namespace n ON n.oid = {alias}.{namespace} \
-             WHERE {condition} AND {ns} AND {member}",
-            member = not_extension_member(catalog, &format!("{alias}.oid")),
+        Part::when(
+            format!(
+                "EXISTS (SELECT 1 FROM pg_catalog.{catalog} {alias} \
+                 WHERE {alias}.oid >= 16384 AND {condition})"
+            ),
+            format!(
+                "SELECT '{kind}', {name}, {fingerprint} \
+                 FROM pg_catalog.{catalog} {alias} \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = {alias}.{namespace} \
+                 WHERE {condition} AND {ns} AND {member}",
+                member = not_extension_member(catalog, &format!("{alias}.oid")),
+            ),
         )
     };
     let named = |alias: &str, column: &str| qualified("n.nspname", &format!("{alias}.{column}"));
@@ -325,8 +402,10 @@ fn schema_objects(server_version: i32) -> Vec<String> {
                t.typlen, t.typbyval, t.typalign, t.typstorage, t.typcategory, t.typispreferred, \
                t.typdelim, pg_catalog.format_type(t.typelem, NULL), \
                pg_catalog.quote_literal(t.typdefault), t.typcollation <> 0)",
-            "t.typtype = 'b' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type e \
-             WHERE e.typarray = t.oid)",
+            // Not an array type (those have an element, a variable length and no array type
+            // of their own); a correlated NOT EXISTS here made the census scan pg_type
+            // quadratically.
+            "t.typtype = 'b' AND (t.typarray <> 0 OR t.typelem = 0 OR t.typlen <> -1)",
         ),
         object(
             "shell type",
@@ -453,7 +532,7 @@ fn schema_objects(server_version: i32) -> Vec<String> {
 /// Objects on a table: triggers of relations autogen does not model (those of modeled
 /// tables and views are in the catalog; clones on partitions are left out), policies and
 /// rules.
-fn table_objects(server_version: i32) -> Vec<String> {
+fn table_objects(server_version: i32) -> Vec<Part> {
     let ns = namespace_filter("n");
     let member = not_extension_member("pg_class", "c.oid");
     let on_table = |kind: &str,
@@ -463,13 +542,20 @@ fn table_objects(server_version: i32) -> Vec<String> {
                     fingerprint: &str,
                     relation: &str,
                     condition: &str| {
-        format!(
-            "SELECT '{kind}', {qualified} || '.' || pg_catalog.quote_ident({alias}.{name}), \
-               {fingerprint} \
-             FROM pg_catalog.{catalog} {alias} JOIN pg_catalog.pg_class c ON c.oid = {alias}.{relation} \
-             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-             WHERE {condition} AND {ns} AND {member}",
-            qualified = qualified("n.nspname", "c.relname"),
+        Part::when(
+            format!(
+                "EXISTS (SELECT 1 FROM pg_catalog.{catalog} {alias} \
+                 JOIN pg_catalog.pg_class c ON c.oid = {alias}.{relation} WHERE {condition})"
+            ),
+            format!(
+                "SELECT '{kind}', {qualified} || '.' || pg_catalog.quote_ident({alias}.{name}), \
+                   {fingerprint} \
+                 FROM pg_catalog.{catalog} {alias} \
+                 JOIN pg_catalog.pg_class c ON c.oid = {alias}.{relation} \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE {condition} AND {ns} AND {member}",
+                qualified = qualified("n.nspname", "c.relname"),
+            ),
         )
     };
     let not_a_clone = if server_version >= 130000 {
@@ -535,7 +621,7 @@ fn table_objects(server_version: i32) -> Vec<String> {
 
 /// Objects of the database rather than of a schema: read whatever the schema filter says
 /// (they are not in any schema), except those of extensions.
-fn database_objects(server_version: i32) -> Vec<String> {
+fn database_objects(server_version: i32) -> Vec<Part> {
     let user_object = |catalog: &str, oid: &str| {
         format!("{oid} >= 16384 AND {}", not_extension_member(catalog, oid))
     };
@@ -551,6 +637,8 @@ fn database_objects(server_version: i32) -> Vec<String> {
         ("", "NULL::text")
     };
     let mut parts = vec![
+        Part::when(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger e WHERE e.oid >= 16384)".to_string(),
         format!(
             "SELECT 'event trigger', pg_catalog.quote_ident(e.evtname), \
                pg_catalog.concat_ws(' ', e.evtevent, e.evtfoid::pg_catalog.regprocedure::text, \
@@ -558,6 +646,9 @@ fn database_objects(server_version: i32) -> Vec<String> {
              FROM pg_catalog.pg_event_trigger e WHERE {}",
             user_object("pg_event_trigger", "e.oid")
         ),
+        ),
+        Part::when(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_publication)".to_string(),
         format!(
             "SELECT 'publication', pg_catalog.quote_ident(p.pubname), \
                pg_catalog.concat_ws('; ', \
@@ -569,13 +660,19 @@ fn database_objects(server_version: i32) -> Vec<String> {
                  {publication_schemas}) \
              FROM pg_catalog.pg_publication p"
         ),
+        ),
         // Only columns anyone may read (the connection string holds secrets).
+        Part::when(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_subscription s WHERE s.subdbid = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()))".to_string(),
         "SELECT 'subscription', pg_catalog.quote_ident(s.subname), \
            pg_catalog.concat_ws(' ', s.subenabled, s.subpublications::text) \
          FROM pg_catalog.pg_subscription s \
          WHERE s.subdbid = (SELECT d.oid FROM pg_catalog.pg_database d \
            WHERE d.datname = pg_catalog.current_database())"
             .to_string(),
+        ),
+        Part::when(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_foreign_data_wrapper w WHERE w.oid >= 16384)".to_string(),
         format!(
             "SELECT 'foreign-data wrapper', pg_catalog.quote_ident(w.fdwname), \
                pg_catalog.concat_ws(' ', w.fdwhandler::pg_catalog.regproc::text, \
@@ -583,6 +680,9 @@ fn database_objects(server_version: i32) -> Vec<String> {
              FROM pg_catalog.pg_foreign_data_wrapper w WHERE {}",
             user_object("pg_foreign_data_wrapper", "w.oid")
         ),
+        ),
+        Part::when(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_foreign_server s WHERE s.oid >= 16384)".to_string(),
         format!(
             "SELECT 'foreign server', pg_catalog.quote_ident(s.srvname), \
                pg_catalog.concat_ws(' ', \
@@ -593,7 +693,10 @@ fn database_objects(server_version: i32) -> Vec<String> {
              FROM pg_catalog.pg_foreign_server s WHERE {}",
             user_object("pg_foreign_server", "s.oid")
         ),
+        ),
         // Option names only: their values hold passwords.
+        Part::when(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_user_mappings)".to_string(),
         "SELECT 'user mapping', pg_catalog.quote_ident(um.usename) || ' on ' \
            || pg_catalog.quote_ident(um.srvname), \
            COALESCE((SELECT pg_catalog.string_agg(pg_catalog.split_part(o, '=', 1), ', ' \
@@ -601,6 +704,9 @@ fn database_objects(server_version: i32) -> Vec<String> {
              FROM pg_catalog.unnest(um.umoptions) o), '') \
          FROM pg_catalog.pg_user_mappings um"
             .to_string(),
+        ),
+        Part::when(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_language l WHERE l.oid >= 16384)".to_string(),
         format!(
             "SELECT 'language', pg_catalog.quote_ident(l.lanname), \
                pg_catalog.concat_ws(' ', l.lanpltrusted, l.lanplcallfoid::pg_catalog.regproc::text, \
@@ -608,12 +714,18 @@ fn database_objects(server_version: i32) -> Vec<String> {
              FROM pg_catalog.pg_language l WHERE {}",
             user_object("pg_language", "l.oid")
         ),
+        ),
+        Part::when(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_am am WHERE am.oid >= 16384)".to_string(),
         format!(
             "SELECT 'access method', pg_catalog.quote_ident(am.amname), \
                am.amtype::text || ' ' || am.amhandler::text \
              FROM pg_catalog.pg_am am WHERE {}",
             user_object("pg_am", "am.oid")
         ),
+        ),
+        Part::when(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_cast ca WHERE ca.oid >= 16384)".to_string(),
         format!(
             "SELECT 'cast', '(' || pg_catalog.format_type(ca.castsource, NULL) || ' AS ' \
                || pg_catalog.format_type(ca.casttarget, NULL) || ')', \
@@ -624,6 +736,9 @@ fn database_objects(server_version: i32) -> Vec<String> {
                AND d.objid = ca.oid AND d.deptype = 'i')",
             user_object("pg_cast", "ca.oid")
         ),
+        ),
+        Part::when(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_transform tr WHERE tr.oid >= 16384)".to_string(),
         format!(
             "SELECT 'transform', pg_catalog.format_type(tr.trftype, NULL) || ' for ' \
                || (SELECT pg_catalog.quote_ident(l.lanname) FROM pg_catalog.pg_language l \
@@ -633,25 +748,32 @@ fn database_objects(server_version: i32) -> Vec<String> {
              FROM pg_catalog.pg_transform tr WHERE {}",
             user_object("pg_transform", "tr.oid")
         ),
+        ),
     ];
     if server_version >= 160000 {
-        parts.push(format!(
-            "SELECT 'collation with ICU rules', {}, co.collicurules \
+        parts.push(Part::when(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_collation co WHERE co.collicurules IS NOT NULL)"
+                .to_string(),
+            format!(
+                "SELECT 'collation with ICU rules', {}, co.collicurules \
              FROM pg_catalog.pg_collation co \
              JOIN pg_catalog.pg_namespace n ON n.oid = co.collnamespace \
              WHERE co.collicurules IS NOT NULL AND {} AND {}",
-            qualified("n.nspname", "co.collname"),
-            namespace_filter("n"),
-            not_extension_member("pg_collation", "co.oid")
+                qualified("n.nspname", "co.collname"),
+                namespace_filter("n"),
+                not_extension_member("pg_collation", "co.oid")
+            ),
         ));
     }
     parts
 }
 
 /// Default privileges (`ALTER DEFAULT PRIVILEGES`) of the database or of a schema in scope.
-fn default_privileges() -> String {
-    format!(
-        "SELECT 'default privileges', \
+fn default_privileges() -> Part {
+    Part::when(
+        "EXISTS (SELECT 1 FROM pg_catalog.pg_default_acl)".to_string(),
+        format!(
+            "SELECT 'default privileges', \
            pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(da.defaclrole)) || ' ' \
            || COALESCE('in ' || pg_catalog.quote_ident(n.nspname), 'everywhere') || ' on ' \
            || CASE da.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' \
@@ -661,21 +783,43 @@ fn default_privileges() -> String {
          FROM pg_catalog.pg_default_acl da \
          LEFT JOIN pg_catalog.pg_namespace n ON n.oid = da.defaclnamespace \
          WHERE da.defaclnamespace = 0 OR ({})",
-        privileges("da.defaclacl", None),
-        namespace_filter("n"),
+            privileges("da.defaclacl", None),
+            namespace_filter("n"),
+        ),
     )
 }
 
-/// The query: every part above, `UNION ALL`.
-pub fn unsupported(server_version: i32) -> String {
+fn parts(server_version: i32) -> Vec<Part> {
     let mut parts = vec![
-        relations(server_version),
-        column_settings(server_version),
-        all_grants(),
+        Part::always(relations(server_version)),
+        Part::always(other_columns(server_version)),
         default_privileges(),
     ];
+    parts.extend(all_grants());
     parts.extend(schema_objects(server_version));
     parts.extend(table_objects(server_version));
     parts.extend(database_objects(server_version));
-    parts.join(" UNION ALL ")
+    parts
+}
+
+/// One row: for each part that has a census condition, whether it can find anything (the
+/// argument of [`unsupported`]). Runs before the query itself, early in the pipeline.
+pub fn census(server_version: i32) -> String {
+    let conditions: Vec<String> = parts(server_version)
+        .into_iter()
+        .filter_map(|part| part.census)
+        .collect();
+    format!("SELECT ARRAY[{}]::boolean[]", conditions.join(", "))
+}
+
+/// The query: the parts the census (`present`, in its order) found something for and those
+/// that always run, `UNION ALL`.
+pub fn unsupported(server_version: i32, present: &[bool]) -> String {
+    let mut census = present.iter();
+    parts(server_version)
+        .into_iter()
+        .filter(|part| part.census.is_none() || census.next().copied().unwrap_or(true))
+        .map(|part| part.sql)
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
 }

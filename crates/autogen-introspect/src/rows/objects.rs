@@ -366,6 +366,11 @@ pub(crate) fn extension_update(row: &Row) -> Result<(String, String, String), In
     Ok((get(row, 0, WHAT)?, get(row, 1, WHAT)?, get(row, 2, WHAT)?))
 }
 
+/// Which parts of the unsupported-objects query can find something.
+pub(crate) fn census(row: &Row) -> Result<Vec<bool>, IntrospectError> {
+    get(row, 0, "unsupported objects")
+}
+
 /// `(kind, qualified name, fingerprint)` of an object the IR does not model.
 pub(crate) fn unsupported(row: &Row) -> Result<(String, String, String), IntrospectError> {
     const WHAT: &str = "unsupported objects";
