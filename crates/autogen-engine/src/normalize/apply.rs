@@ -3,13 +3,14 @@
 //! functions, collations, …) first, then the models' own DDL, then every other declaration;
 //! each statement in its own implicit transaction. A statement that fails because something it
 //! needs does not exist yet (a table, function, type, column or schema) is tried again after a
-//! pass over the others, until everything succeeds or a pass changes nothing. Then the first
-//! statement still failing is reported at its origin — a model's field or attribute, or a SQL
-//! file's line. Any other error is reported at once.
+//! pass over the others, until everything succeeds or a pass changes nothing. Then the failure
+//! no other failure explains (`root_cause.rs`) is reported at its origin — a model's field or
+//! attribute, or a SQL file's line. Any other error is reported at once.
 
 use super::DeclaredSchema;
 use super::extension::extension_for_missing_type;
 use super::model_ddl::{ModelStatement, model_statements};
+use super::root_cause::root_cause;
 use crate::declarations::{Declaration, Stage};
 use crate::error::{EngineError, ModelRejected};
 use autogen_pg::tokio_postgres::error::SqlState;
@@ -73,7 +74,8 @@ pub(super) async fn apply(
             && !created_missing_extension(client, declared, &waiting, &mut extensions).await?
         {
             // A pass changed nothing: what is still missing is declared nowhere.
-            let (step, error) = &waiting[0];
+            let failing: Vec<&str> = waiting.iter().map(|(step, _)| step.sql()).collect();
+            let (step, error) = &waiting[root_cause(&failing)];
             return Err(rejected(declared, step, error));
         }
         pending = waiting.into_iter().map(|(step, _)| step).collect();

@@ -18,6 +18,7 @@ mod apply;
 mod bodies;
 mod extension;
 mod model_ddl;
+mod root_cause;
 
 /// The desired schema as the project declares it: the models, and the SQL declarations of what
 /// a struct cannot express.
