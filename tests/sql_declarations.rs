@@ -1,0 +1,353 @@
+//! Objects declared in SQL files of the project (`[models] sql`, docs/models.md "Objects
+//! declared in SQL"), end to end through the binary against real PostgreSQL: they are
+//! normalized with the models in an order that works whatever the dependencies (a model's
+//! check and default calling declared functions, views over model tables and over each other,
+//! triggers on a model table), `autogen inspect autogen.toml` prints the whole desired schema,
+//! and every mistake in a SQL file is an error at its file and line.
+
+mod common;
+
+use common::project::{Project, runtime};
+
+const MODELS: &str = r#"
+use autogen::Model;
+
+#[derive(Model)]
+#[model(table = "users")]
+#[model(check(name = "ck_users_email", expr = "is_valid_email(email)"))]
+pub struct User {
+    #[model(primary_key, identity)]
+    pub id: i64,
+    pub email: String,
+    #[model(default = "default_nickname()")]
+    pub nickname: String,
+    #[model(default = "now()")]
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+"#;
+
+const FUNCTIONS: &str = r#"-- Functions the users model calls.
+CREATE FUNCTION is_valid_email(address email_address) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    AS $$ SELECT address LIKE '%_@_%' $$;
+
+CREATE FUNCTION default_nickname() RETURNS text
+    LANGUAGE sql
+    AS $$ SELECT 'anonymous' $$;
+
+-- Returns rows of the model table: created once the table exists.
+CREATE FUNCTION users_named(name text) RETURNS SETOF users
+    LANGUAGE sql STABLE
+    AS $$ SELECT * FROM users WHERE nickname = name $$;
+"#;
+
+const VIEWS: &str = r#"-- A view over a view, declared before the view it reads.
+CREATE VIEW active_emails AS
+    SELECT email FROM active_users;
+
+CREATE VIEW active_users AS
+    SELECT id, email, nickname
+    FROM users
+    WHERE email <> '';
+
+COMMENT ON VIEW active_users IS 'Users with an email';
+"#;
+
+const TRIGGERS: &str = r#"CREATE FUNCTION touch_updated_at() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    NEW.updated_at := now();
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER users_touch BEFORE UPDATE ON users
+    FOR EACH ROW EXECUTE FUNCTION touch_updated_at();
+
+CREATE TRIGGER users_audit AFTER INSERT ON users
+    FOR EACH ROW EXECUTE FUNCTION touch_updated_at();
+ALTER TABLE users DISABLE TRIGGER users_audit;
+"#;
+
+/// A domain the functions use (in a file sorted after them), a domain and a composite type
+/// nothing uses.
+const TYPES: &str = r#"CREATE DOMAIN email_address AS text CHECK (VALUE <> '');
+CREATE DOMAIN positive_count AS integer CHECK (VALUE > 0);
+CREATE TYPE point_pair AS (a point, b point);
+"#;
+
+/// A project with `[models] sql = ["sql"]` (the line `autogen init` writes, uncommented) and
+/// the models above.
+fn project() -> Project {
+    let project = Project::new();
+    project.write_models(MODELS);
+    let path = project.path().join("autogen.toml");
+    let config = std::fs::read_to_string(&path).expect("read autogen.toml");
+    let enabled = config.replace("# sql = [\"sql\"]", "sql = [\"sql\"]");
+    assert_ne!(enabled, config, "autogen init mentions [models] sql");
+    std::fs::write(&path, enabled).expect("write autogen.toml");
+    project
+}
+
+fn write(project: &Project, relative: &str, text: &str) {
+    let path = project.path().join(relative);
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+/// The project above with its SQL files under the given names.
+fn project_with_files(functions: &str, views: &str, triggers: &str, types: &str) -> Project {
+    let project = project();
+    write(&project, functions, FUNCTIONS);
+    write(&project, views, VIEWS);
+    write(&project, triggers, TRIGGERS);
+    write(&project, types, TYPES);
+    project
+}
+
+/// The canonical dump of `project`'s desired schema.
+fn desired_dump(project: &Project) -> String {
+    project.expect(0, &["inspect", "autogen.toml"])
+}
+
+/// The 1-based line of the first line of `text` containing `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    1 + text
+        .lines()
+        .position(|line| line.contains(needle))
+        .unwrap_or_else(|| panic!("{needle} in\n{text}"))
+}
+
+#[test]
+fn the_desired_schema_holds_the_sql_declarations_in_dump_order() {
+    let project = project_with_files(
+        "sql/functions.sql",
+        "sql/views.sql",
+        "sql/triggers.sql",
+        "sql/types.sql",
+    );
+    let dump = desired_dump(&project);
+    let position = |text: &str| {
+        dump.find(text)
+            .unwrap_or_else(|| panic!("{text} in the dump:\n{dump}"))
+    };
+    // Each object after what it uses, whatever order the files gave.
+    assert!(position("DOMAIN \"public\".\"email_address\"") < position("is_valid_email"));
+    assert!(
+        position("FUNCTION public.is_valid_email") < position("CREATE TABLE \"public\".\"users\"")
+    );
+    assert!(
+        position("CREATE TABLE \"public\".\"users\"") < position("FUNCTION public.users_named")
+    );
+    assert!(
+        position("CREATE TABLE \"public\".\"users\"")
+            < position("VIEW \"public\".\"active_users\"")
+    );
+    assert!(
+        position("VIEW \"public\".\"active_users\"")
+            < position("VIEW \"public\".\"active_emails\"")
+    );
+    assert!(position("CREATE TRIGGER users_audit") < position("DISABLE TRIGGER \"users_audit\""));
+    for text in [
+        "CONSTRAINT \"ck_users_email\" CHECK (public.is_valid_email((email)::public.email_address))",
+        "DEFAULT public.default_nickname()",
+        "CREATE DOMAIN \"public\".\"positive_count\"",
+        "CREATE TYPE \"public\".\"point_pair\"",
+        "CREATE TRIGGER users_touch BEFORE UPDATE ON public.users",
+        "COMMENT ON VIEW \"public\".\"active_users\" IS 'Users with an email';",
+    ] {
+        assert!(dump.contains(text), "{text} in the dump:\n{dump}");
+    }
+    insta::assert_snapshot!("declared_project.sql", dump);
+
+    // The dump is the schema: run on an empty database it re-creates it exactly.
+    runtime().block_on(async {
+        let database = autogen_testkit::fresh_database().await;
+        let client = database.connect().await.expect("connect");
+        client.batch_execute(&dump).await.expect("the dump applies");
+        let replayed = project.expect(0, &["inspect", &autogen_testkit::url(&database)]);
+        assert_eq!(replayed, dump);
+    });
+}
+
+#[test]
+fn the_order_of_the_files_does_not_matter() {
+    let sorted = project_with_files(
+        "sql/functions.sql",
+        "sql/views.sql",
+        "sql/triggers.sql",
+        "sql/types.sql",
+    );
+    // Reversed: triggers and views before the functions, the domain last, in nested
+    // directories.
+    let reversed = project_with_files(
+        "sql/z/functions.sql",
+        "sql/b_views.sql",
+        "sql/a_triggers.sql",
+        "sql/zz_types.sql",
+    );
+    assert_eq!(desired_dump(&reversed), desired_dump(&sorted));
+}
+
+#[test]
+fn a_models_path_stays_models_only() {
+    let project = project_with_files(
+        "sql/functions.sql",
+        "sql/views.sql",
+        "sql/triggers.sql",
+        "sql/types.sql",
+    );
+    // Without the SQL declarations the default calls a function that does not exist: the
+    // error is at the model's field, with PostgreSQL's message.
+    let (_, err) = project.expect_both(2, &["inspect", "models"]);
+    assert!(
+        err.contains(&format!("app.rs:{}:", line_of(MODELS, "pub nickname"))),
+        "{err}"
+    );
+    assert!(
+        err.contains("function default_nickname() does not exist"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_misspelled_function_in_a_model_is_blamed_on_the_model() {
+    let project = project_with_files(
+        "sql/functions.sql",
+        "sql/views.sql",
+        "sql/triggers.sql",
+        "sql/types.sql",
+    );
+    // The views, triggers and functions over users fail too, as a consequence: the model's
+    // mistake is the one reported.
+    let models = MODELS.replace("is_valid_email(email)", "is_valid_mail(email)");
+    project.write_models(&models);
+    let (_, err) = project.expect_both(2, &["inspect", "autogen.toml"]);
+    assert!(
+        err.contains(&format!("app.rs:{}:", line_of(&models, "check(name"))),
+        "{err}"
+    );
+    assert!(
+        err.contains("function is_valid_mail(text) does not exist"),
+        "{err}"
+    );
+}
+
+#[test]
+fn revision_and_check_use_the_sql_declarations() {
+    let project = project_with_files(
+        "sql/functions.sql",
+        "sql/views.sql",
+        "sql/triggers.sql",
+        "sql/types.sql",
+    );
+    // The models normalize only with the declarations (the check calls a declared function).
+    // Verification is left out: the plan does not create the declared objects until the diff
+    // compares them.
+    project.expect(1, &["check", "--no-verify"]);
+    project.expect(0, &["revision", "--no-verify", "-m", "users"]);
+    let revisions = project.revisions();
+    assert_eq!(revisions.len(), 1);
+    let text = std::fs::read_to_string(&revisions[0]).expect("read the revision");
+    assert!(
+        text.contains("CHECK (public.is_valid_email((email)::public.email_address))"),
+        "{text}"
+    );
+}
+
+/// Runs `inspect autogen.toml` with `sql/broken.sql` holding `text` and returns stderr,
+/// requiring exit code 2.
+fn broken(text: &str) -> String {
+    let project = project_with_files(
+        "sql/functions.sql",
+        "sql/views.sql",
+        "sql/triggers.sql",
+        "sql/types.sql",
+    );
+    write(&project, "sql/broken.sql", text);
+    project.expect_both(2, &["inspect", "autogen.toml"]).1
+}
+
+#[test]
+fn a_syntax_error_is_reported_at_its_line_with_postgresqls_message() {
+    let text = "-- a view\n\nCREATE VIEW broken AS\n    SELEC id\n    FROM users;\n";
+    let err = broken(text);
+    assert!(err.contains("sql/broken.sql:4: "), "{err}");
+    assert!(err.contains("syntax error at or near \"SELEC\""), "{err}");
+}
+
+#[test]
+fn a_view_over_a_missing_table_is_reported_at_its_line() {
+    let text = "CREATE VIEW fine AS SELECT 1 AS one;\n\nCREATE VIEW orphan AS\n    SELECT id\n    FROM no_such_table;\n";
+    let err = broken(text);
+    assert!(err.contains("sql/broken.sql:5: "), "{err}");
+    assert!(
+        err.contains("relation \"no_such_table\" does not exist"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_mistake_in_a_function_body_is_reported_at_its_line() {
+    // Bodies are created unchecked (they may use what comes later) and checked once
+    // everything exists.
+    let text = "CREATE FUNCTION count_users() RETURNS bigint\n    LANGUAGE sql\n    AS $$\n        SELECT count(*)\n        FROM userz\n    $$;\n\nCREATE FUNCTION broken_plpgsql() RETURNS integer LANGUAGE plpgsql AS $$\nBEGIN\n    PERFORM 1;\n    RETURN 1 + ;\nEND\n$$;\n";
+    let err = broken(text);
+    assert!(err.contains("sql/broken.sql:5: "), "{err}");
+    assert!(err.contains("relation \"userz\" does not exist"), "{err}");
+    let err = broken(&text.replace("userz", "users"));
+    assert!(err.contains("sql/broken.sql:11: "), "{err}");
+    assert!(err.contains("syntax error"), "{err}");
+}
+
+#[test]
+fn data_statements_are_refused_at_their_line() {
+    let err = broken(
+        "CREATE VIEW fine AS SELECT 1 AS one;\n\n-- seed\ninsert into users (email) values ('a@b');\n",
+    );
+    assert!(
+        err.contains("sql/broken.sql:4: INSERT does not belong in a SQL declaration file"),
+        "{err}"
+    );
+    assert!(err.contains("autogen revision --empty"), "{err}");
+    let err = broken("CREATE VIEW fine AS SELECT 1 AS one;\nDROP VIEW fine;\n");
+    assert!(
+        err.contains("sql/broken.sql:2: DROP does not belong"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_sql_path_is_an_error_naming_it() {
+    let project = project();
+    let (_, err) = project.expect_both(2, &["inspect", "autogen.toml"]);
+    assert!(err.contains("[models] sql:"), "{err}");
+    assert!(err.contains("sql does not exist"), "{err}");
+}
+
+#[test]
+fn an_edited_sql_file_is_never_answered_from_the_cache() {
+    let project = project_with_files(
+        "sql/functions.sql",
+        "sql/views.sql",
+        "sql/triggers.sql",
+        "sql/types.sql",
+    );
+    let before = desired_dump(&project);
+    assert_eq!(desired_dump(&project), before, "answered from the cache");
+    write(
+        &project,
+        "sql/views.sql",
+        &VIEWS.replace("WHERE email <> ''", "WHERE email <> 'x'"),
+    );
+    let after = desired_dump(&project);
+    assert!(after.contains("<> 'x'::text"), "{after}");
+    write(
+        &project,
+        "sql/views.sql",
+        &VIEWS.replace("FROM users", "FROM userz"),
+    );
+    let (_, err) = project.expect_both(2, &["inspect", "autogen.toml"]);
+    assert!(err.contains("relation \"userz\" does not exist"), "{err}");
+}
