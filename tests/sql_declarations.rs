@@ -21,6 +21,8 @@ pub struct User {
     pub email: String,
     #[model(default = "default_nickname()")]
     pub nickname: String,
+    #[model(sql_type = "email_address")]
+    pub backup_email: Option<String>,
     #[model(default = "now()")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
@@ -70,8 +72,8 @@ CREATE TRIGGER users_audit AFTER INSERT ON users
 ALTER TABLE users DISABLE TRIGGER users_audit;
 "#;
 
-/// A domain the functions use (in a file sorted after them), a domain and a composite type
-/// nothing uses.
+/// A domain a function and a model column use (in a file sorted after the functions), a
+/// domain and a composite type nothing uses.
 const TYPES: &str = r#"CREATE DOMAIN email_address AS text CHECK (VALUE <> '');
 CREATE DOMAIN positive_count AS integer CHECK (VALUE > 0);
 CREATE TYPE point_pair AS (a point, b point);
@@ -152,6 +154,7 @@ fn the_desired_schema_holds_the_sql_declarations_in_dump_order() {
     for text in [
         "CONSTRAINT \"ck_users_email\" CHECK (public.is_valid_email((email)::public.email_address))",
         "DEFAULT public.default_nickname()",
+        "\"backup_email\" public.email_address,",
         "CREATE DOMAIN \"public\".\"positive_count\"",
         "CREATE TYPE \"public\".\"point_pair\"",
         "CREATE TRIGGER users_touch BEFORE UPDATE ON public.users",
@@ -198,15 +201,15 @@ fn a_models_path_stays_models_only() {
         "sql/triggers.sql",
         "sql/types.sql",
     );
-    // Without the SQL declarations the default calls a function that does not exist: the
-    // error is at the model's field, with PostgreSQL's message.
+    // Without the SQL declarations a column's type is a domain that does not exist: the error
+    // is at the model's field, with PostgreSQL's message.
     let (_, err) = project.expect_both(2, &["inspect", "models"]);
     assert!(
-        err.contains(&format!("app.rs:{}:", line_of(MODELS, "pub nickname"))),
+        err.contains(&format!("app.rs:{}:", line_of(MODELS, "pub backup_email"))),
         "{err}"
     );
     assert!(
-        err.contains("function default_nickname() does not exist"),
+        err.contains("type \"email_address\" does not exist"),
         "{err}"
     );
 }
