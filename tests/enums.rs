@@ -153,8 +153,8 @@ pub struct Post {
 }
 "#;
 
-/// A view (written by hand in a revision: views are not modeled) uses the enum type and a
-/// column of it; removing a value re-creates the type, and the view is kept.
+/// A view (declared in the project's SQL files) uses the enum type and a column of it;
+/// removing a value re-creates the type, and the view is dropped and created again around it.
 #[test]
 fn removing_an_enum_value_keeps_the_views_that_use_the_type() {
     let project = Project::new();
@@ -162,18 +162,16 @@ fn removing_an_enum_value_keeps_the_views_that_use_the_type() {
     let url = autogen_testkit::url(&database);
 
     project.write_models(MODELS_WITH_ARCHIVED);
+    project.enable_sql_declarations();
+    project.write_file(
+        "sql/views.sql",
+        "CREATE VIEW public.visible_posts AS SELECT id, state FROM public.posts\n  WHERE state = 'published'::public.status;\n",
+    );
     let first = project.expect(0, &["revision", "-m", "posts"]);
-    let first_id = std::path::Path::new(first.trim_end())
-        .file_name()
-        .and_then(|name| name.to_str())
-        .and_then(|name| name.split('_').next())
-        .expect("revision id")
-        .to_string();
-    project.write_revision(
-        "20990101000000",
-        &[&first_id],
-        "CREATE VIEW public.visible_posts AS SELECT id, state FROM public.posts\n  WHERE state = 'published'::public.status;",
-        "DROP VIEW public.visible_posts;",
+    let first = std::fs::read_to_string(first.trim_end()).expect("revision");
+    assert!(
+        first.contains("CREATE VIEW \"public\".\"visible_posts\" AS"),
+        "the declared view is created:\n{first}"
     );
     project.expect(0, &with_db(&url, &["upgrade"]));
     query(

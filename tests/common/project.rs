@@ -66,6 +66,22 @@ impl Project {
         (stdout(&output), stderr(&output))
     }
 
+    /// Turns on `[models] sql = ["sql"]` (the line `autogen init` writes, commented out).
+    pub fn enable_sql_declarations(&self) {
+        let path = self.path().join("autogen.toml");
+        let config = std::fs::read_to_string(&path).expect("read autogen.toml");
+        let enabled = config.replace("# sql = [\"sql\"]", "sql = [\"sql\"]");
+        assert_ne!(enabled, config, "autogen init mentions [models] sql");
+        std::fs::write(&path, enabled).expect("write autogen.toml");
+    }
+
+    /// Writes `text` to `relative` (under the project), creating its directory.
+    pub fn write_file(&self, relative: &str, text: &str) {
+        let path = self.path().join(relative);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
     pub fn write_models(&self, text: &str) {
         std::fs::write(self.path().join("models/app.rs"), text).expect("write models");
     }

@@ -188,13 +188,13 @@ when there are differences."
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The current schema: a PostgreSQL URL, a .sql file, a models path, or a migrations
-    /// directory.
+    /// The current schema: a PostgreSQL URL, a .sql file, a models path, a migrations
+    /// directory, or a project's autogen.toml (its models and `[models] sql` declarations).
     #[arg(long, value_name = "SRC")]
     pub from: String,
 
-    /// The desired schema: a PostgreSQL URL, a .sql file, a models path, or a migrations
-    /// directory.
+    /// The desired schema: a PostgreSQL URL, a .sql file, a models path, a migrations
+    /// directory, or a project's autogen.toml (its models and `[models] sql` declarations).
     #[arg(long, value_name = "SRC")]
     pub to: String,
 
@@ -242,8 +242,10 @@ pub enum DiffFormat {
 pub struct InspectArgs {
     /// What to inspect: a PostgreSQL URL (postgres://user@host:port/db, Unix sockets via
     /// ?host=/socket/dir; PG* environment variables fill in the gaps like libpq), a .sql file
-    /// (applied to a temporary dev database first), a models path, or a migrations directory
-    /// (its revisions replayed into a temporary dev database).
+    /// (applied to a temporary dev database first), a models path (models only), a migrations
+    /// directory (its revisions replayed into a temporary dev database), or a project's
+    /// autogen.toml (the desired schema it declares: its models and the SQL files of
+    /// `[models] sql`).
     #[arg(value_name = "SRC")]
     pub source: String,
 

@@ -48,6 +48,11 @@ struct ModelsSection {
     /// The project really declares no models (a plan from them drops every table).
     #[serde(default)]
     allow_empty: bool,
+    /// SQL files (or directories searched recursively for `*.sql`) declaring the objects a
+    /// struct cannot express: views, functions, triggers, domains, … Explicit only: no
+    /// directory is read unless listed here.
+    #[serde(default)]
+    sql: Vec<PathBuf>,
 }
 
 impl Default for ModelsSection {
@@ -55,6 +60,7 @@ impl Default for ModelsSection {
         Self {
             paths: default_model_paths(),
             allow_empty: false,
+            sql: Vec::new(),
         }
     }
 }
@@ -105,6 +111,8 @@ pub struct Config {
     pub model_paths: Vec<PathBuf>,
     /// `[models] allow_empty`: models paths that yield no models are not an error.
     pub allow_empty_models: bool,
+    /// `[models] sql`: the SQL declaration files and directories, in the listed order.
+    pub sql_paths: Vec<PathBuf>,
     pub migrations_dir: PathBuf,
     /// `[database] url` (`DATABASE_URL` and `--database-url` override it: see
     /// [`crate::Project::database_url`]).
@@ -195,6 +203,7 @@ impl Config {
         Ok(Config {
             model_paths: file.models.paths.iter().map(|p| root.join(p)).collect(),
             allow_empty_models: file.models.allow_empty,
+            sql_paths: file.models.sql.iter().map(|p| root.join(p)).collect(),
             migrations_dir: root.join(&file.migrations.dir),
             database_url: file.database.url.filter(|url| !url.is_empty()),
             dev_url: file.dev.url.filter(|url| !url.is_empty()),
@@ -250,6 +259,9 @@ pub fn template(models: &str, migrations: &str) -> String {
 # Rust files (or directories of them) holding #[derive(Model)] structs and #[derive(DbEnum)] enums.
 paths = [{models}]
 # allow_empty = true    # only if the project really declares no models (else that is an error)
+# SQL files (or directories of *.sql files) declaring what a struct cannot: views, functions,
+# triggers, domains, composite and range types, collations, comments on them (docs/models.md).
+# sql = ["sql"]
 
 [migrations]
 # Revision files, one per revision: <yyyymmddHHMMSS>_<slug>.sql
@@ -292,15 +304,20 @@ mod tests {
     fn paths_are_relative_to_the_file_and_defaults_apply() {
         let config = Config::parse(Path::new("/p/autogen.toml"), "").unwrap();
         assert_eq!(config.model_paths, [PathBuf::from("/p/models")]);
+        assert!(config.sql_paths.is_empty(), "no SQL files unless listed");
         assert_eq!(config.migrations_dir, PathBuf::from("/p/migrations"));
         let config = Config::parse(
             Path::new("/p/autogen.toml"),
-            "[models]\npaths = [\"src/models\", \"x.rs\"]\n[migrations]\ndir = \"db\"\n",
+            "[models]\npaths = [\"src/models\", \"x.rs\"]\nsql = [\"sql\", \"extra/v.sql\"]\n[migrations]\ndir = \"db\"\n",
         )
         .unwrap();
         assert_eq!(
             config.model_paths,
             [PathBuf::from("/p/src/models"), PathBuf::from("/p/x.rs")]
+        );
+        assert_eq!(
+            config.sql_paths,
+            [PathBuf::from("/p/sql"), PathBuf::from("/p/extra/v.sql")]
         );
         assert_eq!(config.migrations_dir, PathBuf::from("/p/db"));
     }
@@ -372,6 +389,12 @@ mod tests {
         let config = Config::parse(Path::new("/p/autogen.toml"), &text).unwrap();
         assert_eq!(config.model_paths, [PathBuf::from("/p/src/models")]);
         assert_eq!(config.migrations_dir, PathBuf::from("/p/migrations \"x\""));
+        assert!(config.sql_paths.is_empty());
+        // Its commented `sql` line, uncommented, is valid.
+        let uncommented = text.replace("# sql = [", "sql = [");
+        assert_ne!(uncommented, text, "the template mentions [models] sql");
+        let config = Config::parse(Path::new("/p/autogen.toml"), &uncommented).unwrap();
+        assert_eq!(config.sql_paths, [PathBuf::from("/p/sql")]);
     }
 }
 
@@ -388,6 +411,7 @@ mod fuzz_tests {
     const FULL: &str = r#"# a project
 [models]
 paths = ["models", "more/models.rs"]
+sql = ["sql", "more/views.sql"]
 
 [migrations]
 dir = "db/migrations"
@@ -449,6 +473,7 @@ statement_timeout = "1h"
         "lock_timeout = ",
         "url = ",
         "paths = [",
+        "sql = [",
         "dir = ",
         "true",
         "1979-05-27T07:32:00Z",

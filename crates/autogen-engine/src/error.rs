@@ -36,7 +36,7 @@ pub enum EngineError {
     },
 
     #[error(
-        "cannot tell what kind of source {0:?} is: give a PostgreSQL URL (postgres://…), a .sql file, a models path (a .rs file or a directory of them), or a migrations directory"
+        "cannot tell what kind of source {0:?} is: give a PostgreSQL URL (postgres://…), a .sql file, a models path (a .rs file or a directory of them), a migrations directory, or a project's autogen.toml (its models and SQL declarations)"
     )]
     UnknownSource(String),
 
@@ -125,6 +125,27 @@ pub enum EngineError {
         path.display()
     )]
     NoModelsInSource { path: PathBuf },
+
+    #[error(
+        "[models] sql: {} does not exist: fix the path in autogen.toml (paths are relative to it)",
+        .0.display()
+    )]
+    MissingSqlPath(PathBuf),
+
+    #[error("{}:{line}: {what} does not belong in a SQL declaration file: {why}", path.display())]
+    NotADeclaration {
+        path: PathBuf,
+        line: usize,
+        what: String,
+        why: &'static str,
+    },
+
+    #[error("{}:{line}: PostgreSQL rejected this declaration: {message}", path.display())]
+    DeclarationRejected {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
 
     #[error(
         "the connection to the dev database was lost while {during}: {detail}; this is not a problem with your models or revisions: run the command again"

@@ -8,6 +8,7 @@
 
 mod cache;
 mod config;
+mod declarations;
 mod dev;
 mod error;
 mod normalize;
@@ -22,7 +23,9 @@ mod verify;
 
 pub use autogen_diff::{Migration, Verification};
 pub use config::{Config, DATABASE_URL_VAR, FILE_NAME as CONFIG_FILE_NAME, template};
+pub use declarations::{Declaration, SqlDeclarations, SqlFile, Stage};
 pub use error::{EngineError, ModelRejected, TypeNeedsConversion};
+pub use normalize::DeclaredSchema;
 pub use project::{DatabaseOrigin, DatabaseStatus, MigrationsLock, Project, connect};
 pub use session::{PlanOptions, Session};
 pub use settings::Settings;

@@ -1,7 +1,9 @@
 //! A project: its configuration, its revision graph, and the databases it works with.
 
 use crate::config::Config;
+use crate::declarations::SqlDeclarations;
 use crate::error::EngineError;
+use crate::normalize::DeclaredSchema;
 use crate::session::Session;
 use crate::settings::Settings;
 use autogen_introspect::Inspection;
@@ -95,13 +97,13 @@ impl Project {
     /// The project's models. A models path that yields none is an error unless the project
     /// says `[models] allow_empty = true`: a plan from no models drops every table.
     pub fn models(&self) -> Result<Models, EngineError> {
-        let models = autogen_model::load_models(&self.config.model_paths)?;
-        if models.is_empty() && !self.config.allow_empty_models {
-            return Err(EngineError::NoModels {
-                paths: self.config.model_paths.clone(),
-            });
-        }
-        Ok(models)
+        models(&self.config)
+    }
+
+    /// The desired schema as the project declares it: its models and the SQL declarations of
+    /// `[models] sql`, read and checked before any database is involved.
+    pub fn declared(&self) -> Result<DeclaredSchema, EngineError> {
+        declared(&self.config)
     }
 
     /// Where a database stands against the revisions.
@@ -120,6 +122,25 @@ impl Project {
     pub async fn replayed(&self, session: &Session) -> Result<Inspection, EngineError> {
         session.replayed(&self.graph).await
     }
+}
+
+/// The models of `config` (see [`Project::models`]).
+fn models(config: &Config) -> Result<Models, EngineError> {
+    let models = autogen_model::load_models(&config.model_paths)?;
+    if models.is_empty() && !config.allow_empty_models {
+        return Err(EngineError::NoModels {
+            paths: config.model_paths.clone(),
+        });
+    }
+    Ok(models)
+}
+
+/// The declared schema of the project `config` describes (see [`Project::declared`]).
+pub(crate) fn declared(config: &Config) -> Result<DeclaredSchema, EngineError> {
+    // Models first: their errors are reported all at once, before the SQL files are read.
+    let models = models(config)?;
+    let sql = SqlDeclarations::load(&config.sql_paths)?;
+    Ok(DeclaredSchema { models, sql })
 }
 
 /// A database's applied revisions against the revision files.

@@ -5,13 +5,13 @@
 use crate::config::Config;
 use crate::dev::DevPool;
 use crate::error::EngineError;
+use crate::normalize::DeclaredSchema;
 use crate::settings::Settings;
 use crate::source::Source;
 use crate::step::step;
 use autogen_diff::{Migration, OnlineOptions};
 use autogen_introspect::{InspectOptions, Inspection};
 use autogen_migrate::RevisionGraph;
-use autogen_model::Models;
 use autogen_pg::ConnectionSpec;
 use autogen_schema::RenameIntent;
 use std::collections::BTreeSet;
@@ -59,9 +59,9 @@ impl Session {
         self.dev.attributed(read).await
     }
 
-    /// `models` as PostgreSQL makes them.
-    pub async fn normalized(&self, models: &Models) -> Result<Inspection, EngineError> {
-        let normalized = crate::normalize::normalize(models, &self.dev, &self.options)
+    /// The declared schema (models and SQL declarations) as PostgreSQL makes it.
+    pub async fn normalized(&self, declared: &DeclaredSchema) -> Result<Inspection, EngineError> {
+        let normalized = crate::normalize::normalize(declared, &self.dev, &self.options)
             .instrument(step("normalize the models"))
             .await;
         self.dev.attributed(normalized).await

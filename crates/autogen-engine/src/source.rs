@@ -3,6 +3,7 @@
 
 use crate::dev::{DevPool, drop_quietly};
 use crate::error::EngineError;
+use crate::normalize::DeclaredSchema;
 use autogen_introspect::{InspectOptions, Inspection};
 use autogen_pg::ConnectionSpec;
 use autogen_schema::RenameIntent;
@@ -38,6 +39,9 @@ pub enum Source {
     Models(PathBuf),
     /// A migrations directory: its revisions replayed into a temporary dev database.
     Migrations(PathBuf),
+    /// A project's `autogen.toml`: the desired schema it declares — its models and its SQL
+    /// declarations (`[models] sql`) — normalized through a temporary dev database.
+    Project(PathBuf),
 }
 
 impl Source {
@@ -48,9 +52,12 @@ impl Source {
         let path = PathBuf::from(text);
         let extension = path.extension().and_then(|ext| ext.to_str());
         match extension {
-            Some("sql") | Some("rs") if !path.is_file() => Err(EngineError::MissingSource(path)),
+            Some("sql") | Some("rs") | Some("toml") if !path.is_file() => {
+                Err(EngineError::MissingSource(path))
+            }
             Some("sql") => Ok(Source::SqlFile(path)),
             Some("rs") => Ok(Source::Models(path)),
+            Some("toml") => Ok(Source::Project(path)),
             _ if path.is_dir() && is_migrations_dir(&path) => Ok(Source::Migrations(path)),
             _ if path.is_dir() => Ok(Source::Models(path)),
             _ => Err(EngineError::UnknownSource(text.to_string())),
@@ -61,14 +68,15 @@ impl Source {
     pub fn describe(&self) -> String {
         match self {
             Source::Database(spec) => spec.redacted(),
-            Source::SqlFile(path) | Source::Models(path) | Source::Migrations(path) => {
-                path.display().to_string()
-            }
+            Source::SqlFile(path)
+            | Source::Models(path)
+            | Source::Migrations(path)
+            | Source::Project(path) => path.display().to_string(),
         }
     }
 
-    /// Reads the source's schema; `.sql` files and models go through a temporary database
-    /// on the dev server.
+    /// Reads the source's schema; `.sql` files, models and projects go through a temporary
+    /// database on the dev server.
     pub async fn inspect(
         &self,
         options: &InspectOptions,
@@ -101,8 +109,16 @@ impl Source {
                 if models.is_empty() {
                     return Err(EngineError::NoModelsInSource { path: path.clone() });
                 }
-                let inspection = crate::normalize::normalize(&models, dev, options).await?;
-                return Ok((inspection, models.intent));
+                let declared = DeclaredSchema::models(models);
+                let inspection = crate::normalize::normalize(&declared, dev, options).await?;
+                return Ok((inspection, declared.models.intent));
+            }
+            Source::Project(path) => {
+                // Read everything first: errors in the files need no database.
+                let config = crate::config::Config::load(Some(path))?;
+                let declared = crate::project::declared(&config)?;
+                let inspection = crate::normalize::normalize(&declared, dev, options).await?;
+                return Ok((inspection, declared.models.intent));
             }
         };
         Ok((inspection, RenameIntent::default()))

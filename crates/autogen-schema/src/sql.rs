@@ -455,6 +455,17 @@ pub fn create_function(function: &Function) -> String {
     }
 }
 
+/// The function created where none of its signature may exist yet: `CREATE FUNCTION …`
+/// (`pg_get_functiondef`'s `OR REPLACE` left out, so an existing function of the same
+/// signature fails the statement instead of being overwritten).
+pub fn create_new_function(function: &Function) -> String {
+    let statement = create_function(function);
+    match statement.strip_prefix("CREATE OR REPLACE ") {
+        Some(rest) => format!("CREATE {rest}"),
+        None => statement,
+    }
+}
+
 pub fn drop_function(kind: FunctionKind, id: &FunctionId) -> String {
     format!("DROP {} {};", kind.keyword(), id.quoted())
 }

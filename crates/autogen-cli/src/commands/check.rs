@@ -29,10 +29,10 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
         None => "revisions (none yet)".to_string(),
     };
     let session = project.session();
-    let models = project.models()?;
+    let declared = project.declared()?;
     // Independent work in two databases of the dev server: run them at the same time.
     let (replayed, desired) =
-        tokio::try_join!(project.replayed(&session), session.normalized(&models))?;
+        tokio::try_join!(project.replayed(&session), session.normalized(&declared))?;
 
     let mut agree = true;
     let deny = policy::denied(&project.config.deny, &args.deny);
@@ -43,7 +43,7 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
         verify: !args.no_verify,
     };
     let migration = session
-        .migration(&replayed, &desired, &models.intent, &how)
+        .migration(&replayed, &desired, &declared.models.intent, &how)
         .await?;
     for statement in &migration.up.statements {
         let denied: Vec<Hazard> = statement

@@ -34,19 +34,19 @@ pub async fn run(global: &GlobalArgs, args: &RevisionArgs) -> Result<Outcome, Cl
     }
 
     let session = project.session();
-    // Parse the models first: their errors need no database.
-    let models = project.models()?;
+    // Read the models and SQL declarations first: their errors need no database.
+    let declared = project.declared()?;
     // Independent work in two databases of the dev server: run them at the same time.
     let (current, desired) = tokio::try_join!(
         current_schema(&project, global, &session),
-        session.normalized(&models)
+        session.normalized(&declared)
     )?;
     let how = PlanOptions {
         online: project.config.online_plan(args.online),
         verify: !args.no_verify,
     };
     let migration = session
-        .migration(&current, &desired, &models.intent, &how)
+        .migration(&current, &desired, &declared.models.intent, &how)
         .await?;
     if migration.is_empty() {
         if !global.quiet {

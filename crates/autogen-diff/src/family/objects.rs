@@ -449,9 +449,17 @@ pub(crate) fn finish(
         *position = current_order.get(*key).copied().unwrap_or(usize::MAX);
     }
     drops.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    // The enum types that go are dropped after these objects (same phase, later in the list):
+    // a domain, composite type or function may use one.
+    let (enum_drops, others): (Vec<Change>, Vec<Change>) = std::mem::take(changes)
+        .into_iter()
+        .partition(|change| matches!(change, Change::Enum(EnumChange::Drop { .. })));
+    *changes = others;
+    let late_now = late_routines(current);
     for (key, _) in drops {
-        changes.extend(drop_changes(key, current));
+        changes.extend(drop_changes(key, current, &late_now));
     }
+    changes.extend(enum_drops);
     for (domain, check) in &prepared.domain_checks {
         changes.push(Change::Domain(DomainChange::DropCheck {
             name: domain.clone(),
@@ -592,7 +600,7 @@ fn late_routines(catalog: &Catalog) -> HashSet<FunctionId> {
     }
 }
 
-fn drop_changes(key: &Key, current: &Catalog) -> Vec<Change> {
+fn drop_changes(key: &Key, current: &Catalog, late: &HashSet<FunctionId>) -> Vec<Change> {
     match key {
         Key::View(name) => {
             let materialized = current
@@ -608,6 +616,7 @@ fn drop_changes(key: &Key, current: &Catalog) -> Vec<Change> {
             vec![Change::Routine(RoutineChange::Drop {
                 kind,
                 id: id.clone(),
+                late: late.contains(id),
             })]
         }
         Key::Trigger(table, name) => vec![Change::Trigger(TriggerChange::Drop {

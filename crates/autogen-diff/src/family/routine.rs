@@ -13,25 +13,23 @@ use serde::Serialize;
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum RoutineChange {
     /// `late`: it uses tables or views (it is created after them).
-    Create {
-        function: Function,
-        late: bool,
-    },
+    Create { function: Function, late: bool },
     /// `CREATE OR REPLACE` with the same signature, result and arguments.
-    Replace {
-        function: Function,
-        late: bool,
-    },
+    Replace { function: Function, late: bool },
+    /// `late`: it uses tables or views (it goes before them; the others go with the types,
+    /// after the tables, defaults and checks that may call them).
     Drop {
         kind: FunctionKind,
         id: FunctionId,
+        late: bool,
     },
 }
 
 impl RoutineChange {
     pub(crate) fn phase(&self) -> Phase {
         match self {
-            RoutineChange::Drop { .. } => Phase::DropRoutine,
+            RoutineChange::Drop { late: true, .. } => Phase::DropRoutine,
+            RoutineChange::Drop { late: false, .. } => Phase::DropType,
             RoutineChange::Create { late, .. } | RoutineChange::Replace { late, .. } => {
                 if *late {
                     Phase::CreateLateObject
@@ -50,17 +48,17 @@ impl RoutineChange {
             RoutineChange::Replace { function, .. } => {
                 format!("replace {} {}", noun(function.kind), function.id())
             }
-            RoutineChange::Drop { kind, id } => format!("drop {} {id}", noun(*kind)),
+            RoutineChange::Drop { kind, id, .. } => format!("drop {} {id}", noun(*kind)),
         }
     }
 
     pub(crate) fn render(&self) -> (String, Vec<Hazard>) {
         match self {
-            RoutineChange::Create { function, .. } => (sql::create_function(function), vec![]),
+            RoutineChange::Create { function, .. } => (sql::create_new_function(function), vec![]),
             RoutineChange::Replace { function, .. } => {
                 (sql::create_function(function), vec![Hazard::BehaviorChange])
             }
-            RoutineChange::Drop { kind, id } => {
+            RoutineChange::Drop { kind, id, .. } => {
                 (sql::drop_function(*kind, id), vec![Hazard::BehaviorChange])
             }
         }
