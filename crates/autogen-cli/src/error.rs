@@ -41,6 +41,17 @@ pub enum CliError {
     )]
     RevisionCancelled,
 
+    #[error(
+        "{count} object(s) of kinds autogen does not manage differ between {current} and the models; no revision can plan them:\n{objects}\nnothing was written: write them in a revision by hand first (`autogen revision --empty -m ...`, then its up and down SQL), and run `autogen revision` again; kinds managed elsewhere (e.g. grants) can be left out with `[unmanaged] ignore` in autogen.toml"
+    )]
+    UnmanagedDifferences {
+        count: usize,
+        /// `the revisions` or `the database`.
+        current: &'static str,
+        /// One `  kind name: how` line per object.
+        objects: String,
+    },
+
     #[error("{0} is not a head: only heads can be merged (see `autogen heads`)")]
     MergeNotHead(String),
 

@@ -2,7 +2,7 @@
 //! and `diff --format sql` form) and a one-line stderr count of the risky ones.
 
 use crate::output;
-use autogen_diff::{Hazard, Plan, RenameHint};
+use autogen_diff::{Hazard, Plan, RenameHint, UnmanagedDifference};
 use std::collections::BTreeMap;
 
 /// Each statement under a `-- hazard:` comment, as in revision files.
@@ -58,4 +58,42 @@ pub fn rename_hint_comments(hints: &[RenameHint]) -> String {
         .iter()
         .map(|hint| format!("-- autogen: {hint}\n"))
         .collect()
+}
+
+/// One line per unmanaged object that differs, `current` and `desired` named the caller's way.
+pub fn unmanaged_lines(
+    differences: &[UnmanagedDifference],
+    current: &str,
+    desired: &str,
+) -> String {
+    differences
+        .iter()
+        .map(|difference| format!("  {}\n", difference.describe(current, desired)))
+        .collect()
+}
+
+/// The same as `-- autogen: not planned: …` comment lines, for SQL output.
+pub fn unmanaged_comments(
+    differences: &[UnmanagedDifference],
+    current: &str,
+    desired: &str,
+) -> String {
+    differences
+        .iter()
+        .map(|difference| {
+            format!(
+                "-- autogen: not planned (autogen does not manage it): {}\n",
+                difference.describe(current, desired)
+            )
+        })
+        .collect()
+}
+
+/// The stderr error that says a plan leaves out objects autogen does not manage.
+pub fn unmanaged_error(differences: &[UnmanagedDifference], current: &str, desired: &str) {
+    output::error(&format!(
+        "{} object(s) of kinds autogen does not manage differ; no plan includes them:\n{}",
+        differences.len(),
+        unmanaged_lines(differences, current, desired).trim_end()
+    ));
 }

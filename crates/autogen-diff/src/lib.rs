@@ -40,6 +40,7 @@ mod renames;
 mod render;
 mod sequence_options;
 mod touched;
+mod unmanaged;
 
 pub use change::{
     Change, ColumnChange, CommentChange, CommentTarget, ConstraintChange, ConstraintKind,
@@ -55,6 +56,7 @@ pub use migration::{Migration, PlanOptions, Verification, migration};
 pub use online::{OnlineOptions, plan_online, plan_online_changes};
 pub use plan::{Plan, PlannedStatement, StatementSource, Transaction};
 pub use touched::touched_tables;
+pub use unmanaged::{UnmanagedChange, UnmanagedDifference, UnmanagedObject, unmanaged_differences};
 
 use autogen_schema::Catalog;
 pub(crate) use plan::plan_with;

@@ -4,6 +4,7 @@
 
 use crate::hints::{RenameHint, rename_hints};
 use crate::plan::Plan;
+use crate::unmanaged::UnmanagedDifference;
 use crate::{DiffError, OnlineOptions, diff_renaming, plan_changes, plan_online_changes};
 use autogen_schema::{Catalog, ObjectRef, QualifiedName, RenameIntent};
 use std::collections::BTreeSet;
@@ -42,12 +43,16 @@ pub struct Migration {
     pub touched_objects: BTreeSet<ObjectRef>,
     /// Drops and adds that look like renames: the diff never guesses them.
     pub hints: Vec<RenameHint>,
+    /// Objects of kinds autogen does not model that differ (set by whoever read the two
+    /// schemas: the catalogs do not hold them). No plan includes them.
+    pub unmanaged: Vec<UnmanagedDifference>,
     pub verification: Verification,
 }
 
 impl Migration {
+    /// Nothing differs: no statement to plan and no unmanaged object that differs.
     pub fn is_empty(&self) -> bool {
-        self.up.is_empty()
+        self.up.is_empty() && self.unmanaged.is_empty()
     }
 }
 
@@ -75,6 +80,7 @@ pub fn migration(
             touched_tables: BTreeSet::new(),
             touched_objects: BTreeSet::new(),
             hints: Vec::new(),
+            unmanaged: Vec::new(),
             verification: Verification::Skipped,
         });
     }
@@ -90,6 +96,7 @@ pub fn migration(
         down,
         touched_tables,
         touched_objects: crate::touched::touched_objects(&changes),
+        unmanaged: Vec::new(),
         verification: Verification::Skipped,
     })
 }

@@ -1,7 +1,9 @@
 //! Plans: changes ordered by phase and rendered to statements, each with its hazards, its
 //! transactional requirement and its source.
 
-use crate::change::{Change, ConstraintChange, EnumChange, IndexChange, TableChange};
+use crate::change::{
+    Change, ConstraintChange, EnumChange, IndexChange, RoutineChange, TableChange,
+};
 use crate::hazard::Hazard;
 use crate::mentions::TypeName;
 use autogen_schema::QualifiedName;
@@ -169,9 +171,42 @@ pub(crate) fn plan_with(
             statements.push(statement);
         }
     }
+    if ordered.iter().any(creates_routine) {
+        // A routine's body may use tables and routines created after it (only `BEGIN ATOMIC`
+        // bodies are tracked, and ordered, by pg_depend): created unchecked, as pg_dump does.
+        // Bodies were checked when the desired schema was read.
+        statements.insert(
+            0,
+            setting(
+                "SET check_function_bodies = false;",
+                "skip checking routine bodies",
+            ),
+        );
+        statements.push(setting(
+            "RESET check_function_bodies;",
+            "check routine bodies again",
+        ));
+    }
     Plan {
         changes: ordered,
         statements,
+    }
+}
+
+fn creates_routine(change: &Change) -> bool {
+    matches!(
+        change,
+        Change::Routine(RoutineChange::Create { .. } | RoutineChange::Replace { .. })
+    )
+}
+
+fn setting(sql: &str, change: &str) -> PlannedStatement {
+    PlannedStatement {
+        sql: sql.to_string(),
+        hazards: Vec::new(),
+        change: change.to_string(),
+        transaction: Transaction::Any,
+        source: StatementSource::Setting,
     }
 }
 

@@ -172,7 +172,7 @@ pub fn touched_objects(changes: &[Change]) -> BTreeSet<ObjectRef> {
 fn touched_object(change: &Change) -> Option<ObjectRef> {
     Some(match change {
         Change::View(change) => ObjectRef::Relation(match change {
-            ViewChange::Create { view } => view.qualified_name(),
+            ViewChange::Create { view } | ViewChange::Replace { view } => view.qualified_name(),
             ViewChange::Drop { name, .. }
             | ViewChange::CreateIndex { view: name, .. }
             | ViewChange::Grant { view: name, .. }

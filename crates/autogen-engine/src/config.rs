@@ -29,6 +29,20 @@ struct ConfigFile {
     online: OnlineSection,
     #[serde(default)]
     policy: PolicySection,
+    #[serde(default)]
+    unmanaged: UnmanagedSection,
+}
+
+/// `[unmanaged] ignore = ["grant", …]`: kinds of objects autogen does not model whose
+/// differences are managed elsewhere (e.g. grants by the infrastructure), so `diff`, `check`
+/// and `revision` do not report them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnmanagedSection {
+    /// Kind names as `autogen inspect` prints them (`grant`, `policy`, `partition`, …). A
+    /// misspelled kind ignores nothing, so it can only make reports louder, never silent.
+    #[serde(default)]
+    ignore: Vec<String>,
 }
 
 /// `[policy] deny = ["data-loss", …]`: hazards `check` and `lint` refuse.
@@ -125,6 +139,8 @@ pub struct Config {
     pub online_options: autogen_diff::OnlineOptions,
     /// `[policy] deny`: the hazards `check` and `lint` fail on.
     pub deny: Vec<autogen_diff::Hazard>,
+    /// `[unmanaged] ignore`: kinds of unmodeled objects whose differences are not reported.
+    pub ignored_unmanaged: Vec<String>,
 }
 
 impl Config {
@@ -216,6 +232,7 @@ impl Config {
                 statement_timeout: file.online.statement_timeout.filter(|t| !t.is_empty()),
             },
             deny,
+            ignored_unmanaged: file.unmanaged.ignore,
         })
     }
 
@@ -275,6 +292,9 @@ dir = {migrations}
 
 # [policy]
 # deny = ["data-loss", "table-rewrite"]   # `autogen check` and `autogen lint` fail on these hazards
+
+# [unmanaged]
+# ignore = ["grant"]   # kinds autogen does not model whose differences are managed elsewhere
 "#,
         models = toml_string(models),
         migrations = toml_string(migrations),

@@ -20,6 +20,8 @@ use tracing::Instrument;
 pub struct Session {
     dev: DevPool,
     options: InspectOptions,
+    /// `[unmanaged] ignore`.
+    ignored_unmanaged: Vec<String>,
 }
 
 /// How to plan a migration.
@@ -42,6 +44,9 @@ impl Session {
         Session {
             dev: DevPool::new(dev_url, crate::cache::Cache::for_run(!settings.cache)),
             options,
+            ignored_unmanaged: config
+                .map(|config| config.ignored_unmanaged.clone())
+                .unwrap_or_default(),
         }
     }
 
@@ -110,7 +115,18 @@ impl Session {
         let mut migration = step("plan").in_scope(|| {
             autogen_diff::migration(&current.catalog, &desired.catalog, intent, &options)
         })?;
-        if how.verify && !migration.is_empty() {
+        // An extension is updated only along a path its packages provide: checked against the
+        // server each direction starts from.
+        if let Some(missing) = missing_update_path(&migration.up, current) {
+            return Err(EngineError::Diff(missing));
+        }
+        if let Ok(down) = &migration.down
+            && let Some(missing) = missing_update_path(down, desired)
+        {
+            migration.down = Err(missing);
+        }
+        migration.unmanaged = self.unmanaged(current, desired);
+        if how.verify && !migration.up.is_empty() {
             let verified = crate::verify::verify(
                 &self.dev,
                 &self.options,
@@ -123,4 +139,63 @@ impl Session {
         }
         Ok(migration)
     }
+
+    /// The objects of kinds autogen does not model that differ between `current` and
+    /// `desired` (but for the kinds `[unmanaged] ignore` lists): no plan includes them.
+    pub fn unmanaged(
+        &self,
+        current: &Inspection,
+        desired: &Inspection,
+    ) -> Vec<autogen_diff::UnmanagedDifference> {
+        autogen_diff::unmanaged_differences(
+            unmanaged_objects(current),
+            unmanaged_objects(desired),
+            &self.ignored_unmanaged,
+        )
+    }
+}
+
+fn unmanaged_objects(
+    inspection: &Inspection,
+) -> impl Iterator<Item = autogen_diff::UnmanagedObject<'_>> {
+    inspection.unsupported.iter().flat_map(|group| {
+        group
+            .objects
+            .iter()
+            .map(|object| autogen_diff::UnmanagedObject {
+                kind: &group.kind,
+                name: &object.name,
+                fingerprint: &object.fingerprint,
+            })
+    })
+}
+
+/// The first extension update of `plan` that no update path of the server `from` was read on
+/// leads to, as the error to report.
+fn missing_update_path(
+    plan: &autogen_diff::Plan,
+    from: &Inspection,
+) -> Option<autogen_diff::DiffError> {
+    plan.changes.iter().find_map(|change| {
+        let autogen_diff::Change::Extension(autogen_diff::ExtensionChange::Update {
+            name,
+            from: installed,
+            to,
+        }) = change
+        else {
+            return None;
+        };
+        let has_path = from.extension_updates.iter().any(|update| {
+            update.extension == *name && update.from == *installed && update.to == *to
+        });
+        (!has_path).then(|| autogen_diff::DiffError::Unsupported {
+            what: format!(
+                "extension {name} has no update path from version {installed} to {to} on this \
+                 PostgreSQL server (`SELECT * FROM pg_extension_update_paths('{name}')` lists \
+                 them; extensions rarely ship scripts that go back to an older version): write \
+                 this step by hand, e.g. drop and create the extension at version {to} if nothing \
+                 depends on it"
+            ),
+        })
+    })
 }

@@ -63,6 +63,10 @@ pub struct View {
     /// The output columns in order (a view can only gain columns at the end in place).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub columns: Vec<String>,
+    /// Their types as `format_type` prints them, with `COLLATE` when not the type's default
+    /// (in column order): `CREATE OR REPLACE VIEW` keeps the ones it has unchanged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub column_types: Vec<String>,
     /// `reloptions` as `name=value`: `security_barrier=true`, `check_option=cascaded`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<String>,

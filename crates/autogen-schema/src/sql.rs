@@ -439,6 +439,16 @@ pub fn create_view(view: &View) -> String {
     )
 }
 
+/// `CREATE OR REPLACE VIEW …` of a (plain) view whose columns keep their names and types and
+/// may gain more at the end: what uses the view stays.
+pub fn replace_view(view: &View) -> String {
+    let statement = create_view(view);
+    match statement.strip_prefix("CREATE VIEW ") {
+        Some(rest) => format!("CREATE OR REPLACE VIEW {rest}"),
+        None => statement,
+    }
+}
+
 /// `DROP [MATERIALIZED] VIEW name;` (no `CASCADE`: dependents are dropped explicitly first).
 pub fn drop_view(view: &View) -> String {
     format!("DROP {} {};", view.kind(), view.qualified_name().quoted())

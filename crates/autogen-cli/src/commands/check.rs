@@ -60,7 +60,11 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
             ));
         }
     }
-    if !migration.is_empty() {
+    if !migration.unmanaged.is_empty() {
+        agree = false;
+        plan_text::unmanaged_error(&migration.unmanaged, "the revisions", "the models");
+    }
+    if !migration.up.is_empty() {
         agree = false;
         output::error("the models differ from the revisions: a new revision is needed");
         print_diff(&replayed.catalog, &desired.catalog, &at_head, "models")?;
@@ -176,6 +180,11 @@ async fn check_database(
     };
     let expected = expected.as_ref().unwrap_or(replayed);
     let live = session.live(spec).await?;
+    let unmanaged = session.unmanaged(expected, &live);
+    if !unmanaged.is_empty() {
+        agree = false;
+        plan_text::unmanaged_error(&unmanaged, "the revisions", "the database");
+    }
     let drift = autogen_diff::plan(&expected.catalog, &live.catalog)?;
     if !drift.is_empty() {
         agree = false;
@@ -187,8 +196,14 @@ async fn check_database(
                 status.applied.len()
             )
         };
+        // What differs, by name, before the dump lines (whose context may not show it).
+        let changes: String = drift
+            .changes
+            .iter()
+            .map(|change| format!("\n  {}", change.summary()))
+            .collect();
         output::error(&format!(
-            "database {} differs from {label} (edited by hand?)",
+            "database {} differs from {label} (edited by hand?); making it match would take:{changes}",
             spec.redacted()
         ));
         print_diff(&expected.catalog, &live.catalog, "revisions", "database")?;

@@ -5,7 +5,7 @@ use crate::commands::Outcome;
 use crate::error::CliError;
 use crate::output;
 use crate::plan_text;
-use autogen_diff::{OnlineOptions, Plan};
+use autogen_diff::{OnlineOptions, Plan, UnmanagedDifference};
 use autogen_engine::{Config, EngineError, PlanOptions, Session, Source, Verification};
 use serde::Serialize;
 
@@ -41,7 +41,7 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome, CliErr
     }
     if !global.quiet {
         match (&migration.verification, &migration.down) {
-            (Verification::Skipped, _) => {
+            (Verification::Skipped, _) if !migration.up.is_empty() => {
                 output::warning("--no-verify: the plan was not checked against PostgreSQL")
             }
             (Verification::Verified { down: false }, Err(error)) => {
@@ -53,15 +53,32 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome, CliErr
     let up = &migration.up;
     let down = migration.down.as_ref().ok();
     let shown = if args.down { down.unwrap_or(up) } else { up };
+    let unmanaged = &migration.unmanaged;
     let text = match args.format {
-        DiffFormat::Sql => plan_text::sql_with_hazards(shown),
-        DiffFormat::Summary => summary(shown),
-        DiffFormat::Json => json(up, down),
+        DiffFormat::Sql => format!(
+            "{}{}",
+            plan_text::sql_with_hazards(shown),
+            plan_text::unmanaged_comments(unmanaged, "FROM", "TO")
+        ),
+        DiffFormat::Summary => format!(
+            "{}{}",
+            summary(shown),
+            unmanaged
+                .iter()
+                .map(|d| format!("not planned: {}\n", d.describe("FROM", "TO")))
+                .collect::<String>()
+        ),
+        DiffFormat::Json => json(up, down, unmanaged),
     };
     output::stdout(&text).map_err(CliError::Output)?;
     if !global.quiet {
         plan_text::hazard_summary(shown);
         plan_text::rename_hints(&migration.hints);
+    }
+    if !unmanaged.is_empty() {
+        // The plan is incomplete: a script must not take it for the whole difference.
+        plan_text::unmanaged_error(unmanaged, "FROM", "TO");
+        return Ok(Outcome::Differences);
     }
     Ok(if args.exit_code {
         Outcome::Differences
@@ -91,11 +108,20 @@ struct JsonOutput<'a> {
     /// Absent when the reverse plan is not supported yet.
     #[serde(skip_serializing_if = "Option::is_none")]
     down: Option<&'a Plan>,
+    /// Objects of kinds autogen does not manage that differ (`only_in_current` is FROM):
+    /// neither plan includes them.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    unmanaged: &'a [UnmanagedDifference],
 }
 
-fn json(up: &Plan, down: Option<&Plan>) -> String {
+fn json(up: &Plan, down: Option<&Plan>, unmanaged: &[UnmanagedDifference]) -> String {
     // Plain data with string keys: serializing cannot fail.
-    let mut text = serde_json::to_string_pretty(&JsonOutput { up, down }).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&JsonOutput {
+        up,
+        down,
+        unmanaged,
+    })
+    .unwrap_or_default();
     text.push('\n');
     text
 }

@@ -54,6 +54,20 @@ pub async fn run(global: &GlobalArgs, args: &RevisionArgs) -> Result<Outcome, Cl
         }
         return Ok(Outcome::Success);
     }
+    if !migration.unmanaged.is_empty() {
+        let current = if global.database_url.is_some() {
+            "the database"
+        } else {
+            "the revisions"
+        };
+        return Err(CliError::UnmanagedDifferences {
+            count: migration.unmanaged.len(),
+            current,
+            objects: plan_text::unmanaged_lines(&migration.unmanaged, current, "the models")
+                .trim_end()
+                .to_string(),
+        });
+    }
     if migration.verification == Verification::Skipped && !global.quiet {
         output::warning("--no-verify: the plan was not checked against PostgreSQL");
     }

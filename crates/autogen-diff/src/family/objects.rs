@@ -455,9 +455,29 @@ pub(crate) fn finish(
         .into_iter()
         .partition(|change| matches!(change, Change::Enum(EnumChange::Drop { .. })));
     *changes = others;
-    let late_now = late_routines(current);
+    // Dropped early (before the tables, with the routines that use them): the routines that
+    // use a table or view, and those a routine of the same name is created beside (an
+    // overload; a call would be ambiguous while both exist).
+    let mut early_drops = late_routines(current);
+    let created_names: HashSet<(&str, &str)> = prepared
+        .fates
+        .iter()
+        .filter_map(|(key, fate)| match (key, fate) {
+            (Key::Routine(id), Fate::Create | Fate::Recreate) => {
+                Some((id.schema.as_str(), id.name.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    for (key, fate) in &prepared.fates {
+        if let (Key::Routine(id), Fate::Drop | Fate::Recreate) = (key, fate)
+            && created_names.contains(&(id.schema.as_str(), id.name.as_str()))
+        {
+            early_drops.insert(id.clone());
+        }
+    }
     for (key, _) in drops {
-        changes.extend(drop_changes(key, current, &late_now));
+        changes.extend(drop_changes(key, current, &early_drops));
     }
     changes.extend(enum_drops);
     for (domain, check) in &prepared.domain_checks {
@@ -863,6 +883,9 @@ fn alter_changes(
             ) else {
                 return changes;
             };
+            if view::needs_replace(old, new) {
+                changes.push(Change::View(ViewChange::Replace { view: new.clone() }));
+            }
             for index in &old.indexes {
                 if !new
                     .indexes

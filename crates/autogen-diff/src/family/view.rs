@@ -1,7 +1,7 @@
-//! Views and materialized views: created (a materialized view with its indexes), dropped, and
-//! re-created whenever their query, options or kind change (PostgreSQL can replace a view only
-//! when its columns stay a prefix with the same types, which the catalog does not say; a drop
-//! and a create with everything that depends on it is always right). Grants on views are kept.
+//! Views and materialized views: created (a materialized view with its indexes), dropped,
+//! replaced in place (`CREATE OR REPLACE VIEW`) when PostgreSQL allows it — a plain view whose
+//! columns keep their names and types, more may follow — and otherwise dropped and created with
+//! everything that depends on them. Grants on views are kept.
 
 use crate::Hazard;
 use crate::change::Phase;
@@ -15,6 +15,8 @@ pub enum ViewChange {
     /// `CREATE [MATERIALIZED] VIEW …` (a materialized view with its data, unless declared
     /// `WITH NO DATA`).
     Create { view: View },
+    /// `CREATE OR REPLACE VIEW …`: see [`replaceable`].
+    Replace { view: View },
     Drop {
         name: QualifiedName,
         materialized: bool,
@@ -32,6 +34,7 @@ impl ViewChange {
         match self {
             ViewChange::Drop { .. } => Phase::DropView,
             ViewChange::Create { .. }
+            | ViewChange::Replace { .. }
             | ViewChange::CreateIndex { .. }
             | ViewChange::Grant { .. }
             | ViewChange::Revoke { .. } => Phase::CreateLateObject,
@@ -45,6 +48,7 @@ impl ViewChange {
                 kind(view.materialized),
                 view.qualified_name()
             ),
+            ViewChange::Replace { view } => format!("replace view {}", view.qualified_name()),
             ViewChange::Drop { name, materialized } => {
                 format!("drop {} {name}", kind(*materialized))
             }
@@ -67,6 +71,8 @@ impl ViewChange {
                 };
                 (sql::create_view(view), hazards)
             }
+            // Queries on the view wait for the swap (an instant): ACCESS EXCLUSIVE on the view.
+            ViewChange::Replace { view } => (sql::replace_view(view), vec![AccessExclusiveLock]),
             ViewChange::Drop { name, materialized } => (
                 format!(
                     "DROP {} {};",
@@ -106,14 +112,38 @@ fn revoke(grant: &str) -> String {
     }
 }
 
+/// Whether `CREATE OR REPLACE VIEW` turns `old` into `new`: both plain views with the same
+/// options, and `new`'s columns start with `old`'s, same names and types (PostgreSQL refuses to
+/// rename, retype, reorder or remove a view's column in place).
+pub(crate) fn replaceable(old: &View, new: &View) -> bool {
+    let kept = old.columns.len();
+    !old.materialized
+        && !new.materialized
+        && old.options == new.options
+        && old.column_types.len() == kept
+        && new.columns.len() >= kept
+        && new.column_types.len() == new.columns.len()
+        && new.columns[..kept] == old.columns[..]
+        && new.column_types[..kept] == old.column_types[..]
+}
+
 /// Whether two views differ in what only a drop and a create can change (comments, indexes
 /// of a materialized view and grants change in place; whether a materialized view holds data
 /// is its state, not its definition).
 pub(crate) fn needs_recreate(old: &View, new: &View) -> bool {
-    old.definition != new.definition
+    (old.definition != new.definition
         || old.materialized != new.materialized
         || old.options != new.options
         || old.columns != new.columns
+        || old.column_types != new.column_types)
+        && !replaceable(old, new)
+}
+
+/// Whether a view kept (not re-created) needs `CREATE OR REPLACE`.
+pub(crate) fn needs_replace(old: &View, new: &View) -> bool {
+    old.definition != new.definition
+        || old.columns != new.columns
+        || old.column_types != new.column_types
 }
 
 #[cfg(test)]

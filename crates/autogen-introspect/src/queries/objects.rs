@@ -28,7 +28,7 @@ pub fn views() -> String {
         "SELECT c.oid, n.nspname::text, c.relname::text, c.relkind = 'm', \
            pg_catalog.pg_get_viewdef(c.oid), COALESCE(c.reloptions, '{{}}'::text[]), \
            NOT c.relispopulated, ds.description, rw.oid, \
-           {numbers}, {names}, {types}, {collations}, {comments}, \
+           {numbers}, {names}, {types}, {collations}, {comments}, {type_names}, \
            ARRAY(SELECT pg_catalog.format('GRANT %s ON TABLE %I.%I TO %s%s;', \
                    pg_catalog.string_agg(x.privilege_type, ', ' ORDER BY x.privilege_type), \
                    n.nspname, c.relname, \
@@ -51,6 +51,15 @@ pub fn views() -> String {
             "(SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = c.oid \
                AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass \
                AND d.objsubid = a.attnum)"
+        ),
+        type_names = attributes(
+            "pg_catalog.format_type(a.atttypid, a.atttypmod) \
+               || CASE WHEN a.attcollation <> 0 AND a.attcollation <> \
+                    (SELECT t.typcollation FROM pg_catalog.pg_type t WHERE t.oid = a.atttypid) \
+                  THEN ' COLLATE ' || (SELECT pg_catalog.quote_ident(cn.nspname) || '.' \
+                    || pg_catalog.quote_ident(co.collname) FROM pg_catalog.pg_collation co \
+                    JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace \
+                    WHERE co.oid = a.attcollation) ELSE '' END"
         ),
         description = description_join("ds", "c.oid", "pg_class", "0"),
     )

@@ -26,7 +26,9 @@ pub(crate) fn view(row: &Row) -> Result<ViewRow, IntrospectError> {
     let column_numbers: Vec<i16> = get(row, 9, WHAT)?;
     let column_types: Vec<u32> = get(row, 11, WHAT)?;
     let column_collations: Vec<u32> = get(row, 12, WHAT)?;
+    let column_types_named: Vec<String> = get(row, 14, WHAT)?;
     if [
+        column_types_named.len(),
         column_numbers.len(),
         column_types.len(),
         column_collations.len(),
@@ -57,12 +59,13 @@ pub(crate) fn view(row: &Row) -> Result<ViewRow, IntrospectError> {
                 .trim_end()
                 .to_string(),
             columns,
+            column_types: column_types_named,
             options: get(row, 5, WHAT)?,
             unpopulated: get(row, 6, WHAT)?,
             comment: get(row, 7, WHAT)?,
             column_comments,
             indexes: Vec::new(),
-            grants: get(row, 14, WHAT)?,
+            grants: get(row, 15, WHAT)?,
         },
         column_numbers,
         column_types,

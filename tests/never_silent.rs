@@ -1,0 +1,253 @@
+//! "Never silent": when two schemas differ in anything, `diff`, `check` and `revision` either
+//! plan it (verified) or name it and do not succeed quietly — for the object kinds autogen
+//! manages (views, functions, domains, …) and for the ones it does not (policies, row-level
+//! security, rules, …), through the binary against real PostgreSQL.
+
+mod common;
+
+use common::project::{Project, query, runtime, with_db};
+
+const TABLES: &str = "CREATE TABLE accounts (id integer PRIMARY KEY, owner text NOT NULL);\n";
+
+const OBJECTS: &str = "CREATE FUNCTION owner_count() RETURNS bigint LANGUAGE sql STABLE \
+    AS $$ SELECT count(DISTINCT owner) FROM accounts $$;\n\
+    CREATE VIEW account_owners AS SELECT DISTINCT owner FROM accounts;\n";
+
+/// Writes `name` in the project directory and returns its path as an argument.
+fn file(project: &Project, name: &str, text: &str) -> String {
+    project.write_file(name, text);
+    project.path().join(name).to_string_lossy().into_owned()
+}
+
+/// The case the issue reports: two schemas that differ only in a view's query, a function's
+/// body and an extra domain are a plan of those three, not "no changes".
+#[test]
+fn a_view_a_function_body_and_a_domain_are_differences_diff_plans() {
+    let project = Project::new();
+    let from = file(&project, "from.sql", &format!("{TABLES}{OBJECTS}"));
+    let changed = OBJECTS
+        .replace("count(DISTINCT owner)", "count(*)")
+        .replace(
+            "SELECT DISTINCT owner FROM",
+            "SELECT DISTINCT owner, id FROM",
+        );
+    let to = file(
+        &project,
+        "to.sql",
+        &format!("{TABLES}{changed}CREATE DOMAIN owner_name AS text CHECK (VALUE <> '');\n"),
+    );
+    let (out, err) = project.expect_both(1, &["diff", "--from", &from, "--to", &to, "--exit-code"]);
+    for expected in [
+        "CREATE OR REPLACE FUNCTION public.owner_count()",
+        "CREATE OR REPLACE VIEW \"public\".\"account_owners\" AS",
+        "CREATE DOMAIN \"public\".\"owner_name\" AS text",
+    ] {
+        assert!(
+            out.contains(expected),
+            "missing {expected:?} in\n{out}\n{err}"
+        );
+    }
+    assert!(!err.contains("no changes"), "{err}");
+    assert!(!err.contains("not verified"), "{err}");
+}
+
+/// A policy and row-level security (kinds autogen does not manage) differ: no plan includes
+/// them, so `diff` names them and exits 1 even without `--exit-code`, in every format.
+#[test]
+fn unmanaged_differences_are_named_and_fail_diff_in_every_format() {
+    let project = Project::new();
+    let from = file(&project, "from.sql", TABLES);
+    let to = file(
+        &project,
+        "to.sql",
+        &format!(
+            "{TABLES}ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;\n\
+             CREATE POLICY owner_only ON accounts USING (owner = current_user);\n"
+        ),
+    );
+    let (out, err) = project.expect_both(1, &["diff", "--from", &from, "--to", &to]);
+    assert!(
+        out.contains("-- autogen: not planned (autogen does not manage it): policy public.accounts.owner_only: only in TO"),
+        "{out}"
+    );
+    assert!(
+        err.contains("2 object(s) of kinds autogen does not manage differ"),
+        "{err}"
+    );
+    assert!(
+        err.contains("row-level security public.accounts: only in TO"),
+        "{err}"
+    );
+    assert!(!err.contains("no changes"), "{err}");
+
+    let (summary, _) = project.expect_both(
+        1,
+        &["diff", "--from", &to, "--to", &from, "--format", "summary"],
+    );
+    assert!(
+        summary.contains("not planned: policy public.accounts.owner_only: only in FROM"),
+        "{summary}"
+    );
+
+    let (json, _) = project.expect_both(
+        1,
+        &["diff", "--from", &from, "--to", &to, "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&json).expect("JSON output");
+    assert_eq!(
+        json["unmanaged"][0],
+        serde_json::json!({
+            "kind": "policy",
+            "name": "public.accounts.owner_only",
+            "change": "only_in_desired"
+        })
+    );
+
+    // A redefined policy is a difference too, not only an added or removed one.
+    let other = file(
+        &project,
+        "other.sql",
+        &format!(
+            "{TABLES}ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;\n\
+             CREATE POLICY owner_only ON accounts USING (owner = session_user);\n"
+        ),
+    );
+    let (_, err) = project.expect_both(1, &["diff", "--from", &to, "--to", &other]);
+    assert!(
+        err.contains("policy public.accounts.owner_only: defined differently in FROM and TO"),
+        "{err}"
+    );
+    // The same schema twice: nothing to say.
+    let (_, err) = project.expect_both(0, &["diff", "--from", &to, "--to", &to]);
+    assert!(err.contains("no changes"), "{err}");
+}
+
+const MODELS: &str = r#"
+use autogen::Model;
+
+#[derive(Model)]
+#[model(table = "accounts")]
+pub struct Account {
+    #[model(primary_key)]
+    pub id: i32,
+    pub owner: String,
+}
+"#;
+
+const POLICY: &str = "ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;\n\
+    CREATE POLICY owner_only ON accounts USING (owner = current_user);\n";
+
+/// A policy declared in the project's SQL: `check` fails naming it and `revision` refuses to
+/// write a revision without it; once a hand-written revision creates it, both agree.
+/// `[unmanaged] ignore` leaves a kind out.
+#[test]
+fn a_declared_policy_is_reported_by_check_and_refused_by_revision_until_written_by_hand() {
+    let project = Project::new();
+    project.write_models(MODELS);
+    project.enable_sql_declarations();
+    project.write_file("sql/policies.sql", "");
+    project.expect(0, &["revision", "-m", "accounts"]);
+    project.write_file("sql/policies.sql", POLICY);
+
+    let (_, err) = project.expect_both(1, &["check"]);
+    assert!(
+        err.contains("policy public.accounts.owner_only: only in the models"),
+        "{err}"
+    );
+    let (_, err) = project.expect_both(2, &["revision", "-m", "policy"]);
+    assert!(
+        err.contains("policy public.accounts.owner_only: only in the models"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(project.revisions().len(), 1, "no revision was written");
+
+    let head = project.revisions()[0]
+        .file_name()
+        .and_then(|name| name.to_str())
+        .and_then(|name| name.split('_').next())
+        .expect("revision id")
+        .to_string();
+    project.write_revision(
+        "20990101000000",
+        &[&head],
+        POLICY,
+        "DROP POLICY owner_only ON accounts;\nALTER TABLE accounts DISABLE ROW LEVEL SECURITY;",
+    );
+    project.expect(0, &["check"]);
+    let (_, err) = project.expect_both(0, &["revision", "-m", "nothing"]);
+    assert!(err.contains("No changes detected"), "{err}");
+
+    // Managed elsewhere: left out of the comparison.
+    project.write_file("sql/policies.sql", "");
+    project.expect(1, &["check"]);
+    let path = project.path().join("autogen.toml");
+    let config = std::fs::read_to_string(&path).expect("read autogen.toml");
+    std::fs::write(
+        &path,
+        format!("{config}\n[unmanaged]\nignore = [\"policy\", \"row-level security\"]\n"),
+    )
+    .expect("write autogen.toml");
+    project.expect(0, &["check"]);
+}
+
+/// The database edited by hand: a function body, a view and a policy changed outside the
+/// revisions are each named by `check`, which exits 1.
+#[test]
+fn check_names_functions_views_and_policies_edited_by_hand_in_the_database() {
+    let project = Project::new();
+    project.write_models(MODELS);
+    project.enable_sql_declarations();
+    project.write_file("sql/objects.sql", OBJECTS);
+    let database = runtime().block_on(autogen_testkit::fresh_database());
+    let url = autogen_testkit::url(&database);
+    project.expect(0, &["revision", "-m", "accounts"]);
+    project.expect(0, &with_db(&url, &["upgrade"]));
+    project.expect(0, &with_db(&url, &["check"]));
+
+    query(
+        &url,
+        "CREATE OR REPLACE FUNCTION public.owner_count() RETURNS bigint LANGUAGE sql STABLE \
+         AS $$ SELECT 0::bigint $$",
+    );
+    let (out, err) = project.expect_both(1, &with_db(&url, &["check"]));
+    assert!(
+        err.contains("differs from the schema the revisions produce"),
+        "{err}"
+    );
+    assert!(
+        err.contains("replace function public.owner_count()"),
+        "{err}"
+    );
+    assert!(out.contains("SELECT 0::bigint"), "{out}");
+
+    query(
+        &url,
+        "CREATE OR REPLACE FUNCTION public.owner_count() RETURNS bigint LANGUAGE sql STABLE \
+         AS $$ SELECT count(DISTINCT owner) FROM accounts $$",
+    );
+    project.expect(0, &with_db(&url, &["check"]));
+
+    query(
+        &url,
+        "CREATE OR REPLACE VIEW public.account_owners AS SELECT DISTINCT owner FROM accounts \
+         WHERE owner <> ''",
+    );
+    let (_, err) = project.expect_both(1, &with_db(&url, &["check"]));
+    assert!(err.contains("replace view public.account_owners"), "{err}");
+    query(
+        &url,
+        "CREATE OR REPLACE VIEW public.account_owners AS SELECT DISTINCT owner FROM accounts",
+    );
+    project.expect(0, &with_db(&url, &["check"]));
+
+    query(
+        &url,
+        "CREATE POLICY owner_only ON public.accounts USING (owner = current_user)",
+    );
+    let (_, err) = project.expect_both(1, &with_db(&url, &["check"]));
+    assert!(
+        err.contains("policy public.accounts.owner_only: only in the database"),
+        "{err}"
+    );
+}
