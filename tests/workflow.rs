@@ -533,3 +533,103 @@ fn concurrent_revision_runs_write_one_revision() {
     assert_eq!(project.revisions().len(), 2);
     assert_eq!(project.expect(0, &["heads"]).lines().count(), 1);
 }
+
+/// Copies `from` (a directory) into `to`, recursively.
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+/// The example project end to end with its SQL declarations (the `updated_at` trigger and the
+/// reporting view): upgrade, check against the database, a view edited in its SQL file
+/// becomes a verified revision that replaces it, downgrade one step and back, and downgrade
+/// to base leaves nothing behind.
+#[test]
+fn the_example_project_with_its_trigger_and_view_runs_revision_upgrade_check_downgrade() {
+    let project = Project::new();
+    let example = common::workspace().join("schema");
+    for dir in ["models", "sql", "migrations"] {
+        copy_dir(&example.join(dir), &project.path().join(dir));
+    }
+    std::fs::copy(
+        example.join("autogen.toml"),
+        project.path().join("autogen.toml"),
+    )
+    .expect("copy autogen.toml");
+    let database = runtime().block_on(autogen_testkit::fresh_database());
+    let url = autogen_testkit::url(&database);
+
+    project.expect(0, &with_db(&url, &["upgrade"]));
+    project.expect(0, &with_db(&url, &["check"]));
+    query(
+        &url,
+        "INSERT INTO users (tenant_id, email, password_hash) VALUES (1, 'a@example.com', 'x');
+         INSERT INTO posts (author_id, title, body, updated_at)
+             SELECT id, 'hello', 'world', now() - interval '1 day' FROM users;
+         UPDATE posts SET title = 'hello again'",
+    );
+    assert_eq!(
+        query(
+            &url,
+            "SELECT (updated_at > now() - interval '1 hour')::text FROM posts"
+        ),
+        ["true"]
+    );
+
+    // The reporting view gains a column: the revision replaces it in place.
+    let reporting = project.path().join("sql/reporting.sql");
+    let view = std::fs::read_to_string(&reporting).expect("read reporting.sql");
+    let edited = view.replace(
+        "coalesce(sum(v.value), 0) AS score",
+        "coalesce(sum(v.value), 0) AS score,\n           max(p.updated_at) AS last_update",
+    );
+    assert_ne!(edited, view);
+    std::fs::write(&reporting, edited).expect("write reporting.sql");
+    project.expect(1, &with_db(&url, &["check"]));
+    let path = project.expect(0, &["revision", "-m", "last update per author"]);
+    let revision = std::fs::read_to_string(project.path().join(path.trim_end())).expect("revision");
+    assert!(
+        revision.contains("CREATE OR REPLACE VIEW \"public\".\"author_stats\" AS"),
+        "{revision}"
+    );
+    project.expect(0, &with_db(&url, &["upgrade"]));
+    project.expect(0, &with_db(&url, &["check"]));
+    assert_eq!(
+        query(&url, "SELECT published_posts::text FROM author_stats"),
+        ["1"]
+    );
+
+    project.expect(0, &with_db(&url, &["downgrade", "-1"]));
+    let (_, err) = project.expect_both(1, &with_db(&url, &["check"]));
+    assert!(err.contains("1 revision(s) behind"), "{err}");
+    project.expect(0, &with_db(&url, &["upgrade"]));
+    project.expect(
+        0,
+        &with_db(&url, &["downgrade", "base", "--allow-data-loss"]),
+    );
+    assert_eq!(
+        query(
+            &url,
+            "SELECT count(*)::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v', 'm') \
+               AND c.relname <> 'autogen_revisions'"
+        ),
+        ["0"]
+    );
+    assert_eq!(
+        query(
+            &url,
+            "SELECT count(*)::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
+             WHERE n.nspname = 'public'"
+        ),
+        ["0"]
+    );
+}

@@ -18,6 +18,9 @@ pub struct Post {
     pub published: bool,
     #[model(default = "now()")]
     pub created_at: DateTime<Utc>,
+    /// Kept current by the `posts_set_updated_at` trigger (`sql/triggers.sql`).
+    #[model(default = "now()")]
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Model)]

@@ -9,7 +9,7 @@ async fn start_up_applies_the_example_revisions() {
     let applied = autogen_example::migrate(&mut client)
         .await
         .expect("migrate");
-    assert_eq!(applied, ["20261121185651"]);
+    assert_eq!(applied, ["20261121185651", "20261204000936"]);
     let tables: Vec<String> = client
         .query(
             "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
@@ -34,4 +34,41 @@ async fn start_up_applies_the_example_revisions() {
     );
     let again = autogen_example::migrate(&mut client).await.expect("again");
     assert!(again.is_empty(), "{again:?}");
+
+    // The declared SQL objects came with the revisions: the trigger keeps posts.updated_at
+    // current, the reporting view counts.
+    client
+        .batch_execute(
+            "INSERT INTO users (tenant_id, email, password_hash) VALUES (1, 'a@example.com', 'x');
+             INSERT INTO posts (author_id, title, body, updated_at)
+                 SELECT id, 'hello', 'world', now() - interval '1 day' FROM users;
+             INSERT INTO votes (user_id, post_id, value) SELECT u.id, p.id, 1 FROM users u, posts p;
+             UPDATE posts SET title = 'hello again';",
+        )
+        .await
+        .expect("rows");
+    let fresh: bool = client
+        .query_one(
+            "SELECT updated_at > now() - interval '1 hour' FROM posts",
+            &[],
+        )
+        .await
+        .expect("updated_at")
+        .get(0);
+    assert!(fresh, "the trigger set updated_at on UPDATE");
+    let stats = client
+        .query_one(
+            "SELECT email, published_posts, score FROM author_stats",
+            &[],
+        )
+        .await
+        .expect("author_stats");
+    assert_eq!(
+        (
+            stats.get::<_, String>(0),
+            stats.get::<_, i64>(1),
+            stats.get::<_, i64>(2)
+        ),
+        ("a@example.com".to_string(), 1, 1)
+    );
 }
