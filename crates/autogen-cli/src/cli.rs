@@ -149,7 +149,8 @@ must have applied every revision up to the head, none of them edited since, and 
 what its applied revisions produce (a database behind the head is compared with the schema of the \
 revisions it applied, and told how many it lacks).\n\n\
 Exit 0 and one line when everything agrees; exit 1 with a unified diff of the canonical schemas \
-and the SQL a new revision would contain when something differs; 2 on errors."
+and the SQL a new revision would contain when something differs, or with the objects autogen does \
+not manage (policies, grants, ...) that differ; 2 on errors."
     )]
     Check(CheckArgs),
     /// Report the hazards of the statements in revision files (exit 1 on a denied one).
@@ -166,10 +167,11 @@ otherwise; 2 on errors."
     /// Print the canonical schema of a source as SQL or JSON.
     #[command(
         long_about = "Print the canonical schema of a source as SQL or JSON.\n\n\
-The SQL dump re-creates the schema when run on an empty database: schemas, extensions, enum types, \
-sequences, tables (columns, identity, generated columns, defaults, collations, constraints), indexes, \
-foreign keys and comments, in dependency order. Objects autogen does not model yet (views, functions, \
-triggers, policies, partitions, domains, ...) are named in a warning on stderr."
+The SQL dump re-creates the schema when run on an empty database: schemas, extensions, collations, \
+enum, domain, composite and range types, sequences, functions and procedures, tables (columns, \
+identity, generated columns, defaults, collations, constraints), indexes, foreign keys, views and \
+materialized views, triggers and comments, in dependency order. Objects autogen does not model yet \
+(policies, grants, partitions, rules, ...) are named in a warning on stderr."
     )]
     Inspect(InspectArgs),
     /// Print the verified SQL that turns one schema into another.
@@ -177,11 +179,13 @@ triggers, policies, partitions, domains, ...) are named in a warning on stderr."
         long_about = "Print the verified SQL that turns one schema into another.\n\n\
 Both sides are read as catalogs (models and .sql files through the dev database), compared by \
 identity, and turned into ordered statements, each under a `-- hazard:` comment (data-loss, \
-table-rewrite, access-exclusive-lock, index-build, may-fail-on-existing-rows). Before printing, \
-the plan is verified on the dev database: the FROM schema is re-created, `up` applied and \
-compared with TO, then `down` applied and compared with FROM.\n\n\
+table-rewrite, access-exclusive-lock, index-build, may-fail-on-existing-rows, long-running, \
+behavior-change). Before printing, the plan is verified on the dev database: the FROM schema is \
+re-created, `up` applied and compared with TO, then `down` applied and compared with FROM.\n\n\
 Identical schemas print nothing (\"no changes\" on stderr). With --exit-code the exit status is 1 \
-when there are differences."
+when there are differences. Objects autogen does not manage (policies, grants, partitions, ...) \
+that differ are listed (SQL comments, JSON \"unmanaged\", stderr) and make the exit status 1 \
+always: the plan is not the whole difference."
     )]
     Diff(DiffArgs),
 }

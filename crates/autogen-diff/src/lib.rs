@@ -7,19 +7,23 @@
 //! Objects are spelled with `autogen_schema::sql`'s statement functions, so the plan and the
 //! canonical dump agree on every identifier, type and option. Pure and in-memory: no database.
 //!
-//! Statement order (a stable sort by [`Phase`]; within a phase, objects in name order):
-//! renames (tables, columns, then constraints and indexes identical but for the name); drops of
-//! foreign keys, then indexes and other constraints, then identities, sequences released from
-//! their owners, serials' sequences renamed out of the way of their columns' identities, then
-//! columns, then tables; creates of schemas, extensions, types, sequences (a serial's replacing
-//! an identity under a temporary name, given the identity's value before the identity is dropped
-//! and renamed after), tables (without foreign keys), columns and column alterations,
-//! constraints and indexes, foreign keys (so cycles and self-references work), sequence
-//! ownership, comments; finally drops of sequences, identities added (after the sequence drops:
-//! an identity's sequence takes the name `<table>_<column>_seq` only while it is free), the
-//! values of renamed serials' sequences carried over to them and those sequences dropped, drops
-//! of types, extensions and schemas (last, so columns that still use them were altered or
-//! dropped first). `handover.rs` says which columns hand their counter over.
+//! Statement order (a stable sort by [`Phase`]; within a phase, objects in name order, or for
+//! views, routines, triggers and types in dependency order): renames (tables, columns, then
+//! constraints and indexes identical but for the name); drops of triggers and views, foreign
+//! keys, indexes and other constraints, table parts that use a routine or type being replaced,
+//! routines that use tables, identities, sequences released from their owners, serials'
+//! sequences renamed out of the way of their columns' identities, columns, tables; creates of
+//! schemas, extensions, enum types, then collations, domains, composite and range types and the
+//! routines that use no table, sequences (a serial's replacing an identity under a temporary
+//! name, given the identity's value before the identity is dropped and renamed after), tables
+//! (without foreign keys), columns and column alterations, constraints and indexes, foreign keys
+//! (so cycles and self-references work), views, triggers and the routines that use tables,
+//! sequence ownership, comments; finally drops of sequences, identities added (after the
+//! sequence drops: an identity's sequence takes the name `<table>_<column>_seq` only while it is
+//! free), the values of renamed serials' sequences carried over to them and those sequences
+//! dropped, drops of the remaining routines and of types, extensions and schemas (last, so
+//! columns that still use them were altered or dropped first). `handover.rs` says which columns
+//! hand their counter over; `family/objects.rs` which objects are rebuilt around a change.
 //! Enum type and value renames (`renamed_from` on a `DbEnum` or a variant) run with the types.
 
 mod casts;
