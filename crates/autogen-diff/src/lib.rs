@@ -23,7 +23,7 @@
 //! free), the values of renamed serials' sequences carried over to them and those sequences
 //! dropped, drops of the remaining routines and of types, extensions and schemas (last, so
 //! columns that still use them were altered or dropped first). `handover.rs` says which columns
-//! hand their counter over; `family/objects.rs` which objects are rebuilt around a change.
+//! hand their counter over; `family/objects/` which objects are rebuilt around a change.
 //! Enum type and value renames (`renamed_from` on a `DbEnum` or a variant) run with the types.
 
 mod casts;
