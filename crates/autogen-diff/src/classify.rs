@@ -167,7 +167,10 @@ fn target_table(c: &Cursor) -> Option<TableName> {
     }
 }
 
-use Hazard::{AccessExclusiveLock, DataLoss, IndexBuild, MayFailOnExistingRows, TableRewrite};
+use Hazard::{
+    AccessExclusiveLock, BehaviorChange, DataLoss, IndexBuild, LongRunning, MayFailOnExistingRows,
+    TableRewrite,
+};
 
 /// The recognized statement forms; `None` for anything else.
 fn rules(c: &Cursor) -> Option<Vec<Hazard>> {
@@ -181,10 +184,23 @@ fn rules(c: &Cursor) -> Option<Vec<Hazard>> {
         "comment" if c.is(1, "on") => Some(vec![]),
         "create" => create(c),
         "alter" => alter(c),
-        // Online-mode revisions start with these (docs/diff.md, "Online mode").
+        // Online-mode revisions start with these (docs/diff.md, "Online mode"); plans that
+        // create routines turn body checking off around them.
         "set" | "reset" => {
             let at = usize::from(c.is(1, "local") || c.is(1, "session")) + 1;
-            matches!(c.word(at)?, "lock_timeout" | "statement_timeout").then(Vec::new)
+            matches!(
+                c.word(at)?,
+                "lock_timeout" | "statement_timeout" | "check_function_bodies"
+            )
+            .then(Vec::new)
+        }
+        // Runs the view's query under an EXCLUSIVE lock on it.
+        "refresh" if c.is(1, "materialized") && c.is(2, "view") => Some(vec![LongRunning]),
+        "grant" | "revoke" => Some(vec![]),
+        // A sequence's value moved (autogen's own `SELECT … setval(…)` when a range narrows or
+        // a counter is carried over): nothing but sequence functions may be called.
+        "select" if c.calls_only(1, SEQUENCE_CALLS) && c.top_level_or_nested_call("setval") => {
+            Some(vec![])
         }
         _ => None,
     }
@@ -198,10 +214,21 @@ fn drop(c: &Cursor) -> Option<Vec<Hazard>> {
         // An extension may own tables (with data) of its own.
         "extension" => Some(vec![DataLoss]),
         // Without CASCADE these fail unless nothing (no table, no column) depends on them.
-        "schema" | "type" if cascade => Some(vec![DataLoss, AccessExclusiveLock]),
+        // CASCADE drops whatever uses it: columns of a domain or type, tables' defaults, …
+        "schema" | "type" | "domain" | "view" | "materialized" | "function" | "procedure"
+        | "aggregate" | "collation"
+            if cascade =>
+        {
+            Some(vec![DataLoss, AccessExclusiveLock])
+        }
         "schema" | "type" => Some(vec![]),
         "index" if c.is(2, "concurrently") => Some(vec![]),
         "index" => Some(vec![AccessExclusiveLock]),
+        "view" | "materialized" => Some(vec![AccessExclusiveLock]),
+        "function" | "procedure" | "aggregate" => Some(vec![BehaviorChange]),
+        // On the table: ACCESS EXCLUSIVE in PostgreSQL 15.
+        "trigger" => Some(vec![AccessExclusiveLock, BehaviorChange]),
+        "domain" | "collation" => Some(vec![]),
         _ => None,
     }
 }
@@ -222,13 +249,43 @@ fn create(c: &Cursor) -> Option<Vec<Hazard>> {
         }
         return Some(hazards);
     }
+    if let Some(hazards) = create_object(c) {
+        return Some(hazards);
+    }
     let mut at = 1;
     if c.is(at, "unlogged") {
         at += 1;
     }
     match c.word(at)? {
         "table" => Some(vec![]),
-        "type" | "schema" | "extension" | "sequence" if at == 1 => Some(vec![]),
+        "type" | "schema" | "extension" | "sequence" | "domain" | "collation" if at == 1 => {
+            Some(vec![])
+        }
+        _ => None,
+    }
+}
+
+/// `CREATE [OR REPLACE] VIEW | MATERIALIZED VIEW | FUNCTION | PROCEDURE | AGGREGATE |
+/// [CONSTRAINT] TRIGGER …`.
+fn create_object(c: &Cursor) -> Option<Vec<Hazard>> {
+    let replace = c.is(1, "or") && c.is(2, "replace");
+    let at = if replace { 3 } else { 1 };
+    match c.word(at)? {
+        // Replacing a view takes ACCESS EXCLUSIVE on it (an instant).
+        "view" if replace => Some(vec![AccessExclusiveLock]),
+        "view" => Some(vec![]),
+        // Fills it by running its query, unless WITH NO DATA.
+        "materialized" if c.is(at + 1, "view") => {
+            if c.top_level_pair("no", "data") {
+                Some(vec![])
+            } else {
+                Some(vec![LongRunning])
+            }
+        }
+        "function" | "procedure" | "aggregate" if replace => Some(vec![BehaviorChange]),
+        "function" | "procedure" | "aggregate" => Some(vec![]),
+        // Fires for every session from now on.
+        "trigger" | "constraint" => Some(vec![BehaviorChange]),
         _ => None,
     }
 }
@@ -247,11 +304,23 @@ fn alter(c: &Cursor) -> Option<Vec<Hazard>> {
     match kind {
         "index" if first == "rename" && second == Some("to") => Some(vec![AccessExclusiveLock]),
         "type" => match (first, second) {
-            ("add", Some("value")) | ("rename", Some("to" | "value")) => Some(vec![]),
+            ("add", Some("value" | "attribute"))
+            | ("rename", Some("to" | "value" | "attribute"))
+            | ("alter", Some("attribute")) => Some(vec![]),
+            ("drop", Some("attribute")) => Some(vec![DataLoss]),
             _ => None,
         },
         "extension" => match (first, second) {
             ("update", _) | ("set", Some("schema")) => Some(vec![]),
+            _ => None,
+        },
+        // Adding a check or NOT NULL checks every column of the domain.
+        "domain" => match (first, second) {
+            ("add", _) if c.top_level_pair("not", "valid") => Some(vec![]),
+            ("add", _) | ("set", Some("not")) => Some(vec![MayFailOnExistingRows]),
+            ("drop", _) | ("set", Some("default")) | ("validate", _) | ("rename", _) => {
+                Some(vec![])
+            }
             _ => None,
         },
         "schema" if first == "rename" && second == Some("to") => Some(vec![]),
@@ -315,6 +384,7 @@ fn table_action(a: &Cursor) -> Option<Vec<Hazard>> {
         },
         // Scans the table (SHARE UPDATE EXCLUSIVE lock): fails when a row violates it.
         "validate" if a.is(1, "constraint") => Some(vec![MayFailOnExistingRows]),
+        "enable" | "disable" if a.top_level_word("trigger") => Some(vec![BehaviorChange]),
         _ => None,
     }
 }
@@ -338,6 +408,18 @@ fn alter_column(a: &Cursor, at: usize) -> Option<Vec<Hazard>> {
         | ("drop", Some("expression"), _)
         | ("add", Some("generated"), _)
         | ("set", Some("generated"), _) => Some(vec![AccessExclusiveLock]),
+        // An identity's sequence options; a narrower range fails while its current value
+        // lies outside it.
+        ("set", Some("minvalue" | "maxvalue"), _) | ("restart", _, _) => {
+            Some(vec![AccessExclusiveLock, MayFailOnExistingRows])
+        }
+        ("set", Some("increment" | "start" | "cache" | "cycle" | "no"), _) => {
+            if a.top_level_word("minvalue") || a.top_level_word("maxvalue") {
+                Some(vec![AccessExclusiveLock, MayFailOnExistingRows])
+            } else {
+                Some(vec![AccessExclusiveLock])
+            }
+        }
         _ => None,
     }
 }
@@ -399,6 +481,16 @@ fn add_column(a: &Cursor) -> Option<Vec<Hazard>> {
     }
     Some(hazards)
 }
+
+/// What autogen's own statements that move a sequence's value call.
+const SEQUENCE_CALLS: &[&str] = &[
+    "setval",
+    "nextval",
+    "pg_sequence_last_value",
+    "pg_get_serial_sequence",
+    "greatest",
+    "least",
+];
 
 /// Functions (and type names written like calls, `varchar(20)`) that a column default may call
 /// without PostgreSQL rewriting the table: they are stable or immutable.
@@ -554,6 +646,30 @@ impl<'a> Cursor<'a> {
         parts.into_iter().map(Cursor::from_refs).collect()
     }
 
+    /// Whether every function called from top-level token `at` on is in `allowed`.
+    fn calls_only(&self, at: usize, allowed: &[&str]) -> bool {
+        let Some(&start) = self.top.get(at) else {
+            return false;
+        };
+        // Keywords a parenthesis may follow are not calls.
+        const NOT_CALLS: &[&str] = &["from", "in", "exists", "as", "and", "or", "not", "then"];
+        self.tokens[start..]
+            .windows(2)
+            .all(|pair| match (&pair[0].kind, &pair[1].kind) {
+                (Kind::Word(name), Kind::Open) => {
+                    allowed.contains(&name.as_str()) || NOT_CALLS.contains(&name.as_str())
+                }
+                _ => true,
+            })
+    }
+
+    /// Whether `name(` appears anywhere in the statement.
+    fn top_level_or_nested_call(&self, name: &str) -> bool {
+        self.tokens.windows(2).any(|pair| {
+            matches!((&pair[0].kind, &pair[1].kind), (Kind::Word(word), Kind::Open) if word == name)
+        })
+    }
+
     /// Whether the tokens from top-level position `at` on call a function (a word followed by
     /// `(`) that is not in [`STABLE_CALLS`].
     fn calls_unlisted_function(&self, at: usize) -> bool {
@@ -638,8 +754,15 @@ mod tests {
         );
         assert_eq!(known("DROP INDEX \"public\".\"i\";"), [AccessExclusiveLock]);
         assert_eq!(known("DROP INDEX CONCURRENTLY i;"), []);
-        assert_eq!(classify("DROP VIEW v;"), Classification::Unknown);
-        assert_eq!(classify("DROP FUNCTION f();"), Classification::Unknown);
+        assert_eq!(
+            known("DROP VIEW v CASCADE;"),
+            [DataLoss, AccessExclusiveLock]
+        );
+        assert_eq!(
+            known("DROP FUNCTION f() CASCADE;"),
+            [DataLoss, AccessExclusiveLock]
+        );
+        assert_eq!(classify("DROP POLICY p ON t;"), Classification::Unknown);
     }
 
     #[test]
@@ -835,14 +958,99 @@ mod tests {
         );
         for sql in [
             "DO $$ BEGIN DROP TABLE t; END $$;",
-            "CREATE VIEW v AS SELECT 1;",
-            "CREATE OR REPLACE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;",
-            "GRANT SELECT ON t TO app;",
+            "CREATE RULE r AS ON INSERT TO t DO INSTEAD NOTHING;",
+            "CREATE POLICY p ON t USING (true);",
             "SELECT 1;",
+            "SELECT setval('s', 1), pg_terminate_backend(42);",
             "SET search_path = app;",
             "ALTER TABLE t ENABLE ROW LEVEL SECURITY;",
         ] {
             assert_eq!(classify(sql), Classification::Unknown, "{sql}");
+        }
+    }
+
+    #[test]
+    fn views_routines_triggers_domains_and_types() {
+        for (sql, hazards) in [
+            ("CREATE VIEW v AS SELECT 1;", vec![]),
+            (
+                "CREATE OR REPLACE VIEW v AS SELECT 1, 2;",
+                vec![AccessExclusiveLock],
+            ),
+            ("CREATE MATERIALIZED VIEW m AS SELECT 1;", vec![LongRunning]),
+            (
+                "CREATE MATERIALIZED VIEW m AS SELECT 1\nWITH NO DATA;",
+                vec![],
+            ),
+            ("REFRESH MATERIALIZED VIEW m;", vec![LongRunning]),
+            ("DROP VIEW v;", vec![AccessExclusiveLock]),
+            ("DROP MATERIALIZED VIEW m;", vec![AccessExclusiveLock]),
+            (
+                "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ DROP TABLE t $$;",
+                vec![],
+            ),
+            (
+                "CREATE OR REPLACE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;",
+                vec![BehaviorChange],
+            ),
+            ("DROP FUNCTION f(integer);", vec![BehaviorChange]),
+            ("DROP PROCEDURE p();", vec![BehaviorChange]),
+            (
+                "CREATE TRIGGER t BEFORE UPDATE ON x FOR EACH ROW EXECUTE FUNCTION f();",
+                vec![BehaviorChange],
+            ),
+            (
+                "CREATE CONSTRAINT TRIGGER t AFTER INSERT ON x DEFERRABLE FOR EACH ROW EXECUTE FUNCTION f();",
+                vec![BehaviorChange],
+            ),
+            (
+                "DROP TRIGGER t ON x;",
+                vec![AccessExclusiveLock, BehaviorChange],
+            ),
+            ("ALTER TABLE x DISABLE TRIGGER t;", vec![BehaviorChange]),
+            (
+                "ALTER TABLE x ENABLE REPLICA TRIGGER t;",
+                vec![BehaviorChange],
+            ),
+            ("CREATE DOMAIN d AS text CHECK (VALUE <> '');", vec![]),
+            (
+                "ALTER DOMAIN d ADD CONSTRAINT c CHECK (VALUE <> '');",
+                vec![MayFailOnExistingRows],
+            ),
+            (
+                "ALTER DOMAIN d ADD CONSTRAINT c CHECK (VALUE <> '') NOT VALID;",
+                vec![],
+            ),
+            ("ALTER DOMAIN d SET NOT NULL;", vec![MayFailOnExistingRows]),
+            ("ALTER DOMAIN d DROP CONSTRAINT c;", vec![]),
+            ("ALTER DOMAIN d SET DEFAULT 'x';", vec![]),
+            ("DROP DOMAIN d;", vec![]),
+            ("ALTER TYPE c ADD ATTRIBUTE a integer;", vec![]),
+            ("ALTER TYPE c ALTER ATTRIBUTE a TYPE bigint;", vec![]),
+            ("ALTER TYPE c DROP ATTRIBUTE a;", vec![DataLoss]),
+            (
+                "CREATE COLLATION c (provider = icu, locale = 'und');",
+                vec![],
+            ),
+            ("DROP COLLATION c;", vec![]),
+            ("GRANT SELECT ON TABLE v TO reporting;", vec![]),
+            ("REVOKE SELECT ON TABLE v FROM reporting;", vec![]),
+            ("SET check_function_bodies = false;", vec![]),
+            (
+                "SELECT CASE WHEN pg_catalog.pg_sequence_last_value(s) IS NULL THEN pg_catalog.setval(s, GREATEST(1, LEAST(10, pg_catalog.nextval(s))), false) ELSE pg_catalog.setval(s, 5, true) END FROM (SELECT '\"public\".\"q\"'::regclass AS s) AS sequence;",
+                vec![],
+            ),
+            (
+                "ALTER TABLE t ALTER COLUMN id SET INCREMENT BY 10 SET START WITH 1000;",
+                vec![AccessExclusiveLock],
+            ),
+            (
+                "ALTER TABLE t ALTER COLUMN id SET MAXVALUE 500;",
+                vec![AccessExclusiveLock, MayFailOnExistingRows],
+            ),
+            ("RESET check_function_bodies;", vec![]),
+        ] {
+            assert_eq!(known(sql), hazards, "{sql}");
         }
     }
 
