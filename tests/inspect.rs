@@ -256,6 +256,45 @@ async fn wrong_password_is_reported_without_the_password() {
     assert!(!stderr(&right).contains("right-secret"));
 }
 
+/// `inspect` of a live database opens a second connection to share the work; where the server
+/// refuses it (a connection limit), one connection reads everything.
+#[tokio::test]
+async fn inspect_reads_everything_on_one_connection_when_a_second_is_refused() {
+    if std::env::var(autogen_testkit::DEV_URL_VAR).is_ok_and(|v| !v.is_empty()) {
+        return; // An external test server: its roles are not ours to create.
+    }
+    let database = fresh_database().await;
+    load(
+        &database,
+        "CREATE TABLE t (id int PRIMARY KEY CHECK (id > 0), n int);
+         CREATE INDEX t_expression ON t ((n + 1)) WHERE n > 0;",
+        "schema",
+    )
+    .await;
+    let admin = database.connect().await.expect("connect");
+    // Superusers ignore connection limits: a plain role with one connection at most.
+    admin
+        .batch_execute(
+            "DO $$ BEGIN CREATE ROLE autogen_one_connection LOGIN CONNECTION LIMIT 1; \
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$",
+        )
+        .await
+        .expect("create role");
+    let limited = database
+        .connection()
+        .with_credentials("autogen_one_connection", None)
+        .url_with_password();
+    let output = autogen(&["inspect", &limited]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let sql = stdout(&output);
+    for expected in [
+        "CONSTRAINT \"t_id_check\" CHECK ((id > 0))",
+        "CREATE INDEX \"t_expression\" ON \"public\".\"t\" USING btree (((n + 1))) WHERE (n > 0);",
+    ] {
+        assert!(sql.contains(expected), "{expected} missing:\n{sql}");
+    }
+}
+
 #[test]
 fn missing_postgresql_binaries_say_what_to_do() {
     let file = fixtures().join("inspect").join("constraints.sql");

@@ -11,6 +11,7 @@ mod config;
 mod declarations;
 mod dev;
 mod error;
+mod inspection;
 mod normalize;
 pub mod policy;
 mod project;

@@ -95,7 +95,7 @@ async fn run(
                 );
                 let result = async {
                     autogen_migrate::stamp(&mut client, graph, &ids).await?;
-                    upgrade_and_inspect(&mut client, graph, target, options).await
+                    upgrade_and_inspect(&mut client, &database, graph, target, options).await
                 }
                 .await;
                 drop(client);
@@ -114,7 +114,7 @@ async fn run(
     let database = dev.database().await?;
     let result = async {
         let mut client = database.connect().await?;
-        upgrade_and_inspect(&mut client, graph, target, options).await
+        upgrade_and_inspect(&mut client, &database, graph, target, options).await
     }
     .await;
     drop_quietly(database).await;
@@ -123,6 +123,7 @@ async fn run(
 
 async fn upgrade_and_inspect(
     client: &mut autogen_pg::Client,
+    database: &autogen_pg::TempDatabase,
     graph: &RevisionGraph,
     target: &UpgradeTarget,
     options: &InspectOptions,
@@ -133,5 +134,5 @@ async fn upgrade_and_inspect(
         };
         autogen_migrate::upgrade(client, graph, target, &run_options, &mut |_| {}).await?;
     }
-    Ok(autogen_introspect::inspect(client, options).await?)
+    crate::inspection::inspect(client, database.connect().await, options).await
 }

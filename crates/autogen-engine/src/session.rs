@@ -95,8 +95,7 @@ impl Session {
 
     /// A live database's schema.
     pub async fn live(&self, spec: &ConnectionSpec) -> Result<Inspection, EngineError> {
-        let mut client = spec.connect().await?;
-        Ok(autogen_introspect::inspect(&mut client, &self.options).await?)
+        crate::inspection::inspect_database(spec, &self.options).await
     }
 
     /// The migration from `current` to `desired` with the renames of `intent` (views of

@@ -83,10 +83,7 @@ impl Source {
         dev: &DevPool,
     ) -> Result<(Inspection, RenameIntent), EngineError> {
         let inspection = match self {
-            Source::Database(spec) => {
-                let mut client = spec.connect().await?;
-                autogen_introspect::inspect(&mut client, options).await?
-            }
+            Source::Database(spec) => crate::inspection::inspect_database(spec, options).await?,
             Source::SqlFile(path) => {
                 let sql =
                     std::fs::read_to_string(path).map_err(|source| EngineError::ReadFile {
@@ -154,7 +151,7 @@ async fn inspect_sql(
         .batch_execute(sql)
         .await
         .map_err(|error| sql_error(path, sql, &error))?;
-    Ok(autogen_introspect::inspect(&mut client, options).await?)
+    crate::inspection::inspect(&mut client, database.connect().await, options).await
 }
 
 /// Points at the line of `sql` that PostgreSQL complained about.

@@ -391,7 +391,7 @@ async fn run(
         .instrument(step("verify: apply up"))
         .await?;
     async {
-        let after_up = autogen_introspect::inspect(&mut client, options)
+        let after_up = crate::inspection::inspect(&mut client, database.connect().await, options)
             .await?
             .catalog;
         converged("up", &after_up, desired)
@@ -405,7 +405,7 @@ async fn run(
         .instrument(step("verify: apply down"))
         .await?;
     async {
-        let after_down = autogen_introspect::inspect(&mut client, options)
+        let after_down = crate::inspection::inspect(&mut client, database.connect().await, options)
             .await?
             .catalog;
         converged("down", &after_down, current)

@@ -88,5 +88,5 @@ async fn apply_and_inspect(
     let mut client = database.connect().await?;
     apply::apply(&client, declared).await?;
     bodies::check_bodies(&client, &declared.sql).await?;
-    Ok(autogen_introspect::inspect(&mut client, options).await?)
+    crate::inspection::inspect(&mut client, database.connect().await, options).await
 }

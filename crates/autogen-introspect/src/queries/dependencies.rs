@@ -61,16 +61,25 @@ pub fn dependencies(server_version: i32) -> String {
              CASE WHEN {side}.class IS NOT NULL THEN 0 ELSE {sub} END"
         )
     };
+    // A type end is normalized by a lateral lookup per edge (index scans on `pg_type` by oid)
+    // rather than by joining a materialized CTE of all user types: on catalogs without
+    // statistics (a schema just created, as on the dev database) the planner expected one
+    // `pg_depend` row and nested-looped over the CTE, 25 s instead of 0.25 s at 5,000 tables.
+    let type_target = |side: &str, catalog: &str, oid: &str| {
+        format!(
+            "LEFT JOIN LATERAL (SELECT \
+               CASE WHEN b.typrelid <> 0 THEN 'class' ELSE 'type' END AS class, \
+               CASE WHEN b.typrelid <> 0 THEN b.typrelid ELSE b.oid END AS target \
+             FROM pg_catalog.pg_type t \
+             LEFT JOIN pg_catalog.pg_type e ON e.oid = t.typelem AND t.typlen = -1 \
+               AND t.typelem <> 0 \
+             {multirange} \
+             JOIN pg_catalog.pg_type b ON b.oid = COALESCE(m.rngtypid, e.oid, t.oid) \
+             WHERE {catalog} = 'type' AND t.oid = {oid}) {side} ON true"
+        )
+    };
     format!(
-        "WITH type_target AS (SELECT t.oid, \
-             CASE WHEN b.typrelid <> 0 THEN 'class' ELSE 'type' END AS class, \
-             CASE WHEN b.typrelid <> 0 THEN b.typrelid ELSE b.oid END AS target \
-           FROM pg_catalog.pg_type t \
-           LEFT JOIN pg_catalog.pg_type e ON e.oid = t.typelem AND t.typlen = -1 AND t.typelem <> 0 \
-           {multirange} \
-           JOIN pg_catalog.pg_type b ON b.oid = COALESCE(m.rngtypid, e.oid, t.oid) \
-           WHERE t.oid >= 16384), \
-         edge AS (SELECT {dependent} AS catalog, d.objid, d.objsubid, \
+        "WITH edge AS (SELECT {dependent} AS catalog, d.objid, d.objsubid, \
              {referenced} AS refcatalog, d.refobjid, d.refobjsubid \
            FROM pg_catalog.pg_depend d \
            LEFT JOIN pg_catalog.pg_index x ON d.deptype = 'a' \
@@ -86,10 +95,10 @@ pub fn dependencies(server_version: i32) -> String {
                AND (d.refobjsubid = 0 OR (k.contype IN ('p', 'u', 'f') \
                  AND d.refobjsubid = ANY (k.conkey))), false)) \
          SELECT {dependent_end}, {referenced_end} \
-         FROM edge \
-         LEFT JOIN type_target dt ON edge.catalog = 'type' AND dt.oid = edge.objid \
-         LEFT JOIN type_target rt ON edge.refcatalog = 'type' AND rt.oid = edge.refobjid \
+         FROM edge {dependent_type} {referenced_type} \
          WHERE edge.catalog IS NOT NULL AND edge.refcatalog IS NOT NULL",
+        dependent_type = type_target("dt", "edge.catalog", "edge.objid"),
+        referenced_type = type_target("rt", "edge.refcatalog", "edge.refobjid"),
         dependent = catalog_name("d.classid"),
         referenced = catalog_name("d.refclassid"),
         dependent_end = end("dt", "edge.catalog", "edge.objid", "edge.objsubid"),
