@@ -111,9 +111,14 @@ async fn begin<'a>(
     }
     // An empty search_path makes the deparsers qualify every non-pg_catalog name. JIT off
     // as pg_dump does: the catalog queries' cost estimates trip the JIT threshold, and
-    // compiling them costs about a second while running them takes milliseconds.
+    // compiling them costs about a second while running them takes milliseconds. No parallel
+    // workers: the inspection's own two backends already use the cores, and starting workers
+    // for queries of a few hundred milliseconds cost more than they saved.
     transaction
-        .batch_execute("SET LOCAL search_path = ''; SET LOCAL jit = off")
+        .batch_execute(
+            "SET LOCAL search_path = ''; SET LOCAL jit = off; \
+             SET LOCAL max_parallel_workers_per_gather = 0",
+        )
         .await
         .map_err(|source| IntrospectError::Query {
             what: "session settings",
