@@ -254,8 +254,8 @@ fn check_names_functions_views_and_policies_edited_by_hand_in_the_database() {
 
 /// A view over a partitioned table (a kind autogen does not manage, as pagila's `payment`):
 /// the plan creates the view but cannot create the table, so verification fails at the view.
-/// That failure is reported with the unmanaged table that explains it, not as an internal
-/// error, and nothing is printed as a plan.
+/// That failure is reported with the unmanaged objects, the table it names first, not as an
+/// internal error, and nothing is printed as a plan.
 #[test]
 fn a_plan_failing_on_an_unmanaged_object_it_uses_names_the_object() {
     let project = Project::new();
@@ -265,6 +265,8 @@ fn a_plan_failing_on_an_unmanaged_object_it_uses_names_the_object() {
         "to.sql",
         &format!(
             "{TABLES}CREATE TABLE events (at date NOT NULL) PARTITION BY RANGE (at);\n\
+             CREATE TABLE a_events_2020 PARTITION OF events \
+               FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');\n\
              CREATE VIEW recent_events AS SELECT at FROM events;\n"
         ),
     );
@@ -274,7 +276,8 @@ fn a_plan_failing_on_an_unmanaged_object_it_uses_names_the_object() {
         "the generated up plan failed during verification at `CREATE VIEW \"public\".\"recent_events\"",
         "relation \"public.events\" does not exist",
         "objects autogen does not manage, which no plan creates or drops \
-         (partitioned table public.events: only in the desired schema)",
+         (partitioned table public.events: only in the desired schema; \
+         partition public.a_events_2020: only in the desired schema)",
     ] {
         assert!(err.contains(expected), "missing {expected:?} in\n{err}");
     }

@@ -160,9 +160,9 @@ impl Session {
 const UNMANAGED_SHOWN: usize = 5;
 
 /// A plan statement that failed during verification while the schemas differ in objects autogen
-/// does not manage is reported with them ([`EngineError::VerifyUnmanaged`]): no plan creates
-/// or drops them, so the failure is most often theirs (pagila's views over its partitioned
-/// `payment`), not an internal error.
+/// does not manage is reported with them ([`EngineError::VerifyUnmanaged`]), those the statement
+/// or the error names first: no plan creates or drops them, so the failure is most often
+/// theirs (pagila's views over its partitioned `payment`), not an internal error.
 fn blame_unmanaged<T>(
     verified: Result<T, EngineError>,
     unmanaged: &[autogen_diff::UnmanagedDifference],
@@ -173,8 +173,13 @@ fn blame_unmanaged<T>(
             statement,
             detail,
         }) if !unmanaged.is_empty() => {
-            let mut shown: Vec<String> = unmanaged
-                .iter()
+            // The ones the statement or PostgreSQL's error names first.
+            let mut ordered: Vec<&autogen_diff::UnmanagedDifference> = unmanaged.iter().collect();
+            ordered.sort_by_key(|difference| {
+                !(statement.contains(&difference.name) || detail.contains(&difference.name))
+            });
+            let mut shown: Vec<String> = ordered
+                .into_iter()
                 .take(UNMANAGED_SHOWN)
                 .map(|difference| difference.describe("the current schema", "the desired schema"))
                 .collect();
