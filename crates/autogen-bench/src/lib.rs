@@ -3,8 +3,9 @@
 //! `autogen inspect` vs `pg_dump --schema-only` comparison ([`inspect`]), the in-memory
 //! diff+plan timing ([`diff`]), `autogen diff` end to end vs migra ([`diff_e2e`]), model files
 //! declaring the generated schema ([`models`]), every tool end to end on the same databases
-//! ([`e2e`]), `autogen check` on a long revision history ([`history`]) and the inspect round
-//! trip on real schema files ([`roundtrip`]).
+//! ([`e2e`]), `autogen check` on a long revision history ([`history`]), the inspect round
+//! trip on real schema files ([`roundtrip`]) and autogen's plans on them both ways
+//! ([`plans`]).
 
 pub mod diff;
 pub mod diff_e2e;
@@ -14,5 +15,6 @@ pub mod history;
 pub mod inspect;
 pub mod measure;
 pub mod models;
+pub mod plans;
 pub mod roundtrip;
 pub mod steps;

@@ -2,7 +2,9 @@
 //! `pg_dump --schema-only`, the in-memory diff, and `autogen diff` against migra on them. See
 //! `autogen-bench --help`.
 
-use autogen_bench::{diff, diff_e2e, e2e, generate, history, inspect, measure, models, roundtrip};
+use autogen_bench::{
+    diff, diff_e2e, e2e, generate, history, inspect, measure, models, plans, roundtrip,
+};
 use clap::{Parser, Subcommand};
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -188,6 +190,30 @@ enum Commands {
         /// SQL run on B before the dump: objects autogen does not model that the dump needs.
         #[arg(long)]
         prelude: Option<PathBuf>,
+    },
+    /// autogen's plans on real schema files (not part of the test suite), both ways: load each
+    /// file with psql into a fresh database S beside an empty database E, plan E → S and S → E
+    /// as `autogen diff` does, each verified on the dev database (up applied to a copy of the
+    /// source and compared with the target, then down), and report the statements, the
+    /// verification (or its exact error), the time and the objects autogen does not manage that
+    /// it reported. Each file gets its own throwaway cluster. Exits 1 when a file fails to
+    /// load or a plan fails or does not verify.
+    Plans {
+        /// The schema files (psql scripts, loaded with `psql -v ON_ERROR_STOP=1 -f FILE`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The psql to load files with [default: psql next to the PostgreSQL binaries found].
+        #[arg(long)]
+        psql: Option<PathBuf>,
+        /// SQL of objects autogen does not model that the schema needs: run on the cluster's
+        /// template0 once S and E exist, so every scratch database verification creates
+        /// starts with it.
+        #[arg(long)]
+        prelude: Option<PathBuf>,
+        /// SQL run on S after the file, before it is read: drop the unmodeled objects managed
+        /// ones use (with CASCADE), so the plans of the rest can be verified whole.
+        #[arg(long)]
+        strip: Option<PathBuf>,
     },
     /// Time `autogen diff --from URL_A --to URL_B` (with and without verification) end to end
     /// against `migra --unsafe URL_A URL_B` on generated schemas (5 % of the tables changed in
@@ -423,9 +449,47 @@ fn round_trip(options: &roundtrip::Options) -> ExitCode {
     }
 }
 
+fn plans(options: &plans::Options) -> ExitCode {
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
+        Err(code) => return code,
+    };
+    let command_line = std::env::args().collect::<Vec<_>>().join(" ");
+    match runtime.block_on(plans::run(options, |line| eprintln!("{line}"))) {
+        Ok(reports) => {
+            println!("Command: `{command_line}`");
+            println!();
+            print!("{}", plans::markdown(&reports));
+            let clean = reports.iter().all(|report| {
+                report.failure.is_none() && report.directions.iter().all(plans::Direction::verified)
+            });
+            if clean {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Commands::Plans {
+            files,
+            psql,
+            prelude,
+            strip,
+        } => plans(&plans::Options {
+            files,
+            psql,
+            prelude,
+            strip,
+        }),
         Commands::Roundtrip {
             files,
             dev_url,

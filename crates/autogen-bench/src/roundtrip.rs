@@ -6,7 +6,7 @@
 
 use crate::inspect::{BenchError, fail};
 use autogen_introspect::{InspectOptions, Inspection, UnsupportedObjects};
-use autogen_pg::{DevServer, TempDatabase};
+use autogen_pg::{ConnectionSpec, DevServer, TempDatabase};
 use autogen_schema::Catalog;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -102,7 +102,7 @@ async fn round_trip(
     progress: &mut impl FnMut(&str),
 ) -> Result<FileReport, BenchError> {
     let a = database(server).await?;
-    let loaded = run_psql(psql, &a, file, true);
+    let loaded = run_psql(psql, a.connection(), file, true);
     if !loaded.is_empty() {
         a.drop_database().await.ok();
         return Ok(FileReport {
@@ -135,9 +135,9 @@ async fn round_trip(
     let b = database(server).await?;
     let mut replay_errors = Vec::new();
     if let Some(prelude) = prelude {
-        replay_errors.extend(run_psql(psql, &b, prelude, true));
+        replay_errors.extend(run_psql(psql, b.connection(), prelude, true));
     }
-    replay_errors.extend(run_psql(psql, &b, dump.path(), false));
+    replay_errors.extend(run_psql(psql, b.connection(), dump.path(), false));
     let inspection_b = inspect(&b).await?;
     b.drop_database().await.ok();
     Ok(FileReport {
@@ -168,7 +168,12 @@ async fn inspect(database: &TempDatabase) -> Result<Inspection, BenchError> {
 
 /// `psql -X -q -f FILE` on `database` (stopping at the first error when `stop_on_error`);
 /// returns the errors it printed.
-fn run_psql(psql: &Path, database: &TempDatabase, file: &Path, stop_on_error: bool) -> Vec<String> {
+pub(crate) fn run_psql(
+    psql: &Path,
+    database: &ConnectionSpec,
+    file: &Path,
+    stop_on_error: bool,
+) -> Vec<String> {
     let output = Command::new(psql)
         .args(["-X", "-q", "-v"])
         .arg(if stop_on_error {
@@ -177,7 +182,7 @@ fn run_psql(psql: &Path, database: &TempDatabase, file: &Path, stop_on_error: bo
             "ON_ERROR_STOP=0"
         })
         .arg("-d")
-        .arg(database.connection().url_with_password())
+        .arg(database.url_with_password())
         .arg("-f")
         .arg(file)
         .stdout(Stdio::null())

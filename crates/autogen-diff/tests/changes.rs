@@ -150,6 +150,7 @@ fn extensions_are_created_dropped_updated_and_moved() {
         name: name.into(),
         schema: schema.into(),
         version: version.into(),
+        requires: vec![],
     };
     let mut current = base();
     current.extensions = vec![
@@ -168,6 +169,53 @@ fn extensions_are_created_dropped_updated_and_moved() {
         extension("hstore", "ext", "1.8"),
     ];
     insta::assert_snapshot!(show(&current, &desired));
+}
+
+/// `CREATE EXTENSION` and `DROP EXTENSION` (neither with `CASCADE`) refuse to run before
+/// the extensions one requires exist, or while one requiring it does: created after them,
+/// dropped before them, whatever the names' order (musicbrainz drops `earthdistance` and the
+/// `cube` it requires).
+#[test]
+fn extensions_are_created_after_and_dropped_before_what_they_require() {
+    let extension = |name: &str, requires: &[&str]| Extension {
+        name: name.into(),
+        schema: "public".into(),
+        version: "1.0".into(),
+        requires: requires.iter().map(|name| name.to_string()).collect(),
+    };
+    let mut with = base();
+    with.extensions = vec![
+        extension("a_uses_m", &["m_uses_z", "z_base"]),
+        extension("m_uses_z", &["z_base"]),
+        extension("plain", &[]),
+        extension("z_base", &[]),
+    ];
+    let sqls = |current: &Catalog, desired: &Catalog| -> Vec<String> {
+        plan(current, desired)
+            .unwrap()
+            .statements
+            .iter()
+            .map(|statement| statement.sql.clone())
+            .collect()
+    };
+    assert_eq!(
+        sqls(&base(), &with),
+        [
+            r#"CREATE EXTENSION IF NOT EXISTS "plain" WITH SCHEMA "public" VERSION '1.0';"#,
+            r#"CREATE EXTENSION IF NOT EXISTS "z_base" WITH SCHEMA "public" VERSION '1.0';"#,
+            r#"CREATE EXTENSION IF NOT EXISTS "m_uses_z" WITH SCHEMA "public" VERSION '1.0';"#,
+            r#"CREATE EXTENSION IF NOT EXISTS "a_uses_m" WITH SCHEMA "public" VERSION '1.0';"#,
+        ]
+    );
+    assert_eq!(
+        sqls(&with, &base()),
+        [
+            r#"DROP EXTENSION "a_uses_m";"#,
+            r#"DROP EXTENSION "m_uses_z";"#,
+            r#"DROP EXTENSION "z_base";"#,
+            r#"DROP EXTENSION "plain";"#,
+        ]
+    );
 }
 
 #[test]

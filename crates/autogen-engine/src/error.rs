@@ -66,6 +66,20 @@ pub enum EngineError {
         detail: String,
     },
 
+    /// A plan's statement failed while the two schemas also differ in objects autogen does not
+    /// manage, which no plan creates or drops: most often the statement uses one of them (a
+    /// view over a partitioned table, a function returning its row type), not a flaw of the plan.
+    #[error(
+        "the generated {direction} plan failed during verification at `{statement}`: {detail}; the two schemas also differ in objects autogen does not manage, which no plan creates or drops ({unmanaged}): a plan cannot create what uses one of them before it exists, nor drop what one of them uses — create or drop them by hand first (in a revision written by hand: `autogen revision --empty`), or skip verification with --no-verify; if the statement uses none of them, this is an internal error: please report it"
+    )]
+    VerifyUnmanaged {
+        direction: &'static str,
+        statement: String,
+        detail: String,
+        /// The unmanaged differences, described (the first few, then how many more).
+        unmanaged: String,
+    },
+
     #[error(transparent)]
     TypeNeedsConversion(Box<TypeNeedsConversion>),
 

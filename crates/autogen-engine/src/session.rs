@@ -134,6 +134,7 @@ impl Session {
                 &migration,
             )
             .await;
+            let verified = blame_unmanaged(verified, &migration.unmanaged);
             migration.verification = self.dev.attributed(verified).await?;
         }
         Ok(migration)
@@ -151,6 +152,47 @@ impl Session {
             unmanaged_objects(desired),
             &self.ignored_unmanaged,
         )
+    }
+}
+
+/// Unmanaged objects shown in a verification error: the first ones, then how many more.
+const UNMANAGED_SHOWN: usize = 5;
+
+/// A plan statement that failed during verification while the schemas differ in objects autogen
+/// does not manage is reported with them ([`EngineError::VerifyUnmanaged`]), those the statement
+/// or the error names first: no plan creates or drops them, so the failure is most often
+/// theirs (pagila's views over its partitioned `payment`), not an internal error.
+fn blame_unmanaged<T>(
+    verified: Result<T, EngineError>,
+    unmanaged: &[autogen_diff::UnmanagedDifference],
+) -> Result<T, EngineError> {
+    match verified {
+        Err(EngineError::VerifyStatement {
+            direction,
+            statement,
+            detail,
+        }) if !unmanaged.is_empty() => {
+            // The ones the statement or PostgreSQL's error names first.
+            let mut ordered: Vec<&autogen_diff::UnmanagedDifference> = unmanaged.iter().collect();
+            ordered.sort_by_key(|difference| {
+                !(statement.contains(&difference.name) || detail.contains(&difference.name))
+            });
+            let mut shown: Vec<String> = ordered
+                .into_iter()
+                .take(UNMANAGED_SHOWN)
+                .map(|difference| difference.describe("the current schema", "the desired schema"))
+                .collect();
+            if unmanaged.len() > UNMANAGED_SHOWN {
+                shown.push(format!("{} more", unmanaged.len() - UNMANAGED_SHOWN));
+            }
+            Err(EngineError::VerifyUnmanaged {
+                direction,
+                statement,
+                detail,
+                unmanaged: shown.join("; "),
+            })
+        }
+        other => other,
     }
 }
 

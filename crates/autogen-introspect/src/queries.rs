@@ -69,11 +69,17 @@ pub fn schemas() -> String {
     )
 }
 
-/// Extensions whose objects live in a schema in scope (or in pg_catalog). plpgsql is part of
-/// every database and never listed.
+/// Extensions whose objects live in a schema in scope (or in pg_catalog), with the extensions
+/// each requires. plpgsql is part of every database and never listed.
 pub fn extensions() -> String {
     format!(
-        "SELECT e.extname::text, n.nspname::text, e.extversion \
+        "SELECT e.extname::text, n.nspname::text, e.extversion, \
+           ARRAY(SELECT r.extname::text FROM pg_catalog.pg_depend d \
+                 JOIN pg_catalog.pg_extension r ON r.oid = d.refobjid \
+                 WHERE d.classid = 'pg_catalog.pg_extension'::pg_catalog.regclass \
+                   AND d.objid = e.oid AND d.deptype = 'n' \
+                   AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass \
+                 ORDER BY 1) \
          FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace \
          WHERE e.extname <> 'plpgsql' AND (n.nspname = 'pg_catalog' OR ({}))",
         namespace_filter("n")

@@ -44,6 +44,7 @@ pub(crate) fn extension(row: &Row) -> Result<Extension, IntrospectError> {
         name: get(row, 0, WHAT)?,
         schema: get(row, 1, WHAT)?,
         version: get(row, 2, WHAT)?,
+        requires: get(row, 3, WHAT)?,
     })
 }
 

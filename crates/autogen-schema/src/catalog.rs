@@ -61,6 +61,10 @@ pub struct Extension {
     /// The schema the extension's objects live in.
     pub schema: String,
     pub version: String,
+    /// The extensions it requires (its control file's `requires`, as `pg_depend` records
+    /// them), sorted: they must be created before it and dropped after it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<String>,
 }
 
 /// An enum type with its labels in sort order.
@@ -443,6 +447,33 @@ pub struct Index {
 }
 
 impl Catalog {
+    /// The positions of the extensions in an order that creates them (each after the ones it
+    /// requires; otherwise in list order). Dropping goes the other way round. A requirement
+    /// outside the catalog (an extension installed elsewhere) is not waited for.
+    pub fn extension_creation_order(&self) -> Vec<usize> {
+        let mut placed = vec![false; self.extensions.len()];
+        let mut order = Vec::with_capacity(self.extensions.len());
+        while order.len() < self.extensions.len() {
+            let ready = |index: usize| {
+                !placed[index]
+                    && self.extensions[index].requires.iter().all(|required| {
+                        self.extensions
+                            .iter()
+                            .enumerate()
+                            .all(|(other, extension)| extension.name != *required || placed[other])
+                    })
+            };
+            // A cycle (PostgreSQL refuses those): the first one left goes next.
+            let next = (0..self.extensions.len())
+                .find(|&index| ready(index))
+                .or_else(|| (0..self.extensions.len()).find(|&index| !placed[index]));
+            let Some(next) = next else { break };
+            placed[next] = true;
+            order.push(next);
+        }
+        order
+    }
+
     /// Sorts everything into the one canonical order: objects by (schema, name), constraints
     /// and indexes by name. Columns and enum values keep their order: it is meaningful.
     pub fn canonicalize(&mut self) {

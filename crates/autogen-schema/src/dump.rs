@@ -274,9 +274,22 @@ fn blocks(catalog: &Catalog) -> Vec<Block> {
         let statement = Statement::single(sql::create_schema(schema), Source::Schema(i));
         push(&mut blocks, Kind::Schema, i, vec![statement]);
     }
+    let mut extensions: HashMap<&str, usize> = HashMap::new();
     for (i, extension) in catalog.extensions.iter().enumerate() {
         let statement = Statement::single(sql::create_extension(extension), Source::Extension(i));
-        push(&mut blocks, Kind::Extension, i, vec![statement]);
+        let block = push(&mut blocks, Kind::Extension, i, vec![statement]);
+        extensions.insert(&extension.name, block);
+    }
+    // `CREATE EXTENSION` without `CASCADE` needs the extensions it requires.
+    for extension in &catalog.extensions {
+        let required: Vec<usize> = extension
+            .requires
+            .iter()
+            .filter_map(|name| extensions.get(name.as_str()).copied())
+            .collect();
+        if let Some(&block) = extensions.get(extension.name.as_str()) {
+            blocks[block].after.extend(required);
+        }
     }
     for (i, collation) in catalog.collations.iter().enumerate() {
         let statement = Statement::single(sql::create_collation(collation), Source::Collation(i));
@@ -736,6 +749,22 @@ mod tests {
         assert!(position("SET check_function_bodies") < position("CREATE TABLE"));
         assert!(position("CREATE TABLE \"public\".\"t\"") < position("FUNCTION public.f()"));
         assert!(position("VIEW \"public\".\"z_first\"") < position("VIEW \"public\".\"a_second\""));
+    }
+
+    #[test]
+    fn extensions_follow_the_ones_they_require() {
+        let catalog = catalog_from_json(
+            r#"{"extensions": [
+                {"name": "a_uses_z", "schema": "public", "version": "1", "requires": ["z_base"]},
+                {"name": "m", "schema": "public", "version": "1"},
+                {"name": "z_base", "schema": "public", "version": "1"}]}"#,
+        )
+        .expect("catalog");
+        let sql = catalog.to_sql();
+        let position = |text: &str| sql.find(text).unwrap_or_else(|| panic!("{text} in\n{sql}"));
+        assert!(position("\"z_base\"") < position("\"a_uses_z\""));
+        assert!(position("\"m\"") < position("\"z_base\""));
+        assert_eq!(catalog.extension_creation_order(), [1, 2, 0]);
     }
 
     #[test]

@@ -148,7 +148,9 @@ pub(crate) fn diff_schemas(current: &Catalog, desired: &Catalog, changes: &mut V
 pub(crate) fn diff_extensions(current: &Catalog, desired: &Catalog, changes: &mut Vec<Change>) {
     let have: HashMap<&str, _> = current.extensions.iter().map(|e| (&*e.name, e)).collect();
     let want: HashSet<&str> = desired.extensions.iter().map(|e| &*e.name).collect();
-    for extension in &desired.extensions {
+    // Created each after the ones it requires, dropped each before them.
+    let created = desired.extension_creation_order();
+    for extension in created.into_iter().map(|index| &desired.extensions[index]) {
         match have.get(&*extension.name) {
             None => changes.push(Change::Extension(ExtensionChange::Create {
                 extension: extension.clone(),
@@ -170,7 +172,12 @@ pub(crate) fn diff_extensions(current: &Catalog, desired: &Catalog, changes: &mu
             }
         }
     }
-    for extension in &current.extensions {
+    let dropped = current.extension_creation_order();
+    for extension in dropped
+        .into_iter()
+        .rev()
+        .map(|index| &current.extensions[index])
+    {
         if !want.contains(&*extension.name) {
             changes.push(Change::Extension(ExtensionChange::Drop {
                 name: extension.name.clone(),
