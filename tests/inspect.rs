@@ -256,6 +256,24 @@ async fn wrong_password_is_reported_without_the_password() {
     assert!(!stderr(&right).contains("right-secret"));
 }
 
+/// The dump is data: an escape sequence inside a comment reaches a pipe byte for byte (a
+/// terminal-color filter on stdout would strip it and the dump would no longer re-create the
+/// schema).
+#[tokio::test]
+async fn escape_characters_in_the_schema_reach_stdout_unchanged() {
+    let database = fresh_database().await;
+    load(
+        &database,
+        "CREATE TABLE t (id int); COMMENT ON TABLE t IS E'\\x1b[31mred\\x1b[0m';",
+        "schema",
+    )
+    .await;
+    let output = autogen(&["inspect", &url(&database)]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let expected = "COMMENT ON TABLE \"public\".\"t\" IS '\u{1b}[31mred\u{1b}[0m';";
+    assert!(stdout(&output).contains(expected), "{:?}", stdout(&output));
+}
+
 /// `inspect` of a live database opens a second connection to share the work; where the server
 /// refuses it (a connection limit), one connection reads everything.
 #[tokio::test]

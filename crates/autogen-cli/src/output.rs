@@ -45,7 +45,9 @@ pub fn help(message: &str) {
 
 /// Writes a command's result to stdout.
 pub fn stdout(text: &str) -> std::io::Result<()> {
-    let mut stdout = anstream::stdout().lock();
+    // Plain std: the text is data (SQL, JSON, paths) that must arrive byte for byte, e.g. a
+    // comment holding an escape character; anstream would strip such sequences in a pipe.
+    let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
     stdout.flush()
 }

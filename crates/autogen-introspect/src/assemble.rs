@@ -178,10 +178,21 @@ impl Tables {
             .collect()
     }
 
-    pub(crate) fn add_columns(&mut self, mut rows: Vec<ColumnRow>) -> Result<(), IntrospectError> {
-        // The query leaves the order to us: columns keep their attnum order.
-        rows.sort_unstable_by_key(|row| (row.table_oid, row.number));
-        for row in rows {
+    pub(crate) fn add_columns(&mut self, rows: Vec<ColumnRow>) -> Result<(), IntrospectError> {
+        // The query leaves the order to us: columns keep their attnum order. The keys are
+        // sorted, not the rows (large structs: moving them around the sort cost more than
+        // the rest of this function at 5,000 tables).
+        let mut order: Vec<(u32, i16, usize)> = rows
+            .iter()
+            .enumerate()
+            .map(|(index, row)| (row.table_oid, row.number, index))
+            .collect();
+        order.sort_unstable();
+        let mut rows: Vec<Option<ColumnRow>> = rows.into_iter().map(Some).collect();
+        for row in order
+            .into_iter()
+            .filter_map(|(_, _, index)| rows[index].take())
+        {
             let position = self.position(row.table_oid, "columns")?;
             self.attributes[position].insert(
                 row.number,

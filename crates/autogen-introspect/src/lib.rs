@@ -229,7 +229,7 @@ async fn inspect_on(
     // the answer is in, behind the others, with only the parts that can find something.
     let unsupported = async {
         let census = query(
-            t,
+            deparsing,
             "unsupported objects",
             &sql.unsupported_census,
             &[],
@@ -239,7 +239,7 @@ async fn inspect_on(
         let present = census.into_iter().next().unwrap_or_default();
         let details = queries::unsupported(version, &present);
         query(
-            t,
+            deparsing,
             "unsupported objects",
             &details,
             &filter,
