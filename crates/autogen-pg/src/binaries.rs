@@ -36,7 +36,7 @@ impl PgBinaries {
 }
 
 /// Search order: $AUTOGEN_PG_BIN, `pg_config --bindir`, each dir of $PATH containing initdb AND
-/// postgres, then /usr/lib/postgresql/*/bin newest major first.
+/// postgres, then the places packages install them ([`INSTALL_LOCATIONS`]), newest major first.
 pub fn find_binaries() -> Result<PgBinaries, PgError> {
     find_binaries_with_env(&|key| std::env::var(key).ok())
 }
@@ -60,7 +60,15 @@ pub fn find_binaries_with_env(env: &dyn Fn(&str) -> Option<String>) -> Result<Pg
         candidates.push(dir);
     }
     candidates.extend(path_dirs.iter().cloned());
-    candidates.extend(debian_bindirs(Path::new("/usr/lib/postgresql")));
+    // The places with nothing installed here are named by their pattern in the error.
+    let mut absent: Vec<PathBuf> = Vec::new();
+    for location in INSTALL_LOCATIONS {
+        let dirs = location.bindirs();
+        if dirs.is_empty() {
+            absent.push(location.pattern());
+        }
+        candidates.extend(dirs);
+    }
 
     let mut searched: Vec<PathBuf> = Vec::new();
     for dir in candidates {
@@ -75,12 +83,7 @@ pub fn find_binaries_with_env(env: &dyn Fn(&str) -> Option<String>) -> Result<Pg
             }
         }
     }
-    if !searched
-        .iter()
-        .any(|d| d.starts_with("/usr/lib/postgresql"))
-    {
-        searched.push(PathBuf::from("/usr/lib/postgresql/*/bin"));
-    }
+    searched.extend(absent);
     Err(PgError::BinariesNotFound { searched })
 }
 
@@ -126,8 +129,76 @@ fn pg_config_bindir(path_dirs: &[PathBuf]) -> Option<PathBuf> {
     (!dir.is_empty()).then(|| PathBuf::from(dir))
 }
 
-/// `/usr/lib/postgresql/<major>/bin`, newest major first.
-fn debian_bindirs(root: &Path) -> Vec<PathBuf> {
+/// Where a package puts the server binaries of one major version: `root/<prefix><version>/<bin>`.
+struct InstallLocation {
+    root: &'static str,
+    /// Before the version in the directory's name (`postgresql@` for Homebrew's `postgresql@17`).
+    prefix: &'static str,
+    /// Below the versioned directory.
+    bin: &'static str,
+    /// Also an unversioned `root/<prefix without @>/<bin>` (Homebrew's `postgresql` formula).
+    unversioned: bool,
+}
+
+/// Debian/Ubuntu, the PGDG packages of Fedora/RHEL, Homebrew on Apple silicon and on Intel
+/// Macs, Postgres.app.
+const INSTALL_LOCATIONS: [InstallLocation; 5] = [
+    InstallLocation {
+        root: "/usr/lib/postgresql",
+        prefix: "",
+        bin: "bin",
+        unversioned: false,
+    },
+    InstallLocation {
+        root: "/usr",
+        prefix: "pgsql-",
+        bin: "bin",
+        unversioned: false,
+    },
+    InstallLocation {
+        root: "/opt/homebrew/opt",
+        prefix: "postgresql@",
+        bin: "bin",
+        unversioned: true,
+    },
+    InstallLocation {
+        root: "/usr/local/opt",
+        prefix: "postgresql@",
+        bin: "bin",
+        unversioned: true,
+    },
+    InstallLocation {
+        root: "/Applications/Postgres.app/Contents/Versions",
+        prefix: "",
+        bin: "bin",
+        unversioned: false,
+    },
+];
+
+impl InstallLocation {
+    /// The directories present, newest major first (then the unversioned one).
+    fn bindirs(&self) -> Vec<PathBuf> {
+        let mut dirs = versioned_bindirs(Path::new(self.root), self.prefix, self.bin);
+        if self.unversioned {
+            let name = self.prefix.trim_end_matches('@');
+            let dir = Path::new(self.root).join(name).join(self.bin);
+            if dir.is_dir() {
+                dirs.push(dir);
+            }
+        }
+        dirs
+    }
+
+    /// For messages: `/opt/homebrew/opt/postgresql@*/bin`.
+    fn pattern(&self) -> PathBuf {
+        Path::new(self.root)
+            .join(format!("{}*", self.prefix))
+            .join(self.bin)
+    }
+}
+
+/// `root/<prefix><version>/<bin>` for every version-named entry of `root`, newest first.
+fn versioned_bindirs(root: &Path, prefix: &str, bin: &str) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(root) else {
         return Vec::new();
     };
@@ -136,10 +207,11 @@ fn debian_bindirs(root: &Path) -> Vec<PathBuf> {
         .filter_map(|entry| {
             let name = entry.file_name().to_string_lossy().into_owned();
             let key: Vec<u32> = name
+                .strip_prefix(prefix)?
                 .split('.')
                 .map(|part| part.parse().ok())
                 .collect::<Option<_>>()?;
-            Some((key, entry.path().join("bin")))
+            Some((key, entry.path().join(bin)))
         })
         .collect();
     versions.sort_by(|a, b| b.0.cmp(&a.0));
@@ -217,7 +289,7 @@ mod tests {
         for v in ["9.6", "12", "15", "not-a-version"] {
             std::fs::create_dir(root.path().join(v)).expect("mkdir");
         }
-        let dirs = debian_bindirs(root.path());
+        let dirs = versioned_bindirs(root.path(), "", "bin");
         let names: Vec<String> = dirs
             .iter()
             .map(|d| {
@@ -228,6 +300,40 @@ mod tests {
             })
             .collect();
         assert_eq!(names, ["15", "12", "9.6"]);
+    }
+
+    #[test]
+    fn homebrew_and_pgdg_dirs_newest_first() {
+        let root = tempfile::tempdir().expect("tempdir");
+        for name in [
+            "postgresql@14",
+            "postgresql@17",
+            "postgresql",
+            "pgsql-16",
+            "other@18",
+        ] {
+            std::fs::create_dir(root.path().join(name)).expect("mkdir");
+        }
+        let names = |dirs: Vec<PathBuf>| -> Vec<String> {
+            dirs.iter()
+                .filter_map(|d| d.strip_prefix(root.path()).ok())
+                .map(|d| d.to_string_lossy().into_owned())
+                .collect()
+        };
+        assert_eq!(
+            names(versioned_bindirs(root.path(), "postgresql@", "bin")),
+            ["postgresql@17/bin", "postgresql@14/bin"]
+        );
+        assert_eq!(
+            names(versioned_bindirs(root.path(), "pgsql-", "bin")),
+            ["pgsql-16/bin"]
+        );
+        let patterns: Vec<PathBuf> = INSTALL_LOCATIONS.iter().map(|l| l.pattern()).collect();
+        assert!(patterns.contains(&PathBuf::from("/opt/homebrew/opt/postgresql@*/bin")));
+        assert!(patterns.contains(&PathBuf::from("/usr/local/opt/postgresql@*/bin")));
+        assert!(patterns.contains(&PathBuf::from(
+            "/Applications/Postgres.app/Contents/Versions/*/bin"
+        )));
     }
 
     #[test]
@@ -252,6 +358,8 @@ mod tests {
             let text = err.to_string();
             assert!(text.contains(&path), "{text}");
             assert!(text.contains("apt-get install postgresql"), "{text}");
+            assert!(text.contains("brew install postgresql"), "{text}");
+            assert!(text.contains("--dev-url"), "{text}");
             assert!(text.contains("AUTOGEN_PG_BIN"), "{text}");
         }
     }

@@ -1,7 +1,8 @@
 //! `DevCluster`: a throwaway PostgreSQL cluster on a Unix socket in a private temp directory.
 //!
 //! postgres is started directly rather than through pg_ctl: pg_ctl daemonizes, which re-parents the
-//! postmaster to PID 1 (leaving zombies on minimal inits) and defeats PDEATHSIG.
+//! postmaster to PID 1 (leaving zombies on minimal inits) and escapes the watchdog that kills it
+//! when we die (see `process.rs`).
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

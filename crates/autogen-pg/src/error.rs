@@ -12,7 +12,7 @@ pub enum PgError {
     InvalidUrl { reason: String },
 
     #[error(
-        "no PostgreSQL server binaries found (searched {}); install them (Debian: apt-get install postgresql) or set AUTOGEN_PG_BIN to the directory holding initdb and postgres",
+        "no PostgreSQL server binaries found (searched {}); install them (Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql@17, or Postgres.app; Fedora/RHEL: dnf install postgresql-server), set AUTOGEN_PG_BIN to the directory holding initdb and postgres, or use an existing server with --dev-url postgres://… (e.g. the official container: docker run -d -p 5432:5432 -e POSTGRES_PASSWORD=dev postgres, then --dev-url postgres://postgres:dev@localhost:5432/postgres)",
         display_paths(searched)
     )]
     BinariesNotFound { searched: Vec<PathBuf> },

@@ -1,17 +1,20 @@
-//! The postmaster child and the thread that owns it.
+//! The postmaster child, the thread that owns it, and the watchdog that kills it when we die.
 //!
-//! PR_SET_PDEATHSIG fires when the *thread* that forked the child exits, not the process. Clusters
-//! are often started from short-lived threads (one per test), so the child is spawned from a
-//! dedicated supervisor thread that lives exactly as long as the child: it blocks in waitid until
-//! the postmaster exits. If our whole process dies, the thread dies with it and the kernel kills
-//! the postmaster.
+//! The child is spawned from a dedicated supervisor thread that lives exactly as long as the
+//! child: it blocks in waitid until the postmaster exits.
+//!
+//! If our whole process dies (SIGKILL, a crash), a watchdog takes the server down: a `/bin/sh`
+//! waiting for end-of-file on a pipe whose only writer is this process, which the kernel closes
+//! when we die, however we die; it then kills the server's process group. This works on every
+//! Unix (Linux's PR_SET_PDEATHSIG does not exist on macOS or the BSDs, and it fires when the
+//! forking *thread* exits, not the process), and Linux runs the same code path the tests prove.
 //!
 //! Signals are only sent while the child is known not to have been reaped yet (the supervisor
 //! marks it under the same lock before reaping), so a recycled pid can never be signalled.
 
-use std::io;
+use std::io::{self, Write};
 use std::os::unix::process::CommandExt;
-use std::process::{Command, ExitStatus};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, mpsc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -42,26 +45,57 @@ pub(crate) struct ServerProcess {
     pid: libc::pid_t,
     shared: Arc<Shared>,
     thread: Option<JoinHandle<()>>,
+    watchdog: Option<Watchdog>,
+}
+
+/// Kills the server's process group when this process dies (see the module comment).
+struct Watchdog {
+    /// The only writer of the watchdog's stdin (std creates pipes close-on-exec, so no child
+    /// inherits it): its end-of-file is our death.
+    lifeline: io::PipeWriter,
+    shell: Child,
+}
+
+impl Watchdog {
+    /// Started before the server, so no moment exists where the server runs unwatched but
+    /// for the write of its pid; the shell reads the pid, then waits for end-of-file.
+    fn start() -> io::Result<Self> {
+        let (reader, lifeline) = io::pipe()?;
+        let shell = Command::new("/bin/sh")
+            .args([
+                "-c",
+                // No pid (we died before sending it): nothing to kill.
+                r#"read -r pid || exit 0; read -r _; kill -s KILL -- "-$pid" 2>/dev/null"#,
+                "autogen-postgres-watchdog",
+            ])
+            .stdin(reader)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            // Its own group: a Ctrl-C in the terminal must not kill the watchdog (we shut
+            // the server down in order then, and release it).
+            .process_group(0)
+            .spawn()?;
+        Ok(Watchdog { lifeline, shell })
+    }
+
+    /// Arms it for the server's process group.
+    fn watch(&mut self, process_group: libc::pid_t) -> io::Result<()> {
+        writeln!(self.lifeline, "{process_group}")
+    }
+
+    /// The server is gone: the watchdog goes too, before its pid could be reused.
+    fn release(mut self) {
+        let _ = self.shell.kill();
+        let _ = self.shell.wait();
+    }
 }
 
 impl ServerProcess {
-    /// Spawns `command` from a new supervisor thread, with PDEATHSIG = SIGKILL and its own process
-    /// group (a Ctrl-C in the terminal reaches us, and we shut the server down in order).
+    /// Spawns `command` from a new supervisor thread, in its own process group (a Ctrl-C in the
+    /// terminal reaches us, and we shut the server down in order), watched by a [`Watchdog`].
     pub(crate) fn spawn(mut command: Command) -> Result<Self, PgError> {
-        let parent = std::process::id();
-        // SAFETY: the closure only makes async-signal-safe calls (prctl, getppid).
-        unsafe {
-            command.pre_exec(move || {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
-                    return Err(io::Error::last_os_error());
-                }
-                // We may have died between fork and prctl; then nobody would ever stop the server.
-                if libc::getppid() as u32 != parent {
-                    return Err(io::Error::other("parent exited"));
-                }
-                Ok(())
-            });
-        }
+        let mut watchdog = Watchdog::start()
+            .map_err(|e| PgError::io("could not start the server's watchdog (/bin/sh)", e))?;
         command.process_group(0);
 
         let shared = Arc::new(Shared {
@@ -78,10 +112,12 @@ impl ServerProcess {
             Ok(Ok(pid)) => pid,
             Ok(Err(e)) => {
                 let _ = thread.join();
+                watchdog.release();
                 return Err(PgError::io("could not start postgres", e));
             }
             Err(_) => {
                 let _ = thread.join();
+                watchdog.release();
                 return Err(PgError::Internal(
                     "the server supervisor thread ended before starting postgres".to_owned(),
                 ));
@@ -89,11 +125,18 @@ impl ServerProcess {
         };
         let pid = libc::pid_t::try_from(pid)
             .map_err(|_| PgError::Internal(format!("unexpected pid {pid}")))?;
-        Ok(ServerProcess {
+        let mut process = ServerProcess {
             pid,
             shared,
             thread: Some(thread),
-        })
+            watchdog: None,
+        };
+        // Without a watchdog the server could outlive us: stop it (the drop) and say why.
+        watchdog
+            .watch(pid)
+            .map_err(|e| PgError::io("could not arm the server's watchdog", e))?;
+        process.watchdog = Some(watchdog);
+        Ok(process)
     }
 
     pub(crate) fn pid(&self) -> libc::pid_t {
@@ -156,6 +199,9 @@ impl ServerProcess {
         }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
+        }
+        if let Some(watchdog) = self.watchdog.take() {
+            watchdog.release();
         }
     }
 }

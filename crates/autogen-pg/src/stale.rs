@@ -1,6 +1,6 @@
 //! Removing cluster directories left behind by processes that died without cleaning up (killed,
-//! crashed). Each cluster directory records its owner's pid in `owner.pid`; PDEATHSIG has already
-//! killed the postmaster of a dead owner, so only the files remain.
+//! crashed). Each cluster directory records its owner's pid in `owner.pid`; the watchdog has already
+//! killed the postmaster of a dead owner (`process.rs`), so only the files remain.
 
 use std::path::Path;
 

@@ -97,7 +97,8 @@ fn shutdown_is_idempotent_and_keeps_drop_safe() {
 
 #[test]
 fn clusters_started_from_short_lived_threads_keep_running() {
-    // PDEATHSIG is tied to the thread that forks; the cluster must outlive its starting thread.
+    // The server belongs to the process, not to the thread that started it: the cluster must
+    // outlive its starting thread.
     let cluster = std::thread::spawn(start_cluster)
         .join()
         .expect("start thread");
@@ -389,7 +390,7 @@ fn killed_owner_takes_the_server_down_and_the_next_start_cleans_up() {
     child.kill().expect("kill the victim");
     child.wait().expect("reap the victim");
 
-    // PDEATHSIG: the postmaster dies with its owner.
+    // The watchdog: the postmaster dies with its owner (a SIGKILL leaves no chance to clean up).
     let deadline = Instant::now() + Duration::from_secs(10);
     while !process_gone(&pid) {
         assert!(
