@@ -270,7 +270,7 @@ fn find_upwards(start: &Path) -> Option<PathBuf> {
 /// The text `autogen init` writes.
 pub fn template(models: &str, migrations: &str) -> String {
     format!(
-        r#"# autogen configuration (https://example.invalid/autogen, docs/DESIGN.md).
+        r#"# autogen configuration (`autogen --help`; docs/migrations.md in autogen's sources).
 
 [models]
 # Rust files (or directories of them) holding #[derive(Model)] structs and #[derive(DbEnum)] enums.
