@@ -59,7 +59,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_enum, default_value_t = ColorMode::Auto)]
     pub color: ColorMode,
 
-    /// Print only errors (no warnings or notes).
+    /// Print only errors (no warnings, notes or progress).
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
@@ -81,6 +81,7 @@ impl GlobalArgs {
             database_url: self.database_url.clone(),
             dev_url: self.dev_url.clone(),
             cache: !self.no_cache,
+            progress: crate::progress::engine_progress(self.quiet),
         }
     }
 }

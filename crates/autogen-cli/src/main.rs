@@ -6,6 +6,7 @@ mod commands;
 mod error;
 mod output;
 mod plan_text;
+mod progress;
 mod prompt;
 
 use autogen_engine::EngineError;
@@ -128,7 +129,7 @@ fn init_logging(global: &cli::GlobalArgs) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(progress::log_writer)
         .with_ansi(anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never)
         .without_time()
         .with_target(false)
