@@ -141,10 +141,32 @@ pub fn above<T>(print: impl FnOnce() -> T) -> T {
     result
 }
 
-/// stderr for the log: the bar is erased first (the next tick draws it again below).
-pub fn log_writer() -> std::io::Stderr {
-    erase(&mut bar());
-    std::io::stderr()
+/// stderr for one log event, written above the bar: the bar is erased first and drawn again
+/// when the event is written (the ticker cannot draw in between: the writer holds the bar).
+pub fn log_writer() -> AboveBar {
+    let mut state = bar();
+    erase(&mut state);
+    AboveBar { state }
+}
+
+pub struct AboveBar {
+    state: MutexGuard<'static, Option<Bar>>,
+}
+
+impl Write for AboveBar {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        std::io::stderr().write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
+
+impl Drop for AboveBar {
+    fn drop(&mut self) {
+        draw(&mut self.state);
+    }
 }
 
 fn erase(state: &mut Option<Bar>) {
