@@ -29,12 +29,19 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// The project's autogen.toml [default: ./autogen.toml or the nearest parent directory's].
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, env = "AUTOGEN_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
 
     /// The database to migrate or compare (postgres://user:pass@host:port/db). Overrides
-    /// DATABASE_URL and the config's [database] url.
-    #[arg(long, global = true, value_name = "URL", hide_env_values = true)]
+    /// the config's [database] url.
+    // The value is never shown: it may hold a password.
+    #[arg(
+        long,
+        global = true,
+        env = autogen_engine::DATABASE_URL_VAR,
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub database_url: Option<String>,
 
     /// Use this existing PostgreSQL server for temporary databases instead of starting a
@@ -52,8 +59,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_enum, default_value_t = ColorMode::Auto)]
     pub color: ColorMode,
 
-    /// Print only errors (no warnings or notes).
-    #[arg(short, long, global = true)]
+    /// Print only errors (no warnings, notes or progress).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
     /// Do not use or fill the cache of replayed revision chains and normalized models
@@ -74,6 +81,7 @@ impl GlobalArgs {
             database_url: self.database_url.clone(),
             dev_url: self.dev_url.clone(),
             cache: !self.no_cache,
+            progress: crate::progress::engine_progress(self.quiet),
         }
     }
 }
@@ -140,6 +148,16 @@ revisions it is at are marked (current), and applied revisions whose file was ed
     Stamp(StampArgs),
     /// Write a revision that joins several heads into one.
     Merge(MergeArgs),
+    /// Print a shell completion script (see README for where to install it).
+    #[command(
+        long_about = "Print the completion script for SHELL on stdout, e.g.\n\n  \
+autogen completions bash > ~/.local/share/bash-completion/completions/autogen\n  \
+autogen completions zsh > ~/.zfunc/_autogen\n  \
+autogen completions fish > ~/.config/fish/completions/autogen.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the man page (or, with --out, write one page per command to a directory).
+    Man(ManArgs),
     /// Fail (exit 1) when the models, the revisions or the database disagree.
     #[command(
         long_about = "Compare the models with the schema the revisions produce (replayed into the \
@@ -377,7 +395,8 @@ pub struct CheckArgs {
 
     /// Compare only the models with the revisions, even when a database is configured
     /// (DATABASE_URL or [database] url).
-    #[arg(long, conflicts_with = "database_url")]
+    // Its conflict with --database-url is checked in main.rs: clap would count DATABASE_URL.
+    #[arg(long)]
     pub no_database: bool,
 
     /// Fail when the would-be revision (or, with --database-url, a pending one) has this
@@ -402,4 +421,19 @@ pub struct LintArgs {
     /// down section's data loss is mostly that of undoing its up section).
     #[arg(long)]
     pub include_down: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write autogen.1 and one autogen-COMMAND.1 per command into this directory instead of
+    /// printing autogen's page.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }

@@ -6,10 +6,12 @@ mod commands;
 mod error;
 mod output;
 mod plan_text;
+mod progress;
 mod prompt;
 
 use autogen_engine::EngineError;
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 use cli::{Cli, Command};
 use error::CliError;
 use std::process::ExitCode;
@@ -20,7 +22,7 @@ const EXIT_ERROR: u8 = 2;
 const EXIT_INTERRUPTED: u8 = 130;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse() {
         Ok(cli) => cli,
         Err(error) => {
             // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
@@ -57,6 +59,26 @@ fn main() -> ExitCode {
     }
 }
 
+/// The command line. `DATABASE_URL` is declared through clap (so `--help` names it) but read
+/// by the engine itself, as before: that is how it tells the flag from the environment
+/// (`DatabaseOrigin`), and `check --no-database` must still work with it set.
+fn parse() -> Result<Cli, clap::Error> {
+    let matches = Cli::command().try_get_matches()?;
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    match matches.value_source("database_url") {
+        Some(ValueSource::EnvVariable) => cli.global.database_url = None,
+        Some(ValueSource::CommandLine) if matches!(&cli.command, Command::Check(check) if check.no_database) =>
+        {
+            return Err(Cli::command().error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "the argument '--no-database' cannot be used with '--database-url <URL>'",
+            ));
+        }
+        _ => {}
+    }
+    Ok(cli)
+}
+
 async fn run(cli: &Cli) -> Result<commands::Outcome, CliError> {
     match &cli.command {
         Command::Inspect(args) => commands::inspect::run(&cli.global, args).await,
@@ -73,6 +95,8 @@ async fn run(cli: &Cli) -> Result<commands::Outcome, CliError> {
         Command::Merge(args) => commands::merge::run(&cli.global, args),
         Command::Check(args) => commands::check::run(&cli.global, args).await,
         Command::Lint(args) => commands::lint::run(&cli.global, args),
+        Command::Completions(args) => commands::completions::completions(args),
+        Command::Man(args) => commands::completions::man(args),
     }
 }
 
@@ -95,6 +119,7 @@ fn report(error: &CliError) -> ExitCode {
 
 fn init_logging(global: &cli::GlobalArgs) {
     let level = match (global.quiet, global.verbose) {
+        // -q and -v conflict (clap rejects both).
         (true, _) => "error",
         (false, 0) => "warn",
         (false, 1) => "info",
@@ -104,7 +129,7 @@ fn init_logging(global: &cli::GlobalArgs) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(progress::log_writer)
         .with_ansi(anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never)
         .without_time()
         .with_target(false)

@@ -1,5 +1,5 @@
 //! Terminal output: colors decided once (flag, NO_COLOR, terminal or pipe), warnings and
-//! errors on stderr, results on stdout.
+//! errors on stderr (above a progress bar, `progress.rs`), results on stdout.
 
 use crate::cli::ColorMode;
 use anstyle::{AnsiColor, Style};
@@ -21,9 +21,11 @@ const WARNING: Style = AnsiColor::Yellow.on_default().bold();
 const NOTE: Style = AnsiColor::Cyan.on_default().bold();
 
 fn line(style: Style, label: &str, message: &str) {
-    let mut stderr = anstream::stderr().lock();
-    // Nothing sensible is left to do when stderr itself is gone.
-    let _ = writeln!(stderr, "{style}{label}:{style:#} {message}");
+    crate::progress::above(|| {
+        let mut stderr = anstream::stderr().lock();
+        // Nothing sensible is left to do when stderr itself is gone.
+        let _ = writeln!(stderr, "{style}{label}:{style:#} {message}");
+    });
 }
 
 pub fn error(message: &str) {
@@ -66,16 +68,20 @@ pub fn diagnostic(diagnostic: &dyn miette::Diagnostic) {
     if handler.render_report(&mut rendered, diagnostic).is_err() {
         rendered = format!("{diagnostic}\n");
     }
-    let mut stderr = anstream::stderr().lock();
-    let _ = stderr.write_all(rendered.as_bytes());
+    crate::progress::above(|| {
+        let mut stderr = anstream::stderr().lock();
+        let _ = stderr.write_all(rendered.as_bytes());
+    });
 }
 
 const PROGRESS: Style = AnsiColor::Green.on_default().bold();
 
 /// A cargo-style status line on stderr: `   Applying 20261121103000 add phone to users`.
 pub fn progress(verb: &str, message: &str) {
-    let mut stderr = anstream::stderr().lock();
-    let _ = writeln!(stderr, "{PROGRESS}{verb:>12}{PROGRESS:#} {message}");
+    crate::progress::above(|| {
+        let mut stderr = anstream::stderr().lock();
+        let _ = writeln!(stderr, "{PROGRESS}{verb:>12}{PROGRESS:#} {message}");
+    });
 }
 
 /// A unified diff on stdout: removed lines red, added lines green, hunk headers cyan (plain

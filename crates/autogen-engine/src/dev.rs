@@ -4,6 +4,7 @@
 
 use crate::cache::Cache;
 use crate::error::EngineError;
+use crate::progress::Progress;
 use autogen_pg::{DevServer, TempDatabase};
 use tokio::sync::OnceCell;
 use tracing::Instrument;
@@ -13,18 +14,25 @@ pub struct DevPool {
     server: OnceCell<DevServer>,
     cache: Option<Cache>,
     version: OnceCell<String>,
+    progress: Progress,
 }
 
 impl DevPool {
     /// `url` is `--dev-url`; without it a throwaway cluster is started when first needed.
-    /// `cache` keeps results of work on the dev database between runs.
-    pub fn new(url: Option<String>, cache: Option<Cache>) -> Self {
+    /// `cache` keeps results of work on the dev database between runs; `progress` hears of
+    /// the long steps done on it.
+    pub fn new(url: Option<String>, cache: Option<Cache>, progress: Progress) -> Self {
         Self {
             url,
             server: OnceCell::new(),
             cache,
             version: OnceCell::new(),
+            progress,
         }
+    }
+
+    pub fn progress(&self) -> &Progress {
+        &self.progress
     }
 
     pub fn cache(&self) -> Option<&Cache> {

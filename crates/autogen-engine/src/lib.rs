@@ -14,6 +14,7 @@ mod error;
 mod inspection;
 mod normalize;
 pub mod policy;
+pub mod progress;
 mod project;
 mod replay;
 mod session;

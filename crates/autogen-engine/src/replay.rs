@@ -12,8 +12,9 @@
 use crate::cache::{Cache, KeyBuilder, Kind};
 use crate::dev::{DevPool, drop_quietly};
 use crate::error::EngineError;
+use crate::progress::Task;
 use autogen_introspect::{InspectOptions, Inspection};
-use autogen_migrate::{RevisionGraph, RunOptions, UpgradeTarget};
+use autogen_migrate::{Progress, RevisionGraph, RunOptions, UpgradeTarget};
 use std::collections::BTreeSet;
 
 /// Replays the chain to its single head, or to exactly the revisions `applied` (and their
@@ -95,7 +96,17 @@ async fn run(
                 );
                 let result = async {
                     autogen_migrate::stamp(&mut client, graph, &ids).await?;
-                    upgrade_and_inspect(&mut client, &database, graph, target, options).await
+                    let stamped = ids.iter().cloned().collect();
+                    upgrade_and_inspect(
+                        &mut client,
+                        dev,
+                        &database,
+                        graph,
+                        target,
+                        options,
+                        &stamped,
+                    )
+                    .await
                 }
                 .await;
                 drop(client);
@@ -114,25 +125,42 @@ async fn run(
     let database = dev.database().await?;
     let result = async {
         let mut client = database.connect().await?;
-        upgrade_and_inspect(&mut client, &database, graph, target, options).await
+        let none = BTreeSet::new();
+        upgrade_and_inspect(&mut client, dev, &database, graph, target, options, &none).await
     }
     .await;
     drop_quietly(database).await;
     result
 }
 
+/// Runs the revisions not in `applied` up to `target` and reads the schema back, reporting
+/// each revision and the read as a step.
 async fn upgrade_and_inspect(
     client: &mut autogen_pg::Client,
+    dev: &DevPool,
     database: &autogen_pg::TempDatabase,
     graph: &RevisionGraph,
     target: &UpgradeTarget,
     options: &InspectOptions,
+    applied: &BTreeSet<String>,
 ) -> Result<Inspection, EngineError> {
-    if !graph.is_empty() {
+    let to_run = if graph.is_empty() {
+        0
+    } else {
+        graph.upgrade_plan(applied, target)?.len()
+    };
+    let mut task = dev.progress().task(Task::Replay, to_run + 1);
+    if to_run > 0 {
         let run_options = RunOptions {
             ignore_checksums: false,
         };
-        autogen_migrate::upgrade(client, graph, target, &run_options, &mut |_| {}).await?;
+        let mut report = |event: Progress<'_>| {
+            if let Progress::Applying(file) = event {
+                task.step(&format!("{} {}", file.revision.id, file.revision.message));
+            }
+        };
+        autogen_migrate::upgrade(client, graph, target, &run_options, &mut report).await?;
     }
+    task.step("read back the schema");
     crate::inspection::inspect(client, database.connect().await, options).await
 }

@@ -42,7 +42,11 @@ impl Session {
             .clone()
             .or_else(|| config.and_then(|config| config.dev_url.clone()));
         Session {
-            dev: DevPool::new(dev_url, crate::cache::Cache::for_run(!settings.cache)),
+            dev: DevPool::new(
+                dev_url,
+                crate::cache::Cache::for_run(!settings.cache),
+                settings.progress.clone(),
+            ),
             options,
             ignored_unmanaged: config
                 .map(|config| config.ignored_unmanaged.clone())

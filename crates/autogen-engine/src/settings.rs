@@ -16,4 +16,6 @@ pub struct Settings {
     pub dev_url: Option<String>,
     /// Keep and use results of work on the dev database between runs (see `cache.rs`).
     pub cache: bool,
+    /// Where the long steps report how far they are (nothing by default).
+    pub progress: crate::progress::Progress,
 }

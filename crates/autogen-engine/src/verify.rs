@@ -8,6 +8,7 @@
 
 use crate::dev::{DevPool, drop_quietly};
 use crate::error::{EngineError, TypeNeedsConversion};
+use crate::progress::Task;
 use crate::step::step;
 use autogen_diff::{Change, ColumnChange, Migration, Plan, Verification};
 use autogen_introspect::InspectOptions;
@@ -33,7 +34,16 @@ pub async fn verify(
             .database()
             .instrument(step("verify: create a scratch database"))
             .await?;
-        let result = run(&database, options, &current_part, &desired_part, up, down).await;
+        let result = run(
+            dev,
+            &database,
+            options,
+            &current_part,
+            &desired_part,
+            up,
+            down,
+        )
+        .await;
         drop_quietly(database)
             .instrument(step("verify: drop the scratch database"))
             .await;
@@ -57,7 +67,7 @@ pub async fn verify(
         .database()
         .instrument(step("verify: create a scratch database"))
         .await?;
-    let result = run(&database, options, current, desired, up, down).await;
+    let result = run(dev, &database, options, current, desired, up, down).await;
     drop_quietly(database)
         .instrument(step("verify: drop the scratch database"))
         .await;
@@ -376,6 +386,7 @@ impl<'a> Graph<'a> {
 }
 
 async fn run(
+    dev: &DevPool,
     database: &autogen_pg::TempDatabase,
     options: &InspectOptions,
     current: &Catalog,
@@ -383,13 +394,18 @@ async fn run(
     up: &Plan,
     down: Option<&Plan>,
 ) -> Result<Verification, EngineError> {
+    let steps = if down.is_some() { 5 } else { 3 };
+    let mut task = dev.progress().task(Task::Verify, steps);
     let mut client = database.connect().await?;
+    task.step("re-create the current schema");
     recreate(&client, current)
         .instrument(step("verify: re-create the current schema"))
         .await?;
+    task.step("apply up");
     apply(&client, up, "up")
         .instrument(step("verify: apply up"))
         .await?;
+    task.step("read back after up");
     async {
         let after_up = crate::inspection::inspect(&mut client, database.connect().await, options)
             .await?
@@ -401,9 +417,11 @@ async fn run(
     let Some(down) = down else {
         return Ok(Verification::Verified { down: false });
     };
+    task.step("apply down");
     apply(&client, down, "down")
         .instrument(step("verify: apply down"))
         .await?;
+    task.step("read back after down");
     async {
         let after_down = crate::inspection::inspect(&mut client, database.connect().await, options)
             .await?

@@ -5,6 +5,7 @@ use crate::cli::{DowngradeArgs, GlobalArgs, UpgradeArgs};
 use crate::commands::Outcome;
 use crate::error::CliError;
 use crate::output;
+use crate::progress;
 use autogen_diff::Hazard;
 use autogen_engine::policy;
 use autogen_engine::{EngineError, Project, connect};
@@ -33,10 +34,16 @@ pub async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome,
         ignore_checksums: args.ignore_checksums,
     };
     let quiet = global.quiet;
+    let mut bar = RunBar::new(quiet, "Upgrading", &client, |applied| {
+        graph.upgrade_plan(applied, &target)
+    })
+    .await;
     let applied = autogen_migrate::upgrade(&mut client, graph, &target, &options, &mut |event| {
+        bar.track(&event);
         report(quiet, event)
     })
     .await?;
+    drop(bar);
     if !quiet {
         match applied.len() {
             0 => output::note(&format!("{} is up to date", spec.redacted())),
@@ -88,8 +95,13 @@ pub async fn downgrade(global: &GlobalArgs, args: &DowngradeArgs) -> Result<Outc
                 confirm_data_loss(losses).await?;
             }
         }
+        let mut bar = RunBar::new(quiet, "Downgrading", &client, |applied| {
+            graph.downgrade_plan(applied, &target)
+        })
+        .await;
         let reverted =
             autogen_migrate::downgrade(&mut client, graph, &target, &options, &mut |event| {
+                bar.track(&event);
                 report(quiet, event)
             })
             .await?;
@@ -158,6 +170,49 @@ fn label(revision: &RevisionFile) -> String {
 
 fn took(duration: Duration) -> String {
     format!("({} ms)", duration.as_millis())
+}
+
+/// The progress bar of a run on a terminal (`progress.rs`): one step per revision.
+struct RunBar {
+    shown: Option<progress::Shown>,
+    done: usize,
+}
+
+impl RunBar {
+    /// `plan` says which revisions the run will take, given the applied ones (read here
+    /// only to size the bar; no bar when they cannot be read).
+    async fn new<'g, E>(
+        quiet: bool,
+        label: &'static str,
+        client: &autogen_pg::Client,
+        plan: impl FnOnce(&BTreeSet<String>) -> Result<Vec<&'g RevisionFile>, E>,
+    ) -> RunBar {
+        let mut shown = None;
+        if progress::enabled(quiet)
+            && let Ok(applied) = autogen_migrate::applied_revisions(client).await
+        {
+            let applied = applied.into_iter().map(|row| row.revision).collect();
+            if let Ok(revisions) = plan(&applied)
+                && !revisions.is_empty()
+            {
+                shown = Some(progress::show(label, revisions.len()));
+            }
+        }
+        RunBar { shown, done: 0 }
+    }
+
+    fn track(&mut self, event: &Progress<'_>) {
+        if self.shown.is_none() {
+            return;
+        }
+        match event {
+            Progress::Applying(revision) | Progress::Reverting(revision) => {
+                progress::step(self.done, &label(revision))
+            }
+            Progress::Applied { .. } | Progress::Reverted { .. } => self.done += 1,
+            _ => {}
+        }
+    }
 }
 
 /// One line when a revision starts (so a long one shows what is running) and one when done.

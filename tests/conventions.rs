@@ -1,0 +1,278 @@
+//! Command-line conventions (issue "Ready for users' machines and pipelines", part 5): shell
+//! completions and man pages generated from the clap definition, the environment variables
+//! declared in `--help` (never their values), `-q` with `-v` refused, and progress bars on a
+//! terminal only — nothing of them in pipes.
+
+mod common;
+
+use common::project::{Project, fresh_database, with_db};
+use common::{autogen, stderr, stdout};
+use std::io::Read;
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::process::{Command, Stdio};
+
+#[test]
+fn completions_for_bash_zsh_and_fish_name_the_commands() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let output = autogen(&["completions", shell]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{shell}: {}",
+            stderr(&output)
+        );
+        let script = stdout(&output);
+        for command in ["revision", "upgrade", "completions"] {
+            assert!(
+                script.contains(command),
+                "{shell} lacks {command}:\n{script}"
+            );
+        }
+    }
+    let bash = stdout(&autogen(&["completions", "bash"]));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("autogen.bash");
+    std::fs::write(&path, bash).expect("write the script");
+    match Command::new("bash").arg("-n").arg(&path).output() {
+        Ok(checked) => assert!(checked.status.success(), "{}", stderr(&checked)),
+        Err(error) => println!("note: bash not run ({error}); syntax not checked"),
+    }
+}
+
+#[test]
+fn an_unknown_shell_is_a_usage_error() {
+    let output = autogen(&["completions", "tcsh"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("possible values"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn the_man_page_renders_and_out_writes_one_page_per_command() {
+    let output = autogen(&["man"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let page = stdout(&output);
+    assert!(page.contains(".TH autogen 1"), "{page}");
+    assert!(page.contains("DATABASE_URL"), "{page}");
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("man1");
+    let output = autogen(&["man", "--out", out.to_str().expect("utf-8 path")]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    for page in [
+        "autogen.1",
+        "autogen-upgrade.1",
+        "autogen-revision.1",
+        "autogen-check.1",
+    ] {
+        assert!(out.join(page).is_file(), "{page} not written");
+    }
+
+    let page_file = dir.path().join("autogen.1");
+    std::fs::write(&page_file, page).expect("write the page");
+    let rendered = Command::new("man")
+        .arg("-l")
+        .arg(&page_file)
+        .env("MANPAGER", "cat")
+        .env("PAGER", "cat")
+        .env("MANWIDTH", "100")
+        .output();
+    match rendered {
+        Ok(rendered) => {
+            assert!(rendered.status.success(), "man -l: {}", stderr(&rendered));
+            let text = stdout(&rendered);
+            assert!(text.contains("autogen"), "{text}");
+            assert!(text.contains("upgrade"), "{text}");
+        }
+        Err(error) => println!("note: man is not installed ({error}); the page was not rendered"),
+    }
+}
+
+#[test]
+fn help_names_the_environment_variables_but_never_the_database_password() {
+    let output = Command::new(env!("CARGO_BIN_EXE_autogen"))
+        .arg("--help")
+        .env("DATABASE_URL", "postgres://app:hunter2@db.example/app")
+        .env("AUTOGEN_CONFIG", "/srv/app/autogen.toml")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    let help = stdout(&output);
+    assert!(help.contains("[env: DATABASE_URL]"), "{help}");
+    assert!(help.contains("[env: AUTOGEN_CONFIG="), "{help}");
+    assert!(!help.contains("hunter2"), "{help}");
+}
+
+#[test]
+fn autogen_config_names_the_project_file() {
+    let project = Project::new();
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let output = project
+        .command(&["heads"])
+        .current_dir(elsewhere.path())
+        .env("AUTOGEN_CONFIG", project.path().join("autogen.toml"))
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Without it, nothing is found from there.
+    let output = project
+        .command(&["heads"])
+        .current_dir(elsewhere.path())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+#[test]
+fn quiet_and_verbose_together_are_a_usage_error() {
+    for args in [["-q", "-v"], ["--quiet", "--verbose"]] {
+        let output = autogen(&[args[0], args[1], "heads"]);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("cannot be used with"),
+            "{}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn no_database_with_database_url_is_still_a_usage_error() {
+    let output = autogen(&[
+        "check",
+        "--no-database",
+        "--database-url",
+        "postgres://h/db",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("cannot be used with"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+const REVISIONS: usize = 12;
+
+/// A project with a chain of `REVISIONS` revisions, each creating a table.
+fn project_with_a_chain() -> Project {
+    let project = Project::new();
+    let mut parent = String::new();
+    for number in 1..=REVISIONS {
+        let id = format!("202601010000{number:02}");
+        let parents: Vec<&str> = if parent.is_empty() {
+            vec![]
+        } else {
+            vec![&parent]
+        };
+        project.write_revision(
+            &id,
+            &parents,
+            &format!("CREATE TABLE t{number} (id int);"),
+            &format!("DROP TABLE t{number};"),
+        );
+        parent = id;
+    }
+    project
+}
+
+#[test]
+fn piped_runs_show_no_progress() {
+    let project = project_with_a_chain();
+    let (out, err) = project.expect_both(0, &["inspect", "migrations"]);
+    assert!(out.contains("CREATE TABLE \"public\".\"t12\""), "{out}");
+    assert!(!err.contains('\x1b'), "{err:?}");
+    assert!(!err.contains("Replaying"), "{err}");
+
+    let (_database, url) = fresh_database();
+    let (_, err) = project.expect_both(0, &with_db(&url, &["upgrade"]));
+    assert!(!err.contains('\x1b'), "{err:?}");
+    assert!(!err.contains("Upgrading"), "{err}");
+    assert!(err.contains("Applying"), "{err}");
+}
+
+#[test]
+fn a_terminal_shows_progress_unless_quiet() {
+    let project = project_with_a_chain();
+    let (code, screen) = run_with_stderr_on_terminal(project.command(&["inspect", "migrations"]));
+    assert_eq!(code, Some(0), "{screen}");
+    assert!(screen.contains("Replaying"), "{screen:?}");
+    assert!(
+        screen.contains(&format!("/{}", REVISIONS + 1)),
+        "{screen:?}"
+    );
+    // The bar is erased at the end: the last thing on the line is the erase sequence.
+    assert!(
+        screen.ends_with("\r\x1b[2K") || screen.ends_with('\n'),
+        "{screen:?}"
+    );
+
+    let (_database, url) = fresh_database();
+    let (code, screen) = run_with_stderr_on_terminal(project.command(&with_db(&url, &["upgrade"])));
+    assert_eq!(code, Some(0), "{screen}");
+    assert!(screen.contains("Upgrading"), "{screen:?}");
+    assert!(screen.contains("Applying"), "{screen:?}");
+
+    let (code, screen) = run_with_stderr_on_terminal(project.command(&with_db(
+        &url,
+        &["--quiet", "downgrade", "base", "--allow-data-loss"],
+    )));
+    assert_eq!(code, Some(0), "{screen}");
+    assert!(!screen.contains("Downgrading"), "{screen:?}");
+}
+
+/// Runs `command` with stderr on a pseudo-terminal (stdout piped away); returns the exit
+/// code and everything written to the terminal.
+fn run_with_stderr_on_terminal(mut command: Command) -> (Option<i32>, String) {
+    let (mut master, slave) = pty();
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(slave))
+        .spawn()
+        .expect("spawn autogen");
+    // The command holds the other copy of the terminal's slave side: closed here, so reading
+    // the master ends when the child exits.
+    drop(command);
+    let mut stdout_pipe = child.stdout.take().expect("stdout");
+    let drain = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stdout_pipe.read_to_string(&mut text);
+    });
+    let reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        // Reading a master whose slave closed fails with EIO: that is the end.
+        let _ = master.read_to_end(&mut bytes);
+        String::from_utf8_lossy(&bytes).into_owned()
+    });
+    let status = child.wait().expect("wait");
+    let _ = drain.join();
+    (status.code(), reader.join().expect("terminal reader"))
+}
+
+/// A pseudo-terminal: (master side, slave side).
+fn pty() -> (std::fs::File, OwnedFd) {
+    let (mut master, mut slave) = (0, 0);
+    // SAFETY: openpty writes two new file descriptors into the given integers; no name,
+    // terminal settings or window size are passed.
+    let result = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(result, 0, "openpty: {}", std::io::Error::last_os_error());
+    // SAFETY: both descriptors were just opened by openpty and are owned by nobody else.
+    unsafe {
+        (
+            std::fs::File::from_raw_fd(master),
+            OwnedFd::from_raw_fd(slave),
+        )
+    }
+}
