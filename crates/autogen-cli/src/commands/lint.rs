@@ -9,6 +9,7 @@ use crate::output;
 use crate::report::{
     self,
     github::{self, Annotation, Level},
+    statement::StatementReport,
 };
 use autogen_diff::{Hazard, hazard_names};
 use autogen_engine::policy::{self, AnalyzedStatement};
@@ -80,7 +81,7 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> Result<Outcome, CliError> {
                 include_down: args.include_down,
                 statements: statements
                     .iter()
-                    .map(|statement| LintedStatement::new(statement, denied_of(statement)))
+                    .map(|statement| StatementReport::new(statement, denied_of(statement)))
                     .collect(),
                 summary: &summary,
             })?
@@ -187,38 +188,8 @@ struct LintReport<'a> {
     /// Whether down sections are enforced.
     include_down: bool,
     /// Every statement of the linted revisions, in file order.
-    statements: Vec<LintedStatement<'a>>,
+    statements: Vec<StatementReport>,
     summary: &'a Summary,
-}
-
-#[derive(Serialize)]
-struct LintedStatement<'a> {
-    file: String,
-    line: usize,
-    /// `up` or `down`.
-    section: &'static str,
-    /// The whole statement.
-    statement: &'a str,
-    hazards: &'a [Hazard],
-    /// False when autogen does not recognize the statement (its hazards are then only its
-    /// `-- hazard:` comment's).
-    classified: bool,
-    /// Its hazards the policy denies (empty for down sections without --include-down).
-    denied: Vec<Hazard>,
-}
-
-impl<'a> LintedStatement<'a> {
-    fn new(statement: &'a AnalyzedStatement, denied: Vec<Hazard>) -> Self {
-        LintedStatement {
-            file: report::display_path(&statement.path),
-            line: statement.line,
-            section: statement.direction,
-            statement: &statement.sql,
-            hazards: &statement.hazards,
-            classified: statement.classified,
-            denied,
-        }
-    }
 }
 
 #[derive(Serialize)]

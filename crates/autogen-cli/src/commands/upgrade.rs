@@ -5,7 +5,7 @@ use crate::cli::{DowngradeArgs, GlobalArgs, ReportFormat, UpgradeArgs};
 use crate::commands::Outcome;
 use crate::error::CliError;
 use crate::output;
-use crate::report::{print_json};
+use crate::report::print_json;
 use autogen_diff::Hazard;
 use autogen_engine::policy;
 use autogen_engine::{EngineError, Project, connect};

@@ -3,7 +3,9 @@
 //! are serde structs next to each command; this module holds what they share: the version
 //! every document carries, writing a document whole, and paths as the user sees them.
 
+pub mod change;
 pub mod github;
+pub mod statement;
 
 use crate::error::CliError;
 use crate::output;
