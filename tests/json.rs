@@ -242,6 +242,13 @@ fn github_annotations() {
         ),
         "{out}"
     );
+    // The two lines docs/json.md shows.
+    assert!(
+        lines.contains(
+            &"::warning file=migrations/20260102000000_hand_written.sql,line=9,title=cannot classify (up)::DO $$ BEGIN PERFORM 1; END $$;"
+        ),
+        "{out}"
+    );
     assert!(
         lines.contains(
             &"::warning file=migrations/20260103000000_hand_written.sql,line=7,title=cannot classify (up)::DO $$ BEGIN RAISE NOTICE '100%25%25: a, b';%0AEND $$;"
@@ -275,6 +282,33 @@ fn github_annotations() {
         out.contains("::error title=autogen%3A database not at head::"),
         "{out}"
     );
+}
+
+/// docs/json.md shows each snapshot as its example: the documented fields are the output's.
+#[test]
+fn the_documented_examples_are_the_snapshots() {
+    let docs = std::fs::read_to_string(common::workspace().join("docs/json.md")).expect("docs");
+    for name in [
+        "check",
+        "lint",
+        "history",
+        "current",
+        "heads",
+        "upgrade",
+        "downgrade",
+    ] {
+        let path = common::workspace().join(format!("tests/snapshots/json__{name}.snap"));
+        let snapshot = std::fs::read_to_string(&path).expect("snapshot");
+        let body = snapshot
+            .splitn(3, "---\n")
+            .nth(2)
+            .expect("an insta header")
+            .trim_end();
+        assert!(
+            docs.contains(&format!("```json\n{body}\n```")),
+            "docs/json.md lacks the example of {name}"
+        );
+    }
 }
 
 #[test]
