@@ -256,8 +256,9 @@ fn github_annotations() {
         "{out}"
     );
 
-    // check: the missing revision (no file: the change does not know its model line) and
-    // the denied statement of a pending revision at its line.
+    // check: the missing revision at the model line of its table (the column is gone from
+    // the models: the struct's line) and the denied statement of a pending revision at its
+    // line.
     let (_database, url) = fresh_database();
     project.expect(0, &with_db(&url, &["upgrade", FIRST]));
     let out = project.expect(
@@ -271,7 +272,7 @@ fn github_annotations() {
         assert!(is_annotation(line), "not an annotation: {line}");
     }
     assert!(
-        out.contains("::error title=autogen%3A a new revision is needed::the models differ from the revisions: drop column public.accounts.legacy"),
+        out.contains("::error file=models/app.rs,line=6,title=autogen%3A a new revision is needed::the models differ from the revisions: drop column public.accounts.legacy"),
         "{out}"
     );
     assert!(

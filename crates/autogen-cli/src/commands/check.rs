@@ -74,7 +74,7 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
         }
         plan_text::rename_hints(&migration.hints);
         report.new_revision = Some(super::check_report::NewRevision {
-            changes: changes(&migration.up.changes)?,
+            changes: changes(&migration.up.changes, &declared.models)?,
             statements: migration.up.statements.clone(),
         });
     }
@@ -87,16 +87,14 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
     };
     if let Some((url, _)) = database {
         let spec = autogen_pg::ConnectionSpec::parse(&url).map_err(EngineError::from)?;
-        let database = check_database(
-            &project,
-            &session,
-            &spec,
-            &replayed,
-            &deny,
-            &mut report,
+        let context = Context {
+            project: &project,
+            session: &session,
+            deny: &deny,
+            models: &declared.models,
             text,
-        )
-        .await?;
+        };
+        let database = check_database(&context, &spec, &replayed, &mut report).await?;
         report.database = Some(database);
         checked = format!("{checked} and database {}", spec.redacted());
     }
@@ -138,12 +136,26 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
     })
 }
 
-fn changes(changes: &[autogen_diff::Change]) -> Result<Vec<ChangeReport>, CliError> {
+fn changes(
+    changes: &[autogen_diff::Change],
+    models: &autogen_model::Models,
+) -> Result<Vec<ChangeReport>, CliError> {
     changes
         .iter()
-        .map(ChangeReport::new)
+        .map(|change| ChangeReport::new(change, models))
         .collect::<Result<_, _>>()
         .map_err(CliError::Serialize)
+}
+
+/// What the database check shares with the rest of the check.
+struct Context<'a> {
+    project: &'a Project,
+    session: &'a Session,
+    deny: &'a BTreeSet<Hazard>,
+    /// For the model lines of drift.
+    models: &'a autogen_model::Models,
+    /// Whether the output is text (diffs are printed on stdout).
+    text: bool,
 }
 
 /// The live database against the revisions: applied up to the head, no applied file edited
@@ -151,14 +163,18 @@ fn changes(changes: &[autogen_diff::Change]) -> Result<Vec<ChangeReport>, CliErr
 /// on stdout only as `text`). Pending up sections' statements with a denied hazard are added
 /// to `report.denied`.
 async fn check_database(
-    project: &Project,
-    session: &Session,
+    context: &Context<'_>,
     spec: &autogen_pg::ConnectionSpec,
     replayed: &Inspection,
-    deny: &BTreeSet<Hazard>,
     report: &mut CheckReport,
-    text: bool,
 ) -> Result<DatabaseReport, CliError> {
+    let Context {
+        project,
+        session,
+        deny,
+        models,
+        text,
+    } = *context;
     let client = autogen_engine::connect(spec).await?;
     let status = project.status(&client).await?;
     drop(client);
@@ -245,7 +261,7 @@ async fn check_database(
         if text {
             print_diff(&expected.catalog, &live.catalog, "revisions", "database")?;
         }
-        database.drift = changes(&drift.changes)?;
+        database.drift = changes(&drift.changes, models)?;
     }
     Ok(database)
 }

@@ -190,7 +190,8 @@ impl CheckReport {
 
     /// One annotation per finding: errors for what fails the check, warnings for hazards the
     /// policy allows and statements autogen cannot classify in pending revisions. Differences
-    /// of schemas have no file: the changes do not know the model line they come from.
+    /// of schemas are annotated on the model line of their object when the models declare it,
+    /// else without a file.
     pub fn annotations(&self) -> Vec<Annotation> {
         let error = |title: &str, message: String| Annotation {
             level: Level::Error,
@@ -202,9 +203,12 @@ impl CheckReport {
         let mut annotations = Vec::new();
         if let Some(revision) = &self.new_revision {
             for change in &revision.changes {
-                annotations.push(error(
-                    "autogen: a new revision is needed",
-                    format!("the models differ from the revisions: {}", change.summary),
+                annotations.push(at_model(
+                    change,
+                    error(
+                        "autogen: a new revision is needed",
+                        format!("the models differ from the revisions: {}", change.summary),
+                    ),
                 ));
             }
         }
@@ -271,11 +275,14 @@ impl DatabaseReport {
             ));
         }
         for change in &self.drift {
-            annotations.push(error(
-                "autogen: database drift",
-                format!(
-                    "database {} differs from its revisions: {}",
-                    self.url, change.summary
+            annotations.push(at_model(
+                change,
+                error(
+                    "autogen: database drift",
+                    format!(
+                        "database {} differs from its revisions: {}",
+                        self.url, change.summary
+                    ),
                 ),
             ));
         }
@@ -307,5 +314,17 @@ impl DatabaseReport {
             });
         }
         annotations
+    }
+}
+
+/// `annotation` placed on the model line of `change`'s object, when there is one.
+fn at_model(change: &ChangeReport, annotation: Annotation) -> Annotation {
+    match &change.model {
+        Some(model) => Annotation {
+            file: Some(model.file.clone()),
+            line: Some(model.line),
+            ..annotation
+        },
+        None => annotation,
     }
 }

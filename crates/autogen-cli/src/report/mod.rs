@@ -5,6 +5,7 @@
 
 pub mod change;
 pub mod github;
+pub mod origin;
 pub mod statement;
 
 use crate::error::CliError;
