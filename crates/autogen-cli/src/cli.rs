@@ -131,7 +131,7 @@ autogen asks before running them (y/N); otherwise (CI, scripts) it refuses with 
     )]
     Downgrade(DowngradeArgs),
     /// Print the revisions the database is at.
-    Current,
+    Current(StatusArgs),
     /// List the revisions, newest first (-v for parents, dates, files and checksums).
     #[command(
         long_about = "List the revisions, newest first: parents -> revision, message, with the \
@@ -139,9 +139,9 @@ heads marked (head). With a database (--database-url, DATABASE_URL or [database]
 revisions it is at are marked (current), and applied revisions whose file was edited since \
 (edited since applied). -v prints parents, dates, files and checksums."
     )]
-    History,
+    History(StatusArgs),
     /// List the head revisions (more than one means branches to merge).
-    Heads,
+    Heads(StatusArgs),
     /// Print one revision file.
     Show(ShowArgs),
     /// Record revisions as applied without running them.
@@ -292,6 +292,33 @@ pub enum InspectFormat {
     Json,
 }
 
+/// How `current`, `history`, `heads`, `upgrade` and `downgrade` print their result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Lines for people.
+    Text,
+    /// One JSON object with `format_version` (see docs/json.md).
+    Json,
+}
+
+/// How `check` and `lint` print their findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FindingsFormat {
+    /// Lines for people.
+    Text,
+    /// One JSON object with `format_version` (see docs/json.md).
+    Json,
+    /// GitHub Actions workflow commands: annotations on the revision files' lines.
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// The project directory [default: the current directory].
@@ -341,6 +368,10 @@ pub struct UpgradeArgs {
     /// Accept applied revisions whose files changed since.
     #[arg(long)]
     pub ignore_checksums: bool,
+
+    /// Output format (json: what ran, see docs/json.md; not with --sql).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, Args)]
@@ -360,6 +391,10 @@ pub struct DowngradeArgs {
     /// Run down statements that lose data (see --help) without asking.
     #[arg(long)]
     pub allow_data_loss: bool,
+
+    /// Output format (json: what ran, see docs/json.md; not with --sql).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, Args)]
@@ -404,6 +439,10 @@ pub struct CheckArgs {
     /// may-fail-on-existing-rows (comma-separated, repeatable; added to [policy] deny).
     #[arg(long, value_name = "HAZARD", value_delimiter = ',', value_parser = autogen_engine::policy::parse_hazard)]
     pub deny: Vec<autogen_diff::Hazard>,
+
+    /// Output format (github: workflow annotations; see docs/json.md).
+    #[arg(long, value_enum, default_value_t = FindingsFormat::Text)]
+    pub format: FindingsFormat,
 }
 
 #[derive(Debug, Args)]
@@ -421,6 +460,10 @@ pub struct LintArgs {
     /// down section's data loss is mostly that of undoing its up section).
     #[arg(long)]
     pub include_down: bool,
+
+    /// Output format (github: workflow annotations; see docs/json.md).
+    #[arg(long, value_enum, default_value_t = FindingsFormat::Text)]
+    pub format: FindingsFormat,
 }
 
 #[derive(Debug, Args)]

@@ -61,6 +61,14 @@ pub enum CliError {
     #[error("cannot write the output: {0}")]
     Output(#[source] std::io::Error),
 
+    #[error("cannot serialize the JSON report: {0}")]
+    Serialize(#[source] serde_json::Error),
+
+    #[error(
+        "--format json does not apply to --sql: the output is the SQL script (drop --format, or run without --sql for a JSON report of what ran)"
+    )]
+    JsonWithOfflineSql,
+
     #[error("cannot read the answer from the terminal: {0}")]
     Prompt(#[source] std::io::Error),
 

@@ -8,6 +8,7 @@ mod output;
 mod plan_text;
 mod progress;
 mod prompt;
+mod report;
 
 use autogen_engine::EngineError;
 use clap::parser::ValueSource;
@@ -87,9 +88,9 @@ async fn run(cli: &Cli) -> Result<commands::Outcome, CliError> {
         Command::Revision(args) => commands::revision::run(&cli.global, args).await,
         Command::Upgrade(args) => commands::upgrade::upgrade(&cli.global, args).await,
         Command::Downgrade(args) => commands::upgrade::downgrade(&cli.global, args).await,
-        Command::Current => commands::status::current(&cli.global).await,
-        Command::History => commands::status::history(&cli.global).await,
-        Command::Heads => commands::status::heads(&cli.global),
+        Command::Current(args) => commands::status::current(&cli.global, args).await,
+        Command::History(args) => commands::status::history(&cli.global, args).await,
+        Command::Heads(args) => commands::status::heads(&cli.global, args),
         Command::Show(args) => commands::status::show(&cli.global, args),
         Command::Stamp(args) => commands::stamp::run(&cli.global, args).await,
         Command::Merge(args) => commands::merge::run(&cli.global, args),

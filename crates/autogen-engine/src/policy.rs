@@ -26,6 +26,8 @@ pub struct AnalyzedStatement {
     pub direction: &'static str,
     /// The statement's first line (trimmed, shortened when long).
     pub first_line: String,
+    /// The whole statement as the file has it.
+    pub sql: String,
     /// False when the classifier does not recognize the statement.
     pub classified: bool,
     /// The classifier's hazards united with the `-- hazard:` comment's (sorted).
@@ -84,6 +86,7 @@ pub fn analyze_section(
                 line: section.first_line.max(1) + statement.line - 1,
                 direction,
                 first_line: first_line(&statement.sql),
+                sql: statement.sql.clone(),
                 classified: classification != Classification::Unknown,
                 hazards: hazards.into_iter().collect(),
             }

@@ -1,12 +1,16 @@
 //! `autogen check`: fail (exit 1) when the models and the revisions disagree (a revision is
 //! missing), or when the project's database (`--database-url`, `DATABASE_URL` or `[database]
 //! url`; `--no-database` leaves it out) is behind the revisions or has drifted from them.
+//! Every finding is collected in a [`CheckReport`]; text is printed as it is found, JSON
+//! and GitHub annotations once everything is known (`check_report.rs`).
 
-use crate::cli::{CheckArgs, GlobalArgs};
+use super::check_report::{CheckReport, DatabaseReport, Violation};
+use crate::cli::{CheckArgs, FindingsFormat, GlobalArgs};
 use crate::commands::Outcome;
 use crate::error::CliError;
 use crate::output;
 use crate::plan_text;
+use crate::report::{self, change::ChangeReport, statement::StatementReport};
 use autogen_diff::{Hazard, hazard_names};
 use autogen_engine::policy;
 use autogen_engine::{EngineError, PlanOptions, Project, Session};
@@ -14,11 +18,8 @@ use autogen_introspect::Inspection;
 use autogen_schema::Catalog;
 use std::collections::BTreeSet;
 
-/// Statements with a denied hazard: where (a file:line, or the would-be revision), the
-/// statement's first line, and the denied hazards.
-type Violations = Vec<(String, String, Vec<Hazard>)>;
-
 pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliError> {
+    let text = args.format == FindingsFormat::Text;
     let project = Project::load(&global.settings())?;
     let head = project
         .graph
@@ -34,9 +35,8 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
     let (replayed, desired) =
         tokio::try_join!(project.replayed(&session), session.normalized(&declared))?;
 
-    let mut agree = true;
     let deny = policy::denied(&project.config.deny, &args.deny);
-    let mut violations: Violations = Vec::new();
+    let mut report = CheckReport::new(head.clone(), &deny);
     // What `autogen revision` would write: the online plan when the project asks for it.
     let how = PlanOptions {
         online: project.config.online_plan(false),
@@ -53,27 +53,30 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
             .copied()
             .collect();
         if !denied.is_empty() {
-            violations.push((
-                "new revision".to_string(),
-                policy::first_line(&statement.sql),
-                denied,
-            ));
+            report
+                .denied
+                .push(Violation::new_revision(statement, denied));
         }
     }
     if !migration.unmanaged.is_empty() {
-        agree = false;
         plan_text::unmanaged_error(&migration.unmanaged, "the revisions", "the models");
+        report.unmanaged = migration.unmanaged.clone();
     }
     if !migration.up.is_empty() {
-        agree = false;
         output::error("the models differ from the revisions: a new revision is needed");
-        print_diff(&replayed.catalog, &desired.catalog, &at_head, "models")?;
-        output::stdout(&format!(
-            "\n-- `autogen revision` would write:\n{}",
-            plan_text::sql_with_hazards(&migration.up)
-        ))
-        .map_err(CliError::Output)?;
+        if text {
+            print_diff(&replayed.catalog, &desired.catalog, &at_head, "models")?;
+            output::stdout(&format!(
+                "\n-- `autogen revision` would write:\n{}",
+                plan_text::sql_with_hazards(&migration.up)
+            ))
+            .map_err(CliError::Output)?;
+        }
         plan_text::rename_hints(&migration.hints);
+        report.new_revision = Some(super::check_report::NewRevision {
+            changes: changes(&migration.up.changes, &declared.models)?,
+            statements: migration.up.statements.clone(),
+        });
     }
 
     let mut checked = "the models match the revisions".to_string();
@@ -84,64 +87,115 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
     };
     if let Some((url, _)) = database {
         let spec = autogen_pg::ConnectionSpec::parse(&url).map_err(EngineError::from)?;
-        let database_agrees =
-            check_database(&project, &session, &spec, &replayed, &deny, &mut violations).await?;
-        agree &= database_agrees;
+        let context = Context {
+            project: &project,
+            session: &session,
+            deny: &deny,
+            models: &declared.models,
+            text,
+        };
+        let database = check_database(&context, &spec, &replayed, &mut report).await?;
+        report.database = Some(database);
         checked = format!("{checked} and database {}", spec.redacted());
     }
-    if !violations.is_empty() {
-        agree = false;
-        let mut text = String::new();
-        for (location, statement, denied) in &violations {
-            text.push_str(&format!(
-                "{location}: denied [{}]: {statement}\n",
-                hazard_names(denied)
-            ));
+    if !report.denied.is_empty() {
+        if text {
+            let mut listing = String::new();
+            for violation in &report.denied {
+                listing.push_str(&format!(
+                    "{}: denied [{}]: {}\n",
+                    violation.location(),
+                    hazard_names(&violation.hazards),
+                    violation.first_line
+                ));
+            }
+            output::stdout(&listing).map_err(CliError::Output)?;
         }
-        output::stdout(&text).map_err(CliError::Output)?;
         output::error(&format!(
             "{} statement(s) with a hazard the policy denies ({})",
-            violations.len(),
+            report.denied.len(),
             hazard_names(&deny.iter().copied().collect::<Vec<_>>())
         ));
     }
-    if agree {
-        let head = head.map_or("no revisions yet".to_string(), |id| format!("head {id}"));
-        output::stdout(&format!("ok: {checked} ({head})\n")).map_err(CliError::Output)?;
-        Ok(Outcome::Success)
-    } else {
-        Ok(Outcome::Differences)
+    report.finish();
+    match args.format {
+        FindingsFormat::Text => {
+            if report.clean {
+                let head = head.map_or("no revisions yet".to_string(), |id| format!("head {id}"));
+                output::stdout(&format!("ok: {checked} ({head})\n")).map_err(CliError::Output)?;
+            }
+        }
+        FindingsFormat::Json => report::print_json(&report)?,
+        FindingsFormat::Github => output::stdout(&report::github::render(&report.annotations()))
+            .map_err(CliError::Output)?,
     }
+    Ok(if report.clean {
+        Outcome::Success
+    } else {
+        Outcome::Differences
+    })
+}
+
+fn changes(
+    changes: &[autogen_diff::Change],
+    models: &autogen_model::Models,
+) -> Result<Vec<ChangeReport>, CliError> {
+    changes
+        .iter()
+        .map(|change| ChangeReport::new(change, models))
+        .collect::<Result<_, _>>()
+        .map_err(CliError::Serialize)
+}
+
+/// What the database check shares with the rest of the check.
+struct Context<'a> {
+    project: &'a Project,
+    session: &'a Session,
+    deny: &'a BTreeSet<Hazard>,
+    /// For the model lines of drift.
+    models: &'a autogen_model::Models,
+    /// Whether the output is text (diffs are printed on stdout).
+    text: bool,
 }
 
 /// The live database against the revisions: applied up to the head, no applied file edited
-/// since, and its schema what its applied revisions produce. Prints what differs; true when
-/// nothing does. Pending up sections with a denied hazard are added to `violations`.
+/// since, and its schema what its applied revisions produce. Prints what differs (the diff
+/// on stdout only as `text`). Pending up sections' statements with a denied hazard are added
+/// to `report.denied`.
 async fn check_database(
-    project: &Project,
-    session: &Session,
+    context: &Context<'_>,
     spec: &autogen_pg::ConnectionSpec,
     replayed: &Inspection,
-    deny: &BTreeSet<Hazard>,
-    violations: &mut Violations,
-) -> Result<bool, CliError> {
+    report: &mut CheckReport,
+) -> Result<DatabaseReport, CliError> {
+    let Context {
+        project,
+        session,
+        deny,
+        models,
+        text,
+    } = *context;
     let client = autogen_engine::connect(spec).await?;
     let status = project.status(&client).await?;
     drop(client);
-    let mut agree = true;
+    let mut database = DatabaseReport::new(project, &status, spec.redacted());
     // The up sections `autogen upgrade` would run on this database.
     for file in project.graph.ordered() {
         if status.head.contains(&file.revision.id) && !status.applied.contains(&file.revision.id) {
             for statement in policy::analyze_revision(file, false) {
                 let denied = statement.denied(deny);
                 if !denied.is_empty() {
-                    violations.push((statement.location(), statement.first_line, denied));
+                    report
+                        .denied
+                        .push(Violation::pending(&statement, denied.clone()));
                 }
+                database
+                    .pending_statements
+                    .push(StatementReport::new(&statement, denied));
             }
         }
     }
     for (id, path) in &status.edited {
-        agree = false;
         output::error(&format!(
             "{}: revision {id} was edited after it was applied to database {} (its checksum differs from the recorded one): undo the edit, or record the edited file with `autogen stamp`",
             path.display(),
@@ -149,14 +203,12 @@ async fn check_database(
         ));
     }
     if status.only_behind() {
-        agree = false;
         output::error(&format!(
             "database {} is {} revision(s) behind the head of the revisions: run `autogen upgrade`",
             spec.redacted(),
             status.pending()
         ));
     } else if !status.at_head() {
-        agree = false;
         let missing = status.pending();
         let unknown = status.applied.difference(&status.head).count();
         output::error(&format!(
@@ -176,18 +228,18 @@ async fn check_database(
             spec.redacted(),
             status.unknown.join(", ")
         ));
-        return Ok(false);
+        return Ok(database);
     };
     let expected = expected.as_ref().unwrap_or(replayed);
     let live = session.live(spec).await?;
+    database.schema_compared = true;
     let unmanaged = session.unmanaged(expected, &live);
     if !unmanaged.is_empty() {
-        agree = false;
         plan_text::unmanaged_error(&unmanaged, "the revisions", "the database");
+        database.unmanaged = unmanaged;
     }
     let drift = autogen_diff::plan(&expected.catalog, &live.catalog)?;
     if !drift.is_empty() {
-        agree = false;
         let label = if status.at_head() {
             "the schema the revisions produce".to_string()
         } else {
@@ -197,18 +249,21 @@ async fn check_database(
             )
         };
         // What differs, by name, before the dump lines (whose context may not show it).
-        let changes: String = drift
+        let summaries: String = drift
             .changes
             .iter()
             .map(|change| format!("\n  {}", change.summary()))
             .collect();
         output::error(&format!(
-            "database {} differs from {label} (edited by hand?); making it match would take:{changes}",
+            "database {} differs from {label} (edited by hand?); making it match would take:{summaries}",
             spec.redacted()
         ));
-        print_diff(&expected.catalog, &live.catalog, "revisions", "database")?;
+        if text {
+            print_diff(&expected.catalog, &live.catalog, "revisions", "database")?;
+        }
+        database.drift = changes(&drift.changes, models)?;
     }
-    Ok(agree)
+    Ok(database)
 }
 
 /// A unified diff of the two canonical dumps, columns of `to` in `from`'s order: PostgreSQL

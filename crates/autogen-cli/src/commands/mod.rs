@@ -1,4 +1,5 @@
 pub mod check;
+mod check_report;
 pub mod completions;
 pub mod diff;
 pub mod init;

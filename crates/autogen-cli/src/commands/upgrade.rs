@@ -1,21 +1,26 @@
 //! `autogen upgrade` and `autogen downgrade`: run revisions against the database, or print
 //! their SQL offline with `--sql`.
 
-use crate::cli::{DowngradeArgs, GlobalArgs, UpgradeArgs};
+use crate::cli::{DowngradeArgs, GlobalArgs, ReportFormat, UpgradeArgs};
 use crate::commands::Outcome;
 use crate::error::CliError;
 use crate::output;
 use crate::progress;
+use crate::report::print_json;
 use autogen_diff::Hazard;
 use autogen_engine::policy;
 use autogen_engine::{EngineError, Project, connect};
 use autogen_migrate::{Progress, RevisionFile, RevisionGraph, RunOptions};
+use serde::Serialize;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
 pub async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome, CliError> {
     let project = Project::load(&global.settings())?;
     let graph = &project.graph;
+    if args.sql && args.format == ReportFormat::Json {
+        return Err(CliError::JsonWithOfflineSql);
+    }
     if args.sql {
         // Offline: FROM:TO, FROM being the revision the database is at.
         let (from, target) = match args.target.split_once(':') {
@@ -38,12 +43,22 @@ pub async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome,
         graph.upgrade_plan(applied, &target)
     })
     .await;
+    let mut ran = RunRecorder::default();
     let applied = autogen_migrate::upgrade(&mut client, graph, &target, &options, &mut |event| {
         bar.track(&event);
+        ran.record(&event);
         report(quiet, event)
     })
     .await?;
     drop(bar);
+    if args.format == ReportFormat::Json {
+        let status = project.status(&client).await?;
+        print_json(&RunReport {
+            database: spec.redacted(),
+            ran: ran.ran,
+            current: crate::commands::status::tips(&project, &status.applied),
+        })?;
+    }
     if !quiet {
         match applied.len() {
             0 => output::note(&format!("{} is up to date", spec.redacted())),
@@ -56,6 +71,9 @@ pub async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome,
 pub async fn downgrade(global: &GlobalArgs, args: &DowngradeArgs) -> Result<Outcome, CliError> {
     let project = Project::load(&global.settings())?;
     let graph = &project.graph;
+    if args.sql && args.format == ReportFormat::Json {
+        return Err(CliError::JsonWithOfflineSql);
+    }
     if args.sql {
         let Some((from, target)) = args.target.split_once(':') else {
             return Err(CliError::OfflineDowngradeNeedsFrom(args.target.clone()));
@@ -83,6 +101,7 @@ pub async fn downgrade(global: &GlobalArgs, args: &DowngradeArgs) -> Result<Outc
     // The runner's lock is held from the data-loss check to the end of the run (advisory locks
     // nest within a session), so the revisions checked are exactly the ones reverted.
     autogen_migrate::lock(&client, &mut || report(quiet, Progress::WaitingForLock)).await?;
+    let mut ran = RunRecorder::default();
     let result = async {
         if !args.allow_data_loss {
             let applied: BTreeSet<String> = autogen_migrate::applied_revisions(&client)
@@ -102,6 +121,7 @@ pub async fn downgrade(global: &GlobalArgs, args: &DowngradeArgs) -> Result<Outc
         let reverted =
             autogen_migrate::downgrade(&mut client, graph, &target, &options, &mut |event| {
                 bar.track(&event);
+                ran.record(&event);
                 report(quiet, event)
             })
             .await?;
@@ -111,6 +131,14 @@ pub async fn downgrade(global: &GlobalArgs, args: &DowngradeArgs) -> Result<Outc
     let unlocked = autogen_migrate::unlock(&client).await;
     let reverted = result?;
     unlocked?;
+    if args.format == ReportFormat::Json {
+        let status = project.status(&client).await?;
+        print_json(&RunReport {
+            database: spec.redacted(),
+            ran: ran.ran,
+            current: crate::commands::status::tips(&project, &status.applied),
+        })?;
+    }
     if !quiet {
         match reverted.len() {
             0 => output::note("nothing to revert"),
@@ -118,6 +146,68 @@ pub async fn downgrade(global: &GlobalArgs, args: &DowngradeArgs) -> Result<Outc
         }
     }
     Ok(Outcome::Success)
+}
+
+/// `autogen upgrade|downgrade --format json` (docs/json.md): what ran, and where the
+/// database is now.
+#[derive(Serialize)]
+struct RunReport {
+    /// The database, its password redacted.
+    database: String,
+    /// The revisions applied or reverted, in the order they ran (empty when there was
+    /// nothing to do).
+    ran: Vec<RanRevision>,
+    /// The revisions the database is at afterwards (empty at base).
+    current: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct RanRevision {
+    id: String,
+    message: String,
+    /// `up` (applied) or `down` (reverted).
+    direction: &'static str,
+    /// Wall time of the revision, in milliseconds.
+    duration_ms: u64,
+    /// The statements of the section that ran (those an earlier, interrupted run of a
+    /// `transaction:false` section already ran are not counted).
+    statements: usize,
+}
+
+/// Collects the revisions that ran from the runner's progress events.
+#[derive(Default)]
+struct RunRecorder {
+    ran: Vec<RanRevision>,
+    /// Statements an interrupted earlier run already did, for the revision being resumed.
+    resumed: usize,
+}
+
+impl RunRecorder {
+    fn record(&mut self, event: &Progress<'_>) {
+        let (revision, duration, direction, section) = match event {
+            Progress::Applied { revision, duration } => {
+                (revision, duration, "up", &revision.revision.up)
+            }
+            Progress::Reverted { revision, duration } => {
+                (revision, duration, "down", &revision.revision.down)
+            }
+            Progress::Resuming { done, .. } => {
+                self.resumed = *done;
+                return;
+            }
+            _ => return,
+        };
+        let done = std::mem::take(&mut self.resumed);
+        self.ran.push(RanRevision {
+            id: revision.revision.id.clone(),
+            message: revision.revision.message.clone(),
+            direction,
+            duration_ms: u64::try_from(duration.as_millis()).unwrap_or(u64::MAX),
+            statements: autogen_migrate::split_statements(&section.sql)
+                .len()
+                .saturating_sub(done),
+        });
+    }
 }
 
 /// The down statements of `plan` that lose data — a `-- hazard: data-loss` comment or the
