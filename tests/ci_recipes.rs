@@ -159,7 +159,7 @@ fn the_github_actions_recipe_passes_clean_and_fails_on_drift_and_on_denied_hazar
         &workflow,
         "the revisions this pull request adds pass the policy",
     );
-    assert_eq!(check, "autogen check");
+    assert_eq!(check, "autogen check --format github");
 
     let project = project_on_a_branch();
     // A pull request adding a safe revision: both steps pass.
@@ -178,6 +178,8 @@ fn the_github_actions_recipe_passes_clean_and_fails_on_drift_and_on_denied_hazar
     ));
     let output = sh(&project, &check);
     assert_eq!(code(&output), Some(1), "{}", stderr(&output));
+    // Workflow commands GitHub turns into annotations on the pull request.
+    assert!(stdout(&output).starts_with("::error "), "{}", stdout(&output));
 
     // A revision dropping a column: the lint step fails, naming it; the revisions of `main`
     // are not linted again.
@@ -187,6 +189,10 @@ fn the_github_actions_recipe_passes_clean_and_fails_on_drift_and_on_denied_hazar
     let output = sh(&project, &lint);
     assert_eq!(code(&output), Some(1), "{}", stderr(&output));
     let report = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(
+        stdout(&output).lines().any(|line| line.starts_with("::error file=migrations/")),
+        "{report}"
+    );
     assert!(report.contains("data-loss"), "{report}");
     assert!(report.contains("DROP COLUMN \"note\""), "{report}");
     assert!(
