@@ -179,7 +179,11 @@ fn the_github_actions_recipe_passes_clean_and_fails_on_drift_and_on_denied_hazar
     let output = sh(&project, &check);
     assert_eq!(code(&output), Some(1), "{}", stderr(&output));
     // Workflow commands GitHub turns into annotations on the pull request.
-    assert!(stdout(&output).starts_with("::error "), "{}", stdout(&output));
+    assert!(
+        stdout(&output).starts_with("::error "),
+        "{}",
+        stdout(&output)
+    );
 
     // A revision dropping a column: the lint step fails, naming it; the revisions of `main`
     // are not linted again.
@@ -190,7 +194,9 @@ fn the_github_actions_recipe_passes_clean_and_fails_on_drift_and_on_denied_hazar
     assert_eq!(code(&output), Some(1), "{}", stderr(&output));
     let report = format!("{}{}", stdout(&output), stderr(&output));
     assert!(
-        stdout(&output).lines().any(|line| line.starts_with("::error file=migrations/")),
+        stdout(&output)
+            .lines()
+            .any(|line| line.starts_with("::error file=migrations/")),
         "{report}"
     );
     assert!(report.contains("data-loss"), "{report}");

@@ -6,9 +6,10 @@
 mod common;
 
 use common::project::{Project, fresh_database, with_db};
+use common::terminal::pty;
 use common::{autogen, stderr, stdout};
 use std::io::Read;
-use std::os::fd::{FromRawFd, OwnedFd};
+
 use std::process::{Command, Stdio};
 
 #[test]
@@ -251,28 +252,4 @@ fn run_with_stderr_on_terminal(mut command: Command) -> (Option<i32>, String) {
     let status = child.wait().expect("wait");
     let _ = drain.join();
     (status.code(), reader.join().expect("terminal reader"))
-}
-
-/// A pseudo-terminal: (master side, slave side).
-fn pty() -> (std::fs::File, OwnedFd) {
-    let (mut master, mut slave) = (0, 0);
-    // SAFETY: openpty writes two new file descriptors into the given integers; no name,
-    // terminal settings or window size are passed.
-    let result = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            std::ptr::null(),
-        )
-    };
-    assert_eq!(result, 0, "openpty: {}", std::io::Error::last_os_error());
-    // SAFETY: both descriptors were just opened by openpty and are owned by nobody else.
-    unsafe {
-        (
-            std::fs::File::from_raw_fd(master),
-            OwnedFd::from_raw_fd(slave),
-        )
-    }
 }

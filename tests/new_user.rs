@@ -7,9 +7,9 @@
 mod common;
 
 use common::project::{Project, execute, fresh_database, with_db};
+use common::terminal::pty;
 use common::{stderr, stdout};
 use std::io::{Read, Write};
-use std::os::fd::{FromRawFd, OwnedFd};
 use std::process::Stdio;
 
 const USERS: &str = r#"
@@ -94,30 +94,6 @@ fn run_on_terminal(project: &Project, args: &[&str], answer: &str) -> (Option<i3
     master.write_all(answer.as_bytes()).expect("answer");
     let status = child.wait().expect("wait");
     (status.code(), reader.join().expect("stderr reader"))
-}
-
-/// A pseudo-terminal: (master side, slave side for a child's stdin).
-fn pty() -> (std::fs::File, OwnedFd) {
-    let (mut master, mut slave) = (0, 0);
-    // SAFETY: openpty writes two new file descriptors into the given integers; no name,
-    // terminal settings or window size are passed.
-    let result = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            std::ptr::null(),
-        )
-    };
-    assert_eq!(result, 0, "openpty: {}", std::io::Error::last_os_error());
-    // SAFETY: both descriptors were just opened by openpty and are owned by nobody else.
-    unsafe {
-        (
-            std::fs::File::from_raw_fd(master),
-            OwnedFd::from_raw_fd(slave),
-        )
-    }
 }
 
 #[test]

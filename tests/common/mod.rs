@@ -4,6 +4,7 @@
 #![allow(dead_code)] // Each test file uses a different subset.
 
 pub mod project;
+pub mod terminal;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
