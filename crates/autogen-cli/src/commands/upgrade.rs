@@ -52,12 +52,7 @@ pub async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome,
     .await?;
     drop(bar);
     if args.format == ReportFormat::Json {
-        let status = project.status(&client).await?;
-        print_json(&RunReport {
-            database: spec.redacted(),
-            ran: ran.ran,
-            current: crate::commands::status::tips(&project, &status.applied),
-        })?;
+        print_run_report(&project, &client, &spec, ran).await?;
     }
     if !quiet {
         match applied.len() {
@@ -132,12 +127,7 @@ pub async fn downgrade(global: &GlobalArgs, args: &DowngradeArgs) -> Result<Outc
     let reverted = result?;
     unlocked?;
     if args.format == ReportFormat::Json {
-        let status = project.status(&client).await?;
-        print_json(&RunReport {
-            database: spec.redacted(),
-            ran: ran.ran,
-            current: crate::commands::status::tips(&project, &status.applied),
-        })?;
+        print_run_report(&project, &client, &spec, ran).await?;
     }
     if !quiet {
         match reverted.len() {
@@ -146,6 +136,21 @@ pub async fn downgrade(global: &GlobalArgs, args: &DowngradeArgs) -> Result<Outc
         }
     }
     Ok(Outcome::Success)
+}
+
+/// `--format json`: the revisions that ran and where the database is now.
+async fn print_run_report(
+    project: &Project,
+    client: &autogen_pg::Client,
+    spec: &autogen_pg::ConnectionSpec,
+    ran: RunRecorder,
+) -> Result<(), CliError> {
+    let status = project.status(client).await?;
+    print_json(&RunReport {
+        database: spec.redacted(),
+        ran: ran.ran,
+        current: crate::commands::status::tips(project, &status.applied),
+    })
 }
 
 /// `autogen upgrade|downgrade --format json` (docs/json.md): what ran, and where the
