@@ -7,13 +7,14 @@ pub fn pty() -> (std::fs::File, OwnedFd) {
     let (mut master, mut slave) = (0, 0);
     // SAFETY: openpty writes two new file descriptors into the given integers; no name,
     // terminal settings or window size are passed.
+    // `null_mut()` for all three: Linux declares the last two `*const`, macOS `*mut`.
     let result = unsafe {
         libc::openpty(
             &mut master,
             &mut slave,
             std::ptr::null_mut(),
-            std::ptr::null(),
-            std::ptr::null(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
         )
     };
     assert_eq!(result, 0, "openpty: {}", std::io::Error::last_os_error());

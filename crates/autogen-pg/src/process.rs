@@ -227,7 +227,8 @@ fn supervise(mut command: Command, tx: mpsc::Sender<io::Result<u32>>, shared: &S
         let _ = child.kill();
     }
     // Wait for the exit WITHOUT reaping, so the pid stays reserved until `exited` is set.
-    let raw_pid: libc::id_t = pid;
+    // `id_t` is u32 on Linux and macOS, i64 on FreeBSD: a u32 pid converts losslessly.
+    let raw_pid = libc::id_t::from(pid);
     loop {
         // SAFETY: siginfo_t is plain data that waitid fills.
         let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
