@@ -14,7 +14,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 files and runs them against PostgreSQL. Schemas are read faithfully (PostgreSQL itself normalizes \
 every type and expression), so there are no false differences.\n\n\
 With no server configured, autogen starts its own throwaway PostgreSQL (the dev database) from the \
-system's binaries (AUTOGEN_PG_BIN, pg_config --bindir, PATH, /usr/lib/postgresql/*/bin).\n\n\
+system's binaries (AUTOGEN_PG_BIN, pg_config --bindir, PATH, then where Debian, PGDG, Homebrew \
+and Postgres.app install them).\n\n\
 Exit codes: 0 success, 1 differences found, 2 error.",
     after_help = "Everyday workflow: `autogen init`, edit models, `autogen revision -m MSG`, review the \
 file, `autogen upgrade`. `autogen check` in CI. Run `autogen help COMMAND` for details."
