@@ -59,11 +59,17 @@ pub(crate) fn model(input: &DeriveInput, info: &ModelInfo) -> TokenStream {
         });
         seen.push((const_name, field));
     }
+    let sea_query = if cfg!(feature = "sea-query") {
+        sea_query_iden(input, info, &mut problems)
+    } else {
+        TokenStream::new()
+    };
     if !problems.is_empty() {
         return errors(problems);
     }
 
     quote! {
+        #sea_query
         #[allow(dead_code, deprecated)]
         impl #impl_generics #ident #type_generics #where_clause {
             #[doc = #table_doc]
@@ -75,6 +81,80 @@ pub(crate) fn model(input: &DeriveInput, info: &ModelInfo) -> TokenStream {
             /// The column names, in field order (fields with `#[model(skip)]` are not columns).
             pub const COLUMNS: &'static [&'static str] = &[#(#columns),*];
             #(#column_consts)*
+        }
+    }
+}
+
+/// With the `sea-query` feature: `enum <Struct>Iden { Schema, Table, <Field>… }` implementing
+/// `sea_query::Iden` with the schema, table and column names, for typed queries.
+fn sea_query_iden(
+    input: &DeriveInput,
+    info: &ModelInfo,
+    problems: &mut Vec<syn::Error>,
+) -> TokenStream {
+    let vis = &input.vis;
+    let enum_ident = quote::format_ident!("{}Iden", input.ident);
+    let (schema, table) = (&info.schema, &info.table);
+    let mut variants: Vec<syn::Ident> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
+    for (field, column) in &info.columns {
+        let camel: String = field
+            .unraw()
+            .to_string()
+            .split('_')
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                let mut chars = part.chars();
+                chars
+                    .next()
+                    .map(|first| first.to_uppercase().chain(chars).collect::<String>())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let taken = camel == "Schema"
+            || camel == "Table"
+            || variants.iter().any(|variant| *variant == camel);
+        let parsed = syn::parse_str::<syn::Ident>(&camel);
+        match parsed {
+            Ok(mut variant) if !taken => {
+                variant.set_span(field.span());
+                variants.push(variant);
+                names.push(column.as_str());
+            }
+            _ => problems.push(syn::Error::new(
+                field.span(),
+                format!(
+                    "field `{field}` would be the variant `{camel}` of `{enum_ident}`, which is \
+                     taken (`Schema` and `Table` name the table)\n\n\
+                     help: rename the field (and keep its column with #[model(column = \"...\")])"
+                ),
+            )),
+        }
+    }
+    let doc = format!(
+        "sea-query identifiers of the table `{schema}.{table}` and its columns (one variant \
+         per field, named after it)."
+    );
+    quote! {
+        #[doc = #doc]
+        #[allow(dead_code)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #vis enum #enum_ident {
+            /// The schema.
+            Schema,
+            /// The table.
+            Table,
+            #(#variants,)*
+        }
+
+        impl ::autogen::sea_query::Iden for #enum_ident {
+            fn unquoted(&self) -> &str {
+                match self {
+                    Self::Schema => #schema,
+                    Self::Table => #table,
+                    #(Self::#variants => #names,)*
+                }
+            }
         }
     }
 }

@@ -143,3 +143,17 @@ pub use autogen_derive::{DbEnum, Model, embed_migrations};
 pub mod migrate {
     pub use autogen_migrate::*;
 }
+
+/// The sea-query the `<Struct>Iden` enums of `#[derive(Model)]` implement `Iden` for (with the
+/// `sea-query` feature): build typed queries over the same names the models declare.
+///
+/// ```ignore
+/// use autogen::sea_query::{Expr, PostgresQueryBuilder, Query};
+/// let sql = Query::select()
+///     .columns([UserIden::Id, UserIden::Email])
+///     .from((UserIden::Schema, UserIden::Table))
+///     .and_where(Expr::col(UserIden::Email).eq("a@example.com"))
+///     .to_string(PostgresQueryBuilder);
+/// ```
+#[cfg(feature = "sea-query")]
+pub use sea_query;
