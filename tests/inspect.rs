@@ -256,6 +256,75 @@ async fn wrong_password_is_reported_without_the_password() {
     assert!(!stderr(&right).contains("right-secret"));
 }
 
+/// A schema saved with `inspect --format json` is a source itself: it reads back the same,
+/// a `diff` against the database it came from finds nothing (objects autogen does not manage
+/// are not compared, and a note says so), a later change is planned, and a broken file is an
+/// error at its line and column.
+#[tokio::test]
+async fn a_json_schema_is_a_source() {
+    let database = fresh_database().await;
+    load(
+        &database,
+        "CREATE TABLE t (id int PRIMARY KEY, n int CHECK (n > 0));
+         CREATE VIEW v AS SELECT id FROM t;
+         ALTER TABLE t ENABLE ROW LEVEL SECURITY;
+         CREATE POLICY p ON t USING (n > 1);",
+        "schema",
+    )
+    .await;
+    let dir = scratch_dir("json-source");
+    let file = dir.join("schema.json");
+    let (json, _) = inspect(&url(&database), "json");
+    std::fs::write(&file, &json).expect("write the JSON schema");
+    let source = file.to_str().expect("utf-8 path");
+
+    let (again, _) = inspect(source, "json");
+    assert_eq!(again, json);
+    let (from_json, _) = inspect(source, "sql");
+    let (from_database, _) = inspect(&url(&database), "sql");
+    assert_eq!(from_json, from_database);
+
+    let output = autogen(&[
+        "diff",
+        "--from",
+        source,
+        "--to",
+        &url(&database),
+        "--exit-code",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("is a JSON schema: it holds only what autogen manages"),
+        "{}",
+        stderr(&output)
+    );
+
+    load(&database, "ALTER TABLE t ADD COLUMN note text;", "change").await;
+    let output = autogen(&[
+        "diff",
+        "--from",
+        source,
+        "--to",
+        &url(&database),
+        "--exit-code",
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("ADD COLUMN \"note\" text"),
+        "{}",
+        stdout(&output)
+    );
+
+    std::fs::write(&file, "{\n  \"tables\": [\n    {\"name\": 42}\n  ]\n}\n").expect("write");
+    let output = autogen(&["inspect", source]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(&format!("{source}:3:")),
+        "{}",
+        stderr(&output)
+    );
+}
+
 /// The dump is data: an escape sequence inside a comment reaches a pipe byte for byte (a
 /// terminal-color filter on stdout would strip it and the dump would no longer re-create the
 /// schema).

@@ -211,13 +211,15 @@ always: the plan is not the whole difference."
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The current schema: a PostgreSQL URL, a .sql file, a models path, a migrations
-    /// directory, or a project's autogen.toml (its models and `[models] sql` declarations).
+    /// The current schema: a PostgreSQL URL, a .sql file, a .json schema (what `inspect
+    /// --format json` prints), a models path, a migrations directory, or a project's
+    /// autogen.toml (its models and `[models] sql` declarations).
     #[arg(long, value_name = "SRC")]
     pub from: String,
 
-    /// The desired schema: a PostgreSQL URL, a .sql file, a models path, a migrations
-    /// directory, or a project's autogen.toml (its models and `[models] sql` declarations).
+    /// The desired schema: a PostgreSQL URL, a .sql file, a .json schema (what `inspect
+    /// --format json` prints), a models path, a migrations directory, or a project's
+    /// autogen.toml (its models and `[models] sql` declarations).
     #[arg(long, value_name = "SRC")]
     pub to: String,
 
@@ -265,7 +267,8 @@ pub enum DiffFormat {
 pub struct InspectArgs {
     /// What to inspect: a PostgreSQL URL (postgres://user@host:port/db, Unix sockets via
     /// ?host=/socket/dir; PG* environment variables fill in the gaps like libpq), a .sql file
-    /// (applied to a temporary dev database first), a models path (models only), a migrations
+    /// (applied to a temporary dev database first), a .json schema (what `--format json`
+    /// prints, read as it is), a models path (models only), a migrations
     /// directory (its revisions replayed into a temporary dev database), or a project's
     /// autogen.toml (the desired schema it declares: its models and the SQL files of
     /// `[models] sql`).

@@ -90,6 +90,7 @@ impl Cache {
                 Some(Inspection {
                     catalog: entry.catalog,
                     unsupported: entry.unsupported,
+                    unsupported_known: true,
                     server_version: entry.server_version,
                     extension_updates: entry.extension_updates,
                 })
@@ -209,6 +210,7 @@ mod tests {
                     fingerprint: "r PERMISSIVE TO PUBLIC USING (id > 0)".into(),
                 }],
             }],
+            unsupported_known: true,
             server_version: 150018,
             extension_updates: vec![ExtensionUpdate {
                 extension: "citext".into(),

@@ -36,7 +36,7 @@ pub enum EngineError {
     },
 
     #[error(
-        "cannot tell what kind of source {0:?} is: give a PostgreSQL URL (postgres://…), a .sql file, a models path (a .rs file or a directory of them), a migrations directory, or a project's autogen.toml (its models and SQL declarations)"
+        "cannot tell what kind of source {0:?} is: give a PostgreSQL URL (postgres://…), a .sql file, a .json schema (autogen inspect --format json), a models path (a .rs file or a directory of them), a migrations directory, or a project's autogen.toml (its models and SQL declarations)"
     )]
     UnknownSource(String),
 
@@ -48,6 +48,17 @@ pub enum EngineError {
 
     #[error("source {} does not exist", .0.display())]
     MissingSource(PathBuf),
+
+    #[error(
+        "{}:{line}:{column}: not a schema in autogen's JSON form (what `autogen inspect --format json` prints): {message}",
+        path.display()
+    )]
+    JsonSource {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
 
     #[error(transparent)]
     Diff(#[from] autogen_diff::DiffError),

@@ -151,6 +151,11 @@ impl Session {
         current: &Inspection,
         desired: &Inspection,
     ) -> Vec<autogen_diff::UnmanagedDifference> {
+        // A JSON catalog holds no unmodeled objects: nothing to compare them with (the caller
+        // says so, see `Inspection::unsupported_known`).
+        if !current.unsupported_known || !desired.unsupported_known {
+            return Vec::new();
+        }
         autogen_diff::unmanaged_differences(
             unmanaged_objects(current),
             unmanaged_objects(desired),

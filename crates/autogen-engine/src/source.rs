@@ -34,6 +34,9 @@ pub enum Source {
     Database(ConnectionSpec),
     /// A SQL file, applied to a temporary dev database and read back from there.
     SqlFile(PathBuf),
+    /// A schema in autogen's JSON form (`autogen inspect --format json`), read as it is: it
+    /// holds only what autogen models, so objects it does not are not compared with it.
+    JsonFile(PathBuf),
     /// Rust model files (a `.rs` file or a directory of them), normalized through a
     /// temporary dev database.
     Models(PathBuf),
@@ -52,10 +55,11 @@ impl Source {
         let path = PathBuf::from(text);
         let extension = path.extension().and_then(|ext| ext.to_str());
         match extension {
-            Some("sql") | Some("rs") | Some("toml") if !path.is_file() => {
+            Some("sql") | Some("rs") | Some("toml") | Some("json") if !path.is_file() => {
                 Err(EngineError::MissingSource(path))
             }
             Some("sql") => Ok(Source::SqlFile(path)),
+            Some("json") => Ok(Source::JsonFile(path)),
             Some("rs") => Ok(Source::Models(path)),
             Some("toml") => Ok(Source::Project(path)),
             _ if path.is_dir() && is_migrations_dir(&path) => Ok(Source::Migrations(path)),
@@ -69,6 +73,7 @@ impl Source {
         match self {
             Source::Database(spec) => spec.redacted(),
             Source::SqlFile(path)
+            | Source::JsonFile(path)
             | Source::Models(path)
             | Source::Migrations(path)
             | Source::Project(path) => path.display().to_string(),
@@ -95,6 +100,7 @@ impl Source {
                 drop_quietly(database).await;
                 result?
             }
+            Source::JsonFile(path) => read_json(path)?,
             Source::Migrations(path) => {
                 // Parse first: a broken revision file needs no database.
                 let graph = autogen_migrate::RevisionGraph::load(path)?;
@@ -196,4 +202,27 @@ mod tests {
             Err(EngineError::MissingSource(_))
         ));
     }
+}
+
+/// A JSON catalog file as an inspection: what it holds, and that it cannot tell what else the
+/// schema had.
+fn read_json(path: &Path) -> Result<Inspection, EngineError> {
+    let text = std::fs::read_to_string(path).map_err(|source| EngineError::ReadFile {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let catalog =
+        autogen_schema::catalog_from_json(&text).map_err(|error| EngineError::JsonSource {
+            path: path.to_path_buf(),
+            line: error.line(),
+            column: error.column(),
+            message: error.to_string(),
+        })?;
+    Ok(Inspection {
+        catalog,
+        unsupported: Vec::new(),
+        unsupported_known: false,
+        server_version: 0,
+        extension_updates: Vec::new(),
+    })
 }

@@ -43,6 +43,10 @@ pub struct Inspection {
     pub catalog: Catalog,
     /// Objects in scope that the catalog does not model yet, grouped by kind.
     pub unsupported: Vec<UnsupportedObjects>,
+    /// Whether `unsupported` says what the source holds: false for a source that cannot know
+    /// (a JSON catalog holds only what autogen models), whose unmodeled objects are then not
+    /// compared with another source's.
+    pub unsupported_known: bool,
     /// `server_version_num`, e.g. 150018.
     pub server_version: i32,
     /// What this server can do, not what the schema is (so never part of the catalog: two
@@ -437,6 +441,7 @@ async fn inspect_on(
         unsupported: unsupported::group(
             unsupported.into_iter().chain(column_unsupported).collect(),
         ),
+        unsupported_known: true,
         server_version,
         extension_updates,
     })

@@ -28,6 +28,17 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome, CliErr
         },
         verify: !args.no_verify,
     };
+    if !global.quiet {
+        for (side, inspection, source) in [("FROM", &current, &from), ("TO", &desired, &to)] {
+            if !inspection.unsupported_known {
+                output::note(&format!(
+                    "{side} ({}) is a JSON schema: it holds only what autogen manages, so objects \
+                     of other kinds (policies, grants, partitions, …) are not compared",
+                    source.describe()
+                ));
+            }
+        }
+    }
     let migration = session.migration(&current, &desired, &intent, &how).await?;
     if migration.is_empty() {
         if !global.quiet {
