@@ -179,6 +179,29 @@ fn line_of_char(text: &str, position: usize) -> usize {
         .count()
 }
 
+/// A JSON catalog file as an inspection: what it holds, and that it cannot tell what else the
+/// schema had.
+fn read_json(path: &Path) -> Result<Inspection, EngineError> {
+    let text = std::fs::read_to_string(path).map_err(|source| EngineError::ReadFile {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let catalog =
+        autogen_schema::catalog_from_json(&text).map_err(|error| EngineError::JsonSource {
+            path: path.to_path_buf(),
+            line: error.line(),
+            column: error.column(),
+            message: error.to_string(),
+        })?;
+    Ok(Inspection {
+        catalog,
+        unsupported: Vec::new(),
+        unsupported_known: false,
+        server_version: 0,
+        extension_updates: Vec::new(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,27 +225,4 @@ mod tests {
             Err(EngineError::MissingSource(_))
         ));
     }
-}
-
-/// A JSON catalog file as an inspection: what it holds, and that it cannot tell what else the
-/// schema had.
-fn read_json(path: &Path) -> Result<Inspection, EngineError> {
-    let text = std::fs::read_to_string(path).map_err(|source| EngineError::ReadFile {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let catalog =
-        autogen_schema::catalog_from_json(&text).map_err(|error| EngineError::JsonSource {
-            path: path.to_path_buf(),
-            line: error.line(),
-            column: error.column(),
-            message: error.to_string(),
-        })?;
-    Ok(Inspection {
-        catalog,
-        unsupported: Vec::new(),
-        unsupported_known: false,
-        server_version: 0,
-        extension_updates: Vec::new(),
-    })
 }
