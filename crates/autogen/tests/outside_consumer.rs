@@ -1,6 +1,7 @@
 //! A project outside this workspace that depends on the published facade by name and version
 //! (`pg-autogen = "0.1.0"`, its library still `autogen`) compiles: the crates are patched to
-//! these sources, as they would come from crates.io, and built offline.
+//! these sources, as they would come from crates.io (the dependencies they pull in come from the
+//! registry, pinned by the workspace's lock file).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -74,7 +75,7 @@ fn cargo_run_outside(main: &str, features: &[&str]) -> std::process::Output {
     // keeps the dependencies built once across runs.
     std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).expect("Cargo.lock");
     Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--offline"])
+        .args(["run", "--quiet"])
         .current_dir(dir.path())
         .env("CARGO_TARGET_DIR", root.join("target/outside-consumer"))
         .output()
