@@ -159,22 +159,9 @@ async fn inspect_on(
     helper: Option<&mut Client>,
     options: &InspectOptions,
 ) -> Result<Inspection, IntrospectError> {
-    let transaction = begin(client, None).await?;
+    let mut transaction = begin(client, None).await?;
     let helper_transaction = match helper {
-        Some(helper) => {
-            let snapshot = query(
-                &transaction,
-                "shared snapshot",
-                "SELECT pg_catalog.pg_export_snapshot()",
-                &[],
-                |row| rows::get::<String>(row, 0, "shared snapshot"),
-            )
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| decode_error("shared snapshot", "no snapshot was exported"))?;
-            Some(begin(helper, Some(&snapshot)).await?)
-        }
+        Some(helper) => share_snapshot(&mut transaction, helper).await?,
         None => None,
     };
     let server_version = query(
@@ -445,6 +432,54 @@ async fn inspect_on(
         server_version,
         extension_updates,
     })
+}
+
+/// A transaction on `helper` in the snapshot of `transaction`, or `None` when the server
+/// cannot share it (a server without `pg_export_snapshot`, a helper connected elsewhere):
+/// then `transaction` does all the work, and the inspection is the same, only slower. The
+/// export runs under a savepoint so a refusal leaves `transaction` usable.
+async fn share_snapshot<'a>(
+    transaction: &mut tokio_postgres::Transaction<'_>,
+    helper: &'a mut Client,
+) -> Result<Option<tokio_postgres::Transaction<'a>>, IntrospectError> {
+    let failed = |what| move |source| IntrospectError::Query { what, source };
+    let savepoint = transaction
+        .savepoint("autogen_export_snapshot")
+        .await
+        .map_err(failed("shared snapshot"))?;
+    let exported = query(
+        &savepoint,
+        "shared snapshot",
+        "SELECT pg_catalog.pg_export_snapshot()",
+        &[],
+        |row| rows::get::<String>(row, 0, "shared snapshot"),
+    )
+    .await;
+    let snapshot = match exported {
+        Ok(rows) => {
+            savepoint
+                .commit()
+                .await
+                .map_err(failed("shared snapshot"))?;
+            rows.into_iter().next()
+        }
+        // Not shared here: the savepoint undoes the failed export.
+        Err(_) => {
+            savepoint
+                .rollback()
+                .await
+                .map_err(failed("shared snapshot"))?;
+            None
+        }
+    };
+    let Some(snapshot) = snapshot else {
+        return Ok(None);
+    };
+    match begin(helper, Some(&snapshot)).await {
+        Ok(shared) => Ok(Some(shared)),
+        // The helper's failed transaction rolls back when dropped.
+        Err(_) => Ok(None),
+    }
 }
 
 /// The SQL of every query of one inspection.

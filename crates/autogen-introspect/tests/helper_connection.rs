@@ -42,3 +42,32 @@ async fn a_helper_connection_reads_the_same_catalog_as_one_connection() {
         helper.batch_execute("SELECT 1").await.expect("helper");
     }
 }
+
+/// A helper that cannot join the snapshot (here: connected to another database, which
+/// PostgreSQL refuses to import it into) leaves the whole inspection to the first connection:
+/// same result, no error.
+#[tokio::test]
+async fn a_helper_that_cannot_share_the_snapshot_is_not_used() {
+    let database = fresh_database().await;
+    let elsewhere = fresh_database().await;
+    let mut client = database.connect().await.expect("connect");
+    client
+        .batch_execute(
+            "CREATE TABLE t (id int PRIMARY KEY, n int CHECK (n > 0));
+             CREATE INDEX t_n ON t ((n + 1)) WHERE n > 1;",
+        )
+        .await
+        .expect("load");
+    let mut other = elsewhere.connect().await.expect("connect elsewhere");
+    let options = InspectOptions::default();
+    let alone = inspect(&mut client, &options).await.expect("inspect");
+    let shared = inspect_with_helper(&mut client, &mut other, &options)
+        .await
+        .expect("inspect with a helper that cannot share");
+    assert_eq!(alone.catalog, shared.catalog);
+    assert_eq!(shared.catalog.tables.len(), 1);
+    client
+        .batch_execute("SELECT 1")
+        .await
+        .expect("client usable");
+}
