@@ -107,25 +107,23 @@ impl Db {
 
     /// Terminates every other session on the database; how many there were.
     fn terminate_others(&self) -> usize {
-        self.strings(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-             WHERE datname = current_database() AND pid <> pg_backend_pid() \
-               AND backend_type = 'client backend'",
-        )
-        .iter()
-        .filter(|terminated| *terminated == "t")
-        .count()
+        self.terminate_where("")
     }
 
     /// Like [`Db::terminate_others`], but only sessions at work (in a query or a transaction,
     /// or still starting): an `inspect` whose two connections are idle has read everything,
     /// and losing them then does not concern it.
     fn terminate_working(&self) -> usize {
-        self.strings(
+        self.terminate_where("AND state IS DISTINCT FROM 'idle'")
+    }
+
+    /// Terminates the other client sessions on the database that match `condition`.
+    fn terminate_where(&self, condition: &str) -> usize {
+        self.strings(&format!(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
              WHERE datname = current_database() AND pid <> pg_backend_pid() \
-               AND backend_type = 'client backend' AND state IS DISTINCT FROM 'idle'",
-        )
+               AND backend_type = 'client backend' {condition}"
+        ))
         .iter()
         .filter(|terminated| *terminated == "t")
         .count()

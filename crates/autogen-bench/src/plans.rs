@@ -237,32 +237,21 @@ async fn direction(
     to: &Inspection,
 ) -> Direction {
     let intent = RenameIntent::default();
-    let started = Instant::now();
-    let planned = session
-        .migration(
-            from,
-            to,
-            &intent,
-            &PlanOptions {
+    // The migration planned alone, then planned and verified, each timed.
+    let timed = |verify: bool| {
+        let intent = &intent;
+        async move {
+            let started = Instant::now();
+            let how = PlanOptions {
                 online: None,
-                verify: false,
-            },
-        )
-        .await;
-    let plan_secs = started.elapsed().as_secs_f64();
-    let started = Instant::now();
-    let verified = session
-        .migration(
-            from,
-            to,
-            &intent,
-            &PlanOptions {
-                online: None,
-                verify: true,
-            },
-        )
-        .await;
-    let verified_secs = started.elapsed().as_secs_f64();
+                verify,
+            };
+            let migration = session.migration(from, to, intent, &how).await;
+            (migration, started.elapsed().as_secs_f64())
+        }
+    };
+    let (planned, plan_secs) = timed(false).await;
+    let (verified, verified_secs) = timed(true).await;
     let (up, down, unmanaged) = match &planned {
         Ok(migration) => sizes(migration),
         Err(_) => (0, Err("not planned".to_string()), Vec::new()),

@@ -193,13 +193,6 @@ impl CheckReport {
     /// of schemas are annotated on the model line of their object when the models declare it,
     /// else without a file.
     pub fn annotations(&self) -> Vec<Annotation> {
-        let error = |title: &str, message: String| Annotation {
-            level: Level::Error,
-            file: None,
-            line: None,
-            title: title.to_string(),
-            message,
-        };
         let mut annotations = Vec::new();
         if let Some(revision) = &self.new_revision {
             for change in &revision.changes {
@@ -242,13 +235,6 @@ impl CheckReport {
 
 impl DatabaseReport {
     fn annotations(&self) -> Vec<Annotation> {
-        let error = |title: &str, message: String| Annotation {
-            level: Level::Error,
-            file: None,
-            line: None,
-            title: title.to_string(),
-            message,
-        };
         let mut annotations = Vec::new();
         for edited in &self.edited_since_applied {
             annotations.push(Annotation {
@@ -314,6 +300,17 @@ impl DatabaseReport {
             });
         }
         annotations
+    }
+}
+
+/// An error annotation without a place (callers add one where there is).
+fn error(title: &str, message: String) -> Annotation {
+    Annotation {
+        level: Level::Error,
+        file: None,
+        line: None,
+        title: title.to_string(),
+        message,
     }
 }
 
