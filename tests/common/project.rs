@@ -157,6 +157,7 @@ pub fn execute(url: &str, sql: &str) {
     runtime().block_on(async {
         let spec = autogen_testkit::autogen_pg::ConnectionSpec::parse(url).expect("url");
         let client = spec.connect().await.expect("connect");
+        autogen_testkit::create_roles_named(&client, sql).await;
         client.batch_execute(sql).await.expect("sql");
     });
 }

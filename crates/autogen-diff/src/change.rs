@@ -8,6 +8,7 @@ pub use crate::family::constraint::{ConstraintChange, ConstraintKind};
 pub use crate::family::domain::DomainChange;
 pub use crate::family::enums::{EnumChange, EnumValuePosition};
 pub use crate::family::index::IndexChange;
+pub use crate::family::policy::PolicyChange;
 pub use crate::family::routine::RoutineChange;
 pub use crate::family::schema::{ExtensionChange, SchemaChange};
 pub use crate::family::sequence::SequenceChange;
@@ -35,6 +36,7 @@ pub enum Change {
     View(ViewChange),
     Routine(RoutineChange),
     Trigger(TriggerChange),
+    Policy(PolicyChange),
     Domain(DomainChange),
     Composite(CompositeChange),
     Range(RangeChange),
@@ -57,6 +59,7 @@ macro_rules! each_family {
             Change::View($change) => $body,
             Change::Routine($change) => $body,
             Change::Trigger($change) => $body,
+            Change::Policy($change) => $body,
             Change::Domain($change) => $body,
             Change::Composite($change) => $body,
             Change::Range($change) => $body,
@@ -100,8 +103,9 @@ pub enum Phase {
     RenameColumn,
     /// After the table renames: the statements name the table by its new name.
     RenameConstraintOrIndex,
-    /// Triggers and views that go (or are re-created) first: nothing else depends on a
-    /// trigger, and a view may use anything below (dependent views before the views they use).
+    /// Triggers, policies and views that go (or are re-created) first: nothing else depends on
+    /// a trigger or a policy, and a view may use anything below (dependent views before the
+    /// views they use).
     DropTrigger,
     DropView,
     DropForeignKey,
@@ -141,9 +145,12 @@ pub enum Phase {
     CreateTable,
     Column,
     ConstraintOrIndex,
+    /// A table's row-level security, storage parameters and replica identity (which may name
+    /// an index created just before).
+    TableSetting,
     ForeignKey,
-    /// Views (with a materialized view's indexes and grants), triggers and the functions that
-    /// use tables or views, in dependency order, after every table.
+    /// Views (with a materialized view's indexes and grants), triggers, policies and the
+    /// functions that use tables or views, in dependency order, after every table.
     CreateLateObject,
     OwnSequence,
     Comment,

@@ -227,7 +227,7 @@ fn drop(c: &Cursor) -> Option<Vec<Hazard>> {
         "view" | "materialized" => Some(vec![AccessExclusiveLock]),
         "function" | "procedure" | "aggregate" => Some(vec![BehaviorChange]),
         // On the table: ACCESS EXCLUSIVE in PostgreSQL 15.
-        "trigger" => Some(vec![AccessExclusiveLock, BehaviorChange]),
+        "trigger" | "policy" => Some(vec![AccessExclusiveLock, BehaviorChange]),
         "domain" | "collation" => Some(vec![]),
         _ => None,
     }
@@ -286,6 +286,8 @@ fn create_object(c: &Cursor) -> Option<Vec<Hazard>> {
         "function" | "procedure" | "aggregate" => Some(vec![]),
         // Fires for every session from now on.
         "trigger" | "constraint" => Some(vec![BehaviorChange]),
+        // Which rows sessions see or may write, from now on (ACCESS EXCLUSIVE on the table).
+        "policy" => Some(vec![AccessExclusiveLock, BehaviorChange]),
         _ => None,
     }
 }
@@ -294,6 +296,9 @@ fn alter(c: &Cursor) -> Option<Vec<Hazard>> {
     let kind = c.word(1)?;
     if kind == "table" {
         return alter_table(c);
+    }
+    if kind == "policy" {
+        return Some(vec![AccessExclusiveLock, BehaviorChange]);
     }
     let mut at = 2;
     if c.is(at, "if") && c.is(at + 1, "exists") {
@@ -377,6 +382,13 @@ fn table_action(a: &Cursor) -> Option<Vec<Hazard>> {
             alter_column(a, at)
         }
         "rename" => Some(vec![AccessExclusiveLock]),
+        // Storage parameters: fillfactor, autovacuum_* and toast.* take SHARE UPDATE EXCLUSIVE
+        // and rewrite nothing.
+        "set" | "reset" if matches!(a.kind(1), Some(Kind::Open)) => Some(vec![]),
+        "replica" if a.is(1, "identity") => Some(vec![AccessExclusiveLock]),
+        "enable" | "disable" | "force" | "no" if a.top_level_pair("level", "security") => {
+            Some(vec![AccessExclusiveLock, BehaviorChange])
+        }
         "set" => match a.word(1)? {
             "logged" | "unlogged" => Some(vec![TableRewrite, AccessExclusiveLock]),
             "schema" => Some(vec![AccessExclusiveLock]),
@@ -762,7 +774,7 @@ mod tests {
             known("DROP FUNCTION f() CASCADE;"),
             [DataLoss, AccessExclusiveLock]
         );
-        assert_eq!(classify("DROP POLICY p ON t;"), Classification::Unknown);
+        assert_eq!(classify("DROP RULE r ON t;"), Classification::Unknown);
     }
 
     #[test]
@@ -900,7 +912,7 @@ mod tests {
             [DataLoss, AccessExclusiveLock, MayFailOnExistingRows]
         );
         assert_eq!(
-            classify("ALTER TABLE t DROP COLUMN a, ENABLE ROW LEVEL SECURITY;"),
+            classify("ALTER TABLE t DROP COLUMN a, CLUSTER ON t_pkey;"),
             Classification::Unknown
         );
         assert_eq!(
@@ -959,11 +971,10 @@ mod tests {
         for sql in [
             "DO $$ BEGIN DROP TABLE t; END $$;",
             "CREATE RULE r AS ON INSERT TO t DO INSTEAD NOTHING;",
-            "CREATE POLICY p ON t USING (true);",
             "SELECT 1;",
             "SELECT setval('s', 1), pg_terminate_backend(42);",
             "SET search_path = app;",
-            "ALTER TABLE t ENABLE ROW LEVEL SECURITY;",
+            "ALTER TABLE t CLUSTER ON t_pkey;",
         ] {
             assert_eq!(classify(sql), Classification::Unknown, "{sql}");
         }
@@ -1008,6 +1019,35 @@ mod tests {
                 vec![AccessExclusiveLock, BehaviorChange],
             ),
             ("ALTER TABLE x DISABLE TRIGGER t;", vec![BehaviorChange]),
+            (
+                "CREATE POLICY p ON x AS RESTRICTIVE FOR SELECT TO r USING (a > 0);",
+                vec![AccessExclusiveLock, BehaviorChange],
+            ),
+            (
+                "ALTER POLICY p ON x TO r USING (true);",
+                vec![AccessExclusiveLock, BehaviorChange],
+            ),
+            (
+                "DROP POLICY p ON x;",
+                vec![AccessExclusiveLock, BehaviorChange],
+            ),
+            (
+                "ALTER TABLE x ENABLE ROW LEVEL SECURITY;",
+                vec![AccessExclusiveLock, BehaviorChange],
+            ),
+            (
+                "ALTER TABLE x NO FORCE ROW LEVEL SECURITY;",
+                vec![AccessExclusiveLock, BehaviorChange],
+            ),
+            (
+                "ALTER TABLE x SET (fillfactor=70, toast.autovacuum_enabled=false);",
+                vec![],
+            ),
+            ("ALTER TABLE x RESET (fillfactor);", vec![]),
+            (
+                "ALTER TABLE x REPLICA IDENTITY FULL;",
+                vec![AccessExclusiveLock],
+            ),
             (
                 "ALTER TABLE x ENABLE REPLICA TRIGGER t;",
                 vec![BehaviorChange],

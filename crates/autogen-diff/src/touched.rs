@@ -51,7 +51,13 @@ fn named_tables(
             tables.insert(from.clone());
             tables.insert(QualifiedName::new(&from.schema, to));
         }
-        Change::Table(TableChange::SetUnlogged { table, .. })
+        Change::Table(
+            TableChange::SetUnlogged { table, .. }
+            | TableChange::SetRowLevelSecurity { table, .. }
+            | TableChange::SetForceRowLevelSecurity { table, .. }
+            | TableChange::SetStorageParameters { table, .. }
+            | TableChange::SetReplicaIdentity { table, .. },
+        )
         | Change::Column(ColumnChange::Add { table, .. })
         | Change::Column(ColumnChange::Drop { table, .. })
         | Change::Column(ColumnChange::Rename { table, .. })
@@ -119,7 +125,7 @@ fn named_tables(
                     }
                 }
             }
-            CommentTarget::Trigger { table, .. } => {
+            CommentTarget::Trigger { table, .. } | CommentTarget::Policy { table, .. } => {
                 tables.insert(table.clone());
             }
             CommentTarget::Schema { .. }
@@ -138,6 +144,12 @@ fn named_tables(
         }
         Change::Trigger(TriggerChange::Create { trigger }) => {
             tables.insert(trigger.table.clone());
+        }
+        Change::Policy(PolicyChange::Create { policy } | PolicyChange::Alter { policy }) => {
+            tables.insert(policy.table.clone());
+        }
+        Change::Policy(PolicyChange::Drop { table, .. }) => {
+            tables.insert(table.clone());
         }
         Change::View(_) | Change::Routine(_) => {}
         Change::Domain(_) | Change::Composite(_) | Change::Range(_) | Change::Collation(_) => {}
@@ -162,7 +174,7 @@ fn named_tables(
     }
 }
 
-/// The views, routines, triggers, domains, composite and range types and collations that
+/// The views, routines, triggers, policies, domains, composite and range types and collations that
 /// `changes` create, drop, alter or comment on (the tables they use are not listed:
 /// verification follows the dependency edges to them).
 pub fn touched_objects(changes: &[Change]) -> BTreeSet<ObjectRef> {
@@ -195,6 +207,18 @@ fn touched_object(change: &Change) -> Option<ObjectRef> {
                 name: name.clone(),
             }
         }
+        Change::Policy(change) => {
+            let (table, name) = match change {
+                PolicyChange::Create { policy } | PolicyChange::Alter { policy } => {
+                    (&policy.table, &policy.name)
+                }
+                PolicyChange::Drop { table, name } => (table, name),
+            };
+            ObjectRef::Policy {
+                table: table.clone(),
+                name: name.clone(),
+            }
+        }
         Change::Domain(change) => ObjectRef::Type(change.domain()),
         Change::Composite(change) => ObjectRef::Type(change.type_name()),
         Change::Range(RangeChange::Create { range }) => {
@@ -209,6 +233,10 @@ fn touched_object(change: &Change) -> Option<ObjectRef> {
             CommentTarget::View { name, .. } => ObjectRef::Relation(name.clone()),
             CommentTarget::Routine { id, .. } => ObjectRef::Function(id.clone()),
             CommentTarget::Trigger { table, name } => ObjectRef::Trigger {
+                table: table.clone(),
+                name: name.clone(),
+            },
+            CommentTarget::Policy { table, name } => ObjectRef::Policy {
                 table: table.clone(),
                 name: name.clone(),
             },

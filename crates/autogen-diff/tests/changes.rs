@@ -876,6 +876,10 @@ fn cyclic() -> Catalog {
             schema: "public".into(),
             name: name.into(),
             unlogged: false,
+            row_level_security: false,
+            force_row_level_security: false,
+            storage_parameters: Vec::new(),
+            replica_identity: Default::default(),
             columns: vec![
                 Column {
                     not_null: true,
@@ -935,6 +939,10 @@ fn identifiers_and_literals_are_quoted() {
         schema: "we\"ird".into(),
         name: "Tab le".into(),
         unlogged: false,
+        row_level_security: false,
+        force_row_level_security: false,
+        storage_parameters: Vec::new(),
+        replica_identity: Default::default(),
         columns: vec![Column {
             comment: Some("a 'quote'".into()),
             ..plain_column("Col\"umn", "text")

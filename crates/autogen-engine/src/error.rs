@@ -179,6 +179,10 @@ pub enum EngineError {
         during: &'static str,
         detail: String,
     },
+    #[error(
+        "the dev database could not create the roles the schema names ({roles}): {detail}; roles belong to the server, so autogen creates them (NOLOGIN) only on the dev server: give the dev database's user CREATEROLE, or create them there yourself"
+    )]
+    DevRoles { roles: String, detail: String },
 }
 
 fn paths_text(paths: &[PathBuf]) -> String {

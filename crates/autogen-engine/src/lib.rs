@@ -17,6 +17,7 @@ pub mod policy;
 pub mod progress;
 mod project;
 mod replay;
+mod roles;
 mod session;
 mod settings;
 mod source;

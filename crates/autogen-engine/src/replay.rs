@@ -149,6 +149,13 @@ async fn upgrade_and_inspect(
     } else {
         graph.upgrade_plan(applied, target)?.len()
     };
+    let roles = graph
+        .ordered()
+        .iter()
+        .flat_map(|file| [&file.revision.up.sql, &file.revision.down.sql])
+        .flat_map(|sql| autogen_migrate::roles_named(sql))
+        .collect();
+    crate::roles::ensure(client, roles).await?;
     let mut task = dev.progress().task(Task::Replay, to_run + 1);
     if to_run > 0 {
         let run_options = RunOptions {

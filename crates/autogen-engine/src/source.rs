@@ -153,6 +153,7 @@ async fn inspect_sql(
     options: &InspectOptions,
 ) -> Result<Inspection, EngineError> {
     let mut client = database.connect().await?;
+    crate::roles::ensure(&client, autogen_migrate::roles_named(sql)).await?;
     client
         .batch_execute(sql)
         .await

@@ -123,7 +123,8 @@ fn touched_part(
 }
 
 /// `catalog` with the tables in `tables`, all schemas, extensions, enum types and sequences,
-/// the other objects in `needed` it has, the triggers on the tables and views it keeps and
+/// the other objects in `needed` it has, the triggers on the tables and views it keeps, the
+/// policies of its tables and
 /// the dependency edges between what it keeps.
 fn part(
     catalog: &Catalog,
@@ -181,6 +182,7 @@ fn part(
             .cloned()
             .collect(),
         triggers: Vec::new(),
+        policies: Vec::new(),
         dependencies: Vec::new(),
     };
     let relations: BTreeSet<QualifiedName> = tables
@@ -192,6 +194,12 @@ fn part(
         .triggers
         .iter()
         .filter(|trigger| relations.contains(&trigger.table))
+        .cloned()
+        .collect();
+    part.policies = catalog
+        .policies
+        .iter()
+        .filter(|policy| tables.contains(&policy.table))
         .cloned()
         .collect();
     let indexes: BTreeSet<QualifiedName> = part
@@ -250,7 +258,7 @@ fn part(
 }
 
 /// The catalog's dependency edges between whole objects: a relation (table or view) stands
-/// for its columns, defaults, constraints, indexes and triggers, a domain for its checks; a
+/// for its columns, defaults, constraints, indexes, triggers and policies, a domain for its checks; a
 /// table also uses the tables its foreign keys reference.
 struct Graph<'a> {
     catalog: &'a Catalog,
@@ -290,7 +298,8 @@ impl<'a> Graph<'a> {
                 | ObjectRef::Column { relation: name, .. }
                 | ObjectRef::Default { table: name, .. }
                 | ObjectRef::Constraint { table: name, .. }
-                | ObjectRef::Trigger { table: name, .. } => ObjectRef::Relation(name.clone()),
+                | ObjectRef::Trigger { table: name, .. }
+                | ObjectRef::Policy { table: name, .. } => ObjectRef::Relation(name.clone()),
                 ObjectRef::Index(name) => ObjectRef::Relation(index_owners.get(name)?.clone()),
                 ObjectRef::Type(name) | ObjectRef::DomainConstraint { domain: name, .. } => {
                     ObjectRef::Type(name.clone())
@@ -397,6 +406,8 @@ async fn run(
     let steps = if down.is_some() { 5 } else { 3 };
     let mut task = dev.progress().task(Task::Verify, steps);
     let mut client = database.connect().await?;
+    // The plan grants to and writes policies for the desired schema's roles too.
+    crate::roles::ensure(&client, crate::roles::of_catalog(desired)).await?;
     task.step("re-create the current schema");
     recreate(&client, current)
         .instrument(step("verify: re-create the current schema"))
@@ -440,6 +451,7 @@ const RECREATE_BATCH: usize = 200;
 
 /// Re-creates `current` on the empty database, in batches.
 pub async fn recreate(client: &autogen_pg::Client, current: &Catalog) -> Result<(), EngineError> {
+    crate::roles::ensure(client, crate::roles::of_catalog(current)).await?;
     let sql = current.to_sql();
     let statements = autogen_migrate::split_statements(&sql);
     for batch in statements.chunks(RECREATE_BATCH) {

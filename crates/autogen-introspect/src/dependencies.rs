@@ -136,7 +136,9 @@ fn structural(dependent: &ObjectRef, on: &ObjectRef) -> bool {
         ) => table == relation && column == of,
         (ObjectRef::DomainConstraint { domain, .. }, ObjectRef::Type(name)) => domain == name,
         (
-            ObjectRef::Constraint { table, .. } | ObjectRef::Trigger { table, .. },
+            ObjectRef::Constraint { table, .. }
+            | ObjectRef::Trigger { table, .. }
+            | ObjectRef::Policy { table, .. },
             ObjectRef::Relation(relation),
         ) => table == relation,
         _ => false,

@@ -204,6 +204,7 @@ async fn inspect_on(
         functions: queries::functions(),
         views: queries::views(),
         triggers: queries::triggers(),
+        policies: queries::policies(),
         dependencies: queries::dependencies(version),
         unsupported_census: queries::census(version),
     };
@@ -242,7 +243,7 @@ async fn inspect_on(
         (unsupported, schemas, extensions, extension_updates, enums, sequences),
         (tables, columns, constraints, indexes, operator_classes, collation_lookup),
         (collations, domains, domain_checks, composite_types, range_types),
-        (functions, views, triggers, dependencies),
+        (functions, views, triggers, policies, dependencies),
     ) = futures_util::try_join!(
         async {
             futures_util::try_join!(
@@ -326,6 +327,7 @@ async fn inspect_on(
                 query(t, "functions", &sql.functions, &filter, rows::function),
                 query(t, "views", &sql.views, &filter, rows::view),
                 query(t, "triggers", &sql.triggers, &filter, rows::trigger),
+                query(t, "policies", &sql.policies, &filter, rows::policy),
                 query(t, "dependencies", &sql.dependencies, &[], rows::dependency),
             )
         },
@@ -398,6 +400,7 @@ async fn inspect_on(
     let domains = assemble::domains(domains, domain_checks, &mut objects)?;
     let range_types = assemble::range_types(range_types, &lookups, &mut objects)?;
     let triggers = assemble::triggers(triggers, &mut objects);
+    let policies = assemble::policies(policies, &mut objects);
     let mut catalog = Catalog {
         schemas,
         extensions,
@@ -411,6 +414,7 @@ async fn inspect_on(
         functions,
         views,
         triggers,
+        policies,
         dependencies: dependencies::resolve(&objects, dependencies),
     };
     catalog.canonicalize();
@@ -503,6 +507,7 @@ struct Queries {
     functions: String,
     views: String,
     triggers: String,
+    policies: String,
     dependencies: String,
     unsupported_census: String,
 }

@@ -130,11 +130,23 @@ pub(crate) fn description_join(alias: &str, object: &str, catalog: &str, sub_id:
     )
 }
 
+/// Tables with their settings: persistence, row-level security, storage parameters (the
+/// TOAST table's prefixed `toast.`, sorted) and replica identity (with its index's name).
 pub fn tables() -> String {
     format!(
-        "{} SELECT c.oid, n.nspname::text, c.relname::text, c.relpersistence = 'u', ds.description \
+        "{} SELECT c.oid, n.nspname::text, c.relname::text, c.relpersistence = 'u', ds.description, \
+           c.relrowsecurity, c.relforcerowsecurity, \
+           CASE WHEN c.reloptions IS NOT NULL OR toast.reloptions IS NOT NULL THEN \
+             ARRAY(SELECT o FROM (SELECT pg_catalog.unnest(c.reloptions) \
+                 UNION ALL SELECT 'toast.' || pg_catalog.unnest(toast.reloptions)) p(o) \
+               ORDER BY o) END, \
+           c.relreplident::text, \
+           CASE WHEN c.relreplident = 'i' THEN (SELECT ri.relname::text \
+             FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ri ON ri.oid = i.indexrelid \
+             WHERE i.indrelid = c.oid AND i.indisreplident) END \
          FROM tbl JOIN pg_catalog.pg_class c ON c.oid = tbl.oid \
-         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace {}",
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+         LEFT JOIN pg_catalog.pg_class toast ON toast.oid = c.reltoastrelid {}",
         tables_cte(),
         description_join("ds", "c.oid", "pg_class", "0")
     )

@@ -122,6 +122,14 @@ pub(crate) fn table(row: &Row) -> Result<(u32, Table), IntrospectError> {
             schema: get(row, 1, WHAT)?,
             name: get(row, 2, WHAT)?,
             unlogged: get(row, 3, WHAT)?,
+            row_level_security: get(row, 5, WHAT)?,
+            force_row_level_security: get(row, 6, WHAT)?,
+            storage_parameters: get::<Option<Vec<String>>>(row, 7, WHAT)?.unwrap_or_default(),
+            replica_identity: replica_identity(
+                &get::<String>(row, 8, WHAT)?,
+                get(row, 9, WHAT)?,
+                WHAT,
+            )?,
             columns: Vec::new(),
             primary_key: None,
             uniques: Vec::new(),
@@ -132,6 +140,23 @@ pub(crate) fn table(row: &Row) -> Result<(u32, Table), IntrospectError> {
             comment: get(row, 4, WHAT)?,
         },
     ))
+}
+
+/// `pg_class.relreplident` (and the index of `i`).
+fn replica_identity(
+    code: &str,
+    index: Option<String>,
+    what: &'static str,
+) -> Result<ReplicaIdentity, IntrospectError> {
+    Ok(match (code, index) {
+        ("d", _) => ReplicaIdentity::Default,
+        ("f", _) => ReplicaIdentity::Full,
+        ("n", _) => ReplicaIdentity::Nothing,
+        ("i", Some(index)) => ReplicaIdentity::Index(index),
+        // Its index was dropped: PostgreSQL then behaves as with NOTHING.
+        ("i", None) => ReplicaIdentity::Nothing,
+        (other, _) => return Err(decode_error(what, format!("replica identity {other:?}"))),
+    })
 }
 
 pub(crate) struct ColumnRow {

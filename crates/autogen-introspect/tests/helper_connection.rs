@@ -20,6 +20,7 @@ async fn a_helper_connection_reads_the_same_catalog_as_one_connection() {
         let sql = std::fs::read_to_string(&file).expect("read fixture");
         let database = fresh_database().await;
         let mut client = database.connect().await.expect("connect");
+        autogen_testkit::create_roles_named(&client, &sql).await;
         client.batch_execute(&sql).await.expect("load fixture");
         let alone = inspect(&mut client, &options).await.expect("inspect");
         let mut helper = database.connect().await.expect("connect helper");

@@ -75,15 +75,13 @@ async fn unmodeled_objects_are_grouped_by_kind() {
         .collect();
     assert_eq!(
         kinds,
-        [
-            ("policy".to_string(), vec!["public.t.p".to_string()]),
-            (
-                "rule".to_string(),
-                vec!["public.t.r1".to_string(), "public.t.r2".to_string()]
-            ),
-        ]
+        [(
+            "rule".to_string(),
+            vec!["public.t.r1".to_string(), "public.t.r2".to_string()]
+        ),]
     );
-    // Views and domains are modeled now.
+    // Views, domains and policies are modeled now.
+    assert_eq!(inspection.catalog.policies.len(), 1);
     assert_eq!(inspection.catalog.views.len(), 1);
     assert_eq!(inspection.catalog.domains.len(), 1);
     assert_eq!(inspection.catalog.tables.len(), 1);

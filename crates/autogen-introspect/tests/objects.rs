@@ -175,10 +175,10 @@ async fn dependencies_connect_objects_of_the_catalog_only() {
 
 #[tokio::test]
 async fn a_changed_definition_of_an_unmodeled_object_changes_its_fingerprint() {
-    let schema = |using: &str| {
+    let schema = |condition: &str| {
         format!(
             "CREATE TABLE t (id int);
-             CREATE POLICY p ON t USING ({using});
+             CREATE RULE r AS ON UPDATE TO t WHERE ({condition}) DO INSTEAD NOTHING;
              CREATE FUNCTION f() RETURNS int LANGUAGE sql RETURN 1;
              REVOKE EXECUTE ON FUNCTION f() FROM PUBLIC;"
         )
@@ -198,9 +198,9 @@ async fn a_changed_definition_of_an_unmodeled_object_changes_its_fingerprint() {
             })
             .collect()
     };
-    let a = fingerprints(&inspection_of(&schema("id > 0")).await);
-    let same = fingerprints(&inspection_of(&schema("id > 0")).await);
-    let other = fingerprints(&inspection_of(&schema("id > 1")).await);
+    let a = fingerprints(&inspection_of(&schema("new.id > 0")).await);
+    let same = fingerprints(&inspection_of(&schema("new.id > 0")).await);
+    let other = fingerprints(&inspection_of(&schema("new.id > 1")).await);
     assert_eq!(a, same);
     let names = |rows: &[(String, String, String)]| -> Vec<(String, String)> {
         rows.iter()
@@ -211,13 +211,13 @@ async fn a_changed_definition_of_an_unmodeled_object_changes_its_fingerprint() {
         names(&a),
         [
             ("grant".to_string(), "function public.f()".to_string()),
-            ("policy".to_string(), "public.t.p".to_string()),
+            ("rule".to_string(), "public.t.r".to_string()),
         ]
     );
     assert_eq!(names(&a), names(&other));
     assert_eq!(a[0], other[0]);
     assert_ne!(a[1], other[1]);
-    assert!(a[1].2.contains("(id > 0)"), "{:?}", a[1]);
+    assert!(a[1].2.contains("(new.id > 0)"), "{:?}", a[1]);
 }
 
 #[tokio::test]

@@ -3,8 +3,10 @@
 //! `public.mood`), expressions as `pg_get_expr` prints them (`(age >= 0)`, `now()`).
 
 use crate::deps::Dependency;
-use crate::ident::QualifiedName;
-use crate::objects::{Collation, CompositeType, Domain, Function, RangeType, Trigger, View};
+use crate::ident::{QualifiedName, quote_ident};
+use crate::objects::{
+    Collation, CompositeType, Domain, Function, Policy, RangeType, Trigger, View,
+};
 use serde::{Deserialize, Serialize};
 
 fn is_false(value: &bool) -> bool {
@@ -40,6 +42,9 @@ pub struct Catalog {
     pub views: Vec<View>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub triggers: Vec<Trigger>,
+    /// Row-level security policies (`CREATE POLICY`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<Policy>,
     /// What uses what, between the objects above (from `pg_depend`): the order to create
     /// them in, and what a plan must drop and re-create with an object it re-creates.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -184,6 +189,19 @@ pub struct Table {
     pub name: String,
     #[serde(default, skip_serializing_if = "is_false")]
     pub unlogged: bool,
+    /// `ENABLE ROW LEVEL SECURITY`: only rows a policy allows are visible to others than
+    /// the owner.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub row_level_security: bool,
+    /// `FORCE ROW LEVEL SECURITY`: the policies apply to the table's owner too.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub force_row_level_security: bool,
+    /// Storage parameters (`reloptions`) as PostgreSQL stores them, `name=value`, sorted; the
+    /// TOAST table's as `toast.name=value` (the form `ALTER TABLE … SET` takes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub storage_parameters: Vec<String>,
+    #[serde(default, skip_serializing_if = "ReplicaIdentity::is_default")]
+    pub replica_identity: ReplicaIdentity,
     /// In column order (attnum), never sorted.
     pub columns: Vec<Column>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -209,6 +227,36 @@ impl Table {
 
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|column| column.name == name)
+    }
+}
+
+/// What logical replication records of a changed or deleted row (`REPLICA IDENTITY`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplicaIdentity {
+    /// The primary key's columns (PostgreSQL's default).
+    #[default]
+    Default,
+    /// Every column.
+    Full,
+    Nothing,
+    /// The columns of this unique index of the table (`USING INDEX name`).
+    Index(String),
+}
+
+impl ReplicaIdentity {
+    pub fn is_default(&self) -> bool {
+        *self == ReplicaIdentity::Default
+    }
+
+    /// The clause after `REPLICA IDENTITY`.
+    pub fn sql(&self) -> String {
+        match self {
+            ReplicaIdentity::Default => "DEFAULT".to_string(),
+            ReplicaIdentity::Full => "FULL".to_string(),
+            ReplicaIdentity::Nothing => "NOTHING".to_string(),
+            ReplicaIdentity::Index(index) => format!("USING INDEX {}", quote_ident(index)),
+        }
     }
 }
 
@@ -505,6 +553,11 @@ impl Catalog {
             .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
         self.triggers
             .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
+        self.policies
+            .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
+        for policy in &mut self.policies {
+            policy.roles.sort();
+        }
         self.dependencies.sort();
         self.dependencies.dedup();
         for domain in &mut self.domains {
@@ -519,6 +572,7 @@ impl Catalog {
             table.checks.sort_by(|a, b| a.name.cmp(&b.name));
             table.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
             table.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+            table.storage_parameters.sort();
         }
     }
 
@@ -573,6 +627,13 @@ impl Catalog {
             && ordered(&self.triggers, |a, b| {
                 (&a.table, &a.name) <= (&b.table, &b.name)
             })
+            && ordered(&self.policies, |a, b| {
+                (&a.table, &a.name) <= (&b.table, &b.name)
+            })
+            && self
+                .policies
+                .iter()
+                .all(|policy| ordered(&policy.roles, |a, b| a <= b))
             && self.dependencies.windows(2).all(|pair| pair[0] < pair[1])
             && self
                 .domains
@@ -588,6 +649,7 @@ impl Catalog {
                     && ordered(&table.checks, |a, b| by_name(&a.name, &b.name))
                     && ordered(&table.exclusions, |a, b| by_name(&a.name, &b.name))
                     && ordered(&table.indexes, |a, b| by_name(&a.name, &b.name))
+                    && ordered(&table.storage_parameters, |a, b| a <= b)
             })
     }
 
@@ -619,6 +681,7 @@ impl Catalog {
             && self.functions.is_empty()
             && self.views.is_empty()
             && self.triggers.is_empty()
+            && self.policies.is_empty()
     }
 
     pub fn view(&self, schema: &str, name: &str) -> Option<&View> {

@@ -32,6 +32,11 @@ pub enum ObjectRef {
         table: QualifiedName,
         name: String,
     },
+    /// A row-level security policy of a table.
+    Policy {
+        table: QualifiedName,
+        name: String,
+    },
     /// An enum, domain, composite or range type.
     Type(QualifiedName),
     /// A check constraint of a domain.
@@ -53,7 +58,8 @@ impl ObjectRef {
             ObjectRef::Column { relation, .. } => Some(relation),
             ObjectRef::Default { table, .. }
             | ObjectRef::Constraint { table, .. }
-            | ObjectRef::Trigger { table, .. } => Some(table),
+            | ObjectRef::Trigger { table, .. }
+            | ObjectRef::Policy { table, .. } => Some(table),
             _ => None,
         }
     }
@@ -69,6 +75,7 @@ impl std::fmt::Display for ObjectRef {
             ObjectRef::Constraint { table, name } => write!(f, "constraint {name} on {table}"),
             ObjectRef::Index(name) => write!(f, "index {name}"),
             ObjectRef::Trigger { table, name } => write!(f, "trigger {name} on {table}"),
+            ObjectRef::Policy { table, name } => write!(f, "policy {name} on {table}"),
             ObjectRef::Type(name) => write!(f, "type {name}"),
             ObjectRef::DomainConstraint { domain, name } => {
                 write!(f, "constraint {name} on domain {domain}")

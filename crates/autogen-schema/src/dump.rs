@@ -6,8 +6,9 @@
 //! The order is a topological sort of the catalog's dependencies (`pg_depend`, plus what the
 //! statements themselves need: a foreign key after the table it references, a trigger after
 //! its table), ties broken by kind (schemas, extensions, collations, enums, domains, composite
-//! and range types, sequences, functions, tables with their indexes, views, constraints added
-//! later, triggers, sequence ownership, comments) and then by position in the catalog.
+//! and range types, sequences, functions, tables with their indexes and settings, views,
+//! constraints added later, triggers, policies, sequence ownership, comments) and then by
+//! position in the catalog.
 
 use crate::catalog::*;
 use crate::deps::ObjectRef;
@@ -44,6 +45,7 @@ pub enum Source {
     Function(usize),
     View(usize),
     Trigger(usize),
+    Policy(usize),
 }
 
 /// One statement of the dump.
@@ -84,6 +86,7 @@ enum Kind {
     View,
     Constraint,
     Trigger,
+    Policy,
     OwnedBy,
     Comment,
 }
@@ -215,6 +218,7 @@ struct Providers {
     /// borrows the names instead of building a key).
     late_constraints: HashMap<QualifiedName, HashMap<String, usize>>,
     triggers: HashMap<QualifiedName, HashMap<String, usize>>,
+    policies: HashMap<QualifiedName, HashMap<String, usize>>,
 }
 
 impl Providers {
@@ -234,6 +238,11 @@ impl Providers {
                 .triggers
                 .get(table)
                 .and_then(|triggers| triggers.get(name))
+                .copied(),
+            ObjectRef::Policy { table, name } => self
+                .policies
+                .get(table)
+                .and_then(|policies| policies.get(name))
                 .copied(),
             ObjectRef::Type(name) | ObjectRef::DomainConstraint { domain: name, .. } => {
                 self.types.get(name).copied()
@@ -345,6 +354,12 @@ fn blocks(catalog: &Catalog) -> Vec<Block> {
         statements.extend(table.indexes.iter().enumerate().map(|(j, index)| {
             Statement::single(sql::create_index(&name, index), Source::Index(i, j))
         }));
+        // After the indexes: a replica identity may name one.
+        statements.extend(
+            sql::table_settings(table)
+                .into_iter()
+                .map(|sql| Statement::single(sql, Source::Table(i))),
+        );
         let block = push(&mut blocks, Kind::Table, i, statements);
         providers.relations.insert(name.clone(), block);
         let constraint_indexes = table
@@ -435,6 +450,16 @@ fn blocks(catalog: &Catalog) -> Vec<Block> {
             .or_default()
             .insert(trigger.name.clone(), block);
         structural.push((block, ObjectRef::Relation(trigger.table.clone())));
+    }
+    for (i, policy) in catalog.policies.iter().enumerate() {
+        let statement = Statement::single(sql::create_policy(policy), Source::Policy(i));
+        let block = push(&mut blocks, Kind::Policy, i, vec![statement]);
+        providers
+            .policies
+            .entry(policy.table.clone())
+            .or_default()
+            .insert(policy.name.clone(), block);
+        structural.push((block, ObjectRef::Relation(policy.table.clone())));
     }
     for (i, sequence) in catalog.sequences.iter().enumerate() {
         let (Some(statement), Some(owner)) = (sql::sequence_owned_by(sequence), &sequence.owned_by)
@@ -532,7 +557,9 @@ fn create_table(table: &Table, i: usize) -> Statement {
     if !parts.is_empty() {
         text.push('\n');
     }
-    text.push_str(");");
+    text.push(')');
+    text.push_str(&sql::table_with(table));
+    text.push(';');
     Statement {
         sql: text,
         source: Source::Table(i),
@@ -695,6 +722,13 @@ fn comments(catalog: &Catalog) -> Vec<Statement> {
             CommentOn::Trigger(&trigger.table, &trigger.name),
             &trigger.comment,
             Source::Trigger(i),
+        );
+    }
+    for (i, policy) in catalog.policies.iter().enumerate() {
+        comment(
+            CommentOn::Policy(&policy.table, &policy.name),
+            &policy.comment,
+            Source::Policy(i),
         );
     }
     out

@@ -24,7 +24,7 @@ pub use ident::{QualifiedName, quote_ident, quote_literal};
 pub use intent::{MemberRename, Rename, RenameIntent};
 pub use objects::{
     Attribute, Collation, CompositeType, Domain, DomainCheck, Function, FunctionId, FunctionKind,
-    RangeType, Trigger, TriggerEnabled, View,
+    Policy, PolicyCommand, RangeType, Trigger, TriggerEnabled, View,
 };
 
 /// Parses a catalog from its JSON form (the output of [`Catalog::to_json`]).

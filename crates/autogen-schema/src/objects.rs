@@ -203,6 +203,57 @@ pub struct Trigger {
     pub comment: Option<String>,
 }
 
+/// The commands a policy applies to (`pg_policy.polcmd`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyCommand {
+    #[default]
+    All,
+    Select,
+    Insert,
+    Update,
+    Delete,
+}
+
+impl PolicyCommand {
+    pub fn is_all(&self) -> bool {
+        *self == PolicyCommand::All
+    }
+
+    /// The keyword after `FOR`.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            PolicyCommand::All => "ALL",
+            PolicyCommand::Select => "SELECT",
+            PolicyCommand::Insert => "INSERT",
+            PolicyCommand::Update => "UPDATE",
+            PolicyCommand::Delete => "DELETE",
+        }
+    }
+}
+
+/// A row-level security policy of a table (`CREATE POLICY`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    pub table: QualifiedName,
+    pub name: String,
+    /// `AS RESTRICTIVE` (policies are permissive by default).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub restrictive: bool,
+    #[serde(default, skip_serializing_if = "PolicyCommand::is_all")]
+    pub command: PolicyCommand,
+    /// The roles it applies to, as role names (`public` for PUBLIC), sorted.
+    pub roles: Vec<String>,
+    /// `USING (…)` as `pg_get_expr` prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub using: Option<String>,
+    /// `WITH CHECK (…)` as `pg_get_expr` prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_check: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
 /// A `CHECK` constraint of a domain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DomainCheck {

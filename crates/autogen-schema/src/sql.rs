@@ -9,7 +9,7 @@ use crate::catalog::*;
 use crate::ident::{QualifiedName, quote_ident, quote_literal};
 use crate::objects::{
     Attribute, Collation, CompositeType, Domain, DomainCheck, Function, FunctionId, FunctionKind,
-    RangeType, Trigger, View,
+    Policy, RangeType, Trigger, View,
 };
 use std::fmt::Write as _;
 
@@ -222,9 +222,97 @@ pub fn create_table(table: &Table) -> String {
         format!("\n    {}\n", lines.join(",\n    "))
     };
     format!(
-        "CREATE {unlogged}TABLE {} ({body});",
-        table.qualified_name().quoted()
+        "CREATE {unlogged}TABLE {} ({body}){};",
+        table.qualified_name().quoted(),
+        table_with(table)
     )
+}
+
+/// ` WITH (name=value, …)` of a table's storage parameters, or nothing.
+pub fn table_with(table: &Table) -> String {
+    if table.storage_parameters.is_empty() {
+        String::new()
+    } else {
+        format!(" WITH ({})", table.storage_parameters.join(", "))
+    }
+}
+
+/// What a table's `CREATE TABLE` and indexes cannot say: row-level security switched on (and
+/// forced) and a replica identity other than the default.
+pub fn table_settings(table: &Table) -> Vec<String> {
+    let name = table.qualified_name();
+    let mut statements = Vec::new();
+    if table.row_level_security {
+        statements.push(row_level_security(&name, true));
+    }
+    if table.force_row_level_security {
+        statements.push(force_row_level_security(&name, true));
+    }
+    if !table.replica_identity.is_default() {
+        statements.push(replica_identity(&name, &table.replica_identity));
+    }
+    statements
+}
+
+/// `ALTER TABLE t ENABLE|DISABLE ROW LEVEL SECURITY;`
+pub fn row_level_security(table: &QualifiedName, enabled: bool) -> String {
+    let action = if enabled { "ENABLE" } else { "DISABLE" };
+    format!(
+        "ALTER TABLE {} {action} ROW LEVEL SECURITY;",
+        table.quoted()
+    )
+}
+
+/// `ALTER TABLE t [NO] FORCE ROW LEVEL SECURITY;`
+pub fn force_row_level_security(table: &QualifiedName, forced: bool) -> String {
+    let action = if forced { "FORCE" } else { "NO FORCE" };
+    format!(
+        "ALTER TABLE {} {action} ROW LEVEL SECURITY;",
+        table.quoted()
+    )
+}
+
+/// `ALTER TABLE t REPLICA IDENTITY …;`
+pub fn replica_identity(table: &QualifiedName, identity: &ReplicaIdentity) -> String {
+    format!(
+        "ALTER TABLE {} REPLICA IDENTITY {};",
+        table.quoted(),
+        identity.sql()
+    )
+}
+
+/// `ALTER TABLE t SET (…);` and `ALTER TABLE t RESET (…);` that take a table's storage
+/// parameters from `old` to `new` (`name=value` items).
+pub fn storage_parameter_changes(
+    table: &QualifiedName,
+    old: &[String],
+    new: &[String],
+) -> Vec<String> {
+    let name_of = |item: &str| item.split('=').next().unwrap_or(item).to_string();
+    let new_names: Vec<String> = new.iter().map(|item| name_of(item)).collect();
+    let reset: Vec<String> = old
+        .iter()
+        .map(|item| name_of(item))
+        .filter(|name| !new_names.contains(name))
+        .collect();
+    let set: Vec<&String> = new.iter().filter(|item| !old.contains(item)).collect();
+    let mut statements = Vec::new();
+    if !reset.is_empty() {
+        statements.push(format!(
+            "ALTER TABLE {} RESET ({});",
+            table.quoted(),
+            reset.join(", ")
+        ));
+    }
+    if !set.is_empty() {
+        let items: Vec<&str> = set.iter().map(|item| item.as_str()).collect();
+        statements.push(format!(
+            "ALTER TABLE {} SET ({});",
+            table.quoted(),
+            items.join(", ")
+        ));
+    }
+    statements
 }
 
 /// `ALTER TABLE t ADD <definition>[ NOT VALID];`
@@ -369,6 +457,8 @@ pub enum CommentOn<'a> {
     Function(FunctionKind, &'a FunctionId),
     /// A table and one of its triggers.
     Trigger(&'a QualifiedName, &'a str),
+    /// A table and one of its policies.
+    Policy(&'a QualifiedName, &'a str),
     Domain(&'a QualifiedName),
     /// A domain and one of its constraints.
     DomainConstraint(&'a QualifiedName, &'a str),
@@ -398,6 +488,9 @@ impl CommentOn<'_> {
             CommentOn::Function(kind, id) => format!("{} {}", kind.keyword(), id.quoted()),
             CommentOn::Trigger(table, trigger) => {
                 format!("TRIGGER {} ON {}", quote_ident(trigger), table.quoted())
+            }
+            CommentOn::Policy(table, policy) => {
+                format!("POLICY {} ON {}", quote_ident(policy), table.quoted())
             }
             CommentOn::Domain(name) => format!("DOMAIN {}", name.quoted()),
             CommentOn::DomainConstraint(domain, constraint) => format!(
@@ -501,6 +594,71 @@ pub fn trigger_enabled(trigger: &Trigger) -> String {
 
 pub fn drop_trigger(table: &QualifiedName, name: &str) -> String {
     format!("DROP TRIGGER {} ON {};", quote_ident(name), table.quoted())
+}
+
+/// A policy's role list: `PUBLIC` or quoted role names.
+fn policy_roles(roles: &[String]) -> String {
+    roles
+        .iter()
+        .map(|role| {
+            if role == "public" {
+                "PUBLIC".to_string()
+            } else {
+                quote_ident(role)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// ` USING (…) WITH CHECK (…)` of a policy (what it has of them).
+fn policy_expressions(policy: &Policy) -> String {
+    let mut text = String::new();
+    if let Some(using) = &policy.using {
+        let _ = write!(text, " USING ({using})");
+    }
+    if let Some(check) = &policy.with_check {
+        let _ = write!(text, " WITH CHECK ({check})");
+    }
+    text
+}
+
+/// `CREATE POLICY name ON t [AS RESTRICTIVE] [FOR cmd] TO roles [USING (…)] [WITH CHECK (…)];`
+pub fn create_policy(policy: &Policy) -> String {
+    let restrictive = if policy.restrictive {
+        " AS RESTRICTIVE"
+    } else {
+        ""
+    };
+    let command = if policy.command.is_all() {
+        String::new()
+    } else {
+        format!(" FOR {}", policy.command.keyword())
+    };
+    format!(
+        "CREATE POLICY {} ON {}{restrictive}{command} TO {}{};",
+        quote_ident(&policy.name),
+        policy.table.quoted(),
+        policy_roles(&policy.roles),
+        policy_expressions(policy)
+    )
+}
+
+/// `ALTER POLICY name ON t TO roles [USING (…)] [WITH CHECK (…)];`: a policy's roles and
+/// expressions in place (its command and kind cannot change, nor can an expression be taken
+/// away).
+pub fn alter_policy(policy: &Policy) -> String {
+    format!(
+        "ALTER POLICY {} ON {} TO {}{};",
+        quote_ident(&policy.name),
+        policy.table.quoted(),
+        policy_roles(&policy.roles),
+        policy_expressions(policy)
+    )
+}
+
+pub fn drop_policy(table: &QualifiedName, name: &str) -> String {
+    format!("DROP POLICY {} ON {};", quote_ident(name), table.quoted())
 }
 
 /// `CREATE DOMAIN` with its collation, default, NOT NULL and valid checks; `NOT VALID`

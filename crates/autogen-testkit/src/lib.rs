@@ -72,6 +72,21 @@ pub fn url(database: &TempDatabase) -> String {
     database.connection().url_with_password()
 }
 
+/// Creates (`NOLOGIN`) the roles `sql` names that the server lacks, as autogen's dev database
+/// does before it runs a schema: a fixture granting to a role loads on the shared server.
+pub async fn create_roles_named(client: &autogen_pg::Client, sql: &str) {
+    for role in autogen_migrate::roles_named(sql) {
+        let ident = format!("\"{}\"", role.replace('"', "\"\""));
+        let create = format!(
+            "DO $t$ BEGIN CREATE ROLE {ident} NOLOGIN; \
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $t$"
+        );
+        if let Err(error) = client.batch_execute(&create).await {
+            panic!("autogen-testkit: creating role {role}: {error}");
+        }
+    }
+}
+
 /// A URL that logs in as `role` with `password` on a cluster where that password is checked
 /// (scram-sha-256), for testing authentication errors. The role is created (or its password reset)
 /// on first use. `None` when the tests run against an external server (AUTOGEN_TEST_DEV_URL),

@@ -44,6 +44,9 @@ impl CommentChange {
                     CommentTarget::Trigger { table, name } => {
                         format!("trigger {name} on {table}")
                     }
+                    CommentTarget::Policy { table, name } => {
+                        format!("policy {name} on {table}")
+                    }
                     CommentTarget::Domain { name } => format!("domain {name}"),
                     CommentTarget::DomainConstraint { domain, constraint } => {
                         format!("constraint {constraint} of domain {domain}")
@@ -137,6 +140,10 @@ pub enum CommentTarget {
         table: QualifiedName,
         name: String,
     },
+    Policy {
+        table: QualifiedName,
+        name: String,
+    },
     Domain {
         name: QualifiedName,
     },
@@ -169,6 +176,7 @@ pub(crate) fn comment_on(target: &CommentTarget) -> sql::CommentOn<'_> {
         } => CommentOn::MaterializedView(name),
         CommentTarget::Routine { kind, id } => CommentOn::Function(*kind, id),
         CommentTarget::Trigger { table, name } => CommentOn::Trigger(table, name),
+        CommentTarget::Policy { table, name } => CommentOn::Policy(table, name),
         CommentTarget::Domain { name } => CommentOn::Domain(name),
         CommentTarget::DomainConstraint { domain, constraint } => {
             CommentOn::DomainConstraint(domain, constraint)

@@ -11,6 +11,7 @@ pub(crate) mod enums;
 pub(crate) mod index;
 pub(crate) mod items;
 pub(crate) mod objects;
+pub(crate) mod policy;
 pub(crate) mod routine;
 pub(crate) mod schema;
 pub(crate) mod sequence;

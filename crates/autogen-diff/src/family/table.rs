@@ -8,7 +8,9 @@ use crate::mentions::{ColumnName, TypeName};
 use crate::pairs::paired_tables;
 use crate::{DiffError, Hazard};
 use autogen_schema::ObjectRef;
-use autogen_schema::{Catalog, Column, ForeignKey, QualifiedName, Table, quote_ident, sql};
+use autogen_schema::{
+    Catalog, Column, ForeignKey, QualifiedName, ReplicaIdentity, Table, quote_ident, sql,
+};
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -33,6 +35,26 @@ pub enum TableChange {
         table: QualifiedName,
         unlogged: bool,
     },
+    /// `ENABLE` / `DISABLE ROW LEVEL SECURITY`.
+    SetRowLevelSecurity {
+        table: QualifiedName,
+        enabled: bool,
+    },
+    /// `[NO] FORCE ROW LEVEL SECURITY`.
+    SetForceRowLevelSecurity {
+        table: QualifiedName,
+        forced: bool,
+    },
+    /// `RESET` the parameters `to` lacks, `SET` those it has anew or with another value.
+    SetStorageParameters {
+        table: QualifiedName,
+        from: Vec<String>,
+        to: Vec<String>,
+    },
+    SetReplicaIdentity {
+        table: QualifiedName,
+        identity: ReplicaIdentity,
+    },
 }
 
 impl TableChange {
@@ -41,6 +63,10 @@ impl TableChange {
             TableChange::Rename { .. } => Phase::RenameTable,
             TableChange::Drop { .. } => Phase::DropTable,
             TableChange::Create { .. } | TableChange::SetUnlogged { .. } => Phase::CreateTable,
+            TableChange::SetRowLevelSecurity { .. }
+            | TableChange::SetForceRowLevelSecurity { .. }
+            | TableChange::SetStorageParameters { .. }
+            | TableChange::SetReplicaIdentity { .. } => Phase::TableSetting,
         }
     }
 
@@ -52,6 +78,25 @@ impl TableChange {
             TableChange::SetUnlogged { table, unlogged } => format!(
                 "make table {table} {}",
                 if *unlogged { "unlogged" } else { "logged" }
+            ),
+            TableChange::SetRowLevelSecurity { table, enabled } => format!(
+                "{} row-level security on {table}",
+                if *enabled { "enable" } else { "disable" }
+            ),
+            TableChange::SetForceRowLevelSecurity { table, forced } => format!(
+                "{} row-level security on {table}",
+                if *forced { "force" } else { "stop forcing" }
+            ),
+            TableChange::SetStorageParameters { table, to, .. } => {
+                if to.is_empty() {
+                    format!("reset the storage parameters of {table}")
+                } else {
+                    format!("set the storage parameters of {table} to {}", to.join(", "))
+                }
+            }
+            TableChange::SetReplicaIdentity { table, identity } => format!(
+                "set the replica identity of {table} to {}",
+                identity.sql().to_lowercase()
             ),
         }
     }
@@ -80,6 +125,24 @@ impl TableChange {
                 ),
                 vec![TableRewrite, AccessExclusiveLock],
             ),
+            // Which rows sessions see changes at once.
+            TableChange::SetRowLevelSecurity { table, enabled } => (
+                sql::row_level_security(table, *enabled),
+                vec![AccessExclusiveLock, BehaviorChange],
+            ),
+            TableChange::SetForceRowLevelSecurity { table, forced } => (
+                sql::force_row_level_security(table, *forced),
+                vec![AccessExclusiveLock, BehaviorChange],
+            ),
+            // fillfactor, autovacuum_* and toast.* take SHARE UPDATE EXCLUSIVE: reads and
+            // writes go on, and nothing is rewritten (new values apply to new pages).
+            TableChange::SetStorageParameters { table, from, to } => (
+                sql::storage_parameter_changes(table, from, to).join("\n"),
+                vec![],
+            ),
+            TableChange::SetReplicaIdentity { table, identity } => {
+                (sql::replica_identity(table, identity), lock)
+            }
         }
     }
 }
@@ -277,6 +340,14 @@ pub(crate) fn create_table(table: &Table, changes: &mut Vec<Change>) {
             index: index.clone(),
         }));
     }
+    // Storage parameters are part of `CREATE TABLE`; the rest follows it.
+    let bare = Table {
+        row_level_security: false,
+        force_row_level_security: false,
+        replica_identity: ReplicaIdentity::Default,
+        ..table.clone()
+    };
+    changes.extend(settings(&bare, table));
     if table.comment.is_some() {
         changes.push(comment_change(
             CommentTarget::Table { name: name.clone() },
@@ -322,6 +393,7 @@ pub(crate) fn compare_table(
             unlogged: new.unlogged,
         }));
     }
+    changes.extend(settings(old, new));
     if old.comment != new.comment {
         changes.push(comment_change(
             CommentTarget::Table { name: name.clone() },
@@ -382,6 +454,61 @@ pub(crate) fn compare_table(
         table: &name,
         parts: context.forced_parts,
     };
+    let before = changes.len();
     compare_constraints(&name, old, new, &forced, changes, rebuilt);
     compare_indexes(&name, old, new, &forced, changes, rebuilt);
+    // An index dropped and created again is no longer the replica identity: set it again.
+    if let ReplicaIdentity::Index(index) = &new.replica_identity
+        && old.replica_identity == new.replica_identity
+        && changes[before..]
+            .iter()
+            .any(|change| drops_index(change, index))
+    {
+        changes.push(Change::Table(TableChange::SetReplicaIdentity {
+            table: name.clone(),
+            identity: new.replica_identity.clone(),
+        }));
+    }
+}
+
+/// Whether `change` drops the index `index` (or the constraint it belongs to).
+fn drops_index(change: &Change, index: &str) -> bool {
+    matches!(
+        change,
+        Change::Index(IndexChange::Drop { name, .. })
+            | Change::Constraint(ConstraintChange::Drop { name, .. }) if name == index
+    )
+}
+
+/// The changes of a table's settings from `old`'s to `new`'s: row-level security, storage
+/// parameters, replica identity.
+fn settings(old: &Table, new: &Table) -> Vec<Change> {
+    let table = new.qualified_name();
+    let mut changes = Vec::new();
+    if old.row_level_security != new.row_level_security {
+        changes.push(Change::Table(TableChange::SetRowLevelSecurity {
+            table: table.clone(),
+            enabled: new.row_level_security,
+        }));
+    }
+    if old.force_row_level_security != new.force_row_level_security {
+        changes.push(Change::Table(TableChange::SetForceRowLevelSecurity {
+            table: table.clone(),
+            forced: new.force_row_level_security,
+        }));
+    }
+    if old.storage_parameters != new.storage_parameters {
+        changes.push(Change::Table(TableChange::SetStorageParameters {
+            table: table.clone(),
+            from: old.storage_parameters.clone(),
+            to: new.storage_parameters.clone(),
+        }));
+    }
+    if old.replica_identity != new.replica_identity {
+        changes.push(Change::Table(TableChange::SetReplicaIdentity {
+            table,
+            identity: new.replica_identity.clone(),
+        }));
+    }
+    changes
 }

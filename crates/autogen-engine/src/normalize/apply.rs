@@ -43,6 +43,14 @@ pub(super) async fn apply(
         .batch_execute(SETUP)
         .await
         .map_err(|error| connection_lost(&error))?;
+    let roles = declared
+        .sql
+        .statements
+        .iter()
+        .flat_map(|declaration| autogen_migrate::roles_named(&declaration.sql))
+        .chain(crate::roles::of_catalog(&declared.models.catalog))
+        .collect();
+    crate::roles::ensure(client, roles).await?;
     let declarations = |stage: Stage| {
         declared
             .sql

@@ -114,7 +114,8 @@ fn origin_of(models: &Models, source: Source) -> Option<&Origin> {
         | Source::RangeType(_)
         | Source::Function(_)
         | Source::View(_)
-        | Source::Trigger(_) => None,
+        | Source::Trigger(_)
+        | Source::Policy(_) => None,
     }
 }
 

@@ -187,6 +187,24 @@ pub(crate) fn range_types(
         .collect()
 }
 
+/// The policies of tables in `objects` (like triggers, a table left out takes its policies
+/// with it), each added to `objects`.
+pub(crate) fn policies(rows: Vec<(u32, Policy)>, objects: &mut ObjectIndex) -> Vec<Policy> {
+    let mut policies = Vec::with_capacity(rows.len());
+    for (oid, policy) in rows {
+        if !objects.has_relation(&policy.table) {
+            continue;
+        }
+        let object = ObjectRef::Policy {
+            table: policy.table.clone(),
+            name: policy.name.clone(),
+        };
+        objects.add(CatalogKind::Policy, oid, object);
+        policies.push(policy);
+    }
+    policies
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -128,6 +128,27 @@ pub fn triggers() -> String {
     )
 }
 
+/// Row-level security policies of tables (a policy of a partitioned table or a partition is
+/// reported as unsupported with its table). Roles as names, `public` for PUBLIC, sorted.
+pub fn policies() -> String {
+    format!(
+        "SELECT pol.oid, n.nspname::text, c.relname::text, pol.polname::text, \
+           NOT pol.polpermissive, pol.polcmd::text, \
+           ARRAY(SELECT CASE WHEN r.oid = 0 THEN 'public' \
+               ELSE pg_catalog.pg_get_userbyid(r.oid)::text END \
+             FROM pg_catalog.unnest(pol.polroles) r(oid) ORDER BY 1), \
+           pg_catalog.pg_get_expr(pol.polqual, pol.polrelid), \
+           pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid), ds.description \
+         FROM pg_catalog.pg_policy pol \
+         JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid \
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+         {description} \
+         WHERE c.relkind = 'r' AND NOT c.relispartition AND {ns}",
+        description = description_join("ds", "pol.oid", "pg_policy", "0"),
+        ns = namespace_filter("n"),
+    )
+}
+
 /// Domains: base type, a collation other than the base type's, default, NOT NULL.
 pub fn domains() -> String {
     format!(

@@ -143,6 +143,9 @@ fn relations(server_version: i32) -> String {
         qualified("pn.nspname", "p.relname")
     );
     let is_child = "EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)";
+    // Tables the catalog does not hold: their row-level security, storage parameters and
+    // replica identity are reported here (a modeled table's are fields of the catalog).
+    let unmodeled = format!("(c.relkind IN ('f', 'p') OR c.relispartition OR {is_child})");
     format!(
         "SELECT v.kind, {name}, v.fingerprint \
          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
@@ -168,16 +171,17 @@ fn relations(server_version: i32) -> String {
                    || pg_catalog.pg_get_partkeydef(c.oid) ELSE '' END || '; ' || rb.body END), \
            ('inherited table', CASE WHEN c.relkind IN ('r', 'f') AND NOT c.relispartition \
                 AND {is_child} THEN 'INHERITS ' || {parents} || '; ' || rb.body END), \
-           ('row-level security', CASE WHEN c.relkind IN ('r', 'p') \
+           ('row-level security', CASE WHEN c.relkind IN ('r', 'p') AND {unmodeled} \
                 AND (c.relrowsecurity OR c.relforcerowsecurity) THEN \
               pg_catalog.concat_ws(', ', CASE WHEN c.relrowsecurity THEN 'enabled' END, \
                 CASE WHEN c.relforcerowsecurity THEN 'forced' END) END), \
-           ('table with storage parameters', CASE WHEN c.relkind = 'r' \
+           ('table with storage parameters', CASE WHEN c.relkind = 'r' AND {unmodeled} \
                 AND (c.reloptions IS NOT NULL OR toast.reloptions IS NOT NULL) THEN \
               pg_catalog.concat_ws(', ', pg_catalog.array_to_string(c.reloptions, ', '), \
                 (SELECT pg_catalog.string_agg('toast.' || o, ', ') \
                  FROM pg_catalog.unnest(toast.reloptions) o)) END), \
-           ('replica identity', CASE WHEN c.relkind IN ('r', 'p') AND c.relreplident <> 'd' THEN \
+           ('replica identity', CASE WHEN c.relkind IN ('r', 'p') AND {unmodeled} \
+                AND c.relreplident <> 'd' THEN \
               CASE c.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full' \
                 ELSE 'index ' || COALESCE((SELECT pg_catalog.quote_ident(ri.relname) \
                   FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ri ON ri.oid = i.indexrelid \
@@ -529,8 +533,8 @@ fn schema_objects(server_version: i32) -> Vec<Part> {
     ]
 }
 
-/// Objects on a table: triggers of relations autogen does not model (those of modeled
-/// tables and views are in the catalog; clones on partitions are left out), policies and
+/// Objects on a table: triggers and policies of relations autogen does not model (those of
+/// modeled tables and views are in the catalog; clones on partitions are left out), and
 /// rules.
 fn table_objects(server_version: i32) -> Vec<Part> {
     let ns = namespace_filter("n");
@@ -587,7 +591,7 @@ fn table_objects(server_version: i32) -> Vec<Part> {
             ),
         ),
         on_table(
-            "policy",
+            "policy on an unmodeled table",
             "pg_policy",
             "po",
             "polname",
@@ -602,7 +606,8 @@ fn table_objects(server_version: i32) -> Vec<Part> {
                 role = role("r.oid"),
             ),
             "polrelid",
-            "true",
+            "(c.relkind <> 'r' OR c.relispartition \
+             OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid))",
         ),
         on_table(
             "rule",

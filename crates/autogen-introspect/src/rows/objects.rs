@@ -170,6 +170,31 @@ pub(crate) fn trigger(row: &Row) -> Result<(u32, Trigger), IntrospectError> {
     ))
 }
 
+pub(crate) fn policy(row: &Row) -> Result<(u32, Policy), IntrospectError> {
+    const WHAT: &str = "policies";
+    let command = match get::<String>(row, 5, WHAT)?.as_str() {
+        "*" => PolicyCommand::All,
+        "r" => PolicyCommand::Select,
+        "a" => PolicyCommand::Insert,
+        "w" => PolicyCommand::Update,
+        "d" => PolicyCommand::Delete,
+        other => return Err(decode_error(WHAT, format!("polcmd {other:?}"))),
+    };
+    Ok((
+        get(row, 0, WHAT)?,
+        Policy {
+            table: QualifiedName::new(get::<String>(row, 1, WHAT)?, get::<String>(row, 2, WHAT)?),
+            name: get(row, 3, WHAT)?,
+            restrictive: get(row, 4, WHAT)?,
+            command,
+            roles: get(row, 6, WHAT)?,
+            using: get(row, 7, WHAT)?,
+            with_check: get(row, 8, WHAT)?,
+            comment: get(row, 9, WHAT)?,
+        },
+    ))
+}
+
 pub(crate) fn domain(row: &Row) -> Result<(u32, Domain), IntrospectError> {
     const WHAT: &str = "domains";
     Ok((
@@ -328,6 +353,7 @@ pub(crate) enum CatalogKind {
     Trigger,
     Rewrite,
     Collation,
+    Policy,
 }
 
 /// One end of a dependency: catalog, oid, sub-id (a column number, or 0).
@@ -349,6 +375,7 @@ fn object_id(row: &Row, first: usize) -> Result<ObjectId, IntrospectError> {
         "trigger" => CatalogKind::Trigger,
         "rewrite" => CatalogKind::Rewrite,
         "collation" => CatalogKind::Collation,
+        "policy" => CatalogKind::Policy,
         other => return Err(decode_error(WHAT, format!("catalog {other:?}"))),
     };
     Ok(ObjectId {

@@ -1,8 +1,9 @@
 //! Settings whose string value is one of a few words: referential actions, deferral, identity.
 
+use super::table::RowLevelSecurity;
 use crate::problem::{Problem, Spanned};
 use crate::suggest;
-use autogen_schema::{Deferral, IdentityKind, ReferentialAction};
+use autogen_schema::{Deferral, IdentityKind, ReferentialAction, ReplicaIdentity};
 
 /// `"set null"`, `"SET NULL"`, `"set_null"` and `"set-null"` all mean the same.
 fn normalize(text: &str) -> String {
@@ -84,6 +85,49 @@ pub(crate) fn identity(
                 value,
                 "`identity` kind",
                 &["always", "by default"],
+            ));
+            None
+        }
+    }
+}
+
+/// `row_level_security = "forced"` (a bare `row_level_security` enables it).
+pub(crate) fn row_level_security(
+    value: &Spanned<String>,
+    problems: &mut Vec<Problem>,
+) -> Option<RowLevelSecurity> {
+    match normalize(&value.value).as_str() {
+        "forced" | "force" => Some(RowLevelSecurity::Forced),
+        "enabled" | "enable" => Some(RowLevelSecurity::Enabled),
+        _ => {
+            problems.push(unknown_choice(
+                value,
+                "`row_level_security` setting",
+                &["enabled", "forced"],
+            ));
+            None
+        }
+    }
+}
+
+/// `replica_identity = "full" | "nothing" | "default" | "using index NAME"`.
+pub(crate) fn replica_identity(
+    value: &Spanned<String>,
+    problems: &mut Vec<Problem>,
+) -> Option<ReplicaIdentity> {
+    let words: Vec<&str> = value.value.split_whitespace().collect();
+    let lower: Vec<String> = words.iter().map(|word| word.to_lowercase()).collect();
+    let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
+    match lower.as_slice() {
+        ["full"] => Some(ReplicaIdentity::Full),
+        ["nothing"] => Some(ReplicaIdentity::Nothing),
+        ["default"] => Some(ReplicaIdentity::Default),
+        ["using", "index", _] => Some(ReplicaIdentity::Index(words[2].to_string())),
+        _ => {
+            problems.push(unknown_choice(
+                value,
+                "`replica_identity`",
+                &["default", "full", "nothing", "using index NAME"],
             ));
             None
         }

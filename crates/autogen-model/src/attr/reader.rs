@@ -31,6 +31,10 @@ impl Context {
                 "unique",
                 "check",
                 "foreign_key",
+                "unlogged",
+                "row_level_security",
+                "storage_parameters",
+                "replica_identity",
             ],
             Context::Field => &[
                 "primary_key",

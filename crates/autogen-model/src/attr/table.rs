@@ -6,7 +6,7 @@ use super::reader::{Context, FlagOr, read_items};
 use super::syntax::Meta;
 use crate::problem::{Loc, Problem, Spanned};
 use crate::reference::Reference;
-use autogen_schema::{Deferral, ReferentialAction};
+use autogen_schema::{Deferral, ReferentialAction, ReplicaIdentity};
 
 #[derive(Debug, Default)]
 pub(crate) struct TableAttrs {
@@ -19,6 +19,20 @@ pub(crate) struct TableAttrs {
     pub uniques: Vec<ColumnsAttr>,
     pub checks: Vec<CheckAttr>,
     pub foreign_keys: Vec<ForeignKeyAttr>,
+    pub unlogged: bool,
+    /// `row_level_security` (enabled) or `row_level_security = "forced"`.
+    pub row_level_security: RowLevelSecurity,
+    /// `storage_parameters = ["fillfactor=70", …]`, as written.
+    pub storage_parameters: Vec<Spanned<String>>,
+    pub replica_identity: Option<ReplicaIdentity>,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RowLevelSecurity {
+    #[default]
+    Off,
+    Enabled,
+    Forced,
 }
 
 /// `primary_key = [...]` or `unique(name = ..., columns = [...])`.
@@ -73,6 +87,26 @@ pub(crate) fn read_table(items: &[Meta], problems: &mut Vec<Problem>) -> TableAt
             "schema" => out.schema = reader.string(meta),
             "comment" => out.comment = reader.string(meta).map(|text| text.value),
             "renamed_from" => out.renamed_from = reader.string(meta),
+            "unlogged" => out.unlogged = reader.flag(meta),
+            "row_level_security" => {
+                out.row_level_security = match reader.flag_or_string(meta, "forced") {
+                    Some(FlagOr::Flag(true)) => RowLevelSecurity::Enabled,
+                    Some(FlagOr::Str(text)) => choices::row_level_security(&text, reader.problems)
+                        .unwrap_or(RowLevelSecurity::Off),
+                    _ => RowLevelSecurity::Off,
+                }
+            }
+            "storage_parameters" => {
+                out.storage_parameters = reader
+                    .strings(meta)
+                    .map(|items| storage_parameters(items, reader.problems))
+                    .unwrap_or_default()
+            }
+            "replica_identity" => {
+                out.replica_identity = reader
+                    .string(meta)
+                    .and_then(|text| choices::replica_identity(&text, reader.problems))
+            }
             "primary_key" => {
                 out.primary_key = reader.strings(meta).map(|columns| ColumnsAttr {
                     item: meta.loc,
@@ -106,6 +140,42 @@ pub(crate) fn read_table(items: &[Meta], problems: &mut Vec<Problem>) -> TableAt
         },
     );
     out
+}
+
+/// `name=value` items with a parameter name and a plain value (a number, a word): what
+/// `WITH (…)` takes for tables. PostgreSQL checks the names and values themselves.
+fn storage_parameters(
+    items: Vec<Spanned<String>>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Spanned<String>> {
+    let plain = |text: &str, extra: &[u8]| {
+        !text.is_empty()
+            && text.bytes().all(|byte| {
+                byte.is_ascii_alphanumeric() || b"_".contains(&byte) || extra.contains(&byte)
+            })
+    };
+    items
+        .into_iter()
+        .filter_map(|item| {
+            let well_formed = item.value.split_once('=').is_some_and(|(name, value)| {
+                plain(name.trim(), b".") && plain(value.trim(), b".-+")
+            });
+            if well_formed {
+                let (name, value) = item.value.split_once('=').unwrap_or_default();
+                Some(Spanned::new(
+                    format!("{}={}", name.trim().to_lowercase(), value.trim()),
+                    item.loc,
+                ))
+            } else {
+                problems.push(
+                    Problem::new(item.loc, "a storage parameter is written `name=value`")
+                        .label("not `name=value`")
+                        .help("write e.g. `\"fillfactor=70\"` or `\"autovacuum_enabled=false\"`"),
+                );
+                None
+            }
+        })
+        .collect()
 }
 
 /// An empty column list is reported (and kept empty, which later steps skip).

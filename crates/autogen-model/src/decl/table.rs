@@ -6,7 +6,7 @@ use super::constraints::Builder;
 use super::lookup::ColumnLookup;
 use crate::attr::field::read_field;
 use crate::attr::syntax::model_items;
-use crate::attr::table::read_table;
+use crate::attr::table::{RowLevelSecurity, read_table};
 use crate::naming::{name_problem, snake_case, unraw};
 use crate::problem::{Loc, Problem, Spanned};
 use crate::reference::Reference;
@@ -63,7 +63,15 @@ pub(crate) fn analyze_struct(
         table: Table {
             schema,
             name,
-            unlogged: false,
+            unlogged: table_attrs.unlogged,
+            row_level_security: table_attrs.row_level_security != RowLevelSecurity::Off,
+            force_row_level_security: table_attrs.row_level_security == RowLevelSecurity::Forced,
+            storage_parameters: table_attrs
+                .storage_parameters
+                .iter()
+                .map(|item| item.value.clone())
+                .collect(),
+            replica_identity: table_attrs.replica_identity.clone().unwrap_or_default(),
             columns: columns.iter().map(|decl| decl.column.clone()).collect(),
             primary_key: None,
             uniques: Vec::new(),

@@ -5,6 +5,7 @@ use super::Key;
 use super::lookup::*;
 use crate::change::{Change, CommentChange, CommentTarget};
 use crate::family::domain::{self, DomainChange};
+use crate::family::policy::{self, PolicyChange};
 use crate::family::routine::RoutineChange;
 use crate::family::trigger::TriggerChange;
 use crate::family::types::{self, CollationChange, CompositeChange, RangeChange};
@@ -36,6 +37,10 @@ pub(super) fn drop_changes(
             })]
         }
         Key::Trigger(table, name) => vec![Change::Trigger(TriggerChange::Drop {
+            table: table.clone(),
+            name: name.clone(),
+        })],
+        Key::Policy(table, name) => vec![Change::Policy(PolicyChange::Drop {
             table: table.clone(),
             name: name.clone(),
         })],
@@ -128,6 +133,23 @@ pub(super) fn create_changes(
                         name: name.clone(),
                     },
                     &trigger.comment,
+                ));
+            }
+        }
+        Key::Policy(table, name) => {
+            let Some(policy) = policy_of(desired, table, name) else {
+                return changes;
+            };
+            changes.push(Change::Policy(PolicyChange::Create {
+                policy: policy.clone(),
+            }));
+            if policy.comment.is_some() {
+                changes.push(comment(
+                    CommentTarget::Policy {
+                        table: table.clone(),
+                        name: name.clone(),
+                    },
+                    &policy.comment,
                 ));
             }
         }
@@ -360,6 +382,28 @@ pub(super) fn alter_changes(
             if old.comment != new.comment {
                 changes.push(comment(
                     CommentTarget::Trigger {
+                        table: table.clone(),
+                        name: name.clone(),
+                    },
+                    &new.comment,
+                ));
+            }
+        }
+        Key::Policy(table, name) => {
+            let (Some(old), Some(new)) = (
+                policy_of(current, table, name),
+                policy_of(desired, table, name),
+            ) else {
+                return changes;
+            };
+            if policy::needs_alter(old, new) {
+                changes.push(Change::Policy(PolicyChange::Alter {
+                    policy: new.clone(),
+                }));
+            }
+            if old.comment != new.comment {
+                changes.push(comment(
+                    CommentTarget::Policy {
                         table: table.clone(),
                         name: name.clone(),
                     },

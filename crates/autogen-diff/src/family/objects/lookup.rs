@@ -2,7 +2,7 @@
 //! drop and a create.
 
 use super::Key;
-use crate::family::{domain, routine, types, view};
+use crate::family::{domain, policy, routine, types, view};
 use autogen_schema::{Catalog, FunctionId, QualifiedName};
 
 /// Whether `old` and `new` (the same identity) need a drop and a create.
@@ -23,6 +23,12 @@ pub(super) fn must_recreate(key: &Key, old: &Catalog, new: &Catalog) -> bool {
             (Some(a), Some(b)) => a.definition != b.definition,
             _ => false,
         },
+        Key::Policy(table, name) => {
+            match (policy_of(old, table, name), policy_of(new, table, name)) {
+                (Some(a), Some(b)) => policy::needs_recreate(a, b),
+                _ => false,
+            }
+        }
         Key::Type(name) => {
             if let (Some(a), Some(b)) = (domain_of(old, name), domain_of(new, name)) {
                 return domain::needs_recreate(a, b);
@@ -79,6 +85,17 @@ pub(super) fn trigger<'a>(
         .triggers
         .iter()
         .find(|t| t.table == *table && t.name == name)
+}
+
+pub(super) fn policy_of<'a>(
+    catalog: &'a Catalog,
+    table: &QualifiedName,
+    name: &str,
+) -> Option<&'a autogen_schema::Policy> {
+    catalog
+        .policies
+        .iter()
+        .find(|p| p.table == *table && p.name == name)
 }
 
 pub(super) fn domain_of<'a>(

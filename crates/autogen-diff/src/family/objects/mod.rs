@@ -1,5 +1,5 @@
-//! The objects beyond tables (views, routines, triggers, domains, composite and range types,
-//! collations): which are created, dropped, altered in place or re-created, and the rebuild of
+//! The objects beyond tables (views, routines, triggers, policies, domains, composite and
+//! range types, collations): which are created, dropped, altered in place or re-created, and the rebuild of
 //! whatever depends on something a plan drops or re-creates.
 //!
 //! Two halves around the table comparison. [`prepare`] decides each object's fate and which
@@ -31,6 +31,7 @@ enum Key {
     View(QualifiedName),
     Routine(FunctionId),
     Trigger(QualifiedName, String),
+    Policy(QualifiedName, String),
     /// A domain, composite or range type (one namespace with tables and enums).
     Type(QualifiedName),
     Collation(QualifiedName),
@@ -43,6 +44,10 @@ impl Key {
             Key::View(name) => ObjectRef::Relation(name.clone()),
             Key::Routine(id) => ObjectRef::Function(id.clone()),
             Key::Trigger(table, name) => ObjectRef::Trigger {
+                table: table.clone(),
+                name: name.clone(),
+            },
+            Key::Policy(table, name) => ObjectRef::Policy {
                 table: table.clone(),
                 name: name.clone(),
             },
@@ -62,6 +67,7 @@ impl Key {
             }
             ObjectRef::Function(id) => Some(Key::Routine(id.clone())),
             ObjectRef::Trigger { table, name } => Some(Key::Trigger(table.clone(), name.clone())),
+            ObjectRef::Policy { table, name } => Some(Key::Policy(table.clone(), name.clone())),
             _ => None,
         }
     }
@@ -109,6 +115,12 @@ impl Objects {
                 .triggers
                 .iter()
                 .map(|t| Key::Trigger(t.table.clone(), t.name.clone())),
+        );
+        keys.extend(
+            catalog
+                .policies
+                .iter()
+                .map(|p| Key::Policy(p.table.clone(), p.name.clone())),
         );
         keys.extend(
             catalog
@@ -226,11 +238,12 @@ fn refuse_retyping_types_in_use(prepared: &Prepared, current: &Catalog) -> Resul
 }
 
 /// Whether a kept object differs in what changes in place (comments, a function's body, a
-/// trigger's state, a domain's checks, a materialized view's indexes, grants).
+/// trigger's state, a policy's roles and expressions, a domain's checks, a materialized view's indexes, grants).
 fn differs_in_place(current: &Catalog, desired: &Catalog) -> bool {
     current.views != desired.views
         || current.functions != desired.functions
         || current.triggers != desired.triggers
+        || current.policies != desired.policies
         || current.domains != desired.domains
         || current.composite_types != desired.composite_types
         || current.range_types != desired.range_types
@@ -278,11 +291,23 @@ fn rebuild(
                 grown = true;
             }
         }
-        // A trigger's own relation is a structural edge (not in `dependencies`): dropping a
-        // view or table drops its triggers with it.
-        for trigger in &current.triggers {
-            let key = Key::Trigger(trigger.table.clone(), trigger.name.clone());
-            if replaced.contains(&ObjectRef::Relation(trigger.table.clone()))
+        // A trigger's or policy's own relation is a structural edge (not in `dependencies`):
+        // dropping a view or table drops its triggers and policies with it.
+        let on_relations = current
+            .triggers
+            .iter()
+            .map(|t| Key::Trigger(t.table.clone(), t.name.clone()))
+            .chain(
+                current
+                    .policies
+                    .iter()
+                    .map(|p| Key::Policy(p.table.clone(), p.name.clone())),
+            );
+        for key in on_relations {
+            let (Key::Trigger(table, _) | Key::Policy(table, _)) = &key else {
+                continue;
+            };
+            if replaced.contains(&ObjectRef::Relation(table.clone()))
                 && prepared.fates.get(&key) == Some(&Fate::Keep)
             {
                 prepared.fates.insert(key.clone(), Fate::Recreate);

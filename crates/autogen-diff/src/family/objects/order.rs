@@ -16,6 +16,10 @@ pub(super) fn creation_order(catalog: &Catalog) -> HashMap<Key, usize> {
                 let trigger = &catalog.triggers[i];
                 Key::Trigger(trigger.table.clone(), trigger.name.clone())
             }
+            Source::Policy(i) => {
+                let policy = &catalog.policies[i];
+                Key::Policy(policy.table.clone(), policy.name.clone())
+            }
             Source::Domain(i) => {
                 let domain = &catalog.domains[i];
                 Key::Type(QualifiedName::new(&domain.schema, &domain.name))
