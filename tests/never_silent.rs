@@ -1,7 +1,7 @@
 //! "Never silent": when two schemas differ in anything, `diff`, `check` and `revision` either
 //! plan it (verified) or name it and do not succeed quietly — for the object kinds autogen
-//! manages (views, functions, domains, …) and for the ones it does not (policies, row-level
-//! security, rules, …), through the binary against real PostgreSQL.
+//! manages (views, functions, domains, policies, …) and for the ones it does not (rules,
+//! grants on tables, …), through the binary against real PostgreSQL.
 
 mod common;
 
@@ -51,7 +51,7 @@ fn a_view_a_function_body_and_a_domain_are_differences_diff_plans() {
     assert!(!err.contains("not verified"), "{err}");
 }
 
-/// A policy and row-level security (kinds autogen does not manage) differ: no plan includes
+/// A rule and a grant on a table (kinds autogen does not manage) differ: no plan includes
 /// them, so `diff` names them and exits 1 even without `--exit-code`, in every format.
 #[test]
 fn unmanaged_differences_are_named_and_fail_diff_in_every_format() {
@@ -60,14 +60,11 @@ fn unmanaged_differences_are_named_and_fail_diff_in_every_format() {
     let to = file(
         &project,
         "to.sql",
-        &format!(
-            "{TABLES}ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;\n\
-             CREATE POLICY owner_only ON accounts USING (owner = current_user);\n"
-        ),
+        &format!("{TABLES}{RULE}GRANT SELECT ON accounts TO PUBLIC;\n"),
     );
     let (out, err) = project.expect_both(1, &["diff", "--from", &from, "--to", &to]);
     assert!(
-        out.contains("-- autogen: not planned (autogen does not manage it): policy public.accounts.owner_only: only in TO"),
+        out.contains("-- autogen: not planned (autogen does not manage it): rule public.accounts.no_deletes: only in TO"),
         "{out}"
     );
     assert!(
@@ -75,7 +72,7 @@ fn unmanaged_differences_are_named_and_fail_diff_in_every_format() {
         "{err}"
     );
     assert!(
-        err.contains("row-level security public.accounts: only in TO"),
+        err.contains("grant table public.accounts: only in TO"),
         "{err}"
     );
     assert!(!err.contains("no changes"), "{err}");
@@ -85,7 +82,7 @@ fn unmanaged_differences_are_named_and_fail_diff_in_every_format() {
         &["diff", "--from", &to, "--to", &from, "--format", "summary"],
     );
     assert!(
-        summary.contains("not planned: policy public.accounts.owner_only: only in FROM"),
+        summary.contains("not planned: rule public.accounts.no_deletes: only in FROM"),
         "{summary}"
     );
 
@@ -94,33 +91,58 @@ fn unmanaged_differences_are_named_and_fail_diff_in_every_format() {
         &["diff", "--from", &from, "--to", &to, "--format", "json"],
     );
     let json: serde_json::Value = serde_json::from_str(&json).expect("JSON output");
-    assert_eq!(
-        json["unmanaged"][0],
-        serde_json::json!({
-            "kind": "policy",
-            "name": "public.accounts.owner_only",
-            "change": "only_in_desired"
-        })
+    assert!(
+        json["unmanaged"]
+            .as_array()
+            .expect("unmanaged")
+            .contains(&serde_json::json!({
+                "kind": "rule",
+                "name": "public.accounts.no_deletes",
+                "change": "only_in_desired"
+            })),
+        "{json}"
     );
 
-    // A redefined policy is a difference too, not only an added or removed one.
+    // A redefined rule is a difference too, not only an added or removed one.
     let other = file(
         &project,
         "other.sql",
         &format!(
-            "{TABLES}ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;\n\
-             CREATE POLICY owner_only ON accounts USING (owner = session_user);\n"
+            "{TABLES}{}GRANT SELECT ON accounts TO PUBLIC;\n",
+            RULE.replace("DO INSTEAD NOTHING", "WHERE old.id > 0 DO INSTEAD NOTHING")
         ),
     );
     let (_, err) = project.expect_both(1, &["diff", "--from", &to, "--to", &other]);
     assert!(
-        err.contains("policy public.accounts.owner_only: defined differently in FROM and TO"),
+        err.contains("rule public.accounts.no_deletes: defined differently in FROM and TO"),
         "{err}"
     );
     // The same schema twice: nothing to say.
     let (_, err) = project.expect_both(0, &["diff", "--from", &to, "--to", &to]);
     assert!(err.contains("no changes"), "{err}");
 }
+
+/// A policy and row-level security (managed kinds) differ: `diff` plans them, verified.
+#[test]
+fn policies_and_row_level_security_are_planned() {
+    let project = Project::new();
+    let from = file(&project, "from.sql", TABLES);
+    let to = file(&project, "to.sql", &format!("{TABLES}{POLICY}"));
+    let (out, err) = project.expect_both(1, &["diff", "--from", &from, "--to", &to, "--exit-code"]);
+    for expected in [
+        "ALTER TABLE \"public\".\"accounts\" ENABLE ROW LEVEL SECURITY;",
+        "CREATE POLICY \"owner_only\" ON \"public\".\"accounts\" TO PUBLIC USING ((owner = CURRENT_USER));",
+    ] {
+        assert!(
+            out.contains(expected),
+            "missing {expected:?} in\n{out}\n{err}"
+        );
+    }
+    assert!(!err.contains("not verified"), "{err}");
+    assert!(!err.contains("not manage"), "{err}");
+}
+
+const RULE: &str = "CREATE RULE no_deletes AS ON DELETE TO accounts DO INSTEAD NOTHING;\n";
 
 const MODELS: &str = r#"
 use autogen::Model;
@@ -137,26 +159,67 @@ pub struct Account {
 const POLICY: &str = "ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;\n\
     CREATE POLICY owner_only ON accounts USING (owner = current_user);\n";
 
-/// A policy declared in the project's SQL: `check` fails naming it and `revision` refuses to
-/// write a revision without it; once a hand-written revision creates it, both agree.
-/// `[unmanaged] ignore` leaves a kind out.
+/// A policy declared in the project's SQL is planned by `revision` like a model's change,
+/// and the row-level security a model declares with it.
 #[test]
-fn a_declared_policy_is_reported_by_check_and_refused_by_revision_until_written_by_hand() {
+fn a_declared_policy_is_written_by_revision_and_checked() {
     let project = Project::new();
     project.write_models(MODELS);
     project.enable_sql_declarations();
     project.write_file("sql/policies.sql", "");
     project.expect(0, &["revision", "-m", "accounts"]);
-    project.write_file("sql/policies.sql", POLICY);
+    project.write_file(
+        "sql/policies.sql",
+        "CREATE POLICY owner_only ON accounts TO app_user USING (owner = current_user);\n",
+    );
+    project.write_models(&MODELS.replace(
+        "#[model(table = \"accounts\")]",
+        "#[model(table = \"accounts\", row_level_security = \"forced\")]",
+    ));
+    let (out, err) = project.expect_both(1, &["check"]);
+    assert!(out.contains("CREATE POLICY \"owner_only\""), "{out}\n{err}");
+    project.expect(0, &["revision", "-m", "policy"]);
+    let revisions = project.revisions();
+    let text = std::fs::read_to_string(revisions.last().expect("a revision")).expect("read");
+    for expected in [
+        "ALTER TABLE \"public\".\"accounts\" ENABLE ROW LEVEL SECURITY;",
+        "ALTER TABLE \"public\".\"accounts\" FORCE ROW LEVEL SECURITY;",
+        "CREATE POLICY \"owner_only\" ON \"public\".\"accounts\" TO \"app_user\" USING ((owner = CURRENT_USER));",
+        "DROP POLICY \"owner_only\" ON \"public\".\"accounts\";",
+        "ALTER TABLE \"public\".\"accounts\" DISABLE ROW LEVEL SECURITY;",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    project.expect(0, &["check"]);
+
+    // `upgrade` runs it where the role exists (the dev server created it while verifying;
+    // `autogen-migrate`'s runner tests show the refusal when a role is missing).
+    let database = runtime().block_on(autogen_testkit::fresh_database());
+    let url = autogen_testkit::url(&database);
+    project.expect(0, &with_db(&url, &["upgrade"]));
+    project.expect(0, &with_db(&url, &["check"]));
+}
+
+/// A rule declared in the project's SQL (a kind autogen does not manage): `check` fails
+/// naming it and `revision` refuses to write a revision without it; once a hand-written
+/// revision creates it, both agree. `[unmanaged] ignore` leaves a kind out.
+#[test]
+fn a_declared_rule_is_reported_by_check_and_refused_by_revision_until_written_by_hand() {
+    let project = Project::new();
+    project.write_models(MODELS);
+    project.enable_sql_declarations();
+    project.write_file("sql/rules.sql", "");
+    project.expect(0, &["revision", "-m", "accounts"]);
+    project.write_file("sql/rules.sql", RULE);
 
     let (_, err) = project.expect_both(1, &["check"]);
     assert!(
-        err.contains("policy public.accounts.owner_only: only in the models"),
+        err.contains("rule public.accounts.no_deletes: only in the models"),
         "{err}"
     );
-    let (_, err) = project.expect_both(2, &["revision", "-m", "policy"]);
+    let (_, err) = project.expect_both(2, &["revision", "-m", "rule"]);
     assert!(
-        err.contains("policy public.accounts.owner_only: only in the models"),
+        err.contains("rule public.accounts.no_deletes: only in the models"),
         "{err}"
     );
     assert!(err.contains("nothing was written"), "{err}");
@@ -171,28 +234,28 @@ fn a_declared_policy_is_reported_by_check_and_refused_by_revision_until_written_
     project.write_revision(
         "20990101000000",
         &[&head],
-        POLICY,
-        "DROP POLICY owner_only ON accounts;\nALTER TABLE accounts DISABLE ROW LEVEL SECURITY;",
+        RULE,
+        "DROP RULE no_deletes ON accounts;",
     );
     project.expect(0, &["check"]);
     let (_, err) = project.expect_both(0, &["revision", "-m", "nothing"]);
     assert!(err.contains("No changes detected"), "{err}");
 
     // Managed elsewhere: left out of the comparison.
-    project.write_file("sql/policies.sql", "");
+    project.write_file("sql/rules.sql", "");
     project.expect(1, &["check"]);
     let path = project.path().join("autogen.toml");
     let config = std::fs::read_to_string(&path).expect("read autogen.toml");
     std::fs::write(
         &path,
-        format!("{config}\n[unmanaged]\nignore = [\"policy\", \"row-level security\"]\n"),
+        format!("{config}\n[unmanaged]\nignore = [\"rule\"]\n"),
     )
     .expect("write autogen.toml");
     project.expect(0, &["check"]);
 }
 
-/// The database edited by hand: a function body, a view and a policy changed outside the
-/// revisions are each named by `check`, which exits 1.
+/// The database edited by hand: a function body, a view, a policy and a rule changed outside
+/// the revisions are each named by `check`, which exits 1.
 #[test]
 fn check_names_functions_views_and_policies_edited_by_hand_in_the_database() {
     let project = Project::new();
@@ -247,7 +310,17 @@ fn check_names_functions_views_and_policies_edited_by_hand_in_the_database() {
     );
     let (_, err) = project.expect_both(1, &with_db(&url, &["check"]));
     assert!(
-        err.contains("policy public.accounts.owner_only: only in the database"),
+        err.contains("policy owner_only on public.accounts"),
+        "{err}"
+    );
+    query(&url, "DROP POLICY owner_only ON public.accounts");
+    query(
+        &url,
+        "CREATE RULE no_deletes AS ON DELETE TO public.accounts DO INSTEAD NOTHING",
+    );
+    let (_, err) = project.expect_both(1, &with_db(&url, &["check"]));
+    assert!(
+        err.contains("rule public.accounts.no_deletes: only in the database"),
         "{err}"
     );
 }

@@ -3,8 +3,10 @@
 use autogen::Model;
 use chrono::{DateTime, Utc};
 
+/// Row-level security: sessions other than the owner see the published posts only (the
+/// `posts_published_visible` policy, `sql/policies.sql`).
 #[derive(Model)]
-#[model(table = "posts")]
+#[model(table = "posts", row_level_security)]
 #[model(index(columns = ["author_id", "created_at"]))]
 pub struct Post {
     #[model(primary_key, identity)]

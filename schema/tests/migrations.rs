@@ -9,7 +9,10 @@ async fn start_up_applies_the_example_revisions() {
     let applied = autogen_example::migrate(&mut client)
         .await
         .expect("migrate");
-    assert_eq!(applied, ["20261121185651", "20261204000936"]);
+    assert_eq!(
+        applied,
+        ["20261121185651", "20261204000936", "20261204110419"]
+    );
     let tables: Vec<String> = client
         .query(
             "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
@@ -71,4 +74,53 @@ async fn start_up_applies_the_example_revisions() {
         ),
         ("a@example.com".to_string(), 1, 1)
     );
+
+    // Row-level security on posts: a session that is not the owner sees published posts and
+    // its own drafts only.
+    let reader = format!("example_reader_{}", std::process::id());
+    client
+        .batch_execute(&format!(
+            "INSERT INTO posts (author_id, title, body, published)
+                 SELECT id, 'draft', 'unfinished', false FROM users;
+             CREATE ROLE {reader} NOLOGIN;
+             GRANT SELECT ON posts TO {reader};"
+        ))
+        .await
+        .expect("a draft and a reader");
+    let visible = |author: Option<i64>| {
+        let reader = reader.clone();
+        let client = &client;
+        async move {
+            let setting = author.map_or(String::new(), |id| format!("SET app.user_id = '{id}';"));
+            client
+                .batch_execute(&format!("{setting} SET ROLE {reader}"))
+                .await
+                .expect("set role");
+            let titles: Vec<String> = client
+                .query("SELECT title FROM posts ORDER BY title", &[])
+                .await
+                .expect("posts")
+                .iter()
+                .map(|row| row.get(0))
+                .collect();
+            client
+                .batch_execute("RESET ROLE; RESET app.user_id")
+                .await
+                .expect("reset role");
+            titles
+        }
+    };
+    assert_eq!(visible(None).await, ["hello again"]);
+    let author: i64 = client
+        .query_one("SELECT id FROM users", &[])
+        .await
+        .expect("author")
+        .get(0);
+    assert_eq!(visible(Some(author)).await, ["draft", "hello again"]);
+    client
+        .batch_execute(&format!(
+            "REVOKE SELECT ON posts FROM {reader}; DROP ROLE {reader};"
+        ))
+        .await
+        .expect("drop the reader");
 }

@@ -149,12 +149,13 @@ async fn upgrade_and_inspect(
     } else {
         graph.upgrade_plan(applied, target)?.len()
     };
-    let roles = graph
-        .ordered()
-        .iter()
-        .flat_map(|file| [&file.revision.up.sql, &file.revision.down.sql])
-        .flat_map(|sql| autogen_migrate::roles_named(sql))
-        .collect();
+    // Roles the revisions grant to or write policies for; not the ones they create.
+    let roles = autogen_migrate::roles_needed(graph.ordered().iter().flat_map(|file| {
+        [
+            file.revision.up.sql.as_str(),
+            file.revision.down.sql.as_str(),
+        ]
+    }));
     crate::roles::ensure(client, roles).await?;
     let mut task = dev.progress().task(Task::Replay, to_run + 1);
     if to_run > 0 {

@@ -112,6 +112,13 @@ pub enum MigrateError {
     )]
     ChecksumMismatch { revision: String, path: PathBuf },
 
+    #[error(
+        "the revisions to run name role(s) {} that do not exist on this server; nothing was run: roles belong to the server, not to the schema, so no revision creates them: create them first (e.g. `CREATE ROLE {} NOLOGIN;`), then run again",
+        roles.join(", "),
+        roles.first().map(String::as_str).unwrap_or_default()
+    )]
+    MissingRoles { roles: Vec<String> },
+
     #[error("{}: a file for revision {id} already exists", path.display())]
     RevisionExists { id: String, path: PathBuf },
 

@@ -41,7 +41,7 @@ pub use naming::{new_revision_id, rfc3339_utc, slug};
 pub use offline::{offline_downgrade_sql, offline_upgrade_sql};
 pub use progress::PROGRESS_TABLE;
 pub use revision::{Revision, Section};
-pub use roles::roles_named;
+pub use roles::{roles_created, roles_named, roles_needed};
 pub use runner::{Progress, RunOptions, downgrade, stamp, upgrade};
 pub use split::{Statement, split_statements};
 /// The PostgreSQL driver the runner's `Client` comes from.

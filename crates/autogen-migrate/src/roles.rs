@@ -23,6 +23,38 @@ pub fn roles_named(sql: &str) -> BTreeSet<String> {
     roles
 }
 
+/// The roles `sql` itself creates (`CREATE ROLE|USER|GROUP name`): a hand-written revision
+/// may, and those must not be created beforehand nor reported missing.
+pub fn roles_created(sql: &str) -> BTreeSet<String> {
+    let tokens: Vec<Token> = autogen_sql::lex_psql(sql)
+        .filter(|token| !token.is_trivia())
+        .collect();
+    tokens
+        .split(|token| token.kind == TokenKind::Semicolon)
+        .filter(|statement| {
+            statement.first().is_some_and(|t| t.is_keyword("create"))
+                && statement.get(1).is_some_and(|t| {
+                    t.is_keyword("role") || t.is_keyword("user") || t.is_keyword("group")
+                })
+                && !statement.get(2).is_some_and(|t| t.is_keyword("mapping"))
+        })
+        .filter_map(|statement| statement.get(2)?.identifier())
+        .map(|name| name.into_owned())
+        .collect()
+}
+
+/// The roles the SQL of `sections` names but does not create itself: what must exist before
+/// it runs.
+pub fn roles_needed<'a>(sections: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
+    let mut named = BTreeSet::new();
+    let mut created = BTreeSet::new();
+    for sql in sections {
+        named.extend(roles_named(sql));
+        created.extend(roles_created(sql));
+    }
+    named.difference(&created).cloned().collect()
+}
+
 fn statement_roles(tokens: &[Token], roles: &mut BTreeSet<String>) {
     let keyword = |i: usize, word: &str| tokens.get(i).is_some_and(|t| t.is_keyword(word));
     let policy = (keyword(0, "create") || keyword(0, "alter")) && keyword(1, "policy");
@@ -108,6 +140,16 @@ mod tests {
                 "tenant",
                 "tenant2",
             ]
+        );
+    }
+
+    #[test]
+    fn roles_a_revision_creates_are_not_needed_beforehand() {
+        let sql = "CREATE ROLE reporting NOLOGIN; CREATE USER MAPPING FOR app SERVER s; \
+                   GRANT SELECT ON t TO reporting, auditor;";
+        assert_eq!(
+            roles_needed([sql]).into_iter().collect::<Vec<_>>(),
+            ["app", "auditor"]
         );
     }
 

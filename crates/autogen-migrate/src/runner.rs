@@ -146,6 +146,7 @@ async fn run_locked(
             Direction::Downgrade,
         ),
     };
+    missing_roles(client, &revisions, direction).await?;
     let mut done = Vec::with_capacity(revisions.len());
     for file in revisions {
         let started = Instant::now();
@@ -168,6 +169,43 @@ async fn run_locked(
         done.push(file.revision.id.clone());
     }
     Ok(done)
+}
+
+/// Refuses to start when the revisions to run name roles the server does not have (roles
+/// belong to the server; no revision autogen writes creates them): one clear error before
+/// anything runs, instead of a failure halfway through.
+async fn missing_roles(
+    client: &Client,
+    revisions: &[&RevisionFile],
+    direction: Direction,
+) -> Result<(), MigrateError> {
+    let sections = revisions.iter().map(|file| match direction {
+        Direction::Upgrade => file.revision.up.sql.as_str(),
+        Direction::Downgrade => file.revision.down.sql.as_str(),
+    });
+    let needed: Vec<String> = crate::roles::roles_needed(sections).into_iter().collect();
+    if needed.is_empty() {
+        return Ok(());
+    }
+    let existing: BTreeSet<String> = client
+        .query(
+            "SELECT rolname::text FROM pg_catalog.pg_roles WHERE rolname = ANY($1::text[])",
+            &[&needed],
+        )
+        .await
+        .map_err(database("look up the roles the revisions name"))?
+        .iter()
+        .filter_map(|row| row.try_get::<_, String>(0).ok())
+        .collect();
+    let missing: Vec<String> = needed
+        .into_iter()
+        .filter(|role| !existing.contains(role))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(MigrateError::MissingRoles { roles: missing })
+    }
 }
 
 /// Every applied revision must still be in the directory, unchanged (unless told otherwise).

@@ -397,6 +397,62 @@ async fn an_edited_applied_revision_is_refused_unless_checksums_are_ignored() {
     assert_eq!(applied, id_list(&[3]));
 }
 
+/// A revision granting to (or writing a policy for) a role the server lacks is refused before
+/// anything runs, naming the role; a role a revision creates itself is not asked for.
+#[tokio::test]
+async fn revisions_naming_a_role_the_server_lacks_are_refused_before_running() {
+    let database = fresh_database().await;
+    let mut client = database.connect().await.expect("connect");
+    let missing = format!("nobody_has_{}", std::process::id());
+    let created = format!("made_here_{}", std::process::id());
+    let graph = load(&dir_with(&[
+        revision(
+            1,
+            &[],
+            "accounts",
+            "CREATE TABLE accounts (id bigint PRIMARY KEY, owner text);",
+            "DROP TABLE accounts;",
+        ),
+        revision(
+            2,
+            &[1],
+            "policy",
+            &format!(
+                "CREATE POLICY mine ON accounts TO {missing} USING (owner = current_user);\n\
+                 CREATE ROLE {created} NOLOGIN;\nGRANT SELECT ON accounts TO {created};"
+            ),
+            &format!(
+                "REVOKE SELECT ON accounts FROM {created};\nDROP ROLE {created};\nDROP POLICY mine ON accounts;"
+            ),
+        ),
+    ]));
+    match run_upgrade(&mut client, &graph, UpgradeTarget::Head).await {
+        Err(error @ MigrateError::MissingRoles { .. }) => {
+            let text = error.to_string();
+            assert!(text.contains(&missing), "{text}");
+            assert!(!text.contains(&created), "{text}");
+        }
+        other => panic!("expected MissingRoles, got {other:?}"),
+    }
+    assert!(tracked(&client).await.is_empty(), "nothing ran");
+    assert!(relations(&client).await.is_empty(), "nothing ran");
+    assert!(lock_is_free(&client).await);
+    client
+        .batch_execute(&format!("CREATE ROLE {missing} NOLOGIN"))
+        .await
+        .expect("create role");
+    run_upgrade(&mut client, &graph, UpgradeTarget::Head)
+        .await
+        .expect("upgrade once the role exists");
+    run_downgrade(&mut client, &graph, DowngradeTarget::Base)
+        .await
+        .expect("downgrade");
+    client
+        .batch_execute(&format!("DROP ROLE {missing}"))
+        .await
+        .expect("drop role");
+}
+
 #[tokio::test]
 async fn a_database_revision_missing_from_the_directory_is_refused() {
     let database = fresh_database().await;

@@ -3,6 +3,7 @@
 mod common;
 use autogen_schema::{
     Deferral, IndexKey, IndexTarget, MemberRename, QualifiedName, ReferentialAction, Rename,
+    ReplicaIdentity,
 };
 use common::*;
 
@@ -387,6 +388,44 @@ fn several_model_attributes_and_items_combine() {
     assert_eq!(people.comment.as_deref(), Some("People"));
     assert!(people.columns[0].identity.is_some());
     assert!(people.primary_key.is_some());
+}
+
+#[test]
+fn table_settings_row_level_security_storage_and_replica_identity() {
+    let models = load(
+        r#"
+        #[derive(Model)]
+        #[model(table = "documents", row_level_security = "forced", unlogged)]
+        #[model(storage_parameters = ["fillfactor = 70", "toast.autovacuum_enabled=false"])]
+        #[model(replica_identity = "using index documents_pkey")]
+        struct Document { #[model(primary_key)] id: i64 }
+
+        #[derive(Model)]
+        #[model(row_level_security, replica_identity = "FULL")]
+        struct Note { id: i64 }
+
+        #[derive(Model)]
+        struct Plain { id: i64 }
+        "#,
+    );
+    let documents = table(&models, "documents");
+    assert!(documents.row_level_security && documents.force_row_level_security);
+    assert!(documents.unlogged);
+    assert_eq!(
+        documents.storage_parameters,
+        ["fillfactor=70", "toast.autovacuum_enabled=false"]
+    );
+    assert_eq!(
+        documents.replica_identity,
+        ReplicaIdentity::Index("documents_pkey".into())
+    );
+    let note = table(&models, "note");
+    assert!(note.row_level_security && !note.force_row_level_security);
+    assert_eq!(note.replica_identity, ReplicaIdentity::Full);
+    let plain = table(&models, "plain");
+    assert!(!plain.row_level_security && !plain.unlogged);
+    assert!(plain.storage_parameters.is_empty());
+    assert!(plain.replica_identity.is_default());
 }
 
 #[test]

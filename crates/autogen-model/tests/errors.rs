@@ -136,6 +136,33 @@ fn values_of_the_wrong_kind() {
 }
 
 #[test]
+fn table_settings_with_values_autogen_cannot_use() {
+    let text = "#[derive(Model)]\n#[model(row_level_security = \"strict\")]\nstruct T { a: i32 }";
+    let error = expect_error(
+        text,
+        "\"strict\"",
+        "unknown `row_level_security` setting `strict`",
+    );
+    assert!(help(&error).contains("forced"), "{}", help(&error));
+    let text = "#[derive(Model)]\n#[model(replica_identity = \"index\")]\nstruct T { a: i32 }";
+    expect_error(text, "\"index\"", "unknown `replica_identity` `index`");
+    let text =
+        "#[derive(Model)]\n#[model(storage_parameters = [\"fillfactor\"])]\nstruct T { a: i32 }";
+    let error = expect_error(
+        text,
+        "\"fillfactor\"",
+        "a storage parameter is written `name=value`",
+    );
+    assert!(help(&error).contains("fillfactor=70"), "{}", help(&error));
+    let text = "#[derive(Model)]\n#[model(storage_parameters = [\"fillfactor=70); DROP TABLE x\"])]\nstruct T { a: i32 }";
+    expect_error(
+        text,
+        "\"fillfactor=70); DROP TABLE x\"",
+        "a storage parameter is written `name=value`",
+    );
+}
+
+#[test]
 fn a_setting_given_twice() {
     let text = struct_with("#[model(column = \"a\")]\n#[model(column = \"b\")] x: i32,");
     let errors = common::errors(&text);
