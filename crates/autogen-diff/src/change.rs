@@ -9,6 +9,7 @@ pub use crate::family::domain::DomainChange;
 pub use crate::family::enums::{EnumChange, EnumValuePosition};
 pub use crate::family::index::IndexChange;
 pub use crate::family::policy::PolicyChange;
+pub use crate::family::privilege::{PrivilegeChange, PrivilegeTarget};
 pub use crate::family::routine::RoutineChange;
 pub use crate::family::schema::{ExtensionChange, SchemaChange};
 pub use crate::family::sequence::SequenceChange;
@@ -37,6 +38,7 @@ pub enum Change {
     Routine(RoutineChange),
     Trigger(TriggerChange),
     Policy(PolicyChange),
+    Privilege(PrivilegeChange),
     Domain(DomainChange),
     Composite(CompositeChange),
     Range(RangeChange),
@@ -60,6 +62,7 @@ macro_rules! each_family {
             Change::Routine($change) => $body,
             Change::Trigger($change) => $body,
             Change::Policy($change) => $body,
+            Change::Privilege($change) => $body,
             Change::Domain($change) => $body,
             Change::Composite($change) => $body,
             Change::Range($change) => $body,
@@ -153,6 +156,8 @@ pub enum Phase {
     /// functions that use tables or views, in dependency order, after every table.
     CreateLateObject,
     OwnSequence,
+    /// `GRANT` / `REVOKE`, once every object (and column) they name exists.
+    Privilege,
     Comment,
     DropSequence,
     /// After the sequence drops: PostgreSQL names the identity's new sequence

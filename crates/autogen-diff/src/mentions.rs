@@ -97,6 +97,11 @@ impl<'a> ColumnName<'a> {
         ColumnName { name }
     }
 
+    /// Whether this is the column `name`.
+    pub(crate) fn is(&self, name: &str) -> bool {
+        self.name == name
+    }
+
     fn in_text(&self, text: &str) -> bool {
         names(text, &[self.name])
     }

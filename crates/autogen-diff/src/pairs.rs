@@ -45,6 +45,7 @@ mod tests {
             force_row_level_security: false,
             storage_parameters: Vec::new(),
             replica_identity: Default::default(),
+            grants: Vec::new(),
             columns: vec![],
             primary_key: None,
             uniques: vec![],

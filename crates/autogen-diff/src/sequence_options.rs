@@ -251,6 +251,7 @@ mod tests {
                 data_type: "integer".into(),
                 options: ascending,
                 owned_by: None,
+                grants: Vec::new(),
                 comment: None,
             },
             &Sequence {
@@ -259,6 +260,7 @@ mod tests {
                 data_type: "integer".into(),
                 options: descending,
                 owned_by: None,
+                grants: Vec::new(),
                 comment: None,
             },
         );

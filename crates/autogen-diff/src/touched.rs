@@ -151,6 +151,13 @@ fn named_tables(
         Change::Policy(PolicyChange::Drop { table, .. }) => {
             tables.insert(table.clone());
         }
+        Change::Privilege(
+            PrivilegeChange::Grant { on, .. } | PrivilegeChange::Revoke { on, .. },
+        ) => {
+            if let PrivilegeTarget::Table { name } = on {
+                tables.insert(name.clone());
+            }
+        }
         Change::View(_) | Change::Routine(_) => {}
         Change::Domain(_) | Change::Composite(_) | Change::Range(_) | Change::Collation(_) => {}
         Change::Schema(SchemaChange::Create { .. })
@@ -219,6 +226,16 @@ fn touched_object(change: &Change) -> Option<ObjectRef> {
                 name: name.clone(),
             }
         }
+        Change::Privilege(
+            PrivilegeChange::Grant {
+                on: PrivilegeTarget::Routine { id, .. },
+                ..
+            }
+            | PrivilegeChange::Revoke {
+                on: PrivilegeTarget::Routine { id, .. },
+                ..
+            },
+        ) => ObjectRef::Function(id.clone()),
         Change::Domain(change) => ObjectRef::Type(change.domain()),
         Change::Composite(change) => ObjectRef::Type(change.type_name()),
         Change::Range(RangeChange::Create { range }) => {

@@ -449,6 +449,7 @@ fn sequence(name: &str) -> Sequence {
         data_type: "bigint".into(),
         options: SequenceOptions::defaults_for("bigint"),
         owned_by: None,
+        grants: Vec::new(),
         comment: None,
     }
 }
@@ -880,6 +881,7 @@ fn cyclic() -> Catalog {
             force_row_level_security: false,
             storage_parameters: Vec::new(),
             replica_identity: Default::default(),
+            grants: Vec::new(),
             columns: vec![
                 Column {
                     not_null: true,
@@ -943,6 +945,7 @@ fn identifiers_and_literals_are_quoted() {
         force_row_level_security: false,
         storage_parameters: Vec::new(),
         replica_identity: Default::default(),
+        grants: Vec::new(),
         columns: vec![Column {
             comment: Some("a 'quote'".into()),
             ..plain_column("Col\"umn", "text")

@@ -7,7 +7,7 @@ use crate::EngineError;
 use autogen_schema::Catalog;
 use std::collections::BTreeSet;
 
-/// The roles `catalog` names: its policies' roles and its grants' grantees.
+/// The roles `catalog` names: its policies' roles and the grantees of its privileges.
 pub(crate) fn of_catalog(catalog: &Catalog) -> BTreeSet<String> {
     let mut roles: BTreeSet<String> = catalog
         .policies
@@ -16,6 +16,27 @@ pub(crate) fn of_catalog(catalog: &Catalog) -> BTreeSet<String> {
         .filter(|role| *role != "public")
         .cloned()
         .collect();
+    let grants = catalog
+        .tables
+        .iter()
+        .flat_map(|table| &table.grants)
+        .chain(
+            catalog
+                .sequences
+                .iter()
+                .flat_map(|sequence| &sequence.grants),
+        )
+        .chain(
+            catalog
+                .functions
+                .iter()
+                .flat_map(|function| function.grants.iter().chain(&function.revoked_defaults)),
+        );
+    roles.extend(
+        grants
+            .filter(|grant| grant.grantee != "public")
+            .map(|grant| grant.grantee.clone()),
+    );
     for view in &catalog.views {
         for grant in &view.grants {
             roles.extend(autogen_migrate::roles_named(grant));

@@ -202,15 +202,9 @@ impl Tables {
                     collation_oid: row.collation_oid,
                 },
             );
-            if let Some(name) = row.unsupported_name {
-                if let Some(settings) = row.settings {
-                    let entry = ("column setting".to_string(), name.clone(), settings);
-                    self.unsupported[position].push(entry);
-                }
-                if let Some(grants) = row.grants {
-                    let entry = ("grant".to_string(), format!("column {name}"), grants);
-                    self.unsupported[position].push(entry);
-                }
+            if let (Some(name), Some(settings)) = (row.unsupported_name, row.settings) {
+                let entry = ("column setting".to_string(), name, settings);
+                self.unsupported[position].push(entry);
             }
             if let Some(oid) = row.default_oid {
                 let default = ObjectRef::Default {

@@ -105,7 +105,7 @@ pub fn sequences() -> String {
         "SELECT n.nspname::text, c.relname::text, pg_catalog.format_type(s.seqtypid, NULL), \
            s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, \
            own_n.nspname::text, own_c.relname::text, own_a.attname::text, \
-           pg_catalog.obj_description(c.oid, 'pg_class'), c.oid \
+           pg_catalog.obj_description(c.oid, 'pg_class'), c.oid, {grants} \
          FROM pg_catalog.pg_sequence s \
          JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid \
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
@@ -117,7 +117,12 @@ pub fn sequences() -> String {
            AND own_a.attnum = d.refobjsubid \
          WHERE d.deptype IS DISTINCT FROM 'i' AND {} AND {}",
         namespace_filter("n"),
-        not_extension_member("pg_class", "c.oid")
+        not_extension_member("pg_class", "c.oid"),
+        grants = grants_json(
+            "(SELECT x.grantee, x.privilege_type, x.is_grantable, NULL::text AS col \
+               FROM pg_catalog.aclexplode(c.relacl) x)",
+            "c.relowner",
+        ),
     )
 }
 
@@ -131,7 +136,8 @@ pub(crate) fn description_join(alias: &str, object: &str, catalog: &str, sub_id:
 }
 
 /// Tables with their settings: persistence, row-level security, storage parameters (the
-/// TOAST table's prefixed `toast.`, sorted) and replica identity (with its index's name).
+/// TOAST table's prefixed `toast.`, sorted), replica identity (with its index's name) and the
+/// privileges others than the owner hold on the table and its columns.
 pub fn tables() -> String {
     format!(
         "{} SELECT c.oid, n.nspname::text, c.relname::text, c.relpersistence = 'u', ds.description, \
@@ -143,12 +149,36 @@ pub fn tables() -> String {
            c.relreplident::text, \
            CASE WHEN c.relreplident = 'i' THEN (SELECT ri.relname::text \
              FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ri ON ri.oid = i.indexrelid \
-             WHERE i.indrelid = c.oid AND i.indisreplident) END \
+             WHERE i.indrelid = c.oid AND i.indisreplident) END, \
+           {grants} \
          FROM tbl JOIN pg_catalog.pg_class c ON c.oid = tbl.oid \
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-         LEFT JOIN pg_catalog.pg_class toast ON toast.oid = c.reltoastrelid {}",
+         LEFT JOIN pg_catalog.pg_class toast ON toast.oid = c.reltoastrelid {description}",
         tables_cte(),
-        description_join("ds", "c.oid", "pg_class", "0")
+        description = description_join("ds", "c.oid", "pg_class", "0"),
+        grants = grants_json(
+            "(SELECT x.grantee, x.privilege_type, x.is_grantable, NULL::text AS col \
+               FROM pg_catalog.aclexplode(c.relacl) x \
+             UNION ALL SELECT x.grantee, x.privilege_type, x.is_grantable, a.attname::text \
+               FROM pg_catalog.pg_attribute a \
+               CROSS JOIN LATERAL pg_catalog.aclexplode(a.attacl) x \
+               WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
+                 AND a.attacl IS NOT NULL)",
+            "c.relowner",
+        ),
+    )
+}
+
+/// The privileges of `entries` (rows of `grantee`, `privilege_type`, `is_grantable`, `col`:
+/// what `aclexplode` gives, with a column name or NULL) held by others than `owner`, as the
+/// JSON array of [`autogen_schema::Grant`]s; NULL when there are none.
+pub(crate) fn grants_json(entries: &str, owner: &str) -> String {
+    format!(
+        "(SELECT pg_catalog.json_agg(pg_catalog.json_build_object(\
+             'grantee', CASE WHEN e.grantee = 0 THEN 'public' \
+               ELSE pg_catalog.pg_get_userbyid(e.grantee)::text END, \
+             'privilege', e.privilege_type, 'column', e.col, 'grantable', e.is_grantable))::text \
+         FROM {entries} e WHERE e.grantee <> {owner})"
     )
 }
 
@@ -158,7 +188,8 @@ pub fn tables() -> String {
 /// was half of this query's time; generated expressions do use columns and get it. Also each column's type and collation oids, which resolve index
 /// keys client-side, and the fingerprints of its settings and grants the catalog does not
 /// model (NULL for nearly every column; read here rather than in a second scan of
-/// `pg_attribute` by the unsupported-objects query).
+/// `pg_attribute` by the unsupported-objects query). A column's grants are its table's
+/// (`tables`).
 pub fn columns(server_version: i32) -> String {
     format!(
         "{} SELECT a.attrelid, a.attnum, a.attname::text, \
@@ -169,8 +200,8 @@ pub fn columns(server_version: i32) -> String {
            pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname), \
            ds.description, \
            s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, \
-           a.atttypid, a.attcollation, ad.oid, {settings}, {grants}, \
-           CASE WHEN ({settings}) IS NOT NULL OR a.attacl IS NOT NULL THEN \
+           a.atttypid, a.attcollation, ad.oid, {settings}, \
+           CASE WHEN ({settings}) IS NOT NULL THEN \
              (SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) \
                 || '.' || pg_catalog.quote_ident(a.attname) \
               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
@@ -191,10 +222,6 @@ pub fn columns(server_version: i32) -> String {
         tables_cte(),
         description = description_join("ds", "a.attrelid", "pg_class", "a.attnum"),
         settings = unsupported::column_settings(server_version, "a", "ty"),
-        grants = unsupported::column_grants(
-            "a",
-            "(SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = a.attrelid)"
-        ),
     )
 }
 

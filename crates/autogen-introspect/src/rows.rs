@@ -108,6 +108,7 @@ pub(crate) fn sequence(row: &Row) -> Result<(u32, Sequence), IntrospectError> {
             options: sequence_options(row, 3, WHAT)?
                 .ok_or_else(|| decode_error(WHAT, "sequence without options"))?,
             owned_by,
+            grants: grants(get(row, 14, WHAT)?, WHAT)?,
             comment: get(row, 12, WHAT)?,
         },
     ))
@@ -130,6 +131,7 @@ pub(crate) fn table(row: &Row) -> Result<(u32, Table), IntrospectError> {
                 get(row, 9, WHAT)?,
                 WHAT,
             )?,
+            grants: grants(get(row, 10, WHAT)?, WHAT)?,
             columns: Vec::new(),
             primary_key: None,
             uniques: Vec::new(),
@@ -140,6 +142,18 @@ pub(crate) fn table(row: &Row) -> Result<(u32, Table), IntrospectError> {
             comment: get(row, 4, WHAT)?,
         },
     ))
+}
+
+/// The JSON array of grants a query built with `queries::grants_json` returns (NULL: none).
+pub(crate) fn grants(
+    json: Option<String>,
+    what: &'static str,
+) -> Result<Vec<Grant>, IntrospectError> {
+    match json {
+        None => Ok(Vec::new()),
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|error| decode_error(what, format!("privileges {text:?}: {error}"))),
+    }
 }
 
 /// `pg_class.relreplident` (and the index of `i`).
@@ -167,10 +181,9 @@ pub(crate) struct ColumnRow {
     pub collation_oid: u32,
     /// The `pg_attrdef` row of its default or generation expression.
     pub default_oid: Option<u32>,
-    /// Fingerprints of what the catalog does not model about the column: its settings
-    /// (statistics target, storage, compression, options) and its grants.
+    /// The fingerprint of what the catalog does not model about the column: its settings
+    /// (statistics target, storage, compression, options).
     pub settings: Option<String>,
-    pub grants: Option<String>,
     /// `schema.table.column` quoted as the unsupported-objects query quotes names, when there
     /// are settings or grants.
     pub unsupported_name: Option<String>,
@@ -209,8 +222,7 @@ pub(crate) fn column(row: &Row) -> Result<ColumnRow, IntrospectError> {
         collation_oid: get(row, 17, WHAT)?,
         default_oid: get(row, 18, WHAT)?,
         settings: get(row, 19, WHAT)?,
-        grants: get(row, 20, WHAT)?,
-        unsupported_name: get(row, 21, WHAT)?,
+        unsupported_name: get(row, 20, WHAT)?,
     })
 }
 

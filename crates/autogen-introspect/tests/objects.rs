@@ -179,8 +179,8 @@ async fn a_changed_definition_of_an_unmodeled_object_changes_its_fingerprint() {
         format!(
             "CREATE TABLE t (id int);
              CREATE RULE r AS ON UPDATE TO t WHERE ({condition}) DO INSTEAD NOTHING;
-             CREATE FUNCTION f() RETURNS int LANGUAGE sql RETURN 1;
-             REVOKE EXECUTE ON FUNCTION f() FROM PUBLIC;"
+             CREATE TYPE pair AS (a int, b int);
+             REVOKE USAGE ON TYPE pair FROM PUBLIC;"
         )
     };
     let fingerprints = |inspection: &Inspection| -> Vec<(String, String, String)> {
@@ -210,7 +210,7 @@ async fn a_changed_definition_of_an_unmodeled_object_changes_its_fingerprint() {
     assert_eq!(
         names(&a),
         [
-            ("grant".to_string(), "function public.f()".to_string()),
+            ("grant".to_string(), "type public.pair".to_string()),
             ("rule".to_string(), "public.t.r".to_string()),
         ]
     );

@@ -172,6 +172,9 @@ pub struct Sequence {
     /// `OWNED BY table.column`: the sequence is dropped with the column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owned_by: Option<SequenceOwner>,
+    /// Privileges held by others than the owner, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<Grant>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
@@ -202,6 +205,9 @@ pub struct Table {
     pub storage_parameters: Vec<String>,
     #[serde(default, skip_serializing_if = "ReplicaIdentity::is_default")]
     pub replica_identity: ReplicaIdentity,
+    /// Privileges on the table and its columns held by others than the owner, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<Grant>,
     /// In column order (attnum), never sorted.
     pub columns: Vec<Column>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -228,6 +234,23 @@ impl Table {
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|column| column.name == name)
     }
+}
+
+/// A privilege held by a role other than the object's owner (owners differ between databases
+/// of one schema, so theirs are not compared).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Grant {
+    /// The role, or `public`.
+    pub grantee: String,
+    /// `SELECT`, `INSERT`, `UPDATE`, `DELETE`, `TRUNCATE`, `REFERENCES`, `TRIGGER`, `USAGE`,
+    /// `EXECUTE`, …
+    pub privilege: String,
+    /// A column's privilege (`GRANT SELECT (email) ON users`); `None` for the whole object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// `WITH GRANT OPTION`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub grantable: bool,
 }
 
 /// What logical replication records of a changed or deleted row (`REPLICA IDENTITY`).
@@ -573,6 +596,14 @@ impl Catalog {
             table.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
             table.indexes.sort_by(|a, b| a.name.cmp(&b.name));
             table.storage_parameters.sort();
+            table.grants.sort();
+        }
+        for sequence in &mut self.sequences {
+            sequence.grants.sort();
+        }
+        for function in &mut self.functions {
+            function.grants.sort();
+            function.revoked_defaults.sort();
         }
     }
 
@@ -650,6 +681,15 @@ impl Catalog {
                     && ordered(&table.exclusions, |a, b| by_name(&a.name, &b.name))
                     && ordered(&table.indexes, |a, b| by_name(&a.name, &b.name))
                     && ordered(&table.storage_parameters, |a, b| a <= b)
+                    && ordered(&table.grants, |a, b| a <= b)
+            })
+            && self
+                .sequences
+                .iter()
+                .all(|sequence| ordered(&sequence.grants, |a, b| a <= b))
+            && self.functions.iter().all(|function| {
+                ordered(&function.grants, |a, b| a <= b)
+                    && ordered(&function.revoked_defaults, |a, b| a <= b)
             })
     }
 

@@ -338,14 +338,30 @@ fn blocks(catalog: &Catalog) -> Vec<Block> {
         providers.types.insert(name, block);
     }
     for (i, sequence) in catalog.sequences.iter().enumerate() {
-        let statement = Statement::single(sql::create_sequence(sequence), Source::Sequence(i));
-        let block = push(&mut blocks, Kind::Sequence, i, vec![statement]);
+        let name = QualifiedName::new(&sequence.schema, &sequence.name);
+        let statements = std::iter::once(sql::create_sequence(sequence))
+            .chain(sql::privileges(
+                sql::GrantOn::Sequence(&name),
+                &sequence.grants,
+                &[],
+            ))
+            .map(|sql| Statement::single(sql, Source::Sequence(i)))
+            .collect();
+        let block = push(&mut blocks, Kind::Sequence, i, statements);
         let name = QualifiedName::new(&sequence.schema, &sequence.name);
         providers.sequences.insert(name, block);
     }
     for (i, function) in catalog.functions.iter().enumerate() {
-        let statement = Statement::single(sql::create_function(function), Source::Function(i));
-        let block = push(&mut blocks, Kind::Function, i, vec![statement]);
+        let id = function.id();
+        let statements = std::iter::once(sql::create_function(function))
+            .chain(sql::privileges(
+                sql::GrantOn::Function(function.kind, &id),
+                &function.grants,
+                &function.revoked_defaults,
+            ))
+            .map(|sql| Statement::single(sql, Source::Function(i)))
+            .collect();
+        let block = push(&mut blocks, Kind::Function, i, statements);
         providers.functions.insert(function.id(), block);
     }
     for (i, table) in catalog.tables.iter().enumerate() {
@@ -358,6 +374,11 @@ fn blocks(catalog: &Catalog) -> Vec<Block> {
         statements.extend(
             sql::table_settings(table)
                 .into_iter()
+                .chain(sql::privileges(
+                    sql::GrantOn::Table(&name),
+                    &table.grants,
+                    &[],
+                ))
                 .map(|sql| Statement::single(sql, Source::Table(i))),
         );
         let block = push(&mut blocks, Kind::Table, i, statements);

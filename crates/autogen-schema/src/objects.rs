@@ -4,7 +4,7 @@
 //! from PostgreSQL's own deparsers (`pg_get_viewdef`, `pg_get_functiondef`,
 //! `pg_get_triggerdef`, `pg_get_constraintdef`, `format_type`) under an empty `search_path`.
 
-use crate::catalog::Index;
+use crate::catalog::{Grant, Index};
 use crate::ident::QualifiedName;
 use serde::{Deserialize, Serialize};
 
@@ -148,6 +148,12 @@ pub struct Function {
     /// The complete statement that creates it: `pg_get_functiondef` for functions and
     /// procedures (`CREATE OR REPLACE FUNCTION …`), `CREATE AGGREGATE …` for aggregates.
     pub definition: String,
+    /// Privileges held by others than the owner beyond the default (`EXECUTE` to `public`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<Grant>,
+    /// Default privileges taken away (`REVOKE EXECUTE … FROM PUBLIC`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revoked_defaults: Vec<Grant>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }

@@ -596,19 +596,85 @@ pub fn drop_trigger(table: &QualifiedName, name: &str) -> String {
     format!("DROP TRIGGER {} ON {};", quote_ident(name), table.quoted())
 }
 
+/// A role as SQL names it: `PUBLIC`, or the quoted role name.
+fn role_sql(role: &str) -> String {
+    if role == "public" {
+        "PUBLIC".to_string()
+    } else {
+        quote_ident(role)
+    }
+}
+
 /// A policy's role list: `PUBLIC` or quoted role names.
 fn policy_roles(roles: &[String]) -> String {
     roles
         .iter()
-        .map(|role| {
-            if role == "public" {
-                "PUBLIC".to_string()
-            } else {
-                quote_ident(role)
-            }
-        })
+        .map(|role| role_sql(role))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// What a privilege is on.
+#[derive(Debug, Clone, Copy)]
+pub enum GrantOn<'a> {
+    Table(&'a QualifiedName),
+    Sequence(&'a QualifiedName),
+    Function(FunctionKind, &'a FunctionId),
+}
+
+impl GrantOn<'_> {
+    fn target(&self) -> String {
+        match self {
+            GrantOn::Table(name) => format!("TABLE {}", name.quoted()),
+            GrantOn::Sequence(name) => format!("SEQUENCE {}", name.quoted()),
+            // `FUNCTION` covers aggregates and window functions, not procedures.
+            GrantOn::Function(FunctionKind::Procedure, id) => format!("PROCEDURE {}", id.quoted()),
+            GrantOn::Function(_, id) => format!("FUNCTION {}", id.quoted()),
+        }
+    }
+}
+
+/// `SELECT` or `SELECT ("column")`.
+fn privilege_sql(grant: &Grant) -> String {
+    match &grant.column {
+        Some(column) => format!("{} ({})", grant.privilege, quote_ident(column)),
+        None => grant.privilege.clone(),
+    }
+}
+
+/// `GRANT privilege [(column)] ON … TO role [WITH GRANT OPTION];`
+pub fn grant(on: GrantOn<'_>, grant: &Grant) -> String {
+    let option = if grant.grantable {
+        " WITH GRANT OPTION"
+    } else {
+        ""
+    };
+    format!(
+        "GRANT {} ON {} TO {}{option};",
+        privilege_sql(grant),
+        on.target(),
+        role_sql(&grant.grantee)
+    )
+}
+
+/// `REVOKE privilege [(column)] ON … FROM role;` (the grant option goes with it).
+pub fn revoke(on: GrantOn<'_>, grant: &Grant) -> String {
+    format!(
+        "REVOKE {} ON {} FROM {};",
+        privilege_sql(grant),
+        on.target(),
+        role_sql(&grant.grantee)
+    )
+}
+
+/// The statements that take a newly created object's privileges to these: the defaults taken
+/// away, then the grants.
+pub fn privileges(on: GrantOn<'_>, grants: &[Grant], revoked_defaults: &[Grant]) -> Vec<String> {
+    revoked_defaults
+        .iter()
+        .map(|revoked| revoke(on, revoked))
+        .chain(grants.iter().map(|granted| grant(on, granted)))
+        .collect()
 }
 
 /// ` USING (…) WITH CHECK (…)` of a policy (what it has of them).

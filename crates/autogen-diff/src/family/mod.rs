@@ -12,6 +12,7 @@ pub(crate) mod index;
 pub(crate) mod items;
 pub(crate) mod objects;
 pub(crate) mod policy;
+pub(crate) mod privilege;
 pub(crate) mod routine;
 pub(crate) mod schema;
 pub(crate) mod sequence;
@@ -116,6 +117,7 @@ mod tests {
             data_type: "integer".into(),
             options: SequenceOptions::defaults_for("integer"),
             owned_by: None,
+            grants: Vec::new(),
             comment: None,
         }
     }

@@ -5,6 +5,7 @@
 use crate::Hazard;
 use crate::casts::is_safe_widening;
 use crate::change::{Change, Phase};
+use crate::family::privilege::{self, PrivilegeTarget};
 use crate::family::*;
 use crate::handover::Handovers;
 use crate::sequence_options::{self, SequenceRef};
@@ -232,6 +233,11 @@ pub(crate) fn diff_sequences(
                 if sequence.comment.is_some() {
                     changes.push(comment_change(target(), &sequence.comment));
                 }
+                changes.extend(privilege::changes(
+                    &PrivilegeTarget::Sequence { name: name.clone() },
+                    (&[], &[]),
+                    (&sequence.grants, &[]),
+                ));
             }
             Some(old) => {
                 if old.data_type != sequence.data_type || old.options != sequence.options {
@@ -258,6 +264,11 @@ pub(crate) fn diff_sequences(
                 if old.comment != sequence.comment {
                     changes.push(comment_change(target(), &sequence.comment));
                 }
+                changes.extend(privilege::changes(
+                    &PrivilegeTarget::Sequence { name: name.clone() },
+                    (&old.grants, &[]),
+                    (&sequence.grants, &[]),
+                ));
             }
         }
     }

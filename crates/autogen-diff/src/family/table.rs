@@ -2,6 +2,7 @@
 //! columns, constraints and indexes, and rebuilds what a change elsewhere forces.
 
 use crate::change::{Change, Phase};
+use crate::family::privilege::{self, PrivilegeTarget};
 use crate::family::*;
 use crate::handover::Handovers;
 use crate::mentions::{ColumnName, TypeName};
@@ -348,6 +349,11 @@ pub(crate) fn create_table(table: &Table, changes: &mut Vec<Change>) {
         ..table.clone()
     };
     changes.extend(settings(&bare, table));
+    changes.extend(privilege::changes(
+        &PrivilegeTarget::Table { name: name.clone() },
+        (&[], &[]),
+        (&table.grants, &[]),
+    ));
     if table.comment.is_some() {
         changes.push(comment_change(
             CommentTarget::Table { name: name.clone() },
@@ -447,6 +453,25 @@ pub(crate) fn compare_table(
             }));
         }
     }
+
+    // Privileges: a column dropped (or dropped and added back) took its own with it.
+    let gone: HashSet<&str> = old
+        .columns
+        .iter()
+        .map(|column| column.name.as_str())
+        .filter(|column| new.column(column).is_none() || replaced.iter().any(|r| r.is(column)))
+        .collect();
+    let kept_grants: Vec<autogen_schema::Grant> = old
+        .grants
+        .iter()
+        .filter(|grant| grant.column.as_deref().is_none_or(|c| !gone.contains(c)))
+        .cloned()
+        .collect();
+    changes.extend(privilege::changes(
+        &PrivilegeTarget::Table { name: name.clone() },
+        (&kept_grants, &[]),
+        (&new.grants, &[]),
+    ));
 
     let forced = Forced {
         replaced: &replaced,

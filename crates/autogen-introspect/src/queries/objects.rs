@@ -70,8 +70,23 @@ pub fn views() -> String {
 /// range type depend on it with deptype `i`). `pg_get_functiondef` refuses aggregates, so
 /// for them the `pg_aggregate` row is read (function names as `regproc` prints them:
 /// qualified unless in pg_catalog), to be put together as pg_dump does.
+/// The entries of the ACL `acl` that `other` lacks, as rows for `grants_json`.
+fn acl_beyond(acl: &str, other: &str) -> String {
+    format!(
+        "(SELECT x.grantee, x.privilege_type, x.is_grantable, NULL::text AS col \
+          FROM pg_catalog.aclexplode({acl}) x \
+          WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.aclexplode({other}) o \
+            WHERE o.grantee = x.grantee AND o.privilege_type = x.privilege_type \
+              AND o.is_grantable = x.is_grantable))"
+    )
+}
+
 pub fn functions() -> String {
     let ns = namespace_filter("n");
+    // A routine's privileges compared with what it gets by default (`EXECUTE` to PUBLIC):
+    // the grants beyond, and the defaults taken away.
+    let default = "pg_catalog.acldefault('f', p.proowner)";
+    let effective = format!("COALESCE(p.proacl, {default})");
     let regproc = |column: &str| format!("CASE WHEN a.{column} <> 0 THEN a.{column}::text END");
     format!(
         "SELECT p.oid, n.nspname::text, p.proname::text, p.prokind::text, \
@@ -89,13 +104,16 @@ pub fn functions() -> String {
            (SELECT 'OPERATOR(' || pg_catalog.quote_ident(opn.nspname) || '.' || o.oprname || ')' \
               FROM pg_catalog.pg_operator o \
               JOIN pg_catalog.pg_namespace opn ON opn.oid = o.oprnamespace \
-              WHERE o.oid = a.aggsortop) \
+              WHERE o.oid = a.aggsortop), \
+           {grants}, {revoked} \
          FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace \
          LEFT JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid \
          {description} \
          WHERE {ns} AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d \
            WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid \
              AND d.deptype IN ('e', 'i'))",
+        grants = super::grants_json(&acl_beyond(&effective, default), "p.proowner"),
+        revoked = super::grants_json(&acl_beyond(default, &effective), "p.proowner"),
         transfn = regproc("aggtransfn"),
         finalfn = regproc("aggfinalfn"),
         combinefn = regproc("aggcombinefn"),

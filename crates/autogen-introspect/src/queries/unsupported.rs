@@ -280,11 +280,17 @@ fn other_columns(server_version: i32) -> String {
     )
 }
 
-/// `GRANT`s that are not modeled: on tables, sequences and foreign tables (a view's grants
-/// are part of the view), routines and types (columns: see [`column_grants`]). Schemas are
-/// left out: `public` carries a non-default ACL in every database.
+/// `GRANT`s that are not modeled: on tables the catalog does not hold (partitioned, partitions,
+/// inheritance children, foreign tables), identity sequences, routines that are part of
+/// another object (a range type's constructors) and types; the grants of modeled tables (and
+/// their columns), sequences and routines are theirs, a view's are the view's (other columns:
+/// see [`column_grants`]). Schemas are left out: `public` carries a non-default ACL in every
+/// database.
 fn all_grants() -> Vec<Part> {
     let ns = namespace_filter("n");
+    let identity_sequence = "EXISTS (SELECT 1 FROM pg_catalog.pg_depend d \
+        WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid \
+          AND d.deptype = 'i')";
     let class_member = not_extension_member("pg_class", "c.oid");
     let relation_name = qualified("n.nspname", "c.relname");
     let parts = [
@@ -296,7 +302,9 @@ fn all_grants() -> Vec<Part> {
             "c.relowner",
             &format!(
                 "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-                 AND c.relkind IN ('r', 'p', 'f') AND {ns} AND {class_member}"
+                 AND (c.relkind IN ('p', 'f') OR (c.relkind = 'r' AND (c.relispartition \
+                   OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)))) \
+                 AND {ns} AND {class_member}"
             ),
         ),
         grants(
@@ -307,7 +315,7 @@ fn all_grants() -> Vec<Part> {
             "c.relowner",
             &format!(
                 "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-                 AND c.relkind = 'S' AND {ns} AND {class_member}"
+                 AND c.relkind = 'S' AND {ns} AND {class_member} AND {identity_sequence}"
             ),
         ),
         grants(
@@ -321,7 +329,9 @@ fn all_grants() -> Vec<Part> {
             "p.proowner",
             &format!(
                 "pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace \
-                 AND {ns} AND {}",
+                 AND {ns} AND {} AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend d \
+                   WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass \
+                     AND d.objid = p.oid AND d.deptype = 'i')",
                 not_extension_member("pg_proc", "p.oid")
             ),
         ),

@@ -100,6 +100,8 @@ pub(crate) fn function(row: &Row) -> Result<(u32, Function), IntrospectError> {
             arguments,
             result: get(row, 6, WHAT)?,
             definition,
+            grants: super::grants(get(row, 30, WHAT)?, WHAT)?,
+            revoked_defaults: super::grants(get(row, 31, WHAT)?, WHAT)?,
             comment: get(row, 8, WHAT)?,
             schema,
             name,

@@ -72,6 +72,7 @@ pub(crate) fn analyze_struct(
                 .map(|item| item.value.clone())
                 .collect(),
             replica_identity: table_attrs.replica_identity.clone().unwrap_or_default(),
+            grants: Vec::new(),
             columns: columns.iter().map(|decl| decl.column.clone()).collect(),
             primary_key: None,
             uniques: Vec::new(),

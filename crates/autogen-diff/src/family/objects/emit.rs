@@ -6,6 +6,7 @@ use super::lookup::*;
 use crate::change::{Change, CommentChange, CommentTarget};
 use crate::family::domain::{self, DomainChange};
 use crate::family::policy::{self, PolicyChange};
+use crate::family::privilege::{self, PrivilegeTarget};
 use crate::family::routine::RoutineChange;
 use crate::family::trigger::TriggerChange;
 use crate::family::types::{self, CollationChange, CompositeChange, RangeChange};
@@ -60,6 +61,13 @@ pub(super) fn drop_changes(
     }
 }
 
+fn routine_target(function: &autogen_schema::Function) -> PrivilegeTarget {
+    PrivilegeTarget::Routine {
+        kind: function.kind,
+        id: function.id(),
+    }
+}
+
 pub(super) fn comment(target: CommentTarget, comment: &Option<String>) -> Change {
     Change::Comment(CommentChange::Set {
         target,
@@ -102,6 +110,11 @@ pub(super) fn create_changes(
                 function: function.clone(),
                 late: late.contains(id),
             }));
+            changes.extend(privilege::changes(
+                &routine_target(function),
+                (&[], &[]),
+                (&function.grants, &function.revoked_defaults),
+            ));
             if function.comment.is_some() {
                 changes.push(comment(
                     CommentTarget::Routine {
@@ -356,6 +369,11 @@ pub(super) fn alter_changes(
                     late: late.contains(id),
                 }));
             }
+            changes.extend(privilege::changes(
+                &routine_target(new),
+                (&old.grants, &old.revoked_defaults),
+                (&new.grants, &new.revoked_defaults),
+            ));
             if old.comment != new.comment {
                 changes.push(comment(
                     CommentTarget::Routine {
