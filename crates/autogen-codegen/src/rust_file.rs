@@ -223,10 +223,25 @@ fn struct_text(table: &Table, ident: &str, module: &str, enums: &EnumPaths) -> S
         return out;
     }
     out.push_str(&format!("pub struct {ident} {{\n"));
+    // Columns whose name is a field name as it is get it first; the others (`Id` beside `id`)
+    // are numbered and spell out their column.
     let mut fields = Scope::default();
-    for (position, column) in table.columns.iter().enumerate() {
-        let (base, spelled_out) = field_ident(&column.name);
-        let (field, renamed) = fields.claim(&base);
+    let mut idents: Vec<Option<(String, bool)>> = table
+        .columns
+        .iter()
+        .map(|column| {
+            let (base, spelled_out) = field_ident(&column.name);
+            (!spelled_out).then(|| (fields.claim(&base).0, false))
+        })
+        .collect();
+    for (column, ident) in table.columns.iter().zip(&mut idents) {
+        if ident.is_none() {
+            let (base, _) = field_ident(&column.name);
+            *ident = Some((fields.claim(&base).0, true));
+        }
+    }
+    for (position, (column, ident)) in table.columns.iter().zip(idents).enumerate() {
+        let (field, spelled_out) = ident.unwrap_or_default();
         let mut items = parts
             .field_items
             .get(&position)
@@ -235,7 +250,7 @@ fn struct_text(table: &Table, ident: &str, module: &str, enums: &EnumPaths) -> S
         let typed = field_type(column, enums, module);
         // Flags first, then the name and type, then the rest, as people write them.
         let mut ordered: Vec<Item> = items.drain(..parts.flags_of(position)).collect();
-        if spelled_out || renamed {
+        if spelled_out {
             ordered.push(Item::Plain(format!("column = {}", literal(&column.name))));
         }
         ordered.extend(typed.items.into_iter().map(Item::Plain));
