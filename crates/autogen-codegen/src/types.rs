@@ -105,12 +105,36 @@ pub(crate) fn field_type(column: &Column, enums: &EnumPaths, module: &str) -> Fi
             ],
         );
     }
-    let rust = if data_type == "json" {
-        "serde_json::Value"
+    typed(
+        &nearest_rust_type(data_type),
+        vec![format!("sql_type = {}", literal(data_type))],
+    )
+}
+
+/// The Rust type closest to a type the model spells with `sql_type` (which decides the column
+/// type; the field's type then only documents it): `timestamp(3) with time zone` is still a
+/// `DateTime`, an array a `Vec`; anything else a `String`.
+fn nearest_rust_type(data_type: &str) -> String {
+    if let Some(element) = data_type.strip_suffix("[]") {
+        return format!("Vec<{}>", nearest_rust_type(element));
+    }
+    let base = data_type.split('(').next().unwrap_or(data_type);
+    let rust = if data_type.starts_with("timestamp") && data_type.ends_with("with time zone") {
+        "chrono::DateTime<chrono::Utc>"
+    } else if data_type.starts_with("timestamp") && data_type.ends_with("without time zone") {
+        "chrono::NaiveDateTime"
+    } else if data_type.starts_with("time") && data_type.ends_with("without time zone") {
+        "chrono::NaiveTime"
     } else {
-        "String"
+        match base {
+            "json" => "serde_json::Value",
+            "numeric" => "rust_decimal::Decimal",
+            "cidr" => "std::net::IpAddr",
+            "double precision" => "f64",
+            _ => "String",
+        }
     };
-    typed(rust, vec![format!("sql_type = {}", literal(data_type))])
+    rust.to_string()
 }
 
 #[cfg(test)]
@@ -157,6 +181,13 @@ mod tests {
             )
         );
         assert_eq!(of("core.mood[]"), ("Vec<super::core::Mood>".into(), vec![]));
+        assert_eq!(
+            of("timestamp(3) with time zone[]"),
+            (
+                "Vec<chrono::DateTime<chrono::Utc>>".into(),
+                vec!["sql_type = \"timestamp(3) with time zone[]\"".to_string()]
+            )
+        );
         assert_eq!(
             of("public.citext"),
             (
