@@ -83,22 +83,12 @@ fn every_fixture_pulls_into_a_project_that_declares_exactly_its_database() {
         let sql = std::fs::read_to_string(&fixture).expect("fixture");
         let (_database, url) = database_with(&sql);
         let dir = root.path().join(&name);
-        std::fs::create_dir_all(&dir).expect("project dir");
-        expect(&dir, 0, &["pull", &url]);
-
-        // A project made of what was written declares exactly the database's schema.
+        // Adopted in one step: pulled, configured, baselined and stamped.
+        expect(root.path(), 0, &["init", &name, "--from-database", &url]);
         let models = dir.join("models");
-        let has_models = models.is_dir();
-        let mut config = if has_models {
-            "[models]\npaths = [\"models\"]\n".to_string()
-        } else {
-            "[models]\npaths = []\nallow_empty = true\n".to_string()
-        };
-        if dir.join("sql").is_dir() {
-            config.push_str("sql = [\"sql\"]\n");
-        }
-        config.push_str("[migrations]\ndir = \"migrations\"\n");
-        std::fs::write(dir.join("autogen.toml"), config).expect("autogen.toml");
+        // The invariant: right after, `check` against the source database finds nothing.
+        expect(&dir, 0, &["--database-url", &url, "check"]);
+        // And the written project alone declares exactly the database's schema.
         expect(
             &dir,
             0,

@@ -69,6 +69,13 @@ async fn adopt(
         (pulled.sql_statements > 0).then_some(SQL_DIR),
         !pulled.has_models(),
     );
+    if !pulled.has_models() {
+        // [models] paths must exist: the directory new models go to, empty for now.
+        std::fs::create_dir_all(&target.models).map_err(|source| CliError::WriteFile {
+            path: target.models.clone(),
+            source,
+        })?;
+    }
     write_project(dir, config_path, &args.migrations, &text, global.quiet)?;
 
     // The baseline is an ordinary revision from the empty chain to the pulled project (planned
