@@ -11,6 +11,7 @@
 
 mod attr;
 mod names;
+mod parts;
 mod rust_file;
 mod split;
 mod sql_file;
