@@ -241,7 +241,15 @@ fn objects_autogen_cannot_write_are_named_and_nothing_is_written_without_the_opt
     assert!(refused.contains("public.accounts.owner_only"), "{refused}");
     assert!(refused.contains("--allow-unwritten"), "{refused}");
     assert!(!dir.join("models").exists(), "nothing is written");
+    assert!(!dir.join("sql").exists(), "nothing is written");
 
+    // Files already in the directories are not the pull's: only what it wrote is proven.
+    std::fs::create_dir_all(dir.join("models")).expect("models dir");
+    std::fs::write(
+        dir.join("models/hand_written.rs"),
+        "#[derive(Model)]\npub struct Other {\n    pub id: i64,\n}\n",
+    )
+    .expect("a model of someone else");
     let (_, warned) = expect(dir, 0, &["pull", &url, "--allow-unwritten"]);
     assert!(warned.contains("public.accounts.owner_only"), "{warned}");
     let models = std::fs::read_to_string(dir.join("models/public.rs")).expect("models");

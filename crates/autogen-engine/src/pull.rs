@@ -23,7 +23,11 @@ pub struct PullTarget {
 /// What [`write_pulled`] wrote.
 #[derive(Debug, Clone, Default)]
 pub struct Pulled {
+    /// Every file written, in order.
     pub files: Vec<PathBuf>,
+    /// The model files and the SQL files among them.
+    pub model_files: Vec<PathBuf>,
+    pub sql_files: Vec<PathBuf>,
     /// Tables written as `#[derive(Model)]` structs and enum types as `#[derive(DbEnum)]`s.
     pub structs: usize,
     pub enums: usize,
@@ -75,8 +79,19 @@ pub fn write_pulled(catalog: &Catalog, target: &PullTarget) -> Result<Pulled, En
             .and_then(|mut out| std::io::Write::write_all(&mut out, file.text.as_bytes()))
             .map_err(failed)?;
     }
+    let of_kind = |kind: FileKind| -> Vec<PathBuf> {
+        generated
+            .files
+            .iter()
+            .zip(&paths)
+            .filter(|(file, _)| file.kind == kind)
+            .map(|(_, path)| path.clone())
+            .collect()
+    };
     Ok(Pulled {
-        files: paths,
+        model_files: of_kind(FileKind::Model),
+        sql_files: of_kind(FileKind::Sql),
+        files: paths.clone(),
         structs: generated.structs,
         enums: generated.enums,
         sql_statements: generated.sql_statements,
@@ -84,29 +99,19 @@ pub fn write_pulled(catalog: &Catalog, target: &PullTarget) -> Result<Pulled, En
 }
 
 impl Session {
-    /// The written project (`target`) normalized and compared with `source`: what it would
+    /// The files `pulled` wrote, normalized and compared with `source`: what they would
     /// change in the source, one line per change (`add column public.t.c`); empty when
-    /// normalizing the files gives back exactly the source's schema. Objects of kinds autogen
-    /// does not model are not compared (the caller names them from `source.unsupported`).
+    /// normalizing them gives back exactly the source's schema. Only those files are read
+    /// (other files in the directories are not the pull's). Objects of kinds autogen does not
+    /// model are not compared (the caller names them from `source.unsupported`).
     pub async fn pulled_differences(
         &self,
         source: &Inspection,
-        target: &PullTarget,
         pulled: &Pulled,
     ) -> Result<Vec<String>, EngineError> {
-        let model_paths: Vec<PathBuf> = if pulled.has_models() {
-            vec![target.models.clone()]
-        } else {
-            Vec::new()
-        };
-        let sql_paths: Vec<PathBuf> = if pulled.sql_statements > 0 {
-            vec![target.sql.clone()]
-        } else {
-            Vec::new()
-        };
         let declared = DeclaredSchema {
-            models: autogen_model::load_models(&model_paths)?,
-            sql: SqlDeclarations::load(&sql_paths)?,
+            models: autogen_model::load_models(&pulled.model_files)?,
+            sql: SqlDeclarations::load(&pulled.sql_files)?,
         };
         let written = self.normalized(&declared).await?;
         let how = PlanOptions {

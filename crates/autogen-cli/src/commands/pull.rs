@@ -99,9 +99,7 @@ pub(crate) async fn pull(
             source.describe()
         ));
     }
-    let differences = session
-        .pulled_differences(&inspection, target, &pulled)
-        .await?;
+    let differences = session.pulled_differences(&inspection, &pulled).await?;
     if !differences.is_empty() {
         let differences: Vec<String> = differences
             .iter()
