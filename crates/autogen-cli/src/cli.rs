@@ -382,11 +382,15 @@ pub struct PullArgs {
     #[arg(value_name = "SRC")]
     pub source: Option<String>,
 
-    /// The directory for the model files (created when missing).
+    /// The project directory the files go to.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// The directory for the model files, relative to --out (created when missing).
     #[arg(long, default_value = "models", value_name = "DIR")]
     pub models: PathBuf,
 
-    /// The directory for the SQL declarations (created when needed).
+    /// The directory for the SQL declarations, relative to --out (created when needed).
     #[arg(long, default_value = "sql", value_name = "DIR")]
     pub sql: PathBuf,
 

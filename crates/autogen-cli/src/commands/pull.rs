@@ -22,8 +22,8 @@ pub async fn run(global: &GlobalArgs, args: &PullArgs) -> Result<Outcome, CliErr
     let config = Config::load_optional(global.config.as_deref())?;
     let session = Session::new(&global.settings(), config.as_ref(), options);
     let target = PullTarget {
-        models: args.models.clone(),
-        sql: args.sql.clone(),
+        models: args.out.join(&args.models),
+        sql: args.out.join(&args.sql),
     };
     let pulled = pull(
         &session,
@@ -34,20 +34,19 @@ pub async fn run(global: &GlobalArgs, args: &PullArgs) -> Result<Outcome, CliErr
     )
     .await?;
     if !global.quiet {
+        // As an autogen.toml in --out would say them.
         let mut settings = Vec::new();
         if pulled.has_models() {
-            settings.push(format!(
-                "paths = [{:?}]",
-                target.models.display().to_string()
-            ));
+            settings.push(format!("paths = [{:?}]", args.models.display().to_string()));
         }
         if pulled.sql_statements > 0 {
-            settings.push(format!("sql = [{:?}]", target.sql.display().to_string()));
+            settings.push(format!("sql = [{:?}]", args.sql.display().to_string()));
         }
         if !settings.is_empty() {
             output::note(&format!(
-                "point autogen.toml at them: [models] {} (paths relative to autogen.toml)",
-                settings.join(", ")
+                "point autogen.toml at them: [models] {} (for an autogen.toml in {})",
+                settings.join(", "),
+                args.out.display()
             ));
         }
     }
