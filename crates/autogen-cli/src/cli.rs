@@ -96,8 +96,34 @@ pub enum ColorMode {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Write autogen.toml and create the migrations directory.
+    /// Write autogen.toml and create the migrations directory (--from-database: adopt a database).
+    #[command(
+        long_about = "Write autogen.toml and create the migrations directory.\n\n\
+With --from-database URL, adopt that existing database in one step: its schema is pulled into \
+model files and SQL declarations (as `autogen pull` does), autogen.toml points at them, a baseline \
+revision creating the whole schema is written, and the database is stamped at it without running \
+it. `autogen check --database-url URL` then exits 0, and the next `autogen revision` holds only \
+what you change in the models afterwards."
+    )]
     Init(InitArgs),
+    /// Write Rust models and SQL declarations from a database's schema.
+    #[command(
+        long_about = "Write Rust models and SQL declarations from a database's schema (or any SRC).\n\n\
+Tables become #[derive(Model)] structs and enum types #[derive(DbEnum)] enums, one file per \
+schema in --models (with a mod.rs declaring them); everything the model attributes cannot say \
+(views, functions, triggers, domains, composite and range types, collations, sequences, \
+extensions, exclusion constraints, identity options, UNLOGGED, operator classes, comments on \
+constraints and indexes, ...) goes to --sql as plain SQL declarations. Existing files are never \
+overwritten.\n\n\
+The written files are then normalized through the dev database and compared with the source: \
+any difference is an error, so a successful pull declares exactly the source's schema. Objects \
+autogen does not model (policies, partitions, rules, ...) cannot be written: they are named and \
+nothing is written (exit 2) unless --allow-unwritten is given.\n\n\
+Point autogen.toml at the directories ([models] paths and sql), or use \
+`autogen init --from-database URL`, which also writes the baseline revision and stamps the \
+database."
+    )]
+    Pull(PullArgs),
     /// Autogenerate the next revision file from the models.
     #[command(
         long_about = "Autogenerate the next revision file from the models.\n\n\
@@ -336,6 +362,50 @@ pub struct InitArgs {
     /// The migrations directory to create, relative to DIR.
     #[arg(long, default_value = "migrations", value_name = "PATH")]
     pub migrations: String,
+
+    /// Adopt this existing database: pull its schema into --models and sql/, write a baseline
+    /// revision and stamp the database at it (see --help).
+    // The value is never shown: it may hold a password.
+    #[arg(long, value_name = "URL", hide_env_values = true)]
+    pub from_database: Option<String>,
+
+    /// With --from-database: write the project even though the database holds objects autogen
+    /// does not model (they are named, and left out of the project).
+    #[arg(long, requires = "from_database")]
+    pub allow_unwritten: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    /// What to pull [default: --database-url, DATABASE_URL]: a PostgreSQL URL, or any SRC
+    /// `autogen inspect` takes (a .sql file, a .json schema, a migrations directory, ...).
+    #[arg(value_name = "SRC")]
+    pub source: Option<String>,
+
+    /// The project directory the files go to.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// The directory for the model files, relative to --out (created when missing).
+    #[arg(long, default_value = "models", value_name = "DIR")]
+    pub models: PathBuf,
+
+    /// The directory for the SQL declarations, relative to --out (created when needed).
+    #[arg(long, default_value = "sql", value_name = "DIR")]
+    pub sql: PathBuf,
+
+    /// Only pull this schema (repeatable). Default: every user schema.
+    #[arg(long = "schema", value_name = "SCHEMA")]
+    pub schemas: Vec<String>,
+
+    /// Leave this schema out (repeatable).
+    #[arg(long = "exclude-schema", value_name = "SCHEMA")]
+    pub exclude_schemas: Vec<String>,
+
+    /// Write the files even though the source holds objects autogen does not model (they are
+    /// named, and left out).
+    #[arg(long)]
+    pub allow_unwritten: bool,
 }
 
 #[derive(Debug, Args)]

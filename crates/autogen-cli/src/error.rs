@@ -52,6 +52,23 @@ pub enum CliError {
         objects: String,
     },
 
+    #[error(
+        "{count} object(s) of kinds autogen does not model yet cannot be written as models or SQL declarations:\n{objects}\nnothing was written: pass --allow-unwritten to write the rest anyway (these objects then stay outside the project, and `autogen check` reports them)"
+    )]
+    Unwritten {
+        count: usize,
+        /// One `  N kinds (names)` line per kind.
+        objects: String,
+    },
+
+    #[error(
+        "the written project does not declare exactly the source's schema; normalizing it and comparing with the source still finds:\n{differences}\nthis is a bug of `autogen pull`: please report it; the files are left in place to look at (fix them by hand, or delete them and pull again)"
+    )]
+    PullDiffers {
+        /// One `  change` line per difference.
+        differences: String,
+    },
+
     #[error("{0} is not a head: only heads can be merged (see `autogen heads`)")]
     MergeNotHead(String),
 

@@ -84,7 +84,8 @@ async fn run(cli: &Cli) -> Result<commands::Outcome, CliError> {
     match &cli.command {
         Command::Inspect(args) => commands::inspect::run(&cli.global, args).await,
         Command::Diff(args) => commands::diff::run(&cli.global, args).await,
-        Command::Init(args) => commands::init::run(&cli.global, args),
+        Command::Init(args) => commands::init::run(&cli.global, args).await,
+        Command::Pull(args) => commands::pull::run(&cli.global, args).await,
         Command::Revision(args) => commands::revision::run(&cli.global, args).await,
         Command::Upgrade(args) => commands::upgrade::upgrade(&cli.global, args).await,
         Command::Downgrade(args) => commands::upgrade::downgrade(&cli.global, args).await,

@@ -269,16 +269,36 @@ fn find_upwards(start: &Path) -> Option<PathBuf> {
 
 /// The text `autogen init` writes.
 pub fn template(models: &str, migrations: &str) -> String {
+    template_with(models, migrations, None, false)
+}
+
+/// The text `autogen init` writes, with `[models] sql` set to `sql` when given (a pulled
+/// project's declarations) and `allow_empty` on when the project declares no models.
+pub fn template_with(
+    models: &str,
+    migrations: &str,
+    sql: Option<&str>,
+    allow_empty: bool,
+) -> String {
+    let allow_empty = if allow_empty {
+        "allow_empty = true    # the schema has no table and no enum: everything is in [models] sql"
+    } else {
+        "# allow_empty = true    # only if the project really declares no models (else that is an error)"
+    };
+    let sql = match sql {
+        Some(dir) => format!("sql = [{}]", toml_string(dir)),
+        None => "# sql = [\"sql\"]".to_string(),
+    };
     format!(
         r#"# autogen configuration (`autogen --help`; docs/migrations.md in autogen's sources).
 
 [models]
 # Rust files (or directories of them) holding #[derive(Model)] structs and #[derive(DbEnum)] enums.
 paths = [{models}]
-# allow_empty = true    # only if the project really declares no models (else that is an error)
+{allow_empty}
 # SQL files (or directories of *.sql files) declaring what a struct cannot: views, functions,
 # triggers, domains, composite and range types, collations, comments on them (docs/models.md).
-# sql = ["sql"]
+{sql}
 
 [migrations]
 # Revision files, one per revision: <yyyymmddHHMMSS>_<slug>.sql

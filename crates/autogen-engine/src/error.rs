@@ -145,6 +145,22 @@ pub enum EngineError {
     )]
     NoModels { paths: Vec<PathBuf> },
 
+    #[error(transparent)]
+    Codegen(#[from] autogen_codegen::CodegenError),
+
+    #[error(
+        "{} already exists: `autogen pull` never overwrites a file; pull into empty directories (--models, --sql) or move the file away",
+        .0.display()
+    )]
+    PullWouldOverwrite(PathBuf),
+
+    #[error("cannot write {}: {source}", path.display())]
+    WritePulled {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error(
         "models path {} yields no models (no #[derive(Model)] struct and no #[derive(DbEnum)] enum); to compare with an empty schema, use an empty .sql file",
         path.display()

@@ -16,6 +16,7 @@ mod normalize;
 pub mod policy;
 pub mod progress;
 mod project;
+mod pull;
 mod replay;
 mod roles;
 mod session;
@@ -25,11 +26,15 @@ mod step;
 mod verify;
 
 pub use autogen_diff::{Migration, Verification};
-pub use config::{Config, DATABASE_URL_VAR, FILE_NAME as CONFIG_FILE_NAME, template};
+pub use config::{
+    Config, DATABASE_URL_VAR, FILE_NAME as CONFIG_FILE_NAME, database_url_from_environment,
+    template, template_with,
+};
 pub use declarations::{Declaration, SqlDeclarations, SqlFile, Stage};
 pub use error::{EngineError, ModelRejected, TypeNeedsConversion};
 pub use normalize::DeclaredSchema;
 pub use project::{DatabaseOrigin, DatabaseStatus, MigrationsLock, Project, connect};
+pub use pull::{PullTarget, Pulled, write_pulled};
 pub use session::{PlanOptions, Session};
 pub use settings::Settings;
 pub use source::{Source, inspect_options};

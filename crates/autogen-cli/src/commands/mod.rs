@@ -6,6 +6,7 @@ pub mod init;
 pub mod inspect;
 pub mod lint;
 pub mod merge;
+pub mod pull;
 pub mod revision;
 pub mod stamp;
 pub mod status;

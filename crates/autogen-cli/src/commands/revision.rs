@@ -11,6 +11,14 @@ use autogen_migrate::{Revision, Section};
 use std::time::SystemTime;
 
 pub async fn run(global: &GlobalArgs, args: &RevisionArgs) -> Result<Outcome, CliError> {
+    create(global, args).await.map(|_| Outcome::Success)
+}
+
+/// Writes the next revision; its id, or `None` when nothing changed (nothing was written).
+pub(crate) async fn create(
+    global: &GlobalArgs,
+    args: &RevisionArgs,
+) -> Result<Option<String>, CliError> {
     let (project, _lock) = Project::load_for_writing(&global.settings(), || {
         crate::commands::merge::waiting_for_writer(global.quiet)
     })?;
@@ -52,7 +60,7 @@ pub async fn run(global: &GlobalArgs, args: &RevisionArgs) -> Result<Outcome, Cl
         if !global.quiet {
             output::note("No changes detected: the models match the revisions");
         }
-        return Ok(Outcome::Success);
+        return Ok(None);
     }
     if !migration.unmanaged.is_empty() {
         let current = if global.database_url.is_some() {
@@ -138,7 +146,7 @@ fn write(
     revision: &Revision,
     global: &GlobalArgs,
     migration: Option<&Migration>,
-) -> Result<Outcome, CliError> {
+) -> Result<Option<String>, CliError> {
     let path = autogen_migrate::write_new(&project.config.migrations_dir, revision)?;
     output::stdout(&format!("{}\n", path.display())).map_err(CliError::Output)?;
     if !global.quiet {
@@ -162,5 +170,5 @@ fn write(
             )),
         }
     }
-    Ok(Outcome::Success)
+    Ok(Some(revision.id.clone()))
 }

@@ -20,8 +20,7 @@ pub async fn run(global: &GlobalArgs, args: &StampArgs) -> Result<Outcome, CliEr
         }
     }
     let spec = project.database()?;
-    let mut client = connect(&spec).await?;
-    autogen_migrate::stamp(&mut client, graph, &revisions).await?;
+    record(&spec, graph, &revisions).await?;
     if !global.quiet {
         let what = if revisions.is_empty() {
             "base (no revisions)".to_string()
@@ -31,4 +30,16 @@ pub async fn run(global: &GlobalArgs, args: &StampArgs) -> Result<Outcome, CliEr
         output::note(&format!("stamped {} at {what}", spec.redacted()));
     }
     Ok(Outcome::Success)
+}
+
+/// Records `revisions` as the ones `spec`'s database is at, without running them (also how
+/// `init --from-database` stamps the adopted database at its baseline).
+pub(crate) async fn record(
+    spec: &autogen_pg::ConnectionSpec,
+    graph: &autogen_migrate::RevisionGraph,
+    revisions: &[String],
+) -> Result<(), CliError> {
+    let mut client = connect(spec).await?;
+    autogen_migrate::stamp(&mut client, graph, revisions).await?;
+    Ok(())
 }
