@@ -451,9 +451,15 @@ fn a_diesel_migration_outside_a_transaction_is_read_back_as_one() {
 #[test]
 fn sea_orm_layout_modules_are_written_and_their_sql_read_back() {
     let project = project("sea-orm");
+    // The migration crate's lib.rs as `sea-orm-cli migrate init` writes it, example removed.
+    let lib = "pub use sea_orm_migration::prelude::*;\n\npub struct Migrator;\n\n#[async_trait::async_trait]\nimpl MigratorTrait for Migrator {\n    fn migrations() -> Vec<Box<dyn MigrationTrait>> {\n        vec![]\n    }\n}\n";
+    project.write_file("migrations/lib.rs", lib);
     project.write_models(MODELS_V1);
     let (out, err) = project.expect_both(0, &["revision", "-m", "create accounts"]);
-    let path = PathBuf::from(out.trim());
+    let printed: Vec<&str> = out.lines().collect();
+    assert_eq!(printed.len(), 2, "the module and lib.rs: {out}");
+    assert!(printed[1].ends_with("lib.rs"), "{out}");
+    let path = PathBuf::from(printed[0]);
     let module = name(&path);
     assert!(
         module.starts_with('m')
@@ -464,7 +470,13 @@ fn sea_orm_layout_modules_are_written_and_their_sql_read_back() {
     let stem = module.trim_end_matches(".rs");
     assert!(
         err.contains(&format!("Box::new({stem}::Migration)")),
-        "says how to register it: {err}"
+        "says it registered it: {err}"
+    );
+    let lib = std::fs::read_to_string(project.path().join("migrations/lib.rs")).expect("lib.rs");
+    assert!(
+        lib.contains(&format!("mod {stem};\n\npub struct Migrator"))
+            && lib.contains(&format!("vec![Box::new({stem}::Migration)]")),
+        "{lib}"
     );
     let text = std::fs::read_to_string(&path).expect("module");
     for expected in [
@@ -480,8 +492,16 @@ fn sea_orm_layout_modules_are_written_and_their_sql_read_back() {
     // Read back: the models match.
     project.expect(0, &["check", "--no-database"]);
     project.write_models(MODELS_V2);
-    revision(&project, "phone and posts");
+    let second = revision(&project, "phone and posts");
     project.expect(0, &["check", "--no-database"]);
+    let second_stem = name(&second[0]).trim_end_matches(".rs").to_owned();
+    let lib = std::fs::read_to_string(project.path().join("migrations/lib.rs")).expect("lib.rs");
+    assert!(
+        lib.contains(&format!(
+            "vec![Box::new({stem}::Migration), Box::new({second_stem}::Migration)]"
+        )),
+        "{lib}"
+    );
 
     // Behind head by `seaql_migrations`: the first module recorded, its SQL applied.
     let (_database, url) = fresh_database();

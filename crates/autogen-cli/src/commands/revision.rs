@@ -175,9 +175,10 @@ fn write(
             )),
         }
     }
-    // Printed even with -q: without it the stack never runs the new migration.
-    if let Some(step) = &written.next_step {
-        output::note(&format!("next: {step}"));
+    // Printed even with -q: it may be a step without which the stack never runs the
+    // new migration.
+    if let Some(note) = &written.note {
+        output::note(note);
     }
     Ok(Outcome::Success)
 }

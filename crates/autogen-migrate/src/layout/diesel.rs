@@ -142,7 +142,7 @@ pub(crate) fn write(dir: &Path, revision: &Revision) -> Result<Written, MigrateE
     sync_dir(dir)?;
     Ok(Written {
         paths: vec![target.join("up.sql"), target.join("down.sql")],
-        next_step: None,
+        note: None,
     })
 }
 

@@ -9,6 +9,7 @@ mod chain;
 mod diesel;
 mod rust_tokens;
 mod sea_orm;
+mod sea_orm_lib;
 mod sqlx;
 mod tracking;
 mod write;
@@ -101,8 +102,9 @@ pub fn load_graph(dir: &Path, layout: Layout) -> Result<RevisionGraph, MigrateEr
 pub struct Written {
     /// The files (or, for Diesel, the directory) written, the main one first.
     pub paths: Vec<PathBuf>,
-    /// What the user still has to do, e.g. register a sea-orm migration in its `Migrator`.
-    pub next_step: Option<String>,
+    /// What else was done or is left to do, e.g. the sea-orm migration registered in the
+    /// `Migrator`'s `lib.rs`, or the lines to add there.
+    pub note: Option<String>,
 }
 
 /// Writes `revision` into `dir` in `layout`, never replacing an existing file. Refused when
@@ -115,7 +117,7 @@ pub fn write_revision(
     match layout {
         Layout::Autogen => Ok(Written {
             paths: vec![crate::write_new(dir, revision)?],
-            next_step: None,
+            note: None,
         }),
         Layout::Sqlx => sqlx::write(dir, revision),
         Layout::Diesel => diesel::write(dir, revision),

@@ -33,12 +33,15 @@ pub(crate) fn read(dir: &Path) -> Result<Vec<Entry>, MigrateError> {
         let Some(module) = name.strip_suffix(".rs") else {
             continue;
         };
-        // `lib.rs` / `main.rs` and other modules are not migrations; sea-orm-cli names every
-        // migration `m…`.
+        // `lib.rs` / `main.rs` are not migrations; sea-orm-cli names every migration `m…`.
         if !module.starts_with('m') || module == "main" || module == "mod" || !path.is_file() {
             continue;
         }
         let text = read_text(&path)?;
+        // A helper module beside the migrations (e.g. shared identifiers) is not one.
+        if !text.contains("MigrationTrait for") {
+            continue;
+        }
         let (up, down) = sections(&text).map_err(|(line, problem)| MigrateError::LayoutFile {
             path: path.clone(),
             line,
@@ -203,26 +206,66 @@ pub(crate) fn write(dir: &Path, revision: &Revision) -> Result<Written, MigrateE
     let path = dir.join(format!("{module}.rs"));
     new_file(&path, &module_text(revision, &module), &revision.id)?;
     sync_dir(dir)?;
+    let mut paths = vec![path];
+    let lib = dir.join("lib.rs");
+    let note = match register_in_lib(&lib, &module) {
+        Ok(true) => {
+            let note = format!(
+                "registered in {}: `mod {module};` and `Box::new({module}::Migration)` at the end of the Migrator's list",
+                lib.display()
+            );
+            paths.push(lib);
+            note
+        }
+        Ok(false) => format!(
+            "add `mod {module};` to your migration crate's lib.rs and `Box::new({module}::Migration)` at the end of the Migrator's `migrations()` list (autogen edits lib.rs only in the shape sea-orm-cli writes)"
+        ),
+        Err(error) => format!(
+            "could not register it in lib.rs ({error}): add `mod {module};` there and `Box::new({module}::Migration)` at the end of the Migrator's `migrations()` list"
+        ),
+    };
     Ok(Written {
-        paths: vec![path],
-        next_step: Some(format!(
-            "add `mod {module};` to your migration crate's lib.rs and `Box::new({module}::Migration)` at the end of the Migrator's `migrations()` list"
-        )),
+        paths,
+        note: Some(note),
     })
+}
+
+/// Adds the module to `lib` when that file exists in the standard shape: whether it did.
+/// The new text replaces the file atomically (temporary file renamed over it).
+fn register_in_lib(lib: &Path, module: &str) -> Result<bool, MigrateError> {
+    if !lib.is_file() {
+        return Ok(false);
+    }
+    let Some(text) = super::sea_orm_lib::register(&read_text(lib)?, module) else {
+        return Ok(false);
+    };
+    super::write::replace_file(lib, &text)?;
+    Ok(true)
 }
 
 fn module_text(revision: &Revision, module: &str) -> String {
     let message = revision.message.replace(['\n', '\r'], " ");
     format!(
-        "//! {message}\n//!\n//! Written by autogen (revision {id}, verified up and down on PostgreSQL); hazards are\n//! commented in the SQL. Register it in the Migrator: `Box::new({module}::Migration)`.\n\nuse sea_orm_migration::prelude::*;\n\n#[derive(DeriveMigrationName)]\npub struct Migration;\n\n#[async_trait::async_trait]\nimpl MigrationTrait for Migration {{\n    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {{\n{up}        Ok(())\n    }}\n\n    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {{\n{down}        Ok(())\n    }}\n}}\n",
+        "//! {message}\n//!\n//! Written by autogen (revision {id}, verified up and down on PostgreSQL); hazards are\n//! commented in the SQL. Register it in the Migrator: `Box::new({module}::Migration)`.\n\nuse sea_orm_migration::prelude::*;\n\n#[derive(DeriveMigrationName)]\npub struct Migration;\n\n#[async_trait::async_trait]\nimpl MigrationTrait for Migration {{\n    async fn up(&self, {up_manager}: &SchemaManager) -> Result<(), DbErr> {{\n{up}        Ok(())\n    }}\n\n    async fn down(&self, {down_manager}: &SchemaManager) -> Result<(), DbErr> {{\n{down}        Ok(())\n    }}\n}}\n",
         id = revision.id,
         up = execute(&revision.up),
         down = execute(&revision.down),
+        up_manager = manager_parameter(&revision.up),
+        down_manager = manager_parameter(&revision.down),
     )
 }
 
-/// The statement running a section's SQL, or nothing for an empty section (`manager` is then
-/// unused, which Rust allows for a parameter).
+/// The schema manager parameter's name: `_manager` where an empty section leaves it unused,
+/// so the module compiles without an `unused_variables` warning.
+fn manager_parameter(section: &Section) -> &'static str {
+    if section.sql.trim().is_empty() {
+        "_manager"
+    } else {
+        "manager"
+    }
+}
+
+/// The statement running a section's SQL, or nothing for an empty section.
 fn execute(section: &Section) -> String {
     if section.sql.trim().is_empty() {
         return String::new();

@@ -125,7 +125,7 @@ pub(crate) fn write(dir: &Path, revision: &Revision) -> Result<Written, MigrateE
     sync_dir(dir)?;
     Ok(Written {
         paths: vec![up, down],
-        next_step: None,
+        note: None,
     })
 }
 

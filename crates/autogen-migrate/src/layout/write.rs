@@ -51,6 +51,41 @@ pub(crate) fn new_file(path: &Path, text: &str, id: &str) -> Result<(), MigrateE
         })
 }
 
+/// Replaces the existing file `path` with `text` atomically: a reader sees the old text or
+/// the new, never half of it.
+pub(crate) fn replace_file(path: &Path, text: &str) -> Result<(), MigrateError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let io_error = |action: &'static str| {
+        let path = path.to_path_buf();
+        move |source| MigrateError::Io {
+            path,
+            action,
+            source,
+        }
+    };
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".autogen-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io_error("create a temporary file for"))?;
+    temporary
+        .write_all(text.as_bytes())
+        .map_err(io_error("write"))?;
+    temporary
+        .as_file()
+        .sync_all()
+        .map_err(io_error("flush to disk"))?;
+    temporary
+        .persist(path)
+        .map(drop)
+        .map_err(|error| MigrateError::Io {
+            path: path.to_path_buf(),
+            action: "move into place",
+            source: error.error,
+        })?;
+    sync_dir(dir)
+}
+
 /// Makes the new directory entries in `dir` durable.
 pub(crate) fn sync_dir(dir: &Path) -> Result<(), MigrateError> {
     fs::File::open(dir)
