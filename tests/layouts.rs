@@ -537,6 +537,35 @@ fn sea_orm_up_sql(text: &str) -> String {
 }
 
 #[test]
+fn autogen_revision_files_under_a_sqlx_layout_are_an_error_not_a_replay() {
+    let project = Project::new();
+    project.write_revision(
+        "20260101000000",
+        &[],
+        "CREATE TABLE t (id int);",
+        "DROP TABLE t;",
+    );
+    let path = project.path().join("autogen.toml");
+    let config = std::fs::read_to_string(&path).expect("read autogen.toml");
+    std::fs::write(
+        &path,
+        config.replacen(
+            "dir = \"migrations\"\n",
+            "dir = \"migrations\"\nlayout = \"sqlx\"\n",
+            1,
+        ),
+    )
+    .expect("write autogen.toml");
+    let output = project.run(&["check", "--no-database"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("20260101000000_hand_written.sql:") && err.contains("autogen revision file"),
+        "{err}"
+    );
+}
+
+#[test]
 fn an_unknown_layout_is_an_error_at_its_line() {
     let project = project("flyway");
     let output = project.run(&["check", "--no-database"]);

@@ -76,6 +76,9 @@ pub(crate) fn read(dir: &Path) -> Result<Vec<Entry>, MigrateError> {
             });
         };
         let up = file_section(&up_path)?;
+        if files.down.is_none() {
+            refuse_autogen_file(&up_path, &up.sql)?;
+        }
         let down = match &files.down {
             Some(path) => file_section(path)?,
             None => Section::new(true, ""),
@@ -103,6 +106,24 @@ fn parse_name(name: &str) -> Option<(i64, &str, Kind)> {
         (rest.strip_suffix(".sql")?, Kind::Simple)
     };
     Some((version, description, kind))
+}
+
+/// An up-only file holding autogen's section markers is autogen's own revision, which sqlx
+/// would run whole, down section included: a layout setting that does not match the
+/// directory, reported rather than replayed.
+fn refuse_autogen_file(path: &Path, sql: &str) -> Result<(), MigrateError> {
+    match sql
+        .lines()
+        .position(|line| line.trim_end() == "-- migrate:down" || line.starts_with("-- migrate:down "))
+    {
+        Some(index) => Err(MigrateError::LayoutFile {
+            path: path.to_path_buf(),
+            line: index + 1,
+            layout: LAYOUT,
+            problem: "this is an autogen revision file (it has a `-- migrate:down` section, which sqlx would run as part of the migration): is `[migrations] layout` right for this directory?".to_owned(),
+        }),
+        None => Ok(()),
+    }
 }
 
 fn file_section(path: &Path) -> Result<Section, MigrateError> {
