@@ -175,7 +175,7 @@ pub enum MigrateError {
     },
 
     #[error(
-        "the {section} section must run outside a transaction ({reason}), and {layout} cannot run it that way: {why}; plan it without online mode (no `--online`, `[online] enabled = false`), or make the model change in two steps, one revision each"
+        "the {section} section must run outside a transaction ({reason}), and {layout} cannot run it that way: {why}; nothing was written: plan it without online mode (no `--online`, `[online] enabled = false`) or in smaller steps; a lone `CREATE INDEX CONCURRENTLY` can be a hand-written migration of its own"
     )]
     LayoutNeedsNoTransaction {
         layout: &'static str,
