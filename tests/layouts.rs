@@ -277,6 +277,17 @@ fn sqlx_layout_revisions_run_as_sqlx_runs_them_and_check_reads_them_back() {
         "the stack's table is its bookkeeping, not drift"
     );
 
+    // An applied file edited afterwards: sqlx's checksum in `_sqlx_migrations` tells.
+    let original = std::fs::read_to_string(&first[0]).expect("up file");
+    std::fs::write(&first[0], format!("{original}-- a comment added later\n")).expect("edit");
+    let (_, err) = project.expect_both(1, &with_db(&url, &["check"]));
+    assert!(
+        err.contains("was edited after it was applied") && err.contains("sqlx refuses"),
+        "{err}"
+    );
+    std::fs::write(&first[0], original).expect("undo the edit");
+    project.expect(0, &with_db(&url, &["check"]));
+
     // A model edit needs a new revision.
     project.write_models(MODELS_V3);
     let (_, err) = project.expect_both(1, &with_db(&url, &["check"]));

@@ -133,21 +133,21 @@ impl Project {
     /// Where a database stands against the revisions: by `autogen_revisions`, or for another
     /// stack's layout by that stack's own tracking table.
     pub async fn status(&self, client: &Client) -> Result<DatabaseStatus, EngineError> {
-        let applied = match self.config.migrations_layout {
+        let layout = self.config.migrations_layout;
+        let applied = match layout {
             Layout::Autogen => autogen_migrate::applied_revisions(client).await?,
-            layout => autogen_migrate::applied_versions(client, layout)
+            layout => autogen_migrate::applied_versions(client, layout, &self.graph)
                 .await?
                 .into_iter()
-                .map(|revision| AppliedRevision {
-                    // The stacks checksum their files their own way (or not at all): an
-                    // edited applied migration is not detected, so the file's own checksum
-                    // stands in and never reports one.
-                    checksum: self
-                        .graph
-                        .get(&revision)
-                        .map(|file| file.checksum.clone())
-                        .unwrap_or_default(),
-                    revision,
+                .map(|applied| AppliedRevision {
+                    // The stack's own check decided `edited`; the file's autogen checksum
+                    // stands in for the recorded one so `DatabaseStatus` compares the same
+                    // way for every layout (an edited one gets a checksum no file has).
+                    checksum: match self.graph.get(&applied.revision) {
+                        Some(file) if !applied.edited => file.checksum.clone(),
+                        _ => String::new(),
+                    },
+                    revision: applied.revision,
                     applied_at: String::new(),
                     duration_ms: 0,
                 })
@@ -158,7 +158,9 @@ impl Project {
             .single_head()?
             .map(|head| self.graph.ancestors(&head.revision.id))
             .unwrap_or_default();
-        Ok(DatabaseStatus::new(&self.graph, applied, head))
+        let mut status = DatabaseStatus::new(&self.graph, applied, head);
+        status.edited_fix = layout.edited_fix();
+        Ok(status)
     }
 
     /// The schema the revisions produce: the chain up to the single head replayed into a
@@ -198,6 +200,8 @@ pub struct DatabaseStatus {
     pub edited: Vec<(String, std::path::PathBuf)>,
     /// Applied revisions that are not in the migrations directory.
     pub unknown: Vec<String>,
+    /// What to do about an `edited` one, for messages (it depends on whose runner applied it).
+    pub edited_fix: &'static str,
 }
 
 impl DatabaseStatus {
@@ -218,6 +222,7 @@ impl DatabaseStatus {
             head,
             edited,
             unknown,
+            edited_fix: Layout::Autogen.edited_fix(),
         }
     }
 

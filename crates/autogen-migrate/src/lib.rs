@@ -40,7 +40,7 @@ pub use embedded::EmbeddedMigrations;
 pub use error::{Direction, MigrateError, ParseProblem};
 pub use files::{RevisionFile, write_new};
 pub use graph::{DowngradeTarget, RevisionGraph, UpgradeTarget};
-pub use layout::{Layout, Written, applied_versions, load_graph, write_revision};
+pub use layout::{AppliedVersion, Layout, Written, applied_versions, load_graph, write_revision};
 pub use naming::{new_revision_id, rfc3339_utc, slug};
 pub use offline::{offline_downgrade_sql, offline_upgrade_sql};
 pub use progress::PROGRESS_TABLE;

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use crate::{MigrateError, Revision, RevisionGraph};
 
-pub use tracking::applied_versions;
+pub use tracking::{AppliedVersion, applied_versions};
 
 /// How a project's migrations directory is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -65,6 +65,16 @@ impl Layout {
             Layout::Sqlx => Some(tracking::SQLX_TABLE),
             Layout::Diesel => Some(tracking::DIESEL_TABLE),
             Layout::SeaOrm => Some(tracking::SEA_ORM_TABLE),
+        }
+    }
+
+    /// What to do about an applied migration whose file was edited since, for messages.
+    pub fn edited_fix(self) -> &'static str {
+        match self {
+            Layout::Sqlx => {
+                "undo the edit (sqlx refuses to run while an applied migration differs from its checksum)"
+            }
+            _ => "undo the edit, or record the edited file with `autogen stamp`",
         }
     }
 

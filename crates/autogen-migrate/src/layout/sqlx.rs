@@ -126,6 +126,17 @@ fn refuse_autogen_file(path: &Path, sql: &str) -> Result<(), MigrateError> {
     }
 }
 
+/// The checksum sqlx records for a migration: SHA-384 of its file's bytes.
+pub(crate) fn checksum(path: &Path) -> Result<Vec<u8>, MigrateError> {
+    use sha2::Digest;
+    let bytes = std::fs::read(path).map_err(|source| MigrateError::Io {
+        path: path.to_path_buf(),
+        action: "read the migration file",
+        source,
+    })?;
+    Ok(sha2::Sha384::digest(&bytes).to_vec())
+}
+
 fn file_section(path: &Path) -> Result<Section, MigrateError> {
     let text = read_text(path)?;
     let transactional = !text.starts_with(NO_TRANSACTION);

@@ -4,33 +4,53 @@
 use tokio_postgres::Client;
 
 use super::Layout;
-use crate::MigrateError;
 use crate::error::database;
+use crate::{MigrateError, RevisionGraph};
 
 pub(crate) const SQLX_TABLE: &str = "_sqlx_migrations";
 pub(crate) const DIESEL_TABLE: &str = "__diesel_schema_migrations";
 pub(crate) const SEA_ORM_TABLE: &str = "seaql_migrations";
 
-/// The revision ids `layout`'s runner recorded in `client`'s database, oldest first; empty
+/// One migration a stack's tracking table records as applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedVersion {
+    /// As an autogen revision id (the id `load_graph` gives its file).
+    pub revision: String,
+    /// Its file changed since it was applied: sqlx records a SHA-384 of the up file, and
+    /// this is its check. Always false for Diesel and sea-orm, which record no checksum.
+    pub edited: bool,
+}
+
+/// What `layout`'s runner recorded as applied in `client`'s database, oldest first; empty
 /// when its table does not exist (nothing applied yet). sqlx's failed ("dirty") versions are
-/// not applied. For autogen's own layout, the rows of `autogen_revisions`.
+/// not applied. `graph` (the directory read in `layout`) finds the files to compare with
+/// sqlx's checksums. For autogen's own layout, the rows of `autogen_revisions`, whose
+/// checksums the caller compares.
 pub async fn applied_versions(
     client: &Client,
     layout: Layout,
-) -> Result<Vec<String>, MigrateError> {
+    graph: &RevisionGraph,
+) -> Result<Vec<AppliedVersion>, MigrateError> {
     let query = match layout {
         Layout::Autogen => {
             return Ok(crate::applied_revisions(client)
                 .await?
                 .into_iter()
-                .map(|row| row.revision)
+                .map(|row| AppliedVersion {
+                    revision: row.revision,
+                    edited: false,
+                })
                 .collect());
         }
-        Layout::Sqlx => "SELECT version::text FROM _sqlx_migrations WHERE success ORDER BY version",
-        Layout::Diesel => {
-            "SELECT version::text FROM __diesel_schema_migrations ORDER BY run_on, version"
+        Layout::Sqlx => {
+            "SELECT version::text, checksum FROM _sqlx_migrations WHERE success ORDER BY version"
         }
-        Layout::SeaOrm => "SELECT version::text FROM seaql_migrations ORDER BY applied_at, version",
+        Layout::Diesel => {
+            "SELECT version::text, NULL::bytea FROM __diesel_schema_migrations ORDER BY run_on, version"
+        }
+        Layout::SeaOrm => {
+            "SELECT version::text, NULL::bytea FROM seaql_migrations ORDER BY applied_at, version"
+        }
     };
     let Some(table) = layout.tracking_table() else {
         return Ok(Vec::new());
@@ -53,10 +73,18 @@ pub async fn applied_versions(
         let version: String = row
             .try_get(0)
             .map_err(database("read the migration tracking table"))?;
-        versions.push(match layout {
+        let recorded: Option<Vec<u8>> = row
+            .try_get(1)
+            .map_err(database("read the migration tracking table"))?;
+        let revision = match layout {
             Layout::SeaOrm => super::sea_orm::version_of(&version).0,
             _ => version,
-        });
+        };
+        let edited = match (recorded, graph.get(&revision)) {
+            (Some(recorded), Some(file)) => super::sqlx::checksum(&file.path)? != recorded,
+            _ => false,
+        };
+        versions.push(AppliedVersion { revision, edited });
     }
     Ok(versions)
 }
