@@ -587,3 +587,27 @@ fn an_unknown_layout_is_an_error_at_its_line() {
         "{err}"
     );
 }
+
+#[test]
+fn the_layout_flag_overrides_the_config_for_one_revision() {
+    let project = Project::new();
+    project.write_models(MODELS_V1);
+    let written = revision_with(&project, &["--layout", "diesel"]);
+    assert_eq!(name(&written[0]), "up.sql", "{written:?}");
+    let directory = name(written[0].parent().expect("its directory"));
+    assert!(directory.ends_with("_create_accounts"), "{directory}");
+    // Read in the same layout, the directory is up to date with the models.
+    let again = project.run(&["revision", "--layout", "diesel", "-m", "nothing"]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(stderr(&again).contains("No changes"), "{}", stderr(&again));
+}
+
+fn revision_with(project: &Project, flags: &[&str]) -> Vec<PathBuf> {
+    let mut args = vec!["revision", "-m", "create accounts"];
+    args.extend_from_slice(flags);
+    project
+        .expect(0, &args)
+        .lines()
+        .map(PathBuf::from)
+        .collect()
+}
