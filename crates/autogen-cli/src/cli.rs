@@ -427,6 +427,12 @@ pub struct RevisionArgs {
     /// Skip checking the plan against PostgreSQL (not recommended).
     #[arg(long)]
     pub no_verify: bool,
+
+    /// Whose migration files the directory holds, for this run (overrides `[migrations]
+    /// layout`): autogen's revision files, sqlx's `.up.sql`/`.down.sql`, Diesel's
+    /// `<version>_<name>/up.sql`, or sea-orm-migration modules (docs/layouts.md).
+    #[arg(long, value_name = "LAYOUT", value_parser = clap::builder::PossibleValuesParser::new(autogen_migrate::Layout::NAMES))]
+    pub layout: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -88,12 +88,16 @@ fn default_model_paths() -> Vec<PathBuf> {
 struct MigrationsSection {
     #[serde(default = "default_migrations_dir")]
     dir: PathBuf,
+    /// `autogen`, `sqlx`, `diesel` or `sea-orm`: whose files the directory holds (checked
+    /// after parsing, so an error names the value's line).
+    layout: Option<toml::Spanned<String>>,
 }
 
 impl Default for MigrationsSection {
     fn default() -> Self {
         Self {
             dir: default_migrations_dir(),
+            layout: None,
         }
     }
 }
@@ -128,6 +132,9 @@ pub struct Config {
     /// `[models] sql`: the SQL declaration files and directories, in the listed order.
     pub sql_paths: Vec<PathBuf>,
     pub migrations_dir: PathBuf,
+    /// `[migrations] layout`: autogen's revision files (the default), or the migrations of
+    /// sqlx, Diesel or sea-orm-migration (docs/layouts.md).
+    pub migrations_layout: autogen_migrate::Layout,
     /// `[database] url` (`DATABASE_URL` and `--database-url` override it: see
     /// [`crate::Project::database_url`]).
     pub database_url: Option<String>,
@@ -207,6 +214,20 @@ impl Config {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let migrations_layout = match &file.migrations.layout {
+            None => autogen_migrate::Layout::default(),
+            Some(name) => autogen_migrate::Layout::parse(name.get_ref()).ok_or_else(|| {
+                EngineError::Config {
+                    path: path.to_path_buf(),
+                    line: line_at(name.span().start),
+                    message: format!(
+                        "[migrations] layout: unknown layout `{}` (known: {})",
+                        name.get_ref(),
+                        autogen_migrate::Layout::NAMES.join(", ")
+                    ),
+                }
+            })?,
+        };
         let root = path
             .parent()
             .map(Path::to_path_buf)
@@ -221,6 +242,7 @@ impl Config {
             allow_empty_models: file.models.allow_empty,
             sql_paths: file.models.sql.iter().map(|p| root.join(p)).collect(),
             migrations_dir: root.join(&file.migrations.dir),
+            migrations_layout,
             database_url: file.database.url.filter(|url| !url.is_empty()),
             dev_url: file.dev.url.filter(|url| !url.is_empty()),
             online: file.online.enabled,
@@ -303,6 +325,7 @@ paths = [{models}]
 [migrations]
 # Revision files, one per revision: <yyyymmddHHMMSS>_<slug>.sql
 dir = {migrations}
+# layout = "sqlx"   # or "diesel", "sea-orm": write and read that stack's migrations (docs/layouts.md)
 
 # [database]
 # url = "postgres://app@localhost:5432/app"    # DATABASE_URL and --database-url override this
@@ -360,6 +383,29 @@ mod tests {
             [PathBuf::from("/p/sql"), PathBuf::from("/p/extra/v.sql")]
         );
         assert_eq!(config.migrations_dir, PathBuf::from("/p/db"));
+    }
+
+    #[test]
+    fn the_layout_is_autogen_unless_named_and_unknown_names_are_errors() {
+        let config = Config::parse(Path::new("/p/autogen.toml"), "").expect("parses");
+        assert_eq!(config.migrations_layout, autogen_migrate::Layout::Autogen);
+        let config = Config::parse(
+            Path::new("/p/autogen.toml"),
+            "[migrations]\nlayout = \"sea-orm\"\n",
+        )
+        .expect("parses");
+        assert_eq!(config.migrations_layout, autogen_migrate::Layout::SeaOrm);
+        match Config::parse(
+            Path::new("/p/autogen.toml"),
+            "[migrations]\n\nlayout = \"flyway\"\n",
+        ) {
+            Err(EngineError::Config {
+                line: 3, message, ..
+            }) => {
+                assert!(message.contains("sqlx, diesel, sea-orm"), "{message}")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

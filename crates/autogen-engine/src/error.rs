@@ -117,6 +117,15 @@ pub enum EngineError {
     },
 
     #[error(
+        "`autogen {command}` runs autogen's own revision files, but this project's migrations are in the {layout} layout ([migrations] layout): apply them with {runner}, which records them in its own table"
+    )]
+    ForeignLayout {
+        command: &'static str,
+        layout: &'static str,
+        runner: &'static str,
+    },
+
+    #[error(
         "no database given: pass --database-url, set DATABASE_URL, or set [database] url in autogen.toml"
     )]
     NoDatabase,

@@ -7,7 +7,7 @@ use crate::normalize::DeclaredSchema;
 use crate::session::Session;
 use crate::settings::Settings;
 use autogen_introspect::Inspection;
-use autogen_migrate::{AppliedRevision, RevisionGraph};
+use autogen_migrate::{AppliedRevision, Layout, RevisionGraph};
 use autogen_model::Models;
 use autogen_pg::{Client, ConnectionSpec};
 use std::collections::BTreeSet;
@@ -35,7 +35,7 @@ impl Project {
     /// Reads autogen.toml and every revision file; an invalid file is an error naming it.
     pub fn load(settings: &Settings) -> Result<Project, EngineError> {
         let config = Config::load(settings.config.as_deref())?;
-        let graph = RevisionGraph::load(&config.migrations_dir)?;
+        let graph = autogen_migrate::load_graph(&config.migrations_dir, config.migrations_layout)?;
         Ok(Project {
             config,
             graph,
@@ -54,7 +54,7 @@ impl Project {
     ) -> Result<(Project, MigrationsLock), EngineError> {
         let config = Config::load(settings.config.as_deref())?;
         let lock = MigrationsLock::take(&config.migrations_dir, on_wait)?;
-        let graph = RevisionGraph::load(&config.migrations_dir)?;
+        let graph = autogen_migrate::load_graph(&config.migrations_dir, config.migrations_layout)?;
         let project = Project {
             config,
             graph,
@@ -63,13 +63,23 @@ impl Project {
         Ok((project, lock))
     }
 
+    /// The project with its migrations directory read in `layout` instead of the configured
+    /// one (`revision --layout`).
+    pub fn with_layout(mut self, layout: Layout) -> Result<Project, EngineError> {
+        if layout != self.config.migrations_layout {
+            self.graph = autogen_migrate::load_graph(&self.config.migrations_dir, layout)?;
+            self.config.migrations_layout = layout;
+        }
+        Ok(self)
+    }
+
     /// The session of one command on this project: its dev server is `--dev-url` /
     /// `AUTOGEN_DEV_URL`, else the config's `[dev] url`, else a throwaway cluster.
     pub fn session(&self) -> Session {
         Session::new(
             &self.settings,
             Some(&self.config),
-            crate::source::inspect_options(&[], &[]),
+            crate::source::layout_inspect_options(self.config.migrations_layout),
         )
     }
 
@@ -106,15 +116,51 @@ impl Project {
         declared(&self.config)
     }
 
-    /// Where a database stands against the revisions.
+    /// Refuses a command that would run or record revisions with autogen's runner when the
+    /// project's migrations belong to another stack: its runner keeps its own table, and
+    /// `autogen_revisions` beside it would apply everything twice.
+    pub fn require_autogen_layout(&self, command: &'static str) -> Result<(), EngineError> {
+        match self.config.migrations_layout {
+            Layout::Autogen => Ok(()),
+            layout => Err(EngineError::ForeignLayout {
+                command,
+                layout: layout.name(),
+                runner: layout.runner(),
+            }),
+        }
+    }
+
+    /// Where a database stands against the revisions: by `autogen_revisions`, or for another
+    /// stack's layout by that stack's own tracking table.
     pub async fn status(&self, client: &Client) -> Result<DatabaseStatus, EngineError> {
-        let applied = autogen_migrate::applied_revisions(client).await?;
+        let layout = self.config.migrations_layout;
+        let applied = match layout {
+            Layout::Autogen => autogen_migrate::applied_revisions(client).await?,
+            layout => autogen_migrate::applied_versions(client, layout, &self.graph)
+                .await?
+                .into_iter()
+                .map(|applied| AppliedRevision {
+                    // The stack's own check decided `edited`; the file's autogen checksum
+                    // stands in for the recorded one so `DatabaseStatus` compares the same
+                    // way for every layout (an edited one gets a checksum no file has).
+                    checksum: match self.graph.get(&applied.revision) {
+                        Some(file) if !applied.edited => file.checksum.clone(),
+                        _ => String::new(),
+                    },
+                    revision: applied.revision,
+                    applied_at: String::new(),
+                    duration_ms: 0,
+                })
+                .collect(),
+        };
         let head = self
             .graph
             .single_head()?
             .map(|head| self.graph.ancestors(&head.revision.id))
             .unwrap_or_default();
-        Ok(DatabaseStatus::new(&self.graph, applied, head))
+        let mut status = DatabaseStatus::new(&self.graph, applied, head);
+        status.edited_fix = layout.edited_fix();
+        Ok(status)
     }
 
     /// The schema the revisions produce: the chain up to the single head replayed into a
@@ -154,6 +200,8 @@ pub struct DatabaseStatus {
     pub edited: Vec<(String, std::path::PathBuf)>,
     /// Applied revisions that are not in the migrations directory.
     pub unknown: Vec<String>,
+    /// What to do about an `edited` one, for messages (it depends on whose runner applied it).
+    pub edited_fix: &'static str,
 }
 
 impl DatabaseStatus {
@@ -174,6 +222,7 @@ impl DatabaseStatus {
             head,
             edited,
             unknown,
+            edited_fix: Layout::Autogen.edited_fix(),
         }
     }
 

@@ -28,6 +28,19 @@ pub fn inspect_options(include: &[String], exclude: &[String]) -> InspectOptions
     }
 }
 
+/// [`inspect_options`] of a project whose migrations are in `layout`: the stack's own
+/// tracking table is bookkeeping too, so a database it migrated does not show it as drift.
+pub fn layout_inspect_options(layout: autogen_migrate::Layout) -> InspectOptions {
+    let mut options = inspect_options(&[], &[]);
+    if let Some(table) = layout.tracking_table() {
+        // The stacks create it in the first schema of the search path: `public` by default.
+        options
+            .ignore_tables
+            .push(autogen_schema::QualifiedName::new("public", table));
+    }
+    options
+}
+
 #[derive(Debug)]
 pub enum Source {
     /// A live database.
@@ -103,7 +116,7 @@ impl Source {
             Source::JsonFile(path) => read_json(path)?,
             Source::Migrations(path) => {
                 // Parse first: a broken revision file needs no database.
-                let graph = autogen_migrate::RevisionGraph::load(path)?;
+                let graph = autogen_migrate::load_graph(path, layout_of_dir(path))?;
                 crate::replay::replay(&graph, None, dev, options).await?
             }
             Source::Models(path) => {
@@ -129,8 +142,11 @@ impl Source {
 }
 
 /// A directory of revision files rather than models: `.sql` files and no `.rs` files at
-/// its top level.
+/// its top level, or Diesel's directories of `up.sql`.
 fn is_migrations_dir(path: &Path) -> bool {
+    if layout_of_dir(path) == autogen_migrate::Layout::Diesel {
+        return true;
+    }
     let Ok(entries) = std::fs::read_dir(path) else {
         return false;
     };
@@ -144,6 +160,35 @@ fn is_migrations_dir(path: &Path) -> bool {
         })
         .collect();
     extensions.iter().any(|ext| ext == "sql") && !extensions.iter().any(|ext| ext == "rs")
+}
+
+/// Whose migrations a directory given as a source holds, by their names: sqlx's
+/// `.up.sql`/`.down.sql` files, Diesel's subdirectories with an `up.sql` (and no `.sql` file
+/// of its own), else autogen's revision files. (A project says its layout in autogen.toml;
+/// sea-orm modules are Rust files, read as a source only through a project.)
+fn layout_of_dir(path: &Path) -> autogen_migrate::Layout {
+    use autogen_migrate::Layout;
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return Layout::Autogen;
+    };
+    let paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .collect();
+    let named = |suffix: &str| {
+        paths.iter().any(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.ends_with(suffix))
+        })
+    };
+    if named(".up.sql") || named(".down.sql") {
+        Layout::Sqlx
+    } else if !named(".sql") && paths.iter().any(|path| path.join("up.sql").is_file()) {
+        Layout::Diesel
+    } else {
+        Layout::Autogen
+    }
 }
 
 async fn inspect_sql(

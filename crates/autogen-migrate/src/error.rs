@@ -171,6 +171,27 @@ pub enum MigrateError {
         revision: String,
         done: usize,
     },
+
+    #[error("{}not a {layout} migration: {problem}", location(path, *line))]
+    LayoutFile {
+        path: PathBuf,
+        /// 0 when the problem is the file's name or the whole file.
+        line: usize,
+        layout: &'static str,
+        problem: String,
+    },
+
+    #[error(
+        "the {section} section must run outside a transaction ({reason}), and {layout} cannot run it that way: {why}; nothing was written: plan it without online mode (no `--online`, `[online] enabled = false`) or in smaller steps; a lone `CREATE INDEX CONCURRENTLY` can be a hand-written migration of its own"
+    )]
+    LayoutNeedsNoTransaction {
+        layout: &'static str,
+        section: &'static str,
+        /// What in the plan needs it, e.g. `CREATE INDEX CONCURRENTLY`.
+        reason: String,
+        /// Why the stack cannot.
+        why: &'static str,
+    },
 }
 
 /// Which way a run goes, for messages.

@@ -10,6 +10,9 @@
 //!   each revision in its own transaction (or statement by statement for
 //!   `transaction:false`), naming the failing statement's file and line.
 //! - [`offline_upgrade_sql`] / [`offline_downgrade_sql`]: the same as a script for a DBA.
+//! - [`Layout`], [`load_graph`], [`write_revision`], [`applied_versions`]: revisions as the
+//!   migrations of sqlx, Diesel or sea-orm-migration, written and read back as a chain in
+//!   that stack's order, with what its own tracking table says is applied.
 //! - [`EmbeddedMigrations`]: revision files compiled into an application
 //!   (`autogen::embed_migrations!`), checked like a directory and applied at start-up by the
 //!   same runner, so the CLI and the application share the tracking table, lock and checksums.
@@ -22,6 +25,7 @@ mod embedded;
 mod error;
 mod files;
 mod graph;
+mod layout;
 mod naming;
 mod offline;
 mod parse;
@@ -37,6 +41,7 @@ pub use embedded::EmbeddedMigrations;
 pub use error::{Direction, MigrateError, ParseProblem};
 pub use files::{RevisionFile, write_new};
 pub use graph::{DowngradeTarget, RevisionGraph, UpgradeTarget};
+pub use layout::{AppliedVersion, Layout, Written, applied_versions, load_graph, write_revision};
 pub use naming::{new_revision_id, rfc3339_utc, slug};
 pub use offline::{offline_downgrade_sql, offline_upgrade_sql};
 pub use progress::PROGRESS_TABLE;

@@ -197,9 +197,10 @@ async fn check_database(
     }
     for (id, path) in &status.edited {
         output::error(&format!(
-            "{}: revision {id} was edited after it was applied to database {} (its checksum differs from the recorded one): undo the edit, or record the edited file with `autogen stamp`",
+            "{}: revision {id} was edited after it was applied to database {} (its checksum differs from the recorded one): {}",
             path.display(),
-            spec.redacted()
+            spec.redacted(),
+            status.edited_fix
         ));
     }
     if status.only_behind() {

@@ -59,6 +59,9 @@ pub struct DatabaseReport {
     pub at_head: bool,
     /// Applied revisions whose file changed since.
     pub edited_since_applied: Vec<EditedRevision>,
+    /// What to do about those, for the annotations (it depends on whose runner applied them).
+    #[serde(skip)]
+    pub edited_fix: &'static str,
     /// False when its schema could not be compared (it applied revisions not in the
     /// directory).
     pub schema_compared: bool,
@@ -147,6 +150,7 @@ impl DatabaseReport {
                     file: display_path(path),
                 })
                 .collect(),
+            edited_fix: status.edited_fix,
             schema_compared: false,
             drift: Vec::new(),
             unmanaged: Vec::new(),
@@ -243,8 +247,8 @@ impl DatabaseReport {
                 ..error(
                     "autogen: revision edited after it was applied",
                     format!(
-                        "revision {} was edited after it was applied to database {}: undo the edit, or record it with `autogen stamp`",
-                        edited.id, self.url
+                        "revision {} was edited after it was applied to database {}: {}",
+                        edited.id, self.url, self.edited_fix
                     ),
                 )
             });

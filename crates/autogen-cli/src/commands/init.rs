@@ -94,6 +94,7 @@ async fn adopt(
         empty: false,
         online: false,
         no_verify: false,
+        layout: None,
     };
     let revision = super::revision::create(&in_project, &baseline).await?;
     let project = Project::load(&in_project.settings())?;

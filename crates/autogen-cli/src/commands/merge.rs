@@ -22,6 +22,7 @@ pub fn waiting_for_writer(quiet: bool) {
 pub fn run(global: &GlobalArgs, args: &MergeArgs) -> Result<Outcome, CliError> {
     let (project, _lock) =
         Project::load_for_writing(&global.settings(), || waiting_for_writer(global.quiet))?;
+    project.require_autogen_layout("merge")?;
     let graph = &project.graph;
     let heads: Vec<String> = graph
         .heads()

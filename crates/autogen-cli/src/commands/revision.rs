@@ -7,7 +7,7 @@ use crate::output;
 use crate::plan_text;
 use autogen_engine::{EngineError, Migration, PlanOptions, Project, Session, Verification};
 use autogen_introspect::Inspection;
-use autogen_migrate::{Revision, Section};
+use autogen_migrate::{Layout, Revision, Section};
 use std::time::SystemTime;
 
 pub async fn run(global: &GlobalArgs, args: &RevisionArgs) -> Result<Outcome, CliError> {
@@ -22,6 +22,10 @@ pub(crate) async fn create(
     let (project, _lock) = Project::load_for_writing(&global.settings(), || {
         crate::commands::merge::waiting_for_writer(global.quiet)
     })?;
+    let project = match args.layout.as_deref().and_then(Layout::parse) {
+        Some(layout) => project.with_layout(layout)?,
+        None => project,
+    };
     let graph = &project.graph;
     let parents: Vec<String> = graph
         .single_head()?
@@ -147,8 +151,17 @@ fn write(
     global: &GlobalArgs,
     migration: Option<&Migration>,
 ) -> Result<Option<String>, CliError> {
-    let path = autogen_migrate::write_new(&project.config.migrations_dir, revision)?;
-    output::stdout(&format!("{}\n", path.display())).map_err(CliError::Output)?;
+    let written = autogen_migrate::write_revision(
+        &project.config.migrations_dir,
+        project.config.migrations_layout,
+        revision,
+    )?;
+    let paths: String = written
+        .paths
+        .iter()
+        .map(|path| format!("{}\n", path.display()))
+        .collect();
+    output::stdout(&paths).map_err(CliError::Output)?;
     if !global.quiet {
         match migration {
             Some(migration) => {
@@ -169,6 +182,11 @@ fn write(
                 revision.id
             )),
         }
+    }
+    // Printed even with -q: it may be a step without which the stack never runs the
+    // new migration.
+    if let Some(note) = &written.note {
+        output::note(note);
     }
     Ok(Some(revision.id.clone()))
 }

@@ -9,6 +9,7 @@ use autogen_engine::{Project, connect};
 
 pub async fn run(global: &GlobalArgs, args: &StampArgs) -> Result<Outcome, CliError> {
     let project = Project::load(&global.settings())?;
+    project.require_autogen_layout("stamp")?;
     let graph = &project.graph;
     let mut revisions: Vec<String> = Vec::new();
     for text in &args.revisions {

@@ -156,8 +156,9 @@ pub fn tips(project: &Project, applied: &BTreeSet<String>) -> Vec<String> {
 pub fn warn_edited(status: &DatabaseStatus) {
     for (id, path) in &status.edited {
         output::warning(&format!(
-            "{}: revision {id} was edited after it was applied (its checksum differs from the recorded one); `autogen upgrade` refuses it: undo the edit, or record the edited file with `autogen stamp`",
-            path.display()
+            "{}: revision {id} was edited after it was applied (its checksum differs from the recorded one); `autogen upgrade` refuses it: {}",
+            path.display(),
+            status.edited_fix
         ));
     }
 }

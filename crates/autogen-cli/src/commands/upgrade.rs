@@ -17,6 +17,7 @@ use std::time::Duration;
 
 pub async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome, CliError> {
     let project = Project::load(&global.settings())?;
+    project.require_autogen_layout("upgrade")?;
     let graph = &project.graph;
     if args.sql && args.format == ReportFormat::Json {
         return Err(CliError::JsonWithOfflineSql);
@@ -65,6 +66,7 @@ pub async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome,
 
 pub async fn downgrade(global: &GlobalArgs, args: &DowngradeArgs) -> Result<Outcome, CliError> {
     let project = Project::load(&global.settings())?;
+    project.require_autogen_layout("downgrade")?;
     let graph = &project.graph;
     if args.sql && args.format == ReportFormat::Json {
         return Err(CliError::JsonWithOfflineSql);
