@@ -325,10 +325,10 @@ fn check_names_functions_views_and_policies_edited_by_hand_in_the_database() {
     );
 }
 
-/// A view over a partitioned table (a kind autogen does not manage, as pagila's `payment`):
-/// the plan creates the view but cannot create the table, so verification fails at the view.
-/// That failure is reported with the unmanaged objects, the table it names first, not as an
-/// internal error, and nothing is printed as a plan.
+/// A view over an inheritance child (a kind autogen does not manage): the plan creates the
+/// view but cannot create the table, so verification fails at the view. That failure is
+/// reported with the unmanaged objects, the table it names first, not as an internal error,
+/// and nothing is printed as a plan.
 #[test]
 fn a_plan_failing_on_an_unmanaged_object_it_uses_names_the_object() {
     let project = Project::new();
@@ -337,20 +337,18 @@ fn a_plan_failing_on_an_unmanaged_object_it_uses_names_the_object() {
         &project,
         "to.sql",
         &format!(
-            "{TABLES}CREATE TABLE events (at date NOT NULL) PARTITION BY RANGE (at);\n\
-             CREATE TABLE a_events_2020 PARTITION OF events \
-               FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');\n\
-             CREATE VIEW recent_events AS SELECT at FROM events;\n"
+            "{TABLES}CREATE TABLE events (at date NOT NULL);\n\
+             CREATE TABLE old_events (archived boolean) INHERITS (events);\n\
+             CREATE VIEW archived_events AS SELECT at FROM old_events WHERE archived;\n"
         ),
     );
     let (out, err) = project.expect_both(2, &["diff", "--from", &from, "--to", &to]);
     assert!(out.is_empty(), "{out}");
     for expected in [
-        "the generated up plan failed during verification at `CREATE VIEW \"public\".\"recent_events\"",
-        "relation \"public.events\" does not exist",
+        "the generated up plan failed during verification at `CREATE VIEW \"public\".\"archived_events\"",
+        "relation \"public.old_events\" does not exist",
         "objects autogen does not manage, which no plan creates or drops \
-         (partitioned table public.events: only in the desired schema; \
-         partition public.a_events_2020: only in the desired schema)",
+         (inherited table public.old_events: only in the desired schema)",
     ] {
         assert!(err.contains(expected), "missing {expected:?} in\n{err}");
     }

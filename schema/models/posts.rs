@@ -37,3 +37,17 @@ pub struct Vote {
     #[model(default = "now()")]
     pub created_at: DateTime<Utc>,
 }
+
+/// Who read which post when: partitioned by month, the partitions declared in
+/// `sql/partitions.sql` (`CREATE TABLE … PARTITION OF post_views …`).
+#[derive(Model)]
+#[model(
+    table = "post_views",
+    partition_by = "RANGE (viewed_at)",
+    primary_key = ["post_id", "viewed_at"]
+)]
+pub struct PostView {
+    #[model(references = "posts(id)", on_delete = "cascade")]
+    pub post_id: i64,
+    pub viewed_at: DateTime<Utc>,
+}

@@ -11,7 +11,12 @@ async fn start_up_applies_the_example_revisions() {
         .expect("migrate");
     assert_eq!(
         applied,
-        ["20261121185651", "20261204000936", "20261204110419"]
+        [
+            "20261121185651",
+            "20261204000936",
+            "20261204110419",
+            "20261204113720"
+        ]
     );
     let tables: Vec<String> = client
         .query(
@@ -27,6 +32,9 @@ async fn start_up_applies_the_example_revisions() {
         tables,
         [
             "autogen_revisions",
+            "post_views",
+            "post_views_2026_12",
+            "post_views_default",
             "posts",
             "user_identities",
             "users",
@@ -123,4 +131,27 @@ async fn start_up_applies_the_example_revisions() {
         ))
         .await
         .expect("drop the reader");
+
+    // post_views is partitioned by month: a row lands in its month's partition, others in the
+    // default one.
+    client
+        .batch_execute(
+            "INSERT INTO post_views (post_id, viewed_at)
+                 SELECT id, '2026-12-24 10:00:00+00' FROM posts LIMIT 1;
+             INSERT INTO post_views (post_id, viewed_at)
+                 SELECT id, '2030-01-01 00:00:00+00' FROM posts LIMIT 1;",
+        )
+        .await
+        .expect("views");
+    let placed: Vec<String> = client
+        .query(
+            "SELECT tableoid::regclass::text FROM post_views ORDER BY viewed_at",
+            &[],
+        )
+        .await
+        .expect("partitions")
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert_eq!(placed, ["post_views_2026_12", "post_views_default"]);
 }

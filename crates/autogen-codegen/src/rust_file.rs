@@ -268,12 +268,15 @@ fn struct_text(table: &Table, ident: &str, module: &str, enums: &EnumPaths) -> S
 }
 
 /// Default and generated expression.
-/// The table settings as model attributes: `unlogged`, `row_level_security`,
+/// The table settings as model attributes: `unlogged`, `partition_by`, `row_level_security`,
 /// `storage_parameters`, `replica_identity`.
 fn settings(table: &Table) -> Vec<String> {
     let mut items = Vec::new();
     if table.unlogged {
         items.push("unlogged".to_string());
+    }
+    if let Some(key) = &table.partition_by {
+        items.push(format!("partition_by = {}", literal(key)));
     }
     match (table.row_level_security, table.force_row_level_security) {
         (true, true) => items.push("row_level_security = \"forced\"".to_string()),

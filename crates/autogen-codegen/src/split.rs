@@ -12,7 +12,14 @@ use autogen_schema::{
 
 /// The part of `full` (canonical) the models declare.
 pub(crate) fn model_catalog(full: &Catalog) -> Catalog {
-    let mut tables: Vec<Table> = full.tables.iter().map(model_table).collect();
+    // A partition has no columns of its own: `CREATE TABLE … PARTITION OF` in the SQL
+    // declarations says it (its parent is a model with `partition_by`).
+    let mut tables: Vec<Table> = full
+        .tables
+        .iter()
+        .filter(|table| table.partition_of.is_none())
+        .map(model_table)
+        .collect();
     // A foreign key needs a unique index on the referenced columns when it is created: it stays
     // in the models only when the models declare one.
     let keys: Vec<(String, String, Vec<Vec<String>>)> = tables

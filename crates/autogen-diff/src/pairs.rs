@@ -46,6 +46,8 @@ mod tests {
             storage_parameters: Vec::new(),
             replica_identity: Default::default(),
             grants: Vec::new(),
+            partition_by: None,
+            partition_of: None,
             columns: vec![],
             primary_key: None,
             uniques: vec![],

@@ -6,8 +6,9 @@ use autogen_schema::{Catalog, ObjectRef, QualifiedName};
 use std::collections::BTreeSet;
 
 /// The tables `changes` name (a renamed table under both names) and the tables in `also`,
-/// plus every table a foreign key of theirs references, in either catalog, until nothing is
-/// added: what a database needs for the plan's statements on them to run.
+/// plus every table a foreign key of theirs references and their partitions' parents and
+/// parents' partitions, in either catalog, until nothing is added: what a database needs for
+/// the plan's statements on them to run.
 pub fn touched_tables(
     changes: &[Change],
     current: &Catalog,
@@ -24,9 +25,28 @@ pub fn touched_tables(
             let Some(table) = catalog.tables.iter().find(|t| t.qualified_name() == name) else {
                 continue;
             };
-            for foreign_key in &table.foreign_keys {
-                if tables.insert(foreign_key.references.clone()) {
-                    pending.push(foreign_key.references.clone());
+            // A partition needs its parent, and a parent its partitions (they share columns,
+            // indexes and constraints).
+            let related = table
+                .foreign_keys
+                .iter()
+                .map(|foreign_key| foreign_key.references.clone())
+                .chain(table.partition_of.iter().map(|of| of.parent.clone()))
+                .chain(
+                    catalog
+                        .tables
+                        .iter()
+                        .filter(|other| {
+                            other
+                                .partition_of
+                                .as_ref()
+                                .is_some_and(|of| of.parent == name)
+                        })
+                        .map(|other| other.qualified_name()),
+                );
+            for related in related.collect::<Vec<_>>() {
+                if tables.insert(related.clone()) {
+                    pending.push(related);
                 }
             }
         }

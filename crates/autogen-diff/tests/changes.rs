@@ -882,6 +882,8 @@ fn cyclic() -> Catalog {
             storage_parameters: Vec::new(),
             replica_identity: Default::default(),
             grants: Vec::new(),
+            partition_by: None,
+            partition_of: None,
             columns: vec![
                 Column {
                     not_null: true,
@@ -946,6 +948,8 @@ fn identifiers_and_literals_are_quoted() {
         storage_parameters: Vec::new(),
         replica_identity: Default::default(),
         grants: Vec::new(),
+        partition_by: None,
+        partition_of: None,
         columns: vec![Column {
             comment: Some("a 'quote'".into()),
             ..plain_column("Col\"umn", "text")

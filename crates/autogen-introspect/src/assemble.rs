@@ -206,6 +206,11 @@ impl Tables {
                 let entry = ("column setting".to_string(), name, settings);
                 self.unsupported[position].push(entry);
             }
+            // A partition's columns are its parent's (read above only to resolve its own
+            // constraints and indexes).
+            if self.tables[position].partition_of.is_some() {
+                continue;
+            }
             if let Some(oid) = row.default_oid {
                 let default = ObjectRef::Default {
                     table: self.tables[position].qualified_name(),

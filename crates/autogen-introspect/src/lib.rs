@@ -117,11 +117,16 @@ async fn begin<'a>(
     // as pg_dump does: the catalog queries' cost estimates trip the JIT threshold, and
     // compiling them costs about a second while running them takes milliseconds. No parallel
     // workers: the inspection's own two backends already use the cores, and starting workers
-    // for queries of a few hundred milliseconds cost more than they saved.
+    // for queries of a few hundred milliseconds cost more than they saved. Time zone, date and
+    // interval styles and float digits fixed as pg_dump fixes them: constants in defaults and
+    // partition bounds print in the session's settings, and two servers set up differently
+    // must read the same schema the same way.
     transaction
         .batch_execute(
             "SET LOCAL search_path = ''; SET LOCAL jit = off; \
-             SET LOCAL max_parallel_workers_per_gather = 0",
+             SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL TimeZone = 'UTC'; \
+             SET LOCAL DateStyle = 'ISO, MDY'; SET LOCAL IntervalStyle = 'postgres'; \
+             SET LOCAL extra_float_digits = 3",
         )
         .await
         .map_err(|source| IntrospectError::Query {
@@ -203,7 +208,7 @@ async fn inspect_on(
         range_types: queries::range_types(version),
         functions: queries::functions(),
         views: queries::views(),
-        triggers: queries::triggers(),
+        triggers: queries::triggers(version),
         policies: queries::policies(),
         dependencies: queries::dependencies(version),
         unsupported_census: queries::census(version),

@@ -34,13 +34,14 @@ pub(crate) fn not_extension_member(catalog: &str, oid: &str) -> String {
     )
 }
 
-/// The ordinary tables autogen models: not partitions, not inheritance children.
+/// The tables autogen models: ordinary and partitioned tables and their partitions, not
+/// inheritance children (`INHERITS`).
 pub(crate) fn tables_cte() -> String {
     format!(
         "WITH tbl AS (SELECT c.oid FROM pg_catalog.pg_class c \
            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-           WHERE c.relkind = 'r' AND NOT c.relispartition \
-             AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) \
+           WHERE c.relkind IN ('r', 'p') AND (c.relispartition \
+             OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)) \
              AND {} AND {})",
         namespace_filter("n"),
         not_extension_member("pg_class", "c.oid")
@@ -136,8 +137,9 @@ pub(crate) fn description_join(alias: &str, object: &str, catalog: &str, sub_id:
 }
 
 /// Tables with their settings: persistence, row-level security, storage parameters (the
-/// TOAST table's prefixed `toast.`, sorted), replica identity (with its index's name) and the
-/// privileges others than the owner hold on the table and its columns.
+/// TOAST table's prefixed `toast.`, sorted), replica identity (with its index's name), the
+/// privileges others than the owner hold on the table and its columns, a partitioned table's
+/// key and a partition's parent and bound.
 pub fn tables() -> String {
     format!(
         "{} SELECT c.oid, n.nspname::text, c.relname::text, c.relpersistence = 'u', ds.description, \
@@ -150,7 +152,15 @@ pub fn tables() -> String {
            CASE WHEN c.relreplident = 'i' THEN (SELECT ri.relname::text \
              FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ri ON ri.oid = i.indexrelid \
              WHERE i.indrelid = c.oid AND i.indisreplident) END, \
-           {grants} \
+           {grants}, \
+           CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END, \
+           CASE WHEN c.relispartition THEN (SELECT pn.nspname::text FROM pg_catalog.pg_inherits i \
+             JOIN pg_catalog.pg_class p ON p.oid = i.inhparent \
+             JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace \
+             WHERE i.inhrelid = c.oid) END, \
+           CASE WHEN c.relispartition THEN (SELECT p.relname::text FROM pg_catalog.pg_inherits i \
+             JOIN pg_catalog.pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid) END, \
+           CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END \
          FROM tbl JOIN pg_catalog.pg_class c ON c.oid = tbl.oid \
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_catalog.pg_class toast ON toast.oid = c.reltoastrelid {description}",
@@ -264,7 +274,8 @@ pub fn constraints(server_version: i32) -> String {
          LEFT JOIN pg_catalog.pg_index ii ON ii.indexrelid = con.conindid AND con.contype IN ('p', 'u') \
          LEFT JOIN pg_catalog.pg_class ci ON ci.oid = ii.indexrelid \
          {description} \
-         WHERE con.contype IN ('p', 'u', 'f', 'c', 'x')",
+         WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') \
+           AND con.conparentid = 0 AND (con.conislocal OR con.coninhcount = 0)",
         cte = tables_cte(),
         referenced_names = attribute_names("con.confkey", "con.confrelid"),
         description = description_join("ds", "con.oid", "pg_constraint", "0"),
@@ -298,7 +309,9 @@ pub fn indexes(server_version: i32) -> String {
          {description} \
          WHERE i.indisvalid AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con \
            WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid \
-             AND con.contype IN ('p', 'u', 'x'))",
+             AND con.contype IN ('p', 'u', 'x')) \
+           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits ih \
+             WHERE ih.inhrelid = i.indexrelid)",
         cte = relations_cte(),
         description = description_join("ds", "i.indexrelid", "pg_class", "0"),
     )

@@ -132,6 +132,18 @@ pub(crate) fn table(row: &Row) -> Result<(u32, Table), IntrospectError> {
                 WHAT,
             )?,
             grants: grants(get(row, 10, WHAT)?, WHAT)?,
+            partition_by: get(row, 11, WHAT)?,
+            partition_of: match (
+                get::<Option<String>>(row, 12, WHAT)?,
+                get::<Option<String>>(row, 13, WHAT)?,
+                get::<Option<String>>(row, 14, WHAT)?,
+            ) {
+                (Some(schema), Some(name), Some(bound)) => Some(PartitionOf {
+                    parent: QualifiedName::new(schema, name),
+                    bound,
+                }),
+                _ => None,
+            },
             columns: Vec::new(),
             primary_key: None,
             uniques: Vec::new(),

@@ -405,9 +405,16 @@ fn table_settings_row_level_security_storage_and_replica_identity() {
         struct Note { id: i64 }
 
         #[derive(Model)]
+        #[model(partition_by = "RANGE (created_on)", primary_key = ["id", "created_on"])]
+        struct Event { id: i64, created_on: chrono::NaiveDate }
+
+        #[derive(Model)]
         struct Plain { id: i64 }
         "#,
     );
+    let event = table(&models, "event");
+    assert_eq!(event.partition_by.as_deref(), Some("RANGE (created_on)"));
+    assert!(event.partition_of.is_none());
     let documents = table(&models, "documents");
     assert!(documents.row_level_security && documents.force_row_level_security);
     assert!(documents.unlogged);
@@ -426,6 +433,7 @@ fn table_settings_row_level_security_storage_and_replica_identity() {
     assert!(!plain.row_level_security && !plain.unlogged);
     assert!(plain.storage_parameters.is_empty());
     assert!(plain.replica_identity.is_default());
+    assert!(plain.partition_by.is_none());
 }
 
 #[test]

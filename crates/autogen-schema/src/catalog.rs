@@ -208,6 +208,14 @@ pub struct Table {
     /// Privileges on the table and its columns held by others than the owner, sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub grants: Vec<Grant>,
+    /// `PARTITION BY …` of a partitioned table, as `pg_get_partkeydef` prints it
+    /// (`RANGE (taken_on)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_by: Option<String>,
+    /// The table this one is a partition of, and its bound. A partition's columns, and the
+    /// constraints and indexes it inherits, are its parent's: they are not listed here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_of: Option<PartitionOf>,
     /// In column order (attnum), never sorted.
     pub columns: Vec<Column>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -234,6 +242,36 @@ impl Table {
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|column| column.name == name)
     }
+
+    /// How many partition levels are above this table (0 for a table that is no partition),
+    /// following `partition_of` through `tables`: parents are created before their
+    /// partitions and dropped after them.
+    pub fn partition_depth(&self, tables: &[Table]) -> usize {
+        let mut depth = 0;
+        let mut current = self;
+        while let Some(of) = &current.partition_of {
+            match tables
+                .iter()
+                .find(|table| table.schema == of.parent.schema && table.name == of.parent.name)
+            {
+                Some(parent) if depth < tables.len() => {
+                    depth += 1;
+                    current = parent;
+                }
+                _ => return depth + 1,
+            }
+        }
+        depth
+    }
+}
+
+/// A partition's parent and bound.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionOf {
+    pub parent: QualifiedName,
+    /// As `pg_get_expr` prints it: `FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`,
+    /// `FOR VALUES IN ('a')`, `FOR VALUES WITH (modulus 4, remainder 0)`, `DEFAULT`.
+    pub bound: String,
 }
 
 /// A privilege held by a role other than the object's owner (owners differ between databases

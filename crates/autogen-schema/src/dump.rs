@@ -420,6 +420,15 @@ fn blocks(catalog: &Catalog) -> Vec<Block> {
     // Constraints that go after every table: foreign keys (cycles, self-references) and
     // NOT VALID checks (which CREATE TABLE cannot hold).
     let mut structural: Vec<(usize, ObjectRef)> = Vec::new();
+    // A partition after its parent.
+    for table in &catalog.tables {
+        if let (Some(of), Some(&block)) = (
+            &table.partition_of,
+            providers.relations.get(&table.qualified_name()),
+        ) {
+            structural.push((block, ObjectRef::Relation(of.parent.clone())));
+        }
+    }
     for (i, table) in catalog.tables.iter().enumerate() {
         let name = table.qualified_name();
         for (j, foreign_key) in table.foreign_keys.iter().enumerate() {
@@ -557,6 +566,10 @@ fn create_table(table: &Table, i: usize) -> Statement {
             Source::Exclusion(i, j),
         )
     }));
+    // A partition names its parent instead of listing columns (see `sql::create_table`).
+    if table.partition_of.is_some() {
+        return Statement::single(sql::create_table(table), Source::Table(i));
+    }
     let unlogged = if table.unlogged { "UNLOGGED " } else { "" };
     let mut text = format!(
         "CREATE {unlogged}TABLE {} (",
@@ -579,6 +592,7 @@ fn create_table(table: &Table, i: usize) -> Statement {
         text.push('\n');
     }
     text.push(')');
+    text.push_str(&sql::partition_by(table));
     text.push_str(&sql::table_with(table));
     text.push(';');
     Statement {

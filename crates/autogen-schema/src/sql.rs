@@ -221,11 +221,38 @@ pub fn create_table(table: &Table) -> String {
     } else {
         format!("\n    {}\n", lines.join(",\n    "))
     };
-    format!(
-        "CREATE {unlogged}TABLE {} ({body}){};",
-        table.qualified_name().quoted(),
-        table_with(table)
-    )
+    let name = table.qualified_name().quoted();
+    match &table.partition_of {
+        // A partition's columns are its parent's; only its own constraints are listed.
+        Some(of) => {
+            let body = if lines.is_empty() {
+                String::new()
+            } else {
+                format!(" ({body})")
+            };
+            format!(
+                "CREATE {unlogged}TABLE {name} PARTITION OF {}{body} {}{}{};",
+                of.parent.quoted(),
+                of.bound,
+                partition_by(table),
+                table_with(table)
+            )
+        }
+        None => format!(
+            "CREATE {unlogged}TABLE {name} ({body}){}{};",
+            partition_by(table),
+            table_with(table)
+        ),
+    }
+}
+
+/// ` PARTITION BY …` of a partitioned table, or nothing.
+pub fn partition_by(table: &Table) -> String {
+    table
+        .partition_by
+        .as_ref()
+        .map(|key| format!(" PARTITION BY {key}"))
+        .unwrap_or_default()
 }
 
 /// ` WITH (name=value, …)` of a table's storage parameters, or nothing.

@@ -106,6 +106,11 @@ impl TableChange {
         use Hazard::*;
         let lock = vec![AccessExclusiveLock];
         match self {
+            // A partition takes ACCESS EXCLUSIVE on its parent (and its default partition,
+            // which is scanned for rows of the new bound).
+            TableChange::Create { table } if table.partition_of.is_some() => {
+                (sql::create_table(table), lock)
+            }
             TableChange::Create { table } => (sql::create_table(table), vec![]),
             TableChange::Drop { name } => (
                 format!("DROP TABLE {};", name.quoted()),
@@ -188,24 +193,76 @@ pub(crate) fn diff_tables(
         .iter()
         .map(|pair| matches!(pair, (Some(old), Some(new)) if old == new))
         .collect();
+    let mut created: Vec<&Table> = Vec::new();
     for (pair, &identical) in pairs.iter().zip(&identical) {
         match *pair {
-            (None, Some(table)) => create_table(table, changes),
+            (None, Some(table)) => created.push(table),
             (Some(old), Some(_))
                 if identical && recreated.is_empty() && !context.has_forced_part(old) => {}
-            (Some(old), Some(table)) => compare_table(old, table, context, changes, &mut rebuilt),
+            (Some(old), Some(table)) => {
+                refuse_partitioning_changes(old, table)?;
+                compare_table(old, table, context, changes, &mut rebuilt)
+            }
             _ => {}
         }
     }
-    for pair in &pairs {
-        if let (Some(table), None) = pair {
-            changes.push(Change::Table(TableChange::Drop {
-                name: table.qualified_name(),
-            }));
-        }
+    // Parents before their partitions, partitions dropped before their parents (dropping a
+    // parent drops its partitions with it).
+    created.sort_by_key(|table| table.partition_depth(&desired.tables));
+    for table in created {
+        create_table(table, changes);
+    }
+    let mut dropped: Vec<&Table> = pairs
+        .iter()
+        .filter_map(|pair| match pair {
+            (Some(table), None) => Some(*table),
+            _ => None,
+        })
+        .collect();
+    dropped.sort_by_key(|table| std::cmp::Reverse(table.partition_depth(&current.tables)));
+    for table in dropped {
+        changes.push(Change::Table(TableChange::Drop {
+            name: table.qualified_name(),
+        }));
     }
 
     compare_foreign_keys(&pairs, &identical, &rebuilt, changes);
+    Ok(())
+}
+
+/// A table becoming partitioned (or no longer), or a partition attached, detached or given
+/// another bound: PostgreSQL cannot turn a table into a partitioned one in place, and
+/// attaching and detaching (with the constraints a partition inherits) are not planned yet.
+fn refuse_partitioning_changes(old: &Table, new: &Table) -> Result<(), DiffError> {
+    let name = new.qualified_name();
+    if old.partition_by != new.partition_by {
+        let what = match (&old.partition_by, &new.partition_by) {
+            (None, Some(key)) => format!("becomes partitioned (PARTITION BY {key})"),
+            (Some(_), None) => "stops being partitioned".to_string(),
+            _ => "changes its partition key".to_string(),
+        };
+        return Err(DiffError::Unsupported {
+            what: format!(
+                "table {name} {what}: PostgreSQL cannot convert a table in place; write it by hand \
+                 (`autogen revision --empty`): create the new table beside it, move the rows, \
+                 drop the old one and rename the new one"
+            ),
+        });
+    }
+    if old.partition_of != new.partition_of {
+        let what = match (&old.partition_of, &new.partition_of) {
+            (None, Some(of)) => format!("becomes a partition of {}", of.parent),
+            (Some(of), None) => format!("stops being a partition of {}", of.parent),
+            _ => "changes its partition bound or parent".to_string(),
+        };
+        return Err(DiffError::Unsupported {
+            what: format!(
+                "table {name} {what}: attaching and detaching partitions is not planned yet; \
+                 write it by hand (`autogen revision --empty`) with `ALTER TABLE … ATTACH \
+                 PARTITION …` / `DETACH PARTITION … [CONCURRENTLY]`"
+            ),
+        });
+    }
     Ok(())
 }
 

@@ -131,7 +131,15 @@ pub fn functions() -> String {
 /// unsupported. Which tables autogen models (not an inheritance child, not an extension's) is
 /// decided client-side, against the tables read: starting from the few triggers is cheaper
 /// than from every table.
-pub fn triggers() -> String {
+pub fn triggers(server_version: i32) -> String {
+    // A trigger of a partitioned table is cloned onto each partition (`tgparentid`, 13+): the
+    // clones are the parent's, not the partitions' own. Before 13 the clones cannot be told
+    // apart, so partitions' triggers are left to the unsupported-objects query.
+    let relations = if server_version >= 130000 {
+        "c.relkind IN ('r', 'p', 'v', 'm') AND tg.tgparentid = 0"
+    } else {
+        "c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition"
+    };
     format!(
         "SELECT tg.oid, n.nspname::text, c.relname::text, tg.tgname::text, \
            pg_catalog.pg_get_triggerdef(tg.oid), tg.tgenabled::text, ds.description \
@@ -139,15 +147,14 @@ pub fn triggers() -> String {
          JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid \
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
          {description} \
-         WHERE NOT tg.tgisinternal AND c.relkind IN ('r', 'v', 'm') AND NOT c.relispartition \
-           AND {ns}",
+         WHERE NOT tg.tgisinternal AND {relations} AND {ns}",
         description = description_join("ds", "tg.oid", "pg_trigger", "0"),
         ns = namespace_filter("n"),
     )
 }
 
-/// Row-level security policies of tables (a policy of a partitioned table or a partition is
-/// reported as unsupported with its table). Roles as names, `public` for PUBLIC, sorted.
+/// Row-level security policies of tables (an inheritance child's are left out with its
+/// table). Roles as names, `public` for PUBLIC, sorted.
 pub fn policies() -> String {
     format!(
         "SELECT pol.oid, n.nspname::text, c.relname::text, pol.polname::text, \
@@ -161,7 +168,7 @@ pub fn policies() -> String {
          JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid \
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
          {description} \
-         WHERE c.relkind = 'r' AND NOT c.relispartition AND {ns}",
+         WHERE c.relkind IN ('r', 'p') AND {ns}",
         description = description_join("ds", "pol.oid", "pg_policy", "0"),
         ns = namespace_filter("n"),
     )

@@ -87,7 +87,7 @@ fn grants(
 
 /// What a relation holds: columns (type, NOT NULL, default, identity, generated, collation,
 /// comment), constraints, indexes and its comment, for the fingerprint of tables autogen does
-/// not model (partitioned, partitions, inheritance children, foreign tables).
+/// not model (inheritance children, foreign tables).
 fn relation_body(relation: &str) -> String {
     let column = format!(
         "pg_catalog.quote_ident(a.attname) || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) \
@@ -145,7 +145,7 @@ fn relations(server_version: i32) -> String {
     let is_child = "EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)";
     // Tables the catalog does not hold: their row-level security, storage parameters and
     // replica identity are reported here (a modeled table's are fields of the catalog).
-    let unmodeled = format!("(c.relkind IN ('f', 'p') OR c.relispartition OR {is_child})");
+    let unmodeled = format!("(c.relkind = 'f' OR (NOT c.relispartition AND {is_child}))");
     format!(
         "SELECT v.kind, {name}, v.fingerprint \
          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
@@ -154,8 +154,7 @@ fn relations(server_version: i32) -> String {
          LEFT JOIN pg_catalog.pg_index ci ON ci.indexrelid = c.oid \
          LEFT JOIN pg_catalog.pg_description cd ON cd.objoid = c.oid \
            AND cd.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND cd.objsubid = 0 \
-         CROSS JOIN LATERAL (SELECT CASE WHEN c.relkind IN ('f', 'p') OR c.relispartition \
-             OR {is_child} THEN {body} END AS body) rb \
+         CROSS JOIN LATERAL (SELECT CASE WHEN {unmodeled} THEN {body} END AS body) rb \
          CROSS JOIN LATERAL (VALUES \
            ('foreign table', CASE WHEN c.relkind = 'f' THEN \
               (SELECT 'SERVER ' || pg_catalog.quote_ident(s.srvname) \
@@ -163,9 +162,7 @@ fn relations(server_version: i32) -> String {
                FROM pg_catalog.pg_foreign_table ft \
                JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver \
                WHERE ft.ftrelid = c.oid) || '; ' || rb.body END), \
-           ('partitioned table', CASE WHEN c.relkind = 'p' AND NOT c.relispartition THEN \
-              'PARTITION BY ' || pg_catalog.pg_get_partkeydef(c.oid) || '; ' || rb.body END), \
-           ('partition', CASE WHEN c.relispartition THEN \
+           ('partition', CASE WHEN c.relispartition AND c.relkind = 'f' THEN \
               'PARTITION OF ' || {parents} || ' ' || pg_catalog.pg_get_expr(c.relpartbound, c.oid) \
               || CASE WHEN c.relkind = 'p' THEN ' PARTITION BY ' \
                    || pg_catalog.pg_get_partkeydef(c.oid) ELSE '' END || '; ' || rb.body END), \
@@ -267,8 +264,8 @@ fn other_columns(server_version: i32) -> String {
            ('column setting', {name}, {settings}), \
            ('grant', 'column ' || {name}, {grants}) \
          ) v(kind, name, fingerprint) \
-         WHERE (c.relkind IN ('v', 'm', 'p', 'f') OR c.relispartition \
-             OR c.oid IN (SELECT i.inhrelid FROM pg_catalog.pg_inherits i)) \
+         WHERE (c.relkind IN ('v', 'm', 'f') OR (NOT c.relispartition \
+             AND c.oid IN (SELECT i.inhrelid FROM pg_catalog.pg_inherits i))) \
            AND a.attnum > 0 AND NOT a.attisdropped AND v.fingerprint IS NOT NULL \
            AND {ns} AND {member}",
         name = format!(
@@ -302,8 +299,8 @@ fn all_grants() -> Vec<Part> {
             "c.relowner",
             &format!(
                 "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-                 AND (c.relkind IN ('p', 'f') OR (c.relkind = 'r' AND (c.relispartition \
-                   OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)))) \
+                 AND (c.relkind = 'f' OR (c.relkind = 'r' AND NOT c.relispartition \
+                   AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid))) \
                  AND {ns} AND {class_member}"
             ),
         ),
@@ -572,10 +569,12 @@ fn table_objects(server_version: i32) -> Vec<Part> {
             ),
         )
     };
-    let not_a_clone = if server_version >= 130000 {
-        "AND tg.tgparentid = 0"
+    // Before 13 a partition's own triggers and the clones of its parent's cannot be told
+    // apart: the catalog leaves them all out, so they are reported here.
+    let (not_a_clone, partition_triggers) = if server_version >= 130000 {
+        ("AND tg.tgparentid = 0", "")
     } else {
-        ""
+        ("", "OR c.relispartition")
     };
     let comment = |oid: &str, catalog: &str| {
         format!(
@@ -595,9 +594,9 @@ fn table_objects(server_version: i32) -> Vec<Part> {
             ),
             "tgrelid",
             &format!(
-                "NOT tg.tgisinternal {not_a_clone} AND (c.relkind NOT IN ('r', 'v', 'm') \
-                 OR c.relispartition \
-                 OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid))"
+                "NOT tg.tgisinternal {not_a_clone} AND (c.relkind NOT IN ('r', 'p', 'v', 'm') \
+                 {partition_triggers} OR (NOT c.relispartition \
+                 AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)))"
             ),
         ),
         on_table(
@@ -616,8 +615,8 @@ fn table_objects(server_version: i32) -> Vec<Part> {
                 role = role("r.oid"),
             ),
             "polrelid",
-            "(c.relkind <> 'r' OR c.relispartition \
-             OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid))",
+            "(c.relkind NOT IN ('r', 'p') OR (NOT c.relispartition \
+             AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)))",
         ),
         on_table(
             "rule",

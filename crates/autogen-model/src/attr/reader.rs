@@ -35,6 +35,7 @@ impl Context {
                 "row_level_security",
                 "storage_parameters",
                 "replica_identity",
+                "partition_by",
             ],
             Context::Field => &[
                 "primary_key",

@@ -25,6 +25,9 @@ pub(crate) struct TableAttrs {
     /// `storage_parameters = ["fillfactor=70", …]`, as written.
     pub storage_parameters: Vec<Spanned<String>>,
     pub replica_identity: Option<ReplicaIdentity>,
+    /// `partition_by = "RANGE (created_at)"`: a partitioned table (its partitions are
+    /// declared in SQL: `CREATE TABLE … PARTITION OF …`).
+    pub partition_by: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +104,9 @@ pub(crate) fn read_table(items: &[Meta], problems: &mut Vec<Problem>) -> TableAt
                     .strings(meta)
                     .map(|items| storage_parameters(items, reader.problems))
                     .unwrap_or_default()
+            }
+            "partition_by" => {
+                out.partition_by = reader.sql(meta).map(|text| text.value.trim().to_string())
             }
             "replica_identity" => {
                 out.replica_identity = reader

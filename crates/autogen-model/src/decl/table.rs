@@ -73,6 +73,8 @@ pub(crate) fn analyze_struct(
                 .collect(),
             replica_identity: table_attrs.replica_identity.clone().unwrap_or_default(),
             grants: Vec::new(),
+            partition_by: table_attrs.partition_by.clone(),
+            partition_of: None,
             columns: columns.iter().map(|decl| decl.column.clone()).collect(),
             primary_key: None,
             uniques: Vec::new(),
