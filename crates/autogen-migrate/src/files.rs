@@ -141,33 +141,11 @@ pub fn write_new(dir: &Path, revision: &Revision) -> Result<PathBuf, MigrateErro
 
 /// The `*.sql` files directly in `dir`, sorted by name.
 fn sql_files(dir: &Path) -> Result<Vec<PathBuf>, MigrateError> {
-    let entries = fs::read_dir(dir).map_err(|source| {
-        if source.kind() == std::io::ErrorKind::NotFound {
-            MigrateError::NoMigrationsDir {
-                dir: dir.to_path_buf(),
-            }
-        } else {
-            MigrateError::Io {
-                path: dir.to_path_buf(),
-                action: "list the migrations directory",
-                source,
-            }
-        }
-    })?;
-    let mut paths = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|source| MigrateError::Io {
-            path: dir.to_path_buf(),
-            action: "list the migrations directory",
-            source,
-        })?;
-        let path = entry.path();
-        if path.extension().is_some_and(|ext| ext == "sql") && path.is_file() {
-            paths.push(path);
-        }
-    }
-    paths.sort();
-    Ok(paths)
+    Ok(crate::layout::entries(dir)?
+        .into_iter()
+        .map(|(_, path)| path)
+        .filter(|path| path.extension().is_some_and(|ext| ext == "sql") && path.is_file())
+        .collect())
 }
 
 fn file_name(path: &Path) -> String {

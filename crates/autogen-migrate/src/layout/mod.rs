@@ -14,6 +14,8 @@ mod sqlx;
 mod tracking;
 mod write;
 
+pub(crate) use write::entries;
+
 use std::path::{Path, PathBuf};
 
 use crate::{MigrateError, Revision, RevisionGraph};

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use crate::{MigrateError, Section, split_statements};
 
-/// Writes `text` to `path`, which must not exist.
-pub(crate) fn new_file(path: &Path, text: &str, id: &str) -> Result<(), MigrateError> {
+/// `text` in a temporary file beside `path`, flushed to disk: ready to be moved into place.
+fn staged(path: &Path, text: &str) -> Result<tempfile::NamedTempFile, MigrateError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let io_error = |action: &'static str| {
         let path = path.to_path_buf();
@@ -32,7 +32,12 @@ pub(crate) fn new_file(path: &Path, text: &str, id: &str) -> Result<(), MigrateE
         .as_file()
         .sync_all()
         .map_err(io_error("flush to disk"))?;
-    temporary
+    Ok(temporary)
+}
+
+/// Writes `text` to `path`, which must not exist.
+pub(crate) fn new_file(path: &Path, text: &str, id: &str) -> Result<(), MigrateError> {
+    staged(path, text)?
         .persist_noclobber(path)
         .map(drop)
         .map_err(|error| {
@@ -54,28 +59,7 @@ pub(crate) fn new_file(path: &Path, text: &str, id: &str) -> Result<(), MigrateE
 /// Replaces the existing file `path` with `text` atomically: a reader sees the old text or
 /// the new, never half of it.
 pub(crate) fn replace_file(path: &Path, text: &str) -> Result<(), MigrateError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let io_error = |action: &'static str| {
-        let path = path.to_path_buf();
-        move |source| MigrateError::Io {
-            path,
-            action,
-            source,
-        }
-    };
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".autogen-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io_error("create a temporary file for"))?;
-    temporary
-        .write_all(text.as_bytes())
-        .map_err(io_error("write"))?;
-    temporary
-        .as_file()
-        .sync_all()
-        .map_err(io_error("flush to disk"))?;
-    temporary
+    staged(path, text)?
         .persist(path)
         .map(drop)
         .map_err(|error| MigrateError::Io {
@@ -83,7 +67,7 @@ pub(crate) fn replace_file(path: &Path, text: &str) -> Result<(), MigrateError> 
             action: "move into place",
             source: error.error,
         })?;
-    sync_dir(dir)
+    sync_dir(path.parent().unwrap_or(Path::new(".")))
 }
 
 /// Makes the new directory entries in `dir` durable.
