@@ -81,11 +81,13 @@ fn model_table(full: &Table) -> Table {
         .filter(|primary_key| expressible_primary_key(&table.name, primary_key))
         .map(|primary_key| PrimaryKey {
             comment: None,
+            index_comment: None,
             ..primary_key
         });
     table.uniques.retain(expressible_unique);
     for unique in &mut table.uniques {
         unique.comment = None;
+        unique.index_comment = None;
     }
     table
         .checks

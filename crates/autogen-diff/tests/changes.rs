@@ -785,6 +785,7 @@ fn changed_constraints_and_indexes_are_recreated_unchanged_ones_untouched() {
         name: "users_age_excl".into(),
         definition: "EXCLUDE USING gist (age WITH =)".into(),
         comment: None,
+        index_comment: None,
     });
     let plan_sql = show(&base(), &desired);
     assert!(
@@ -812,6 +813,7 @@ fn a_changed_unique_constraint_is_recreated() {
         storage_parameters: vec![],
         deferral: Deferral::Immediate,
         comment: None,
+        index_comment: None,
     });
     insta::assert_snapshot!(show(&base(), &desired));
 }
@@ -826,6 +828,7 @@ fn a_changed_primary_key_rebuilds_the_foreign_keys_that_reference_it() {
         storage_parameters: vec![],
         deferral: Deferral::Immediate,
         comment: Some("the key".into()),
+        index_comment: None,
     });
     insta::assert_snapshot!(show_one(&base(), &desired));
 }
@@ -899,6 +902,7 @@ fn cyclic() -> Catalog {
                 storage_parameters: vec![],
                 deferral: Deferral::Immediate,
                 comment: None,
+                index_comment: None,
             }),
             uniques: vec![],
             foreign_keys: vec![
@@ -988,6 +992,7 @@ fn with_exclusion() -> Catalog {
             name: "users_age_excl".into(),
             definition: "EXCLUDE USING gist (age WITH =)".into(),
             comment: Some("one per age".into()),
+            index_comment: None,
         });
     catalog
 }

@@ -266,6 +266,7 @@ impl Tables {
                         storage_parameters: row.storage_parameters,
                         deferral: row.deferral,
                         comment: row.comment,
+                        index_comment: row.index_comment,
                     })
                 }
                 "u" => self.tables[table].uniques.push(UniqueConstraint {
@@ -276,6 +277,7 @@ impl Tables {
                     storage_parameters: row.storage_parameters,
                     deferral: row.deferral,
                     comment: row.comment,
+                    index_comment: row.index_comment,
                 }),
                 "f" => {
                     let references = row.referenced_table.ok_or_else(|| {
@@ -319,6 +321,7 @@ impl Tables {
                         .exclusion_definition
                         .ok_or_else(|| decode_error(WHAT, "exclusion without definition"))?,
                     comment: row.comment,
+                    index_comment: row.index_comment,
                 }),
                 other => return Err(decode_error(WHAT, format!("constraint type {other:?}"))),
             }

@@ -267,18 +267,19 @@ pub fn constraints(server_version: i32) -> String {
            CASE WHEN con.contype = 'x' THEN pg_catalog.pg_get_constraintdef(con.oid) END, \
            COALESCE(ii.indkey::int2[], '{{}}'::int2[]), {nulls_not_distinct}, ds.description, \
            COALESCE(ci.reloptions, '{{}}'::text[]), {on_delete_columns}, con.oid, \
-           CASE WHEN con.contype IN ('p', 'u', 'x') THEN con.conindid END \
+           CASE WHEN con.contype IN ('p', 'u', 'x') THEN con.conindid END, di.description \
          FROM pg_catalog.pg_constraint con JOIN tbl ON tbl.oid = con.conrelid \
          LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid \
          LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace \
          LEFT JOIN pg_catalog.pg_index ii ON ii.indexrelid = con.conindid AND con.contype IN ('p', 'u') \
          LEFT JOIN pg_catalog.pg_class ci ON ci.oid = ii.indexrelid \
-         {description} \
+         {description} {index_description} \
          WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') \
            AND con.conparentid = 0 AND (con.conislocal OR con.coninhcount = 0)",
         cte = tables_cte(),
         referenced_names = attribute_names("con.confkey", "con.confrelid"),
         description = description_join("ds", "con.oid", "pg_constraint", "0"),
+        index_description = description_join("di", "con.conindid", "pg_class", "0"),
     )
 }
 

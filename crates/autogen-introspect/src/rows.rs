@@ -266,6 +266,8 @@ pub(crate) struct ConstraintRow {
     pub oid: u32,
     /// The index of a primary key, unique or exclusion constraint.
     pub index_oid: Option<u32>,
+    /// The comment on that index.
+    pub index_comment: Option<String>,
 }
 
 pub(crate) fn constraint(row: &Row) -> Result<ConstraintRow, IntrospectError> {
@@ -307,6 +309,7 @@ pub(crate) fn constraint(row: &Row) -> Result<ConstraintRow, IntrospectError> {
         on_delete_numbers: get(row, 22, WHAT)?,
         oid: get(row, 23, WHAT)?,
         index_oid: get(row, 24, WHAT)?,
+        index_comment: get(row, 25, WHAT)?,
     })
 }
 

@@ -372,6 +372,9 @@ pub struct PrimaryKey {
     pub deferral: Deferral,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The comment on the constraint's index (`COMMENT ON INDEX`, the constraint's name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_comment: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -389,6 +392,9 @@ pub struct UniqueConstraint {
     pub deferral: Deferral,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The comment on the constraint's index (`COMMENT ON INDEX`, the constraint's name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_comment: Option<String>,
 }
 
 /// `DEFERRABLE` / `INITIALLY DEFERRED` of a constraint.
@@ -506,6 +512,9 @@ pub struct ExclusionConstraint {
     pub definition: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The comment on the constraint's index (`COMMENT ON INDEX`, the constraint's name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_comment: Option<String>,
 }
 
 /// One key of an index: a column or an expression, with its per-key options.

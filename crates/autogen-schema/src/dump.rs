@@ -682,6 +682,29 @@ fn comments(catalog: &Catalog) -> Vec<Statement> {
                 Source::Index(i, j),
             );
         }
+        // Comments on the constraints' own indexes (named as their constraint).
+        let constraint_indexes = table
+            .primary_key
+            .iter()
+            .map(|c| (&c.name, &c.index_comment, Source::PrimaryKey(i)))
+            .chain(
+                table
+                    .uniques
+                    .iter()
+                    .enumerate()
+                    .map(|(j, c)| (&c.name, &c.index_comment, Source::Unique(i, j))),
+            )
+            .chain(
+                table
+                    .exclusions
+                    .iter()
+                    .enumerate()
+                    .map(|(j, c)| (&c.name, &c.index_comment, Source::Exclusion(i, j))),
+            );
+        for (index, text, source) in constraint_indexes {
+            let index_name = QualifiedName::new(&table.schema, index);
+            comment(CommentOn::Index(&index_name), text, source);
+        }
     }
     for (i, collation) in catalog.collations.iter().enumerate() {
         let name = collation.qualified_name();

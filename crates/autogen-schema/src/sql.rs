@@ -940,6 +940,7 @@ mod tests {
             storage_parameters: vec![],
             deferral: Deferral::Immediate,
             comment: None,
+            index_comment: None,
         };
         assert_eq!(unique_definition(&unique), "UNIQUE (\"a\")");
         let index = Index {

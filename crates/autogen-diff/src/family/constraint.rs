@@ -226,11 +226,9 @@ pub(crate) fn compare_constraints(
                     table: name.clone(),
                     primary_key: pk.clone(),
                 }));
-                if pk.comment.is_some() {
-                    changes.push(constraint_comment(name, &pk.name, &pk.comment));
-                }
+                changes.extend(comments(name, None, pk));
             }
-            Op::Comment(pk) => changes.push(constraint_comment(name, &pk.name, &pk.comment)),
+            Op::Comment(before, pk) => changes.extend(comments(name, Some(before), pk)),
         }
     }
 
@@ -246,13 +244,9 @@ pub(crate) fn compare_constraints(
                     table: name.clone(),
                     unique: unique.clone(),
                 }));
-                if unique.comment.is_some() {
-                    changes.push(constraint_comment(name, &unique.name, &unique.comment));
-                }
+                changes.extend(comments(name, None, unique));
             }
-            Op::Comment(unique) => {
-                changes.push(constraint_comment(name, &unique.name, &unique.comment))
-            }
+            Op::Comment(before, unique) => changes.extend(comments(name, Some(before), unique)),
         }
     }
     let force_check = |check: &CheckConstraint| {
@@ -268,13 +262,9 @@ pub(crate) fn compare_constraints(
                     table: name.clone(),
                     check: check.clone(),
                 }));
-                if check.comment.is_some() {
-                    changes.push(constraint_comment(name, &check.name, &check.comment));
-                }
+                changes.extend(comments(name, None, check));
             }
-            Op::Comment(check) => {
-                changes.push(constraint_comment(name, &check.name, &check.comment))
-            }
+            Op::Comment(before, check) => changes.extend(comments(name, Some(before), check)),
         }
     }
     let force_exclusion = |exclusion: &ExclusionConstraint| {
@@ -292,21 +282,36 @@ pub(crate) fn compare_constraints(
                     table: name.clone(),
                     exclusion: exclusion.clone(),
                 }));
-                if exclusion.comment.is_some() {
-                    changes.push(constraint_comment(
-                        name,
-                        &exclusion.name,
-                        &exclusion.comment,
-                    ));
-                }
+                changes.extend(comments(name, None, exclusion));
             }
-            Op::Comment(exclusion) => changes.push(constraint_comment(
-                name,
-                &exclusion.name,
-                &exclusion.comment,
-            )),
+            Op::Comment(before, exclusion) => {
+                changes.extend(comments(name, Some(before), exclusion))
+            }
         }
     }
+}
+
+/// The comment changes of a constraint added (`before` is `None`) or kept with other
+/// comments: on the constraint, and on its own index (primary key, unique, exclusion).
+fn comments<T: Item>(table: &QualifiedName, before: Option<&T>, after: &T) -> Vec<Change> {
+    let mut out = Vec::new();
+    if before.map_or(after.comment().is_some(), |b| {
+        b.comment() != after.comment()
+    }) {
+        out.push(constraint_comment(table, after.name(), after.comment()));
+    }
+    let index_comment = |item: &T| item.index_comment().cloned();
+    if before.map_or(after.index_comment().is_some(), |b| {
+        index_comment(b) != index_comment(after)
+    }) {
+        out.push(comment_change(
+            CommentTarget::Index {
+                name: QualifiedName::new(&table.schema, after.name()),
+            },
+            &index_comment(after),
+        ));
+    }
+    out
 }
 
 /// The foreign keys, after every table was compared (so cycles and self-references work, and
@@ -353,11 +358,9 @@ pub(crate) fn compare_foreign_keys(
                         table: name.clone(),
                         foreign_key: fk.clone(),
                     }));
-                    if fk.comment.is_some() {
-                        changes.push(constraint_comment(&name, &fk.name, &fk.comment));
-                    }
+                    changes.extend(comments(&name, None, fk));
                 }
-                Op::Comment(fk) => changes.push(constraint_comment(&name, &fk.name, &fk.comment)),
+                Op::Comment(before, fk) => changes.extend(comments(&name, Some(before), fk)),
             }
         }
     }

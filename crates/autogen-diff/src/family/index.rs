@@ -136,7 +136,7 @@ pub(crate) fn compare_indexes(
                     changes.push(index_comment(name, index));
                 }
             }
-            Op::Comment(index) => changes.push(index_comment(name, index)),
+            Op::Comment(_, index) => changes.push(index_comment(name, index)),
         }
     }
 }

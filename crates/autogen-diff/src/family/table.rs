@@ -436,6 +436,21 @@ pub(crate) fn create_table(table: &Table, changes: &mut Vec<Change>) {
     for (constraint, comment) in constraints.filter(|(_, comment)| comment.is_some()) {
         changes.push(constraint_comment(&name, constraint, comment));
     }
+    // Comments on the constraints' own indexes.
+    let constraint_indexes = table
+        .primary_key
+        .iter()
+        .map(|c| (&c.name, &c.index_comment))
+        .chain(table.uniques.iter().map(|c| (&c.name, &c.index_comment)))
+        .chain(table.exclusions.iter().map(|c| (&c.name, &c.index_comment)));
+    for (index, comment) in constraint_indexes.filter(|(_, comment)| comment.is_some()) {
+        changes.push(comment_change(
+            CommentTarget::Index {
+                name: QualifiedName::new(&table.schema, index),
+            },
+            comment,
+        ));
+    }
     for index in table.indexes.iter().filter(|i| i.comment.is_some()) {
         changes.push(index_comment(&name, index));
     }

@@ -152,8 +152,6 @@ fn relations(server_version: i32) -> String {
          LEFT JOIN pg_catalog.pg_class toast ON toast.oid = c.reltoastrelid \
          LEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam \
          LEFT JOIN pg_catalog.pg_index ci ON ci.indexrelid = c.oid \
-         LEFT JOIN pg_catalog.pg_description cd ON cd.objoid = c.oid \
-           AND cd.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND cd.objsubid = 0 \
          CROSS JOIN LATERAL (SELECT CASE WHEN {unmodeled} THEN {body} END AS body) rb \
          CROSS JOIN LATERAL (VALUES \
            ('foreign table', CASE WHEN c.relkind = 'f' THEN \
@@ -190,10 +188,6 @@ fn relations(server_version: i32) -> String {
               (SELECT pg_catalog.quote_ident(ts.spcname) FROM pg_catalog.pg_tablespace ts \
                WHERE ts.oid = c.reltablespace) END), \
            ('unlogged sequence', {unlogged_sequence}), \
-           ('comment on a constraint index', CASE WHEN c.relkind = 'i' \
-                AND cd.description IS NOT NULL AND EXISTS ( \
-                SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conindid = c.oid \
-                AND con.contype IN ('p', 'u', 'x')) THEN cd.description END), \
            ('invalid index', CASE WHEN c.relkind = 'i' AND NOT ci.indisvalid \
               THEN pg_catalog.pg_get_indexdef(c.oid) END), \
            ('clustered index', CASE WHEN c.relkind = 'i' AND ci.indisclustered \
@@ -205,8 +199,7 @@ fn relations(server_version: i32) -> String {
              OR (c.relkind IN ('r', 'p') AND c.relreplident <> 'd') \
              OR (c.relkind IN ('r', 'm') AND am.amname <> 'heap') \
              OR c.reltablespace <> 0 OR (c.relkind = 'S' AND c.relpersistence = 'u') \
-             OR (c.relkind = 'i' AND (NOT ci.indisvalid OR ci.indisclustered \
-               OR cd.description IS NOT NULL)) \
+             OR (c.relkind = 'i' AND (NOT ci.indisvalid OR ci.indisclustered)) \
              OR c.oid IN (SELECT i.inhrelid FROM pg_catalog.pg_inherits i)) \
            AND v.fingerprint IS NOT NULL AND {ns} AND {member}",
         name = qualified("n.nspname", "c.relname"),

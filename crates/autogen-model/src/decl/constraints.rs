@@ -52,6 +52,7 @@ impl Builder<'_, '_> {
             storage_parameters: Vec::new(),
             deferral: Deferral::Immediate,
             comment: None,
+            index_comment: None,
         });
         self.locs.primary_key = Some(loc);
     }
@@ -65,6 +66,7 @@ impl Builder<'_, '_> {
             storage_parameters: Vec::new(),
             deferral: Deferral::Immediate,
             comment: None,
+            index_comment: None,
         });
         self.locs.uniques.push(loc);
     }
