@@ -29,6 +29,14 @@ pub(crate) fn add_foreign_keys(
             let item_loc = settings
                 .get("belongs_to")
                 .map_or(target.loc, |meta| meta.loc);
+            // Read before the targets so every mistake of the variant is reported at once.
+            let actions: Vec<Option<ReferentialAction>> = ["on_delete", "on_update"]
+                .iter()
+                .map(|key| {
+                    let text = settings.string(key, problems)?;
+                    action(&text, key, problems)
+                })
+                .collect();
             let Some(target_index) = find_entity(&target, owner, entities, problems) else {
                 continue;
             };
@@ -64,13 +72,6 @@ pub(crate) fn add_foreign_keys(
                 );
                 continue;
             }
-            let actions: Vec<Option<ReferentialAction>> = ["on_delete", "on_update"]
-                .iter()
-                .map(|key| {
-                    let text = settings.string(key, problems)?;
-                    action(&text, key, problems)
-                })
-                .collect();
             let owner_table = &entities[owner].1.decl.table;
             let name = match settings.string("fk_name", problems) {
                 Some(name) => name.value,
