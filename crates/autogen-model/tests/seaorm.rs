@@ -211,6 +211,23 @@ fn unknown_types_ask_for_column_type() {
 }
 
 #[test]
+fn deeply_nested_setting_strings_are_refused_before_parsing() {
+    let nested = format!("Decimal({}None{})", "(".repeat(10_000), ")".repeat(10_000));
+    let text = entity(
+        "table_name = \"t\"",
+        &format!(
+            "#[sea_orm(primary_key)] pub id: i32,\n#[sea_orm(column_type = {nested:?})] pub d: Decimal,"
+        ),
+    );
+    let error = single_error(&text);
+    assert!(
+        error.message.ends_with("is nested too deep"),
+        "{}",
+        error.message
+    );
+}
+
+#[test]
 fn auto_increment_needs_an_integer_key() {
     let text = entity(
         "table_name = \"t\"",

@@ -132,6 +132,28 @@ pub(crate) fn analyze(
     SeaOrmDecls { decls, sequences }
 }
 
+/// Deeper parentheses than any SeaORM setting has: `syn` parses the strings of `column_type`,
+/// `from`/`to` and `belongs_to` recursively, so such a string is refused before it is parsed.
+const MAX_NESTING: usize = 32;
+
+/// Whether `text` nests parentheses, brackets or braces deeper than [`MAX_NESTING`].
+pub(crate) fn too_nested(text: &str) -> bool {
+    let mut depth = 0usize;
+    for ch in text.chars() {
+        match ch {
+            '(' | '[' | '{' | '<' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return true;
+                }
+            }
+            ')' | ']' | '}' | '>' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
 fn tag(file: usize, local: Vec<Problem>, problems: &mut Vec<FileProblem>) {
     problems.extend(local.into_iter().map(|problem| (file, problem)));
 }

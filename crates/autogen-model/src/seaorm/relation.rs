@@ -115,7 +115,12 @@ fn find_entity(
     entities: &[(usize, EntityDecl)],
     problems: &mut Vec<Problem>,
 ) -> Option<usize> {
-    let segments: Vec<String> = match syn::parse_str::<syn::Path>(&target.value) {
+    let parsed = if super::too_nested(&target.value) {
+        Err(())
+    } else {
+        syn::parse_str::<syn::Path>(&target.value).map_err(|_| ())
+    };
+    let segments: Vec<String> = match parsed {
         Ok(path) => path.segments.iter().map(|s| s.ident.to_string()).collect(),
         Err(_) => {
             problems.push(
@@ -181,7 +186,12 @@ fn columns_of(
     entity: &EntityDecl,
     problems: &mut Vec<Problem>,
 ) -> Option<Vec<String>> {
-    let paths: Vec<syn::Path> = match syn::parse_str::<Expr>(&text.value) {
+    let parsed = if super::too_nested(&text.value) {
+        Err(())
+    } else {
+        syn::parse_str::<Expr>(&text.value).map_err(|_| ())
+    };
+    let paths: Vec<syn::Path> = match parsed {
         Ok(Expr::Path(path)) => vec![path.path],
         Ok(Expr::Tuple(tuple)) => tuple
             .elems

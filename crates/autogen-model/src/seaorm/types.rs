@@ -142,6 +142,9 @@ pub(crate) fn column_type(text: &str, loc: Loc) -> Result<Mapped, Problem> {
             .label("unsupported column_type")
             .help("use one of SeaORM's ColumnType variants listed in docs/seaorm.md, or `Custom(\"<PostgreSQL type>\")`")
     };
+    if super::too_nested(text) {
+        return Err(unsupported("is nested too deep"));
+    }
     let expr: Expr =
         syn::parse_str(text).map_err(|_| unsupported("is not a ColumnType expression"))?;
     let (name, args) = match &expr {
