@@ -1,7 +1,7 @@
 //! SeaORM entity files as a models source, end to end on PostgreSQL: `inspect` of the
-//! fixture entities equals the schema SeaORM creates for them (written by hand in
-//! `fixtures/seaorm/expected*.sql` from what `Schema::create_table_from_entity` renders, as
-//! SeaORM itself cannot run offline here), a project pointed at an entity directory gets a
+//! fixture entities equals the schema SeaORM creates for them (`fixtures/seaorm/expected*.sql`,
+//! as SeaORM itself cannot run offline here: the statements SeaORM builds, rendered by
+//! sea-query's own PostgreSQL backend), a project pointed at an entity directory gets a
 //! verified revision of exactly an entity edit, and unmappable entities fail at file:line.
 
 mod common;
@@ -55,6 +55,122 @@ fn inspect_of_the_entities_equals_what_seaorm_creates() {
         stdout(&output),
         stderr(&output)
     );
+}
+
+/// The statements `Schema::create_enum_from_active_enum`, `create_table_from_entity` and
+/// `create_index_from_entity` build for the fixture entities (SeaORM's
+/// `column_def_from_entity_column`: `not_null` unless nullable, `unique_key`, `default`,
+/// `auto_increment` and inline `primary_key` for a single key, `pk-<table>` for a composite
+/// one, `fk-<table>-<columns>` per `belongs_to`), rendered by sea-query 1.0 itself (the
+/// sea-query of SeaORM 2.x), so `expected.sql` is the text SeaORM would run, not a guess.
+fn seaorm_statements() -> Vec<String> {
+    use sea_query::extension::postgres::Type;
+    use sea_query::{ColumnDef, ForeignKey, ForeignKeyAction, Index, PostgresQueryBuilder, Table};
+    vec![
+        Type::create()
+            .as_enum("tea")
+            .values(["EverydayTea", "BreakfastTea"])
+            .to_string(PostgresQueryBuilder),
+        Table::create()
+            .table("cake")
+            .col(
+                ColumnDef::new("id")
+                    .integer()
+                    .not_null()
+                    .auto_increment()
+                    .primary_key(),
+            )
+            .col(ColumnDef::new("name").string().not_null().unique_key())
+            .col(ColumnDef::new("price").decimal_len(10, 2).not_null())
+            .col(
+                ColumnDef::new("baked_at")
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .col(ColumnDef::new("description").text())
+            .col(
+                ColumnDef::new("gluten_free")
+                    .boolean()
+                    .not_null()
+                    .default(true),
+            )
+            .col(ColumnDef::new("served_with").custom("tea"))
+            .col(ColumnDef::new("extra_data").json().not_null())
+            .to_string(PostgresQueryBuilder),
+        Table::create()
+            .table("filling")
+            .col(ColumnDef::new("id").uuid().not_null().primary_key())
+            .col(ColumnDef::new("name").string_len(100).not_null())
+            .col(ColumnDef::new("vendor_id").integer())
+            .to_string(PostgresQueryBuilder),
+        Table::create()
+            .table("fruit")
+            .col(
+                ColumnDef::new("id")
+                    .big_integer()
+                    .not_null()
+                    .auto_increment()
+                    .primary_key(),
+            )
+            .col(ColumnDef::new("name").string().not_null().default("apple"))
+            .col(ColumnDef::new("cake_id").integer())
+            .col(ColumnDef::new("size").string_len(1).not_null())
+            .col(ColumnDef::new("picked_on").date().not_null())
+            .foreign_key(
+                ForeignKey::create()
+                    .name("fk-fruit-cake_id")
+                    .from("fruit", "cake_id")
+                    .to("cake", "id")
+                    .on_delete(ForeignKeyAction::Cascade)
+                    .on_update(ForeignKeyAction::NoAction),
+            )
+            .to_string(PostgresQueryBuilder),
+        Table::create()
+            .table("cake_filling")
+            .col(ColumnDef::new("cake_id").integer().not_null())
+            .col(ColumnDef::new("filling_id").uuid().not_null())
+            .col(ColumnDef::new("layers").small_integer().not_null())
+            .primary_key(
+                Index::create()
+                    .name("pk-cake_filling")
+                    .col("cake_id")
+                    .col("filling_id")
+                    .primary(),
+            )
+            .foreign_key(
+                ForeignKey::create()
+                    .name("fk-cake_filling-cake_id")
+                    .from("cake_filling", "cake_id")
+                    .to("cake", "id")
+                    .on_delete(ForeignKeyAction::Cascade)
+                    .on_update(ForeignKeyAction::Cascade),
+            )
+            .foreign_key(
+                ForeignKey::create()
+                    .name("fk-cake_filling-filling_id")
+                    .from("cake_filling", "filling_id")
+                    .to("filling", "id")
+                    .on_delete(ForeignKeyAction::Restrict),
+            )
+            .to_string(PostgresQueryBuilder),
+        Index::create()
+            .name("idx-cake-baked_at")
+            .table("cake")
+            .col("baked_at")
+            .to_string(PostgresQueryBuilder),
+    ]
+}
+
+#[test]
+fn the_expected_schema_is_what_sea_query_renders() {
+    let text =
+        std::fs::read_to_string(seaorm_fixtures().join("expected.sql")).expect("expected.sql");
+    let written: Vec<String> = text
+        .lines()
+        .filter(|line| !line.trim().is_empty() && !line.starts_with("--"))
+        .map(|line| line.trim_end_matches(';').to_string())
+        .collect();
+    assert_eq!(written, seaorm_statements());
 }
 
 #[test]
