@@ -67,6 +67,9 @@ struct ModelsSection {
     /// directory is read unless listed here.
     #[serde(default)]
     sql: Vec<PathBuf>,
+    /// `identity` (SeaORM 2.x, the default) or `serial` (SeaORM 1.x): how SeaORM entities'
+    /// auto-increment keys are created (docs/seaorm.md). Checked after parsing.
+    seaorm_auto_increment: Option<toml::Spanned<String>>,
 }
 
 impl Default for ModelsSection {
@@ -75,6 +78,7 @@ impl Default for ModelsSection {
             paths: default_model_paths(),
             allow_empty: false,
             sql: Vec::new(),
+            seaorm_auto_increment: None,
         }
     }
 }
@@ -131,6 +135,8 @@ pub struct Config {
     pub allow_empty_models: bool,
     /// `[models] sql`: the SQL declaration files and directories, in the listed order.
     pub sql_paths: Vec<PathBuf>,
+    /// `[models] seaorm_auto_increment`: how SeaORM entities' auto-increment keys are made.
+    pub seaorm: autogen_model::SeaOrmOptions,
     pub migrations_dir: PathBuf,
     /// `[migrations] layout`: autogen's revision files (the default), or the migrations of
     /// sqlx, Diesel or sea-orm-migration (docs/layouts.md).
@@ -228,6 +234,24 @@ impl Config {
                 }
             })?,
         };
+        let seaorm = match &file.models.seaorm_auto_increment {
+            None => autogen_model::SeaOrmOptions::default(),
+            Some(name) => autogen_model::SeaOrmOptions {
+                auto_increment: match name.get_ref().as_str() {
+                    "identity" => autogen_model::AutoIncrement::Identity,
+                    "serial" => autogen_model::AutoIncrement::Serial,
+                    other => {
+                        return Err(EngineError::Config {
+                            path: path.to_path_buf(),
+                            line: line_at(name.span().start),
+                            message: format!(
+                                "[models] seaorm_auto_increment: unknown value `{other}` (known: identity for SeaORM 2.x, serial for SeaORM 1.x)"
+                            ),
+                        });
+                    }
+                },
+            },
+        };
         let root = path
             .parent()
             .map(Path::to_path_buf)
@@ -241,6 +265,7 @@ impl Config {
             model_paths: file.models.paths.iter().map(|p| root.join(p)).collect(),
             allow_empty_models: file.models.allow_empty,
             sql_paths: file.models.sql.iter().map(|p| root.join(p)).collect(),
+            seaorm,
             migrations_dir: root.join(&file.migrations.dir),
             migrations_layout,
             database_url: file.database.url.filter(|url| !url.is_empty()),

@@ -172,7 +172,7 @@ impl Project {
 
 /// The models of `config` (see [`Project::models`]).
 fn models(config: &Config) -> Result<Models, EngineError> {
-    let models = autogen_model::load_models(&config.model_paths)?;
+    let models = autogen_model::load_models_with(&config.model_paths, &config.seaorm)?;
     if models.is_empty() && !config.allow_empty_models {
         return Err(EngineError::NoModels {
             paths: config.model_paths.clone(),

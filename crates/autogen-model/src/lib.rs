@@ -26,6 +26,7 @@ mod parse;
 mod problem;
 mod reference;
 mod resolve;
+mod seaorm;
 mod sources;
 mod sql_text;
 mod suggest;
@@ -33,6 +34,7 @@ mod types;
 
 pub use error::{ModelError, ModelErrors};
 pub use origin::{CatalogOrigins, Origin, TableOrigins};
+pub use seaorm::{AutoIncrement, SeaOrmOptions};
 
 use autogen_schema::Catalog;
 use std::path::PathBuf;
@@ -69,10 +71,16 @@ pub struct SourceFile {
 /// Reads the models in `paths`: `.rs` files, or directories searched recursively for them
 /// (in sorted order).
 pub fn load_models(paths: &[PathBuf]) -> Result<Models, ModelErrors> {
+    load_models_with(paths, &SeaOrmOptions::default())
+}
+
+/// Same as [`load_models`], with the options of SeaORM entities among the files.
+pub fn load_models_with(paths: &[PathBuf], options: &SeaOrmOptions) -> Result<Models, ModelErrors> {
     let paths = paths.to_vec();
+    let options = *options;
     load::isolated(move || {
         let (sources, errors) = sources::read_paths(&paths);
-        load::analyze(sources, errors)
+        load::analyze(sources, errors, &options)
     })
 }
 
@@ -82,5 +90,5 @@ pub fn load_sources(sources: Vec<(PathBuf, String)>) -> Result<Models, ModelErro
         .into_iter()
         .map(|(path, text)| SourceFile { path, text })
         .collect();
-    load::isolated(move || load::analyze(sources, Vec::new()))
+    load::isolated(move || load::analyze(sources, Vec::new(), &SeaOrmOptions::default()))
 }

@@ -7,14 +7,17 @@ use crate::discover::{Found, find_models};
 use crate::error::{ModelError, ModelErrors};
 use crate::parse::parse_source;
 use crate::resolve::{DeclItem, Declared, FileProblem, resolve};
+use crate::seaorm::{self, SeaOrmOptions};
 use crate::{Models, SourceFile};
 
 pub(crate) fn analyze(
     sources: Vec<SourceFile>,
     mut errors: Vec<ModelError>,
+    options: &SeaOrmOptions,
 ) -> Result<Models, ModelErrors> {
     let mut problems: Vec<FileProblem> = Vec::new();
     let mut decls = Vec::new();
+    let mut parsed = Vec::new();
     for (file, source) in sources.iter().enumerate() {
         let mut local = Vec::new();
         match parse_source(&source.text) {
@@ -39,10 +42,18 @@ pub(crate) fn analyze(
                     };
                     decls.push(Declared { file, item });
                 }
+                parsed.push((file, syntax));
             }
         }
         problems.extend(local.into_iter().map(|problem| (file, problem)));
     }
+    // SeaORM entities relate across files, so they are read once every file is parsed.
+    let files: Vec<(usize, &std::path::Path, &syn::File)> = parsed
+        .iter()
+        .map(|(file, syntax)| (*file, sources[*file].path.as_path(), syntax))
+        .collect();
+    let seaorm = seaorm::analyze(&files, options, &mut problems);
+    decls.extend(seaorm.decls);
     let resolved = resolve(decls, &sources, &mut problems);
 
     // File order, then position: the order a person reads them in.
@@ -58,8 +69,10 @@ pub(crate) fn analyze(
     if !errors.is_empty() {
         return Err(ModelErrors { errors });
     }
+    let mut catalog = resolved.catalog;
+    catalog.sequences = seaorm.sequences;
     Ok(Models {
-        catalog: resolved.catalog,
+        catalog,
         origins: resolved.origins,
         intent: resolved.intent,
         sources,

@@ -47,7 +47,9 @@ pub(crate) enum LitKind {
     Str(String),
     Int(i64),
     Bool(bool),
-    /// Anything else, described for messages (`a float`, `` `now()` ``).
+    /// A float literal as written (only SeaORM's `default_value` takes one).
+    Float(String),
+    /// Anything else, described for messages (`` `now()` ``).
     Other(String),
 }
 
@@ -58,29 +60,33 @@ impl LitKind {
             LitKind::Str(_) => "a string".to_string(),
             LitKind::Int(_) => "an integer".to_string(),
             LitKind::Bool(_) => "a boolean".to_string(),
+            LitKind::Float(_) => "a float".to_string(),
             LitKind::Other(what) => what.clone(),
         }
     }
 }
 
-/// Whether `attr` is ours: `#[model(...)]`.
-pub(crate) fn is_model_attr(attr: &Attribute) -> bool {
-    attr.path().is_ident("model")
-}
-
 /// All items of all `#[model(...)]` attributes in `attrs`, in order. An attribute that does
 /// not parse contributes one problem and no items; the others still count.
 pub(crate) fn model_items(attrs: &[Attribute], problems: &mut Vec<Problem>) -> Vec<Meta> {
+    items_of(attrs, "model", problems)
+}
+
+/// All items of all `#[<name>(...)]` attributes in `attrs`, in order: the same grammar serves
+/// other crates' attributes of the same shape (SeaORM's `#[sea_orm(...)]`).
+pub(crate) fn items_of(attrs: &[Attribute], name: &str, problems: &mut Vec<Problem>) -> Vec<Meta> {
     let mut items = Vec::new();
-    for attr in attrs.iter().filter(|attr| is_model_attr(attr)) {
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident(name)) {
         let list = match &attr.meta {
             syn::Meta::List(list) => list,
             syn::Meta::Path(_) => continue, // `#[model]`: nothing to say
             syn::Meta::NameValue(_) => {
                 problems.push(
-                    Problem::new(Loc::of(attr), "expected `#[model(...)]`")
+                    Problem::new(Loc::of(attr), format!("expected `#[{name}(...)]`"))
                         .label("not a list")
-                        .help("write the settings in parentheses: #[model(key = \"value\")]"),
+                        .help(format!(
+                            "write the settings in parentheses: #[{name}(key = \"value\")]"
+                        )),
                 );
                 continue;
             }
@@ -89,9 +95,9 @@ pub(crate) fn model_items(attrs: &[Attribute], problems: &mut Vec<Problem>) -> V
         match list.parse_args_with(parse_items) {
             Ok(parsed) => items.extend(parsed),
             Err(error) => problems.extend(Problem::from_syn(error).into_iter().map(|problem| {
-                problem.label("invalid syntax").help(
-                    "model attributes look like #[model(flag, key = \"value\", key = 1, key = [\"a\"], key(...))]",
-                )
+                problem.label("invalid syntax").help(format!(
+                    "{name} attributes look like #[{name}(flag, key = \"value\", key = 1, key = [\"a\"], key(...))]"
+                ))
             })),
         }
     }
@@ -175,7 +181,7 @@ fn parse_lit(input: ParseStream) -> syn::Result<Lit> {
                 _ => LitKind::Other(format!("`{int}`")),
             },
             syn::Lit::Bool(flag) => LitKind::Bool(flag.value),
-            syn::Lit::Float(_) => LitKind::Other("a float".to_string()),
+            syn::Lit::Float(float) => LitKind::Float(float.base10_digits().to_string()),
             _ => LitKind::Other(format!("`{}`", quote::ToTokens::to_token_stream(&lit))),
         };
         return Ok(Lit { kind, loc });
