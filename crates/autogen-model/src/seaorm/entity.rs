@@ -216,6 +216,7 @@ pub(crate) fn analyze(
                 storage_parameters: Vec::new(),
                 deferral: Deferral::Immediate,
                 comment: None,
+                index_comment: None,
             });
             locs.uniques.push(loc);
         }
@@ -240,6 +241,8 @@ pub(crate) fn analyze(
             storage_parameters: Vec::new(),
             replica_identity: Default::default(),
             grants: Vec::new(),
+            partition_by: None,
+            partition_of: None,
             columns: fields.into_iter().map(|field| field.column).collect(),
             primary_key,
             uniques,
@@ -365,6 +368,7 @@ fn primary_key(
         storage_parameters: Vec::new(),
         deferral: Deferral::Immediate,
         comment: None,
+        index_comment: None,
     })
 }
 
