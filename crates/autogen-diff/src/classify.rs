@@ -300,6 +300,10 @@ fn alter(c: &Cursor) -> Option<Vec<Hazard>> {
     if kind == "policy" {
         return Some(vec![AccessExclusiveLock, BehaviorChange]);
     }
+    // Applies to objects created later: changes nothing that exists.
+    if kind == "default" && c.is(2, "privileges") {
+        return Some(vec![]);
+    }
     let mut at = 2;
     if c.is(at, "if") && c.is(at + 1, "exists") {
         at += 2;
@@ -1044,6 +1048,10 @@ mod tests {
                 vec![],
             ),
             ("ALTER TABLE x RESET (fillfactor);", vec![]),
+            (
+                "ALTER DEFAULT PRIVILEGES FOR ROLE m IN SCHEMA s GRANT SELECT ON TABLES TO r;",
+                vec![],
+            ),
             (
                 "ALTER TABLE x REPLICA IDENTITY FULL;",
                 vec![AccessExclusiveLock],

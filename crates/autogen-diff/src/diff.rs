@@ -51,5 +51,6 @@ pub fn diff_renaming(
     };
     diff_tables(&current, &desired, &context, &mut changes)?;
     crate::family::objects::finish(objects, &current, &desired, &mut changes);
+    crate::family::privilege::diff_default_privileges(&current, &desired, &mut changes);
     Ok(changes)
 }

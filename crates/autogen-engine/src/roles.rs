@@ -31,7 +31,19 @@ pub(crate) fn of_catalog(catalog: &Catalog) -> BTreeSet<String> {
                 .functions
                 .iter()
                 .flat_map(|function| function.grants.iter().chain(&function.revoked_defaults)),
+        )
+        .chain(
+            catalog
+                .default_privileges
+                .iter()
+                .flat_map(|defaults| defaults.grants.iter().chain(&defaults.revoked_defaults)),
         );
+    roles.extend(
+        catalog
+            .default_privileges
+            .iter()
+            .filter_map(|defaults| defaults.role.clone()),
+    );
     roles.extend(
         grants
             .filter(|grant| grant.grantee != "public")

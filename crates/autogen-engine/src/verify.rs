@@ -183,6 +183,8 @@ fn part(
             .collect(),
         triggers: Vec::new(),
         policies: Vec::new(),
+        // They apply to objects created later: the plan may create some.
+        default_privileges: catalog.default_privileges.clone(),
         dependencies: Vec::new(),
     };
     let relations: BTreeSet<QualifiedName> = tables

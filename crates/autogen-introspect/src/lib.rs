@@ -210,6 +210,7 @@ async fn inspect_on(
         views: queries::views(),
         triggers: queries::triggers(version),
         policies: queries::policies(),
+        default_privileges: queries::default_privileges(),
         dependencies: queries::dependencies(version),
         unsupported_census: queries::census(version),
     };
@@ -248,7 +249,7 @@ async fn inspect_on(
         (unsupported, schemas, extensions, extension_updates, enums, sequences),
         (tables, columns, constraints, indexes, operator_classes, collation_lookup),
         (collations, domains, domain_checks, composite_types, range_types),
-        (functions, views, triggers, policies, dependencies),
+        (functions, views, triggers, policies, default_privileges, dependencies),
     ) = futures_util::try_join!(
         async {
             futures_util::try_join!(
@@ -333,6 +334,13 @@ async fn inspect_on(
                 query(t, "views", &sql.views, &filter, rows::view),
                 query(t, "triggers", &sql.triggers, &filter, rows::trigger),
                 query(t, "policies", &sql.policies, &filter, rows::policy),
+                query(
+                    t,
+                    "default privileges",
+                    &sql.default_privileges,
+                    &filter,
+                    rows::default_privileges
+                ),
                 query(t, "dependencies", &sql.dependencies, &[], rows::dependency),
             )
         },
@@ -420,6 +428,7 @@ async fn inspect_on(
         views,
         triggers,
         policies,
+        default_privileges,
         dependencies: dependencies::resolve(&objects, dependencies),
     };
     catalog.canonicalize();
@@ -513,6 +522,7 @@ struct Queries {
     views: String,
     triggers: String,
     policies: String,
+    default_privileges: String,
     dependencies: String,
     unsupported_census: String,
 }

@@ -45,6 +45,9 @@ pub struct Catalog {
     /// Row-level security policies (`CREATE POLICY`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<Policy>,
+    /// `ALTER DEFAULT PRIVILEGES`: what objects created later get.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub default_privileges: Vec<DefaultPrivileges>,
     /// What uses what, between the objects above (from `pg_depend`): the order to create
     /// them in, and what a plan must drop and re-create with an object it re-creates.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -272,6 +275,51 @@ pub struct PartitionOf {
     /// As `pg_get_expr` prints it: `FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`,
     /// `FOR VALUES IN ('a')`, `FOR VALUES WITH (modulus 4, remainder 0)`, `DEFAULT`.
     pub bound: String,
+}
+
+/// The kinds of objects `ALTER DEFAULT PRIVILEGES` applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DefaultObjectType {
+    Tables,
+    Sequences,
+    Functions,
+    Types,
+    Schemas,
+}
+
+impl DefaultObjectType {
+    /// The keyword after `ON` (`TABLES`).
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            DefaultObjectType::Tables => "TABLES",
+            DefaultObjectType::Sequences => "SEQUENCES",
+            DefaultObjectType::Functions => "FUNCTIONS",
+            DefaultObjectType::Types => "TYPES",
+            DefaultObjectType::Schemas => "SCHEMAS",
+        }
+    }
+}
+
+/// The privileges objects of one kind get when a role creates them (`ALTER DEFAULT
+/// PRIVILEGES [FOR ROLE r] [IN SCHEMA s] GRANT|REVOKE … ON kind …`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DefaultPrivileges {
+    /// The role whose new objects get them; `None`: the role that reads (or runs) the schema,
+    /// as `ALTER DEFAULT PRIVILEGES` without `FOR ROLE` means the role that runs it, so the
+    /// same declaration compares equal on the dev database and in production.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Only objects created in this schema; `None`: everywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    pub object_type: DefaultObjectType,
+    /// Granted beyond what PostgreSQL gives by default, to others than the role.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<Grant>,
+    /// PostgreSQL's defaults taken away (`REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revoked_defaults: Vec<Grant>,
 }
 
 /// A privilege held by a role other than the object's owner (owners differ between databases
@@ -625,6 +673,13 @@ impl Catalog {
             .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
         self.policies
             .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
+        self.default_privileges.sort_by(|a, b| {
+            (&a.role, &a.schema, a.object_type).cmp(&(&b.role, &b.schema, b.object_type))
+        });
+        for defaults in &mut self.default_privileges {
+            defaults.grants.sort();
+            defaults.revoked_defaults.sort();
+        }
         for policy in &mut self.policies {
             policy.roles.sort();
         }
@@ -712,6 +767,13 @@ impl Catalog {
                 .policies
                 .iter()
                 .all(|policy| ordered(&policy.roles, |a, b| a <= b))
+            && ordered(&self.default_privileges, |a, b| {
+                (&a.role, &a.schema, a.object_type) <= (&b.role, &b.schema, b.object_type)
+            })
+            && self.default_privileges.iter().all(|defaults| {
+                ordered(&defaults.grants, |a, b| a <= b)
+                    && ordered(&defaults.revoked_defaults, |a, b| a <= b)
+            })
             && self.dependencies.windows(2).all(|pair| pair[0] < pair[1])
             && self
                 .domains
@@ -769,6 +831,7 @@ impl Catalog {
             && self.views.is_empty()
             && self.triggers.is_empty()
             && self.policies.is_empty()
+            && self.default_privileges.is_empty()
     }
 
     pub fn view(&self, schema: &str, name: &str) -> Option<&View> {

@@ -46,6 +46,7 @@ pub enum Source {
     View(usize),
     Trigger(usize),
     Policy(usize),
+    DefaultPrivileges(usize),
 }
 
 /// One statement of the dump.
@@ -88,6 +89,7 @@ enum Kind {
     Trigger,
     Policy,
     OwnedBy,
+    DefaultPrivileges,
     Comment,
 }
 
@@ -503,6 +505,16 @@ fn blocks(catalog: &Catalog) -> Vec<Block> {
             vec![Statement::single(statement, Source::Sequence(i))],
         );
         structural.push((block, ObjectRef::Relation(owner.table.clone())));
+    }
+    // Default privileges last: they apply to objects created after them.
+    for (i, defaults) in catalog.default_privileges.iter().enumerate() {
+        let statements = sql::default_privileges(defaults)
+            .into_iter()
+            .map(|sql| Statement::single(sql, Source::DefaultPrivileges(i)))
+            .collect();
+        let everything: Vec<usize> = (0..blocks.len()).collect();
+        let block = push(&mut blocks, Kind::DefaultPrivileges, i, statements);
+        blocks[block].after.extend(everything);
     }
     let comments = comments(catalog);
     if !comments.is_empty() {

@@ -694,6 +694,60 @@ pub fn revoke(on: GrantOn<'_>, grant: &Grant) -> String {
     )
 }
 
+/// `ALTER DEFAULT PRIVILEGES [FOR ROLE r] [IN SCHEMA s] ` of `defaults`.
+fn alter_default_privileges(defaults: &DefaultPrivileges) -> String {
+    let mut text = String::from("ALTER DEFAULT PRIVILEGES ");
+    if let Some(role) = &defaults.role {
+        let _ = write!(text, "FOR ROLE {} ", quote_ident(role));
+    }
+    if let Some(schema) = &defaults.schema {
+        let _ = write!(text, "IN SCHEMA {} ", quote_ident(schema));
+    }
+    text
+}
+
+/// `ALTER DEFAULT PRIVILEGES … GRANT privilege ON TABLES … TO role [WITH GRANT OPTION];`
+pub fn grant_default(defaults: &DefaultPrivileges, grant: &Grant) -> String {
+    let option = if grant.grantable {
+        " WITH GRANT OPTION"
+    } else {
+        ""
+    };
+    format!(
+        "{}GRANT {} ON {} TO {}{option};",
+        alter_default_privileges(defaults),
+        grant.privilege,
+        defaults.object_type.keyword(),
+        role_sql(&grant.grantee)
+    )
+}
+
+/// `ALTER DEFAULT PRIVILEGES … REVOKE privilege ON TABLES … FROM role;`
+pub fn revoke_default(defaults: &DefaultPrivileges, grant: &Grant) -> String {
+    format!(
+        "{}REVOKE {} ON {} FROM {};",
+        alter_default_privileges(defaults),
+        grant.privilege,
+        defaults.object_type.keyword(),
+        role_sql(&grant.grantee)
+    )
+}
+
+/// The statements that give a database `defaults` where it has none.
+pub fn default_privileges(defaults: &DefaultPrivileges) -> Vec<String> {
+    defaults
+        .revoked_defaults
+        .iter()
+        .map(|revoked| revoke_default(defaults, revoked))
+        .chain(
+            defaults
+                .grants
+                .iter()
+                .map(|granted| grant_default(defaults, granted)),
+        )
+        .collect()
+}
+
 /// The statements that take a newly created object's privileges to these: the defaults taken
 /// away, then the grants.
 pub fn privileges(on: GrantOn<'_>, grants: &[Grant], revoked_defaults: &[Grant]) -> Vec<String> {

@@ -4,24 +4,64 @@
 
 use crate::Hazard;
 use crate::change::{Change, Phase};
-use autogen_schema::{FunctionId, FunctionKind, Grant, QualifiedName, sql};
+use autogen_schema::{
+    Catalog, DefaultObjectType, DefaultPrivileges, FunctionId, FunctionKind, Grant, QualifiedName,
+    sql,
+};
 use serde::Serialize;
 
 /// What a privilege is on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "object", rename_all = "snake_case")]
 pub enum PrivilegeTarget {
-    Table { name: QualifiedName },
-    Sequence { name: QualifiedName },
-    Routine { kind: FunctionKind, id: FunctionId },
+    Table {
+        name: QualifiedName,
+    },
+    Sequence {
+        name: QualifiedName,
+    },
+    Routine {
+        kind: FunctionKind,
+        id: FunctionId,
+    },
+    /// `ALTER DEFAULT PRIVILEGES [FOR ROLE role] [IN SCHEMA schema] … ON kind`.
+    Defaults {
+        role: Option<String>,
+        schema: Option<String>,
+        object_type: DefaultObjectType,
+    },
 }
 
 impl PrivilegeTarget {
-    fn on(&self) -> sql::GrantOn<'_> {
-        match self {
+    /// The statement that grants (`grant`) or revokes `privilege` on this.
+    fn sql(&self, privilege: &Grant, grant: bool) -> String {
+        let on = match self {
             PrivilegeTarget::Table { name } => sql::GrantOn::Table(name),
             PrivilegeTarget::Sequence { name } => sql::GrantOn::Sequence(name),
             PrivilegeTarget::Routine { kind, id } => sql::GrantOn::Function(*kind, id),
+            PrivilegeTarget::Defaults {
+                role,
+                schema,
+                object_type,
+            } => {
+                let defaults = DefaultPrivileges {
+                    role: role.clone(),
+                    schema: schema.clone(),
+                    object_type: *object_type,
+                    grants: Vec::new(),
+                    revoked_defaults: Vec::new(),
+                };
+                return if grant {
+                    sql::grant_default(&defaults, privilege)
+                } else {
+                    sql::revoke_default(&defaults, privilege)
+                };
+            }
+        };
+        if grant {
+            sql::grant(on, privilege)
+        } else {
+            sql::revoke(on, privilege)
         }
     }
 
@@ -30,6 +70,21 @@ impl PrivilegeTarget {
             PrivilegeTarget::Table { name } => format!("table {name}"),
             PrivilegeTarget::Sequence { name } => format!("sequence {name}"),
             PrivilegeTarget::Routine { id, .. } => format!("routine {id}"),
+            PrivilegeTarget::Defaults {
+                role,
+                schema,
+                object_type,
+            } => format!(
+                "{} created{}{} (default privileges)",
+                object_type.keyword().to_lowercase(),
+                role.as_ref()
+                    .map(|role| format!(" by {role}"))
+                    .unwrap_or_default(),
+                schema
+                    .as_ref()
+                    .map(|schema| format!(" in {schema}"))
+                    .unwrap_or_default()
+            ),
         }
     }
 }
@@ -68,8 +123,8 @@ impl PrivilegeChange {
     /// A catalog update: no lock beyond an instant, nothing rewritten.
     pub(crate) fn render(&self) -> (String, Vec<Hazard>) {
         let sql = match self {
-            PrivilegeChange::Grant { on, grant } => sql::grant(on.on(), grant),
-            PrivilegeChange::Revoke { on, grant } => sql::revoke(on.on(), grant),
+            PrivilegeChange::Grant { on, grant } => on.sql(grant, true),
+            PrivilegeChange::Revoke { on, grant } => on.sql(grant, false),
         };
         (sql, Vec::new())
     }
@@ -119,4 +174,43 @@ pub(crate) fn changes(
             .map(grant),
     );
     out
+}
+
+/// The default privileges of both catalogs, matched by role, schema and kind of object.
+pub(crate) fn diff_default_privileges(
+    current: &Catalog,
+    desired: &Catalog,
+    changes: &mut Vec<Change>,
+) {
+    let key = |d: &DefaultPrivileges| (d.role.clone(), d.schema.clone(), d.object_type);
+    let find = |catalog: &'_ Catalog, k: &(Option<String>, Option<String>, DefaultObjectType)| {
+        catalog
+            .default_privileges
+            .iter()
+            .find(|d| key(d) == *k)
+            .map(|d| (d.grants.clone(), d.revoked_defaults.clone()))
+            .unwrap_or_default()
+    };
+    let mut keys: Vec<_> = current
+        .default_privileges
+        .iter()
+        .chain(&desired.default_privileges)
+        .map(key)
+        .collect();
+    keys.sort();
+    keys.dedup();
+    for k in keys {
+        let (old_grants, old_revoked) = find(current, &k);
+        let (new_grants, new_revoked) = find(desired, &k);
+        let (role, schema, object_type) = k;
+        changes.extend(self::changes(
+            &PrivilegeTarget::Defaults {
+                role,
+                schema,
+                object_type,
+            },
+            (&old_grants, &old_revoked),
+            (&new_grants, &new_revoked),
+        ));
+    }
 }

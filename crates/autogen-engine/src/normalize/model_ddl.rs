@@ -115,7 +115,8 @@ fn origin_of(models: &Models, source: Source) -> Option<&Origin> {
         | Source::Function(_)
         | Source::View(_)
         | Source::Trigger(_)
-        | Source::Policy(_) => None,
+        | Source::Policy(_)
+        | Source::DefaultPrivileges(_) => None,
     }
 }
 

@@ -174,6 +174,34 @@ pub fn policies() -> String {
     )
 }
 
+/// Default privileges (`pg_default_acl`) of the database and of schemas in scope: the role
+/// (NULL when it is the role reading the schema), the schema (NULL: everywhere), the kind of
+/// objects, and what differs from PostgreSQL's defaults for that kind — for an entry of a
+/// schema, everything it grants (it only adds to the global ones).
+pub fn default_privileges() -> String {
+    let kind = "CASE d.defaclobjtype WHEN 'S' THEN 's' ELSE d.defaclobjtype END::\"char\"";
+    let builtin = format!("pg_catalog.acldefault({kind}, d.defaclrole)");
+    let global = format!("CASE WHEN d.defaclnamespace = 0 THEN {builtin} END");
+    format!(
+        "SELECT CASE WHEN d.defaclrole = (SELECT r.oid FROM pg_catalog.pg_roles r \
+               WHERE r.rolname = CURRENT_USER) THEN NULL \
+             ELSE pg_catalog.pg_get_userbyid(d.defaclrole)::text END, \
+           n.nspname::text, d.defaclobjtype::text, {grants}, {revoked} \
+         FROM pg_catalog.pg_default_acl d \
+         LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace \
+         WHERE d.defaclnamespace = 0 OR ({ns})",
+        grants = super::grants_json(&acl_beyond("d.defaclacl", &global), "d.defaclrole"),
+        revoked = super::grants_json(
+            &format!(
+                "(SELECT * FROM {} x WHERE d.defaclnamespace = 0)",
+                acl_beyond(&builtin, "d.defaclacl")
+            ),
+            "d.defaclrole"
+        ),
+        ns = namespace_filter("n"),
+    )
+}
+
 /// Domains: base type, a collation other than the base type's, default, NOT NULL.
 pub fn domains() -> String {
     format!(

@@ -775,32 +775,10 @@ fn database_objects(server_version: i32) -> Vec<Part> {
     parts
 }
 
-/// Default privileges (`ALTER DEFAULT PRIVILEGES`) of the database or of a schema in scope.
-fn default_privileges() -> Part {
-    Part::when(
-        "EXISTS (SELECT 1 FROM pg_catalog.pg_default_acl)".to_string(),
-        format!(
-            "SELECT 'default privileges', \
-           pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(da.defaclrole)) || ' ' \
-           || COALESCE('in ' || pg_catalog.quote_ident(n.nspname), 'everywhere') || ' on ' \
-           || CASE da.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' \
-                WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' \
-                ELSE da.defaclobjtype::text END, \
-           COALESCE({}, '') \
-         FROM pg_catalog.pg_default_acl da \
-         LEFT JOIN pg_catalog.pg_namespace n ON n.oid = da.defaclnamespace \
-         WHERE da.defaclnamespace = 0 OR ({})",
-            privileges("da.defaclacl", None),
-            namespace_filter("n"),
-        ),
-    )
-}
-
 fn parts(server_version: i32) -> Vec<Part> {
     let mut parts = vec![
         Part::always(relations(server_version)),
         Part::always(other_columns(server_version)),
-        default_privileges(),
     ];
     parts.extend(all_grants());
     parts.extend(schema_objects(server_version));

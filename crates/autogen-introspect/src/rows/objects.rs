@@ -197,6 +197,25 @@ pub(crate) fn policy(row: &Row) -> Result<(u32, Policy), IntrospectError> {
     ))
 }
 
+pub(crate) fn default_privileges(row: &Row) -> Result<DefaultPrivileges, IntrospectError> {
+    const WHAT: &str = "default privileges";
+    let object_type = match get::<String>(row, 2, WHAT)?.as_str() {
+        "r" => DefaultObjectType::Tables,
+        "S" => DefaultObjectType::Sequences,
+        "f" => DefaultObjectType::Functions,
+        "T" => DefaultObjectType::Types,
+        "n" => DefaultObjectType::Schemas,
+        other => return Err(decode_error(WHAT, format!("object type {other:?}"))),
+    };
+    Ok(DefaultPrivileges {
+        role: get(row, 0, WHAT)?,
+        schema: get(row, 1, WHAT)?,
+        object_type,
+        grants: super::grants(get(row, 3, WHAT)?, WHAT)?,
+        revoked_defaults: super::grants(get(row, 4, WHAT)?, WHAT)?,
+    })
+}
+
 pub(crate) fn domain(row: &Row) -> Result<(u32, Domain), IntrospectError> {
     const WHAT: &str = "domains";
     Ok((
