@@ -93,8 +93,14 @@ pub(crate) fn describe_import(imported: &ImportedHistory, verb: &str) -> Vec<Str
         lines.push(format!("  {} <- {}{down}", revision.id, file.display()));
     }
     for skipped in &imported.skipped {
+        // A migration the tool may have run: its effect is still accounted for.
+        let ran = if skipped.version.is_some() {
+            "; if the tool ran it, what it changed is in the baseline difference revision"
+        } else {
+            ""
+        };
         lines.push(format!(
-            "  not imported: {}: {}",
+            "  not imported: {}: {}{ran}",
             skipped.path.display(),
             skipped.reason
         ));

@@ -35,6 +35,7 @@ pub(crate) fn read(dir: &Path) -> Result<(Vec<AlembicRevision>, Vec<SkippedFile>
             skipped.push(SkippedFile {
                 path,
                 reason: "not an Alembic revision file".to_owned(),
+                version: None,
             });
             continue;
         }
@@ -44,6 +45,7 @@ pub(crate) fn read(dir: &Path) -> Result<(Vec<AlembicRevision>, Vec<SkippedFile>
             None => skipped.push(SkippedFile {
                 path,
                 reason: "no module-level `revision = \"…\"` assignment".to_owned(),
+                version: None,
             }),
         }
     }

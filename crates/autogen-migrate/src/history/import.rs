@@ -18,6 +18,10 @@ use crate::{MigrateError, Revision, Section};
 pub struct SkippedFile {
     pub path: PathBuf,
     pub reason: String,
+    /// The version its name gives, for a migration the tool ran but autogen cannot read (a
+    /// Rust one, a version that is no number): the tool's table may record it, and the
+    /// baseline difference then holds what it did.
+    pub version: Option<String>,
 }
 
 /// What [`import_history`] made of a directory.
@@ -53,7 +57,7 @@ pub fn import_history(
             });
         }
     };
-    check_applied(dir, history, &entries)?;
+    check_applied(dir, history, &entries, &skipped)?;
     let mut revisions: Vec<Revision> = Vec::with_capacity(entries.len());
     let mut files = Vec::with_capacity(entries.len());
     for entry in entries {
@@ -104,13 +108,19 @@ fn layout_entries(
         .map(|(_, path)| SkippedFile {
             path,
             reason: format!("not a {layout} migration"),
+            version: None,
         })
         .collect();
     Ok((entries, skipped))
 }
 
 /// Every file must be one the tool applied, and every version it applied must have a file.
-fn check_applied(dir: &Path, history: &OldHistory, entries: &[Entry]) -> Result<(), MigrateError> {
+fn check_applied(
+    dir: &Path,
+    history: &OldHistory,
+    entries: &[Entry],
+    skipped: &[SkippedFile],
+) -> Result<(), MigrateError> {
     let tool = history.tool.name();
     let not_applied: Vec<&Entry> = if history.tool == OldTool::SchemaVersion {
         // A hand-kept table may hold one row (the current version) or one per file: the files
@@ -144,6 +154,12 @@ fn check_applied(dir: &Path, history: &OldHistory, entries: &[Entry]) -> Result<
         let files: BTreeSet<String> = entries
             .iter()
             .map(|entry| canonical(&entry.id).unwrap_or_else(|| entry.id.clone()))
+            .chain(
+                skipped
+                    .iter()
+                    .filter_map(|file| file.version.as_deref())
+                    .map(|version| canonical(version).unwrap_or_else(|| version.to_owned())),
+            )
             .collect();
         let missing: Vec<&String> = applied.difference(&files).collect();
         if !missing.is_empty() {
@@ -283,6 +299,94 @@ fn or_none(text: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn history(tool: OldTool, applied: &[&str]) -> OldHistory {
+        OldHistory {
+            tool,
+            schema: "public".to_owned(),
+            table: "t".to_owned(),
+            applied: applied.iter().map(|v| (*v).to_owned()).collect(),
+            description: None,
+            failed: 0,
+        }
+    }
+
+    fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).expect("write");
+        }
+        dir
+    }
+
+    #[test]
+    fn refinery_and_flyway_files_with_what_cannot_be_read_named() {
+        let dir = dir_with(&[
+            ("V1__init.sql", "CREATE TABLE a (id int);"),
+            ("U1__init.sql", "DROP TABLE a;"),
+            ("V2__seed.rs", "fn migration() -> String { String::new() }"),
+            ("V2.5__point.sql", "SELECT 1;"),
+            ("R__views.sql", "SELECT 1;"),
+        ]);
+        let imported = import_history(
+            dir.path(),
+            &history(OldTool::Flyway, &["1", "2", "2.5"]),
+            SystemTime::now(),
+        )
+        .expect("imported");
+        assert_eq!(imported.revisions.len(), 1);
+        assert_eq!(imported.revisions[0].id, "00000000000001");
+        assert_eq!(imported.revisions[0].down.sql, "DROP TABLE a;");
+        let skipped: Vec<(String, Option<String>)> = imported
+            .skipped
+            .iter()
+            .map(|file| {
+                let name = file
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned());
+                (name.unwrap_or_default(), file.version.clone())
+            })
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                ("R__views.sql".to_owned(), None),
+                ("V2.5__point.sql".to_owned(), Some("2.5".to_owned())),
+                ("V2__seed.rs".to_owned(), Some("2".to_owned())),
+            ]
+        );
+    }
+
+    #[test]
+    fn what_did_not_run_and_what_has_no_file_are_refused() {
+        let dir = dir_with(&[
+            ("1_a.sql", "CREATE TABLE a (id int);"),
+            ("2_b.sql", "CREATE TABLE b (id int);"),
+        ]);
+        let behind = import_history(
+            dir.path(),
+            &history(OldTool::SchemaVersion, &["1"]),
+            SystemTime::now(),
+        );
+        assert!(
+            matches!(
+                behind,
+                Err(MigrateError::HistoryNotApplied { count: 1, .. })
+            ),
+            "{behind:?}"
+        );
+        let dir = dir_with(&[("1_a.up.sql", "CREATE TABLE a (id int);")]);
+        let missing = import_history(
+            dir.path(),
+            &history(OldTool::Sqlx, &["1", "2"]),
+            SystemTime::now(),
+        );
+        assert!(
+            matches!(&missing, Err(MigrateError::HistoryMissingFiles { versions, .. }) if versions == "2"),
+            "{missing:?}"
+        );
+    }
 
     #[test]
     fn ids_keep_the_order() {

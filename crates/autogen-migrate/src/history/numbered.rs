@@ -48,11 +48,15 @@ pub(crate) fn read(
                 skipped.push(SkippedFile {
                     path,
                     reason: "a directory".to_owned(),
+                    version: None,
                 });
                 continue;
             }
             Err(reason) => {
                 skipped.push(SkippedFile {
+                    version: (naming == Naming::Versioned)
+                        .then(|| version_of_versioned(&name))
+                        .flatten(),
                     path,
                     reason: reason.replace("{tool}", tool.name()),
                 });
@@ -83,6 +87,7 @@ pub(crate) fn read(
                 skipped.push(SkippedFile {
                     path,
                     reason: format!("a down/undo file without an up file for version {version}"),
+                    version: None,
                 });
             }
             continue;
@@ -144,6 +149,12 @@ fn versioned_name(name: &str) -> Result<(u64, &str, bool), String> {
     };
     let (version, description) = rest.split_once("__").ok_or_else(not_versioned)?;
     Ok((version_number(version)?, description, undo))
+}
+
+/// The version in a `V<version>__<name>.<any>` name (a Rust migration, a dotted version).
+fn version_of_versioned(name: &str) -> Option<String> {
+    let (version, _) = name.strip_prefix('V')?.split_once("__")?;
+    (!version.is_empty()).then(|| version.to_owned())
 }
 
 /// A version autogen can make a revision id of: a whole number of at most 14 digits.
