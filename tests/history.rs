@@ -305,6 +305,11 @@ fn an_sqlx_project_is_imported_and_a_difference_gets_its_own_revision() {
         history.contains("<base> -> 20240101000000, users"),
         "{history}"
     );
+    let (json, _) = expect(&project, 0, &["history", "--format", "json"]);
+    assert!(
+        json.contains("\"origin\": \"sqlx migrations-sqlx/20240101000000_users.up.sql (version 20240101000000)\""),
+        "{json}"
+    );
 
     next_revision_runs_alone(&project, &url, 3);
     assert_eq!(query(&url, "SELECT count(*) FROM _sqlx_migrations"), ["2"]);

@@ -415,6 +415,31 @@ mod tests {
     }
 
     #[test]
+    fn ignore_tables_are_qualified_names_public_by_default() {
+        let config = Config::parse(
+            Path::new("/p/autogen.toml"),
+            "[migrations]\nignore_tables = [\"schema_version\", \"ops.flyway_schema_history\"]\n",
+        )
+        .expect("parses");
+        assert_eq!(
+            config.ignored_tables,
+            [
+                autogen_schema::QualifiedName::new("public", "schema_version"),
+                autogen_schema::QualifiedName::new("ops", "flyway_schema_history"),
+            ]
+        );
+        let template = crate::config::template_with(
+            "models",
+            "migrations",
+            None,
+            false,
+            &["public.schema_version".to_string()],
+        );
+        let config = Config::parse(Path::new("/p/autogen.toml"), &template).expect("parses");
+        assert_eq!(config.ignored_tables.len(), 1);
+    }
+
+    #[test]
     fn the_layout_is_autogen_unless_named_and_unknown_names_are_errors() {
         let config = Config::parse(Path::new("/p/autogen.toml"), "").expect("parses");
         assert_eq!(config.migrations_layout, autogen_migrate::Layout::Autogen);
