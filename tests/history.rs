@@ -219,6 +219,14 @@ fn an_sqlx_project_is_imported_and_a_difference_gets_its_own_revision() {
     );
     write(&old.join("20240102000000_posts.sql"), posts);
     write(&old.join("README.md"), "sqlx migrations\n");
+    // sqlx's checksum of the users file; the posts file was edited after it ran.
+    let users_checksum: String = {
+        use sha2::Digest;
+        sha2::Sha384::digest(users.as_bytes())
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
+    };
     let (_database, url) = fresh_database();
     // As sqlx left it, plus a column someone added by hand.
     execute(
@@ -229,7 +237,7 @@ fn an_sqlx_project_is_imported_and_a_difference_gets_its_own_revision() {
                  installed_on timestamptz NOT NULL DEFAULT now(), success boolean NOT NULL,
                  checksum bytea NOT NULL, execution_time bigint NOT NULL);
              INSERT INTO _sqlx_migrations VALUES
-                 (20240101000000, 'users', now(), true, '\\x00', 1),
+                 (20240101000000, 'users', now(), true, '\\x{users_checksum}', 1),
                  (20240102000000, 'posts', now(), true, '\\x00', 1);
              ALTER TABLE posts ADD COLUMN title text;
              INSERT INTO users VALUES (1, 'a@example.com');"
@@ -275,6 +283,11 @@ fn an_sqlx_project_is_imported_and_a_difference_gets_its_own_revision() {
         "{said}"
     );
     assert!(said.contains("README.md: not a sqlx migration"), "{said}");
+    assert!(
+        said.contains("edited since sqlx applied it: migrations-sqlx/20240102000000_posts.sql")
+            && !said.contains("edited since sqlx applied it: migrations-sqlx/20240101000000"),
+        "{said}"
+    );
     assert!(said.contains("no down migration"), "{said}");
     assert!(
         said.contains("the imported history does not produce the database's schema"),

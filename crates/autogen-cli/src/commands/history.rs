@@ -92,6 +92,13 @@ pub(crate) fn describe_import(imported: &ImportedHistory, verb: &str) -> Vec<Str
         };
         lines.push(format!("  {} <- {}{down}", revision.id, file.display()));
     }
+    for path in &imported.edited {
+        lines.push(format!(
+            "  edited since {} applied it: {} (the revision holds the file as it is now, not what ran; the baseline difference holds any schema this changes)",
+            imported.tool,
+            path.display()
+        ));
+    }
     for skipped in &imported.skipped {
         // A migration the tool may have run: its effect is still accounted for.
         let ran = if skipped.version.is_some() {

@@ -2,6 +2,8 @@
 //! are recognized by name and by the columns the tool creates, so an application's own table
 //! that happens to share a name is left alone.
 
+use std::collections::BTreeMap;
+
 use tokio_postgres::Client;
 
 use super::{OldTool, SCHEMA_VERSION_TABLE, TOOL_TABLES};
@@ -21,6 +23,8 @@ pub struct OldHistory {
     pub description: Option<String>,
     /// Rows of runs that failed (sqlx and Flyway record them), not counted as applied.
     pub failed: usize,
+    /// sqlx's SHA-384 of each applied file, by version: an import compares the files with it.
+    pub checksums: BTreeMap<String, Vec<u8>>,
 }
 
 impl OldHistory {
@@ -99,7 +103,9 @@ pub async fn detect_histories(client: &Client) -> Result<Vec<OldHistory>, Migrat
         let Some(tool) = recognize(&table, &columns) else {
             continue;
         };
-        found.push(read_history(client, tool, schema, table).await?);
+        // sqlx has recorded checksums since its first release; read them only where they are.
+        let checksums = tool == OldTool::Sqlx && columns.iter().any(|c| c == "checksum");
+        found.push(read_history(client, tool, schema, table, checksums).await?);
     }
     Ok(found)
 }
@@ -131,6 +137,7 @@ async fn read_history(
     tool: OldTool,
     schema: String,
     table: String,
+    read_checksums: bool,
 ) -> Result<OldHistory, MigrateError> {
     let qualified = format!("{}.{}", quote(&schema), quote(&table));
     let select = match tool {
@@ -151,6 +158,21 @@ async fn read_history(
         .query(&format!("SELECT {select} FROM {qualified} {order}"), &[])
         .await
         .map_err(database("read another tool's tracking table"))?;
+    let mut checksums = BTreeMap::new();
+    if read_checksums {
+        let rows = client
+            .query(
+                &format!("SELECT version::text, checksum FROM {qualified} WHERE success"),
+                &[],
+            )
+            .await
+            .map_err(database("read sqlx's checksums"))?;
+        for row in rows {
+            let version: String = row.try_get(0).map_err(database("read sqlx's checksums"))?;
+            let checksum: Vec<u8> = row.try_get(1).map_err(database("read sqlx's checksums"))?;
+            checksums.insert(version, checksum);
+        }
+    }
     let mut applied: Vec<(String, Option<String>)> = Vec::new();
     let mut failed = 0;
     for row in rows {
@@ -179,6 +201,7 @@ async fn read_history(
         applied: applied.into_iter().map(|(version, _)| version).collect(),
         description,
         failed,
+        checksums,
     })
 }
 

@@ -34,6 +34,9 @@ pub struct ImportedHistory {
     pub files: Vec<PathBuf>,
     /// What in the directory is not a migration of the tool.
     pub skipped: Vec<SkippedFile>,
+    /// Imported files that changed since the tool applied them (sqlx records a checksum): the
+    /// revision holds the file's SQL, not what ran.
+    pub edited: Vec<PathBuf>,
 }
 
 /// The migration files of `dir`, which `history`'s tool applied, as autogen revisions.
@@ -58,6 +61,14 @@ pub fn import_history(
         }
     };
     check_applied(dir, history, &entries, &skipped)?;
+    let mut edited = Vec::new();
+    for entry in &entries {
+        if let Some(recorded) = history.checksums.get(&entry.id)
+            && crate::layout::sqlx_checksum(&entry.path)? != *recorded
+        {
+            edited.push(entry.path.clone());
+        }
+    }
     let mut revisions: Vec<Revision> = Vec::with_capacity(entries.len());
     let mut files = Vec::with_capacity(entries.len());
     for entry in entries {
@@ -85,6 +96,7 @@ pub fn import_history(
         revisions,
         files,
         skipped,
+        edited,
     })
 }
 
@@ -239,6 +251,7 @@ fn import_alembic(
         revisions,
         files,
         skipped,
+        edited: Vec::new(),
     })
 }
 
@@ -308,6 +321,7 @@ mod tests {
             applied: applied.iter().map(|v| (*v).to_owned()).collect(),
             description: None,
             failed: 0,
+            checksums: Default::default(),
         }
     }
 

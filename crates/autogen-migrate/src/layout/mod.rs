@@ -21,6 +21,7 @@ use crate::{MigrateError, Revision, RevisionGraph};
 pub use tracking::{AppliedVersion, applied_versions};
 // For importing another tool's history (`history/`), which reads the same files.
 pub(crate) use chain::{Entry, section};
+pub(crate) use sqlx::checksum as sqlx_checksum;
 pub(crate) use write::{entries as dir_entries, read_text};
 
 /// How a project's migrations directory is laid out.
