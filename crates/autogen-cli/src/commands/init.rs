@@ -1,6 +1,8 @@
 //! `autogen init`: a new project's autogen.toml and migrations directory; with
-//! `--from-database URL`, an adopted database's project: its schema pulled into models and SQL
-//! declarations, a baseline revision, and the database stamped at it.
+//! `--from-database URL`, an adopted database's project: another tool's history named (and,
+//! with `--import-history`, its files as the first revisions; `history.rs`), its schema pulled
+//! into models and SQL declarations, a baseline revision for what the chain does not produce,
+//! and the database stamped at the head. `--report` only says what would be found.
 
 use crate::cli::{GlobalArgs, InitArgs, RevisionArgs};
 use crate::commands::Outcome;
