@@ -103,7 +103,16 @@ With --from-database URL, adopt that existing database in one step: its schema i
 model files and SQL declarations (as `autogen pull` does), autogen.toml points at them, a baseline \
 revision creating the whole schema is written, and the database is stamped at it without running \
 it. `autogen check --database-url URL` then exits 0, and the next `autogen revision` holds only \
-what you change in the models afterwards."
+what you change in the models afterwards.\n\n\
+Another migration tool's tracking table on the database (alembic_version, _sqlx_migrations, \
+__diesel_schema_migrations, flyway_schema_history, refinery_schema_history, seaql_migrations, a \
+hand-kept schema_version) is named with the version the database is at in that tool, and is \
+never pulled into the models. --import-history DIR imports that tool's migration files as the \
+first revisions (each with an `-- origin:` header; Alembic's as empty, history-only revisions), \
+provided the tool applied exactly those files; the baseline then holds only what the imported \
+chain does not produce (none when it reproduces the database), and the database is stamped at \
+the new head without running anything. --report only prints what would be found and imported, \
+writing nothing."
     )]
     Init(InitArgs),
     /// Write Rust models and SQL declarations from a database's schema.
@@ -373,6 +382,18 @@ pub struct InitArgs {
     /// does not model (they are named, and left out of the project).
     #[arg(long, requires = "from_database")]
     pub allow_unwritten: bool,
+
+    /// With --from-database: import the migration files of the tool whose tracking table the
+    /// database has (sqlx, Diesel, refinery, Flyway, numbered files with schema_version; Alembic
+    /// as history only) as the first revisions, instead of starting the history at a baseline.
+    #[arg(long, value_name = "DIR", requires = "from_database")]
+    pub import_history: Option<PathBuf>,
+
+    /// With --from-database: only report which other tool's history the database has, the
+    /// version it is at there, and (with --import-history) what would be imported and what
+    /// not; nothing is written.
+    #[arg(long, requires = "from_database")]
+    pub report: bool,
 }
 
 #[derive(Debug, Args)]

@@ -69,6 +69,16 @@ pub enum CliError {
         differences: String,
     },
 
+    #[error(
+        "--import-history: no other migration tool's tracking table is on the database (looked for alembic_version, _sqlx_migrations, __diesel_schema_migrations, flyway_schema_history, refinery_schema_history, seaql_migrations, and a schema_version table with a version column), so which of the files ran cannot be told; nothing was written: adopt without --import-history (the old files stay the record of what came before the baseline)"
+    )]
+    NoHistoryToImport,
+
+    #[error(
+        "--import-history: the database has the tracking tables of several migration tools ({found}), so which one the files belong to cannot be told; nothing was written: drop the table of the tool that no longer runs, or adopt without --import-history"
+    )]
+    SeveralHistories { found: String },
+
     #[error("{0} is not a head: only heads can be merged (see `autogen heads`)")]
     MergeNotHead(String),
 

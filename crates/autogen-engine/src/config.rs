@@ -95,6 +95,11 @@ struct MigrationsSection {
     /// `autogen`, `sqlx`, `diesel` or `sea-orm`: whose files the directory holds (checked
     /// after parsing, so an error names the value's line).
     layout: Option<toml::Spanned<String>>,
+    /// Tables of another migration tool (`schema.table`, or `table` in `public`) that are
+    /// bookkeeping, not schema: left out of every read of a database, like autogen's own
+    /// tracking table. `init --from-database` writes the one it recognized by its shape.
+    #[serde(default)]
+    ignore_tables: Vec<String>,
 }
 
 impl Default for MigrationsSection {
@@ -102,6 +107,7 @@ impl Default for MigrationsSection {
         Self {
             dir: default_migrations_dir(),
             layout: None,
+            ignore_tables: Vec::new(),
         }
     }
 }
@@ -154,6 +160,8 @@ pub struct Config {
     pub deny: Vec<autogen_diff::Hazard>,
     /// `[unmanaged] ignore`: kinds of unmodeled objects whose differences are not reported.
     pub ignored_unmanaged: Vec<String>,
+    /// `[migrations] ignore_tables`: another tool's tracking tables, never read as schema.
+    pub ignored_tables: Vec<autogen_schema::QualifiedName>,
 }
 
 impl Config {
@@ -280,6 +288,15 @@ impl Config {
             },
             deny,
             ignored_unmanaged: file.unmanaged.ignore,
+            ignored_tables: file
+                .migrations
+                .ignore_tables
+                .iter()
+                .map(|name| match name.split_once('.') {
+                    Some((schema, table)) => autogen_schema::QualifiedName::new(schema, table),
+                    None => autogen_schema::QualifiedName::new("public", name),
+                })
+                .collect(),
         })
     }
 
@@ -316,17 +333,29 @@ fn find_upwards(start: &Path) -> Option<PathBuf> {
 
 /// The text `autogen init` writes.
 pub fn template(models: &str, migrations: &str) -> String {
-    template_with(models, migrations, None, false)
+    template_with(models, migrations, None, false, &[])
 }
 
 /// The text `autogen init` writes, with `[models] sql` set to `sql` when given (a pulled
-/// project's declarations) and `allow_empty` on when the project declares no models.
+/// project's declarations), `allow_empty` on when the project declares no models, and
+/// `[migrations] ignore_tables` listing `ignore_tables` (an adopted database's old tracking
+/// table).
 pub fn template_with(
     models: &str,
     migrations: &str,
     sql: Option<&str>,
     allow_empty: bool,
+    ignore_tables: &[String],
 ) -> String {
+    let ignore_tables = if ignore_tables.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = ignore_tables.iter().map(|name| toml_string(name)).collect();
+        format!(
+            "# Another migration tool's tracking table: bookkeeping, not schema (docs/adopting.md).\nignore_tables = [{}]\n",
+            names.join(", ")
+        )
+    };
     let allow_empty = if allow_empty {
         "allow_empty = true    # the schema has no table and no enum: everything is in [models] sql"
     } else {
@@ -350,7 +379,7 @@ paths = [{models}]
 [migrations]
 # Revision files, one per revision: <yyyymmddHHMMSS>_<slug>.sql
 dir = {migrations}
-# layout = "sqlx"   # or "diesel", "sea-orm": write and read that stack's migrations (docs/layouts.md)
+{ignore_tables}# layout = "sqlx"   # or "diesel", "sea-orm": write and read that stack's migrations (docs/layouts.md)
 
 # [database]
 # url = "postgres://app@localhost:5432/app"    # DATABASE_URL and --database-url override this
@@ -408,6 +437,31 @@ mod tests {
             [PathBuf::from("/p/sql"), PathBuf::from("/p/extra/v.sql")]
         );
         assert_eq!(config.migrations_dir, PathBuf::from("/p/db"));
+    }
+
+    #[test]
+    fn ignore_tables_are_qualified_names_public_by_default() {
+        let config = Config::parse(
+            Path::new("/p/autogen.toml"),
+            "[migrations]\nignore_tables = [\"schema_version\", \"ops.flyway_schema_history\"]\n",
+        )
+        .expect("parses");
+        assert_eq!(
+            config.ignored_tables,
+            [
+                autogen_schema::QualifiedName::new("public", "schema_version"),
+                autogen_schema::QualifiedName::new("ops", "flyway_schema_history"),
+            ]
+        );
+        let template = crate::config::template_with(
+            "models",
+            "migrations",
+            None,
+            false,
+            &["public.schema_version".to_string()],
+        );
+        let config = Config::parse(Path::new("/p/autogen.toml"), &template).expect("parses");
+        assert_eq!(config.ignored_tables.len(), 1);
     }
 
     #[test]

@@ -37,5 +37,5 @@ pub use project::{DatabaseOrigin, DatabaseStatus, MigrationsLock, Project, conne
 pub use pull::{PullTarget, Pulled, write_pulled};
 pub use session::{PlanOptions, Session};
 pub use settings::Settings;
-pub use source::{Source, inspect_options};
+pub use source::{Source, ignoring_histories, inspect_options};
 pub use step::STEP_SPAN;

@@ -35,8 +35,20 @@ pub struct PlanOptions {
 
 impl Session {
     /// The dev server is `settings.dev_url`, else `config`'s `[dev] url`, else a throwaway
-    /// cluster started when first needed; `options` select what is read of every schema.
-    pub fn new(settings: &Settings, config: Option<&Config>, options: InspectOptions) -> Session {
+    /// cluster started when first needed; `options` select what is read of every schema (and
+    /// `config`'s `[migrations] ignore_tables` are left out too).
+    pub fn new(
+        settings: &Settings,
+        config: Option<&Config>,
+        mut options: InspectOptions,
+    ) -> Session {
+        if let Some(config) = config {
+            for table in &config.ignored_tables {
+                if !options.ignore_tables.contains(table) {
+                    options.ignore_tables.push(table.clone());
+                }
+            }
+        }
         let dev_url = settings
             .dev_url
             .clone()

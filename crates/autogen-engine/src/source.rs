@@ -10,22 +10,45 @@ use autogen_schema::RenameIntent;
 use std::path::{Path, PathBuf};
 
 /// What every command reads: the given schemas, without the migration runner's tracking
-/// table (bookkeeping, not part of the application's schema).
+/// table (bookkeeping, not part of the application's schema), nor the tables other migration
+/// tools keep under names of their own (`alembic_version`, `_sqlx_migrations`, …, in
+/// `public`, where they create them): a database adopted from one of them still has it.
 pub fn inspect_options(include: &[String], exclude: &[String]) -> InspectOptions {
+    let mut ignore_tables = vec![
+        autogen_schema::QualifiedName::new(
+            autogen_migrate::TRACKING_SCHEMA,
+            autogen_migrate::TRACKING_TABLE,
+        ),
+        autogen_schema::QualifiedName::new(
+            autogen_migrate::TRACKING_SCHEMA,
+            autogen_migrate::PROGRESS_TABLE,
+        ),
+    ];
+    ignore_tables.extend(
+        autogen_migrate::history::TOOL_TABLES
+            .iter()
+            .map(|(table, _)| autogen_schema::QualifiedName::new("public", *table)),
+    );
     InspectOptions {
         include_schemas: include.to_vec(),
         exclude_schemas: exclude.to_vec(),
-        ignore_tables: vec![
-            autogen_schema::QualifiedName::new(
-                autogen_migrate::TRACKING_SCHEMA,
-                autogen_migrate::TRACKING_TABLE,
-            ),
-            autogen_schema::QualifiedName::new(
-                autogen_migrate::TRACKING_SCHEMA,
-                autogen_migrate::PROGRESS_TABLE,
-            ),
-        ],
+        ignore_tables,
     }
+}
+
+/// `options` also leaving out the tracking tables of `histories` (found on a database being
+/// adopted: a `schema_version` recognized by its shape, a tool's table outside `public`).
+pub fn ignoring_histories(
+    mut options: InspectOptions,
+    histories: &[autogen_migrate::history::OldHistory],
+) -> InspectOptions {
+    for history in histories {
+        let name = autogen_schema::QualifiedName::new(&history.schema, &history.table);
+        if !options.ignore_tables.contains(&name) {
+            options.ignore_tables.push(name);
+        }
+    }
+    options
 }
 
 /// [`inspect_options`] of a project whose migrations are in `layout`: the stack's own

@@ -172,6 +172,48 @@ pub enum MigrateError {
         done: usize,
     },
 
+    #[error("{}: {problem}", path.display())]
+    HistoryFile { path: PathBuf, problem: String },
+
+    #[error(
+        "{tool} has not applied {count} migration file(s) of {}: {files}; nothing was written: apply them with {tool} first, so the database is where the files end, or move them out of the directory",
+        dir.display()
+    )]
+    HistoryNotApplied {
+        tool: &'static str,
+        dir: PathBuf,
+        count: usize,
+        files: String,
+    },
+
+    #[error(
+        "{table} records {tool} version(s) {versions} that no migration file in {} has; nothing was written: point --import-history at the directory holding every applied migration",
+        dir.display()
+    )]
+    HistoryMissingFiles {
+        tool: &'static str,
+        table: String,
+        dir: PathBuf,
+        versions: String,
+    },
+
+    #[error(
+        "the database is at {tool} revision(s) {database}, but the revision files of {} end at {files}; nothing was written: bring the database to the files' head with {tool} first, or point --import-history at the directory it was migrated from",
+        dir.display()
+    )]
+    HistoryHeadMismatch {
+        tool: &'static str,
+        dir: PathBuf,
+        database: String,
+        files: String,
+    },
+
+    #[error("importing {tool}'s migration files is not supported: {why}")]
+    HistoryUnsupported {
+        tool: &'static str,
+        why: &'static str,
+    },
+
     #[error("{}not a {layout} migration: {problem}", location(path, *line))]
     LayoutFile {
         path: PathBuf,

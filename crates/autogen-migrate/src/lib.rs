@@ -13,6 +13,8 @@
 //! - [`Layout`], [`load_graph`], [`write_revision`], [`applied_versions`]: revisions as the
 //!   migrations of sqlx, Diesel or sea-orm-migration, written and read back as a chain in
 //!   that stack's order, with what its own tracking table says is applied.
+//! - [`history`]: another migration tool's tracking table on an adopted database (which
+//!   tool, how far it got) and its migration files imported as the chain's first revisions.
 //! - [`EmbeddedMigrations`]: revision files compiled into an application
 //!   (`autogen::embed_migrations!`), checked like a directory and applied at start-up by the
 //!   same runner, so the CLI and the application share the tracking table, lock and checksums.
@@ -25,6 +27,7 @@ mod embedded;
 mod error;
 mod files;
 mod graph;
+pub mod history;
 mod layout;
 mod naming;
 mod offline;

@@ -53,6 +53,7 @@ struct Header<'a> {
     parents: Option<Value<'a>>,
     message: Option<Value<'a>>,
     created: Option<Value<'a>>,
+    origin: Option<Value<'a>>,
 }
 
 pub(crate) fn parse(path: &Path, text: &str) -> Result<Parsed, MigrateError> {
@@ -90,6 +91,7 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Parsed, MigrateError> {
             "parents" => (&mut header.parents, "parents"),
             "message" => (&mut header.message, "message"),
             "created" => (&mut header.created, "created"),
+            "origin" => (&mut header.origin, "origin"),
             other => return Err(error(number, ParseProblem::UnknownHeader(other.to_owned()))),
         };
         if slot.is_some() {
@@ -164,6 +166,7 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Parsed, MigrateError> {
             parents,
             message: message_value.text.to_owned(),
             created: created_value.text.to_owned(),
+            origin: header.origin.map(|value| value.text.to_owned()),
             up,
             down,
         },

@@ -19,6 +19,9 @@ pub struct Revision {
     pub message: String,
     /// RFC 3339 UTC, e.g. `2026-11-21T10:30:00Z`.
     pub created: String,
+    /// Where an imported revision came from (`-- origin:`, e.g. `sqlx migrations/1_init.up.sql`),
+    /// `None` for autogen's own. A header only: it is not part of the checksum.
+    pub origin: Option<String>,
     pub up: Section,
     pub down: Section,
 }
@@ -62,6 +65,9 @@ impl Revision {
         header_line(&mut out, "parents", &self.parents.join(", "));
         header_line(&mut out, "message", &one_line_message(&self.message));
         header_line(&mut out, "created", &self.created);
+        if let Some(origin) = &self.origin {
+            header_line(&mut out, "origin", &one_line_message(origin));
+        }
         out.push('\n');
         section(&mut out, "up", &self.up);
         out.push('\n');

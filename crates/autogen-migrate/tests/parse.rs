@@ -63,6 +63,7 @@ fn render_then_parse_round_trips() {
         parents: vec!["20261120090000".into(), "20261120100000".into()],
         message: "merge: a 'quoted' message; with -- dashes".into(),
         created: "2026-11-21T10:30:00Z".into(),
+        origin: None,
         up: Section::new(
             false,
             "\n-- hazard: index-build\nCREATE INDEX CONCURRENTLY ix ON t (a);\n\n\n",
@@ -348,6 +349,7 @@ proptest! {
             parents: vec!["20261120090000".into()],
             message: message.trim().to_owned(),
             created: "2026-11-21T10:30:00Z".into(),
+            origin: None,
             up: Section::new(up_transactional, &up.join("\n")),
             down: Section::new(down_transactional, &down.join("\n")),
         };
@@ -356,4 +358,21 @@ proptest! {
         parsed.down.first_line = 0;
         prop_assert_eq!(parsed, revision);
     }
+}
+
+#[test]
+fn origin_header_round_trips_and_is_not_checksummed() {
+    let text = "-- revision: 00000000000001\n-- parents:\n-- message: create users\n\
+                -- created: 2026-11-21T10:30:00Z\n-- origin: sqlx migrations/1_create_users.up.sql\n\n\
+                -- migrate:up\nCREATE TABLE users (id int);\n\n-- migrate:down\nDROP TABLE users;\n";
+    let parsed = parse(text).expect("parse with origin");
+    assert_eq!(
+        parsed.origin.as_deref(),
+        Some("sqlx migrations/1_create_users.up.sql")
+    );
+    let mut without = parsed.clone();
+    without.origin = None;
+    assert_eq!(parsed.checksum(), without.checksum());
+    let again = parse(&parsed.render()).expect("parse rendered");
+    assert_eq!(again.origin, parsed.origin);
 }

@@ -52,6 +52,7 @@ pub fn run(global: &GlobalArgs, args: &MergeArgs) -> Result<Outcome, CliError> {
         parents: parents.clone(),
         message: args.message.clone(),
         created: autogen_migrate::rfc3339_utc(now),
+        origin: None,
         up: empty(),
         down: empty(),
     };

@@ -2,6 +2,7 @@ pub mod check;
 mod check_report;
 pub mod completions;
 pub mod diff;
+mod history;
 pub mod init;
 pub mod inspect;
 pub mod lint;

@@ -17,7 +17,17 @@ pub async fn run(global: &GlobalArgs, args: &PullArgs) -> Result<Outcome, CliErr
             .ok_or(EngineError::NoDatabase)?,
     };
     let source = Source::parse(&text)?;
-    let options = autogen_engine::inspect_options(&args.schemas, &args.exclude_schemas);
+    let mut options = autogen_engine::inspect_options(&args.schemas, &args.exclude_schemas);
+    // Another migration tool's tracking table is bookkeeping, never a model.
+    if let Source::Database(spec) = &source {
+        let histories = super::history::detect(spec).await?;
+        if !global.quiet {
+            for history in &histories {
+                output::note(&format!("found {} (not pulled)", history.describe()));
+            }
+        }
+        options = autogen_engine::ignoring_histories(options, &histories);
+    }
     // In a project, its [dev] url applies.
     let config = Config::load_optional(global.config.as_deref())?;
     let session = Session::new(&global.settings(), config.as_ref(), options);

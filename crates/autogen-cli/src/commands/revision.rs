@@ -37,6 +37,7 @@ pub(crate) async fn create(
         parents: parents.clone(),
         message: args.message.clone(),
         created: autogen_migrate::rfc3339_utc(now),
+        origin: None,
         up,
         down,
     };

@@ -211,8 +211,13 @@ pub async fn history(global: &GlobalArgs, args: &StatusArgs) -> Result<Outcome, 
             format!(" ({})", marks.join(", "))
         };
         if global.verbose > 0 {
+            // An imported revision says where it came from.
+            let origin = match &revision.origin {
+                Some(origin) => format!("Origin: {origin}\n"),
+                None => String::new(),
+            };
             text.push_str(&format!(
-                "Revision: {}{mark}\nParents: {parents}\nCreated: {}\nFile: {}\nChecksum: {}\n\n    {}\n\n",
+                "Revision: {}{mark}\nParents: {parents}\nCreated: {}\nFile: {}\nChecksum: {}\n{origin}\n    {}\n\n",
                 revision.id,
                 revision.created,
                 file.path.display(),
@@ -256,6 +261,10 @@ struct HistoryRevision {
     created: String,
     file: String,
     checksum: String,
+    /// Where an imported revision came from (its `-- origin:` header); absent for autogen's
+    /// own, so their documents stay as they were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    origin: Option<String>,
     head: bool,
     /// More than one revision names it as a parent.
     branch_point: bool,
@@ -291,6 +300,7 @@ impl HistoryReport {
                     created: file.revision.created.to_string(),
                     file: report::display_path(&file.path),
                     checksum: file.checksum.to_string(),
+                    origin: file.revision.origin.clone(),
                     head: heads.contains(id),
                     branch_point: children(id) > 1,
                     applied: status.map(|status| status.applied.contains(id)),

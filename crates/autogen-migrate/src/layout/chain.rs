@@ -36,6 +36,7 @@ pub(crate) fn graph(entries: Vec<Entry>) -> Result<RevisionGraph, MigrateError> 
     for entry in entries {
         let revision = Revision {
             created: created_of(&entry.id),
+            origin: None,
             parents: previous.iter().cloned().collect(),
             id: entry.id,
             message: entry.message.replace('_', " "),

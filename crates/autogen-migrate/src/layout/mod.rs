@@ -21,6 +21,10 @@ use std::path::{Path, PathBuf};
 use crate::{MigrateError, Revision, RevisionGraph};
 
 pub use tracking::{AppliedVersion, applied_versions};
+// For importing another tool's history (`history/`), which reads the same files.
+pub(crate) use chain::{Entry, section};
+pub(crate) use sqlx::checksum as sqlx_checksum;
+pub(crate) use write::{entries as dir_entries, read_text};
 
 /// How a project's migrations directory is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -100,13 +104,20 @@ impl std::fmt::Display for Layout {
 /// The migrations directory `dir` in `layout`, as a revision graph: autogen's files as they
 /// are, another stack's as a chain in the order that stack applies them.
 pub fn load_graph(dir: &Path, layout: Layout) -> Result<RevisionGraph, MigrateError> {
-    let entries = match layout {
-        Layout::Autogen => return RevisionGraph::load(dir),
+    match read_entries(dir, layout)? {
+        Some(entries) => chain::graph(entries),
+        None => RevisionGraph::load(dir),
+    }
+}
+
+/// Another stack's migrations in `dir`, in its order; `None` for autogen's own layout.
+pub(crate) fn read_entries(dir: &Path, layout: Layout) -> Result<Option<Vec<Entry>>, MigrateError> {
+    Ok(Some(match layout {
+        Layout::Autogen => return Ok(None),
         Layout::Sqlx => sqlx::read(dir)?,
         Layout::Diesel => diesel::read(dir)?,
         Layout::SeaOrm => sea_orm::read(dir)?,
-    };
-    chain::graph(entries)
+    }))
 }
 
 /// What writing a revision in a layout produced.

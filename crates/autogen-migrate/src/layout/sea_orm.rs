@@ -295,6 +295,7 @@ mod tests {
             parents: vec![],
             message: "add \"phone\"".into(),
             created: String::new(),
+            origin: None,
             up: Section::new(true, up),
             down: Section::new(true, down),
         }

@@ -20,6 +20,7 @@ pub fn revision(n: u32, parents: &[u32], message: &str, up: &str, down: &str) ->
         parents: parents.iter().map(|&p| id(p)).collect(),
         message: message.to_owned(),
         created: CREATED.to_owned(),
+        origin: None,
         up: Section::new(true, up),
         down: Section::new(true, down),
     }
