@@ -7,39 +7,9 @@
 
 mod common;
 
+use common::expect_in;
 use common::project::{execute, fresh_database, query};
-use common::{stderr, stdout};
 use std::path::Path;
-use std::process::{Command, Output};
-
-/// The binary in `dir`, plain output, the test process's shared dev server, its own cache.
-fn autogen_in(dir: &Path, args: &[&str]) -> Output {
-    let dev_url = autogen_testkit::shared_server()
-        .admin_connection()
-        .url_with_password();
-    Command::new(env!("CARGO_BIN_EXE_autogen"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("AUTOGEN_DEV_URL", dev_url)
-        .env("AUTOGEN_CACHE_DIR", dir.join(".autogen-cache"))
-        .env_remove("DATABASE_URL")
-        .env_remove("AUTOGEN_CONFIG")
-        .output()
-        .expect("the autogen binary runs")
-}
-
-fn expect(dir: &Path, code: i32, args: &[&str]) -> (String, String) {
-    let output = autogen_in(dir, args);
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "autogen {args:?}\nstdout:\n{}\nstderr:\n{}",
-        stdout(&output),
-        stderr(&output)
-    );
-    (stdout(&output), stderr(&output))
-}
 
 fn write(path: &Path, text: &str) {
     if let Some(parent) = path.parent() {
@@ -76,13 +46,13 @@ pub struct Tags {
 /// After adoption: `check` 0 (the old table is no drift), a new model becomes the next
 /// revision and `upgrade` runs only it; the old rows are untouched.
 fn next_revision_runs_alone(project: &Path, url: &str, stamped: usize) {
-    expect(project, 0, &["--database-url", url, "check"]);
+    expect_in(project, 0, &["--database-url", url, "check"]);
     let models = project.join("models").join("public.rs");
     let text = std::fs::read_to_string(&models).expect("pulled models");
     write(&models, &format!("{text}{TAGS_MODEL}"));
-    let (written, _) = expect(project, 0, &["revision", "-m", "add tags"]);
+    let (written, _) = expect_in(project, 0, &["revision", "-m", "add tags"]);
     assert!(written.contains("add_tags"), "{written}");
-    let (_, ran) = expect(project, 0, &["--database-url", url, "upgrade"]);
+    let (_, ran) = expect_in(project, 0, &["--database-url", url, "upgrade"]);
     assert!(ran.contains("add tags"), "{ran}");
     assert_eq!(
         query(url, "SELECT count(*) FROM public.autogen_revisions"),
@@ -93,7 +63,7 @@ fn next_revision_runs_alone(project: &Path, url: &str, stamped: usize) {
         query(url, "SELECT email FROM public.users"),
         ["a@example.com"]
     );
-    expect(project, 0, &["--database-url", url, "check"]);
+    expect_in(project, 0, &["--database-url", url, "check"]);
 }
 
 #[test]
@@ -126,7 +96,7 @@ fn schema_version_and_numbered_files_become_the_first_revisions() {
         ),
     );
 
-    let (written, said) = expect(
+    let (written, said) = expect_in(
         root.path(),
         0,
         &[
@@ -195,7 +165,7 @@ fn schema_version_and_numbered_files_become_the_first_revisions() {
         ["00000000000001", "00000000000002"]
     );
     assert_eq!(query(&url, "SELECT version FROM schema_version"), ["2"]);
-    let (history, _) = expect(&project, 0, &["--database-url", &url, "history", "-v"]);
+    let (history, _) = expect_in(&project, 0, &["--database-url", &url, "history", "-v"]);
     assert!(
         history.contains("Origin: schema_version db/001_create_users.sql"),
         "{history}"
@@ -245,7 +215,7 @@ fn an_sqlx_project_is_imported_and_a_difference_gets_its_own_revision() {
     );
 
     // Asked first: what adopting would find and import, nothing written.
-    let (report, _) = expect(
+    let (report, _) = expect_in(
         root.path(),
         0,
         &[
@@ -264,7 +234,7 @@ fn an_sqlx_project_is_imported_and_a_difference_gets_its_own_revision() {
         "{report}"
     );
     assert!(!root.path().join("app").exists());
-    let (_, said) = expect(
+    let (_, said) = expect_in(
         root.path(),
         0,
         &[
@@ -309,7 +279,7 @@ fn an_sqlx_project_is_imported_and_a_difference_gets_its_own_revision() {
         ["3"]
     );
     assert_eq!(query(&url, "SELECT count(*) FROM _sqlx_migrations"), ["2"]);
-    let (history, _) = expect(&project, 0, &["--database-url", &url, "history"]);
+    let (history, _) = expect_in(&project, 0, &["--database-url", &url, "history"]);
     assert!(
         history.contains("20240101000000 -> 20240102000000, posts"),
         "{history}"
@@ -318,7 +288,7 @@ fn an_sqlx_project_is_imported_and_a_difference_gets_its_own_revision() {
         history.contains("<base> -> 20240101000000, users"),
         "{history}"
     );
-    let (json, _) = expect(&project, 0, &["history", "--format", "json"]);
+    let (json, _) = expect_in(&project, 0, &["history", "--format", "json"]);
     assert!(
         json.contains("\"origin\": \"sqlx migrations-sqlx/20240101000000_users.up.sql (version 20240101000000)\""),
         "{json}"
@@ -370,7 +340,7 @@ fn a_diesel_project_reproduces_the_database_and_needs_no_baseline() {
              INSERT INTO users VALUES (1, 'a@example.com');"
         ),
     );
-    let (_, said) = expect(
+    let (_, said) = expect_in(
         root.path(),
         0,
         &[
@@ -457,7 +427,7 @@ fn alembic_is_recorded_as_history_only() {
         &behind_url,
         &format!("{schema} INSERT INTO alembic_version VALUES ('aaaa1111');"),
     );
-    let (_, refused) = expect(
+    let (_, refused) = expect_in(
         root.path(),
         2,
         &[
@@ -480,7 +450,7 @@ fn alembic_is_recorded_as_history_only() {
         &url,
         &format!("{schema} INSERT INTO alembic_version VALUES ('bbbb2222');"),
     );
-    let (_, said) = expect(
+    let (_, said) = expect_in(
         root.path(),
         0,
         &[
@@ -519,17 +489,17 @@ fn alembic_is_recorded_as_history_only() {
         baseline.contains("CREATE TABLE \"public\".\"users\""),
         "{baseline}"
     );
-    let (history, _) = expect(&project, 0, &["--database-url", &url, "history"]);
+    let (history, _) = expect_in(&project, 0, &["--database-url", &url, "history"]);
     assert!(history.contains("create users"), "{history}");
     assert!(history.contains("add email"), "{history}");
-    expect(&project, 0, &["--database-url", &url, "check"]);
+    expect_in(&project, 0, &["--database-url", &url, "check"]);
     assert_eq!(
         query(&url, "SELECT version_num FROM alembic_version"),
         ["bbbb2222"]
     );
     let (_fresh, fresh_url) = fresh_database();
-    expect(&project, 0, &["--database-url", &fresh_url, "upgrade"]);
-    expect(&project, 0, &["--database-url", &fresh_url, "check"]);
+    expect_in(&project, 0, &["--database-url", &fresh_url, "upgrade"]);
+    expect_in(&project, 0, &["--database-url", &fresh_url, "check"]);
 }
 
 #[test]
@@ -555,7 +525,7 @@ fn unapplied_files_are_refused_and_old_tracking_tables_are_never_drift() {
          INSERT INTO flyway_schema_history VALUES (1, '1', 'init', true);",
     );
     // Two tools' tables: which one the files belong to cannot be told.
-    let (_, refused) = expect(
+    let (_, refused) = expect_in(
         root.path(),
         2,
         &[
@@ -569,7 +539,7 @@ fn unapplied_files_are_refused_and_old_tracking_tables_are_never_drift() {
     );
     assert!(refused.contains("several migration tools"), "{refused}");
     execute(&url, "DROP TABLE flyway_schema_history;");
-    let (_, refused) = expect(
+    let (_, refused) = expect_in(
         root.path(),
         2,
         &[
@@ -595,15 +565,15 @@ fn unapplied_files_are_refused_and_old_tracking_tables_are_never_drift() {
         "CREATE TABLE _sqlx_migrations (version bigint PRIMARY KEY, description text NOT NULL,
              success boolean NOT NULL);",
     );
-    let (_, said) = expect(root.path(), 0, &["init", "app", "--from-database", &url]);
+    let (_, said) = expect_in(root.path(), 0, &["init", "app", "--from-database", &url]);
     assert!(said.contains("found schema_version history"), "{said}");
     assert!(said.contains("found sqlx history"), "{said}");
     let project = root.path().join("app");
     let models = std::fs::read_to_string(project.join("models").join("public.rs")).expect("models");
     assert!(!models.contains("SchemaVersion"), "{models}");
     assert!(!models.contains("SqlxMigrations"), "{models}");
-    expect(&project, 0, &["--database-url", &url, "check"]);
-    expect(
+    expect_in(&project, 0, &["--database-url", &url, "check"]);
+    expect_in(
         &project,
         0,
         &[

@@ -7,38 +7,9 @@
 mod common;
 
 use common::project::{execute, fresh_database, query};
-use common::{fixtures, sql_files, stderr, stdout, workspace};
+use common::{expect_in, fixtures, sql_files, stderr, stdout, workspace};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-/// The binary in `dir`, plain output, the test process's shared dev server, its own cache.
-fn autogen_in(dir: &Path, args: &[&str]) -> Output {
-    let dev_url = autogen_testkit::shared_server()
-        .admin_connection()
-        .url_with_password();
-    Command::new(env!("CARGO_BIN_EXE_autogen"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("AUTOGEN_DEV_URL", dev_url)
-        .env("AUTOGEN_CACHE_DIR", dir.join(".autogen-cache"))
-        .env_remove("DATABASE_URL")
-        .env_remove("AUTOGEN_CONFIG")
-        .output()
-        .expect("the autogen binary runs")
-}
-
-fn expect(dir: &Path, code: i32, args: &[&str]) -> (String, String) {
-    let output = autogen_in(dir, args);
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "autogen {args:?}\nstdout:\n{}\nstderr:\n{}",
-        stdout(&output),
-        stderr(&output)
-    );
-    (stdout(&output), stderr(&output))
-}
+use std::process::Command;
 
 /// A database holding `sql`, and its URL.
 fn database_with(sql: &str) -> (autogen_testkit::autogen_pg::TempDatabase, String) {
@@ -84,12 +55,12 @@ fn every_fixture_pulls_into_a_project_that_declares_exactly_its_database() {
         let (_database, url) = database_with(&sql);
         let dir = root.path().join(&name);
         // Adopted in one step: pulled, configured, baselined and stamped.
-        expect(root.path(), 0, &["init", &name, "--from-database", &url]);
+        expect_in(root.path(), 0, &["init", &name, "--from-database", &url]);
         let models = dir.join("models");
         // The invariant: right after, `check` against the source database finds nothing.
-        expect(&dir, 0, &["--database-url", &url, "check"]);
+        expect_in(&dir, 0, &["--database-url", &url, "check"]);
         // And the written project alone declares exactly the database's schema.
-        expect(
+        expect_in(
             &dir,
             0,
             &[
@@ -178,7 +149,7 @@ fn init_from_a_database_writes_a_baseline_stamps_it_and_the_next_revision_is_onl
     let (_database, url) = database_with(&sql);
     let root = tempfile::tempdir().expect("temp dir");
     let dir = root.path();
-    expect(dir, 0, &["init", "--from-database", &url]);
+    expect_in(dir, 0, &["init", "--from-database", &url]);
     assert!(dir.join("autogen.toml").is_file());
     let revisions = sql_files(&dir.join("migrations"));
     assert_eq!(revisions.len(), 1, "{revisions:?}");
@@ -195,7 +166,7 @@ fn init_from_a_database_writes_a_baseline_stamps_it_and_the_next_revision_is_onl
             .is_some_and(|name| name.starts_with(&recorded[0])),
         "{recorded:?} {revisions:?}"
     );
-    expect(dir, 0, &["--database-url", &url, "check"]);
+    expect_in(dir, 0, &["--database-url", &url, "check"]);
 
     // One edit of the models: the next revision is that edit alone.
     let core = dir.join("models/core.rs");
@@ -206,7 +177,7 @@ fn init_from_a_database_writes_a_baseline_stamps_it_and_the_next_revision_is_onl
     );
     assert_ne!(edited, text, "core.rs declares Worlds:\n{text}");
     std::fs::write(&core, edited).expect("edit");
-    expect(dir, 0, &["revision", "-m", "add note"]);
+    expect_in(dir, 0, &["revision", "-m", "add note"]);
     let revisions = sql_files(&dir.join("migrations"));
     assert_eq!(revisions.len(), 2);
     let next = std::fs::read_to_string(&revisions[1]).expect("revision");
@@ -224,8 +195,8 @@ fn init_from_a_database_writes_a_baseline_stamps_it_and_the_next_revision_is_onl
         ["ALTER TABLE \"core\".\"worlds\" ADD COLUMN \"note\" text;"],
         "{next}"
     );
-    expect(dir, 0, &["--database-url", &url, "upgrade"]);
-    expect(dir, 0, &["--database-url", &url, "check"]);
+    expect_in(dir, 0, &["--database-url", &url, "upgrade"]);
+    expect_in(dir, 0, &["--database-url", &url, "check"]);
 }
 
 #[test]
@@ -236,7 +207,7 @@ fn objects_autogen_cannot_write_are_named_and_nothing_is_written_without_the_opt
     );
     let root = tempfile::tempdir().expect("temp dir");
     let dir = root.path();
-    let (_, refused) = expect(dir, 2, &["pull", &url]);
+    let (_, refused) = expect_in(dir, 2, &["pull", &url]);
     assert!(refused.contains("public.accounts.no_deletes"), "{refused}");
     assert!(refused.contains("--allow-unwritten"), "{refused}");
     assert!(!dir.join("models").exists(), "nothing is written");
@@ -249,12 +220,12 @@ fn objects_autogen_cannot_write_are_named_and_nothing_is_written_without_the_opt
         "#[derive(Model)]\npub struct Other {\n    pub id: i64,\n}\n",
     )
     .expect("a model of someone else");
-    let (_, warned) = expect(dir, 0, &["pull", &url, "--allow-unwritten"]);
+    let (_, warned) = expect_in(dir, 0, &["pull", &url, "--allow-unwritten"]);
     assert!(warned.contains("public.accounts.no_deletes"), "{warned}");
     let models = std::fs::read_to_string(dir.join("models/public.rs")).expect("models");
     assert!(models.contains("pub struct Accounts {"), "{models}");
 
     // Pulling again never overwrites what is there.
-    let (_, again) = expect(dir, 2, &["pull", &url, "--allow-unwritten"]);
+    let (_, again) = expect_in(dir, 2, &["pull", &url, "--allow-unwritten"]);
     assert!(again.contains("already exists"), "{again}");
 }

@@ -8,24 +8,6 @@ mod common;
 
 use common::project::{Project, runtime, with_db};
 use common::*;
-use std::path::Path;
-use std::process::{Command, Output};
-
-/// The binary against the test process's shared dev server.
-fn autogen_dev(args: &[&str], dir: &Path) -> Output {
-    let dev_url = autogen_testkit::shared_server()
-        .admin_connection()
-        .url_with_password();
-    Command::new(env!("CARGO_BIN_EXE_autogen"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("AUTOGEN_DEV_URL", dev_url)
-        .env("AUTOGEN_CACHE_DIR", dir.join(".autogen-cache"))
-        .env_remove("DATABASE_URL")
-        .output()
-        .expect("the autogen binary runs")
-}
 
 fn seaorm_fixtures() -> std::path::PathBuf {
     fixtures().join("seaorm")
@@ -37,7 +19,8 @@ fn inspect_of_the_entities_equals_what_seaorm_creates() {
     let dir = seaorm_fixtures();
     let expected = dir.join("expected.sql");
     let entities = dir.join("entity");
-    let output = autogen_dev(
+    let output = autogen_in(
+        scratch.path(),
         &[
             "diff",
             "--from",
@@ -46,7 +29,6 @@ fn inspect_of_the_entities_equals_what_seaorm_creates() {
             &entities.to_string_lossy(),
             "--exit-code",
         ],
-        scratch.path(),
     );
     assert_eq!(
         output.status.code(),
@@ -186,7 +168,8 @@ fn seaorm_1_projects_get_serial_keys() {
     )
     .expect("write autogen.toml");
     let expected = seaorm_fixtures().join("expected-serial.sql");
-    let output = autogen_dev(
+    let output = autogen_in(
+        project.path(),
         &[
             "diff",
             "--from",
@@ -195,7 +178,6 @@ fn seaorm_1_projects_get_serial_keys() {
             "autogen.toml",
             "--exit-code",
         ],
-        project.path(),
     );
     assert_eq!(
         output.status.code(),
@@ -207,7 +189,7 @@ fn seaorm_1_projects_get_serial_keys() {
 
     // A revision of them creates the sequences serial columns own.
     std::fs::create_dir(project.path().join("migrations")).expect("migrations dir");
-    let output = autogen_dev(&["revision", "-m", "bakery"], project.path());
+    let output = autogen_in(project.path(), &["revision", "-m", "bakery"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let revision = sql_files(&project.path().join("migrations"));
     let text = std::fs::read_to_string(&revision[0]).expect("the revision");
@@ -223,7 +205,7 @@ fn seaorm_1_projects_get_serial_keys() {
         "[models]\nseaorm_auto_increment = \"bigserial\"\n",
     )
     .expect("write autogen.toml");
-    let output = autogen_dev(&["inspect", "autogen.toml"], project.path());
+    let output = autogen_in(project.path(), &["inspect", "autogen.toml"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output)
@@ -313,7 +295,7 @@ fn unmappable_entities_fail_at_their_line() {
         "use sea_orm::entity::prelude::*;\n\n#[derive(Clone, Debug, DeriveEntityModel)]\n#[sea_orm(table_name = \"post\")]\npub struct Model {\n    #[sea_orm(primary_key)]\n    pub id: i32,\n    #[sea_orm(column_type = \"Year\")]\n    pub year: i32,\n    pub location: Point,\n}\n",
     )
     .expect("write post.rs");
-    let output = autogen_dev(&["inspect", "post.rs"], project.path());
+    let output = autogen_in(project.path(), &["inspect", "post.rs"]);
     assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
     let text = stderr(&output);
     assert!(

@@ -19,6 +19,44 @@ pub fn autogen(args: &[&str]) -> Output {
         .expect("the autogen binary runs")
 }
 
+/// `autogen` in `dir`, with plain output, the test process's shared dev server and a cache of
+/// the directory's own (so runs of other tests never answer for this one).
+pub fn command_in(dir: &Path, args: &[&str]) -> Command {
+    let dev_url = autogen_testkit::shared_server()
+        .admin_connection()
+        .url_with_password();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_autogen"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("AUTOGEN_DEV_URL", dev_url)
+        .env("AUTOGEN_CACHE_DIR", dir.join(".autogen-cache"))
+        .env_remove("DATABASE_URL")
+        .env_remove("AUTOGEN_CONFIG");
+    command
+}
+
+/// [`command_in`], run.
+pub fn autogen_in(dir: &Path, args: &[&str]) -> Output {
+    command_in(dir, args)
+        .output()
+        .expect("the autogen binary runs")
+}
+
+/// [`autogen_in`], requiring exit status `code`; stdout and stderr.
+pub fn expect_in(dir: &Path, code: i32, args: &[&str]) -> (String, String) {
+    let output = autogen_in(dir, args);
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "autogen {args:?}\nstdout:\n{}\nstderr:\n{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    (stdout(&output), stderr(&output))
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }

@@ -2,7 +2,6 @@
 //! the binary run inside it against the test process's shared dev server, and small helpers to
 //! write models and revision files and to query a database.
 
-use super::{stderr, stdout};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -30,16 +29,7 @@ impl Project {
 
     /// The binary in the project directory, plain output, the shared dev server.
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_autogen"));
-        command
-            .args(args)
-            .current_dir(self.path())
-            .env("NO_COLOR", "1")
-            .env("AUTOGEN_DEV_URL", &self.dev_url)
-            // The project's own cache: runs of other tests never answer for this one.
-            .env("AUTOGEN_CACHE_DIR", self.path().join(".autogen-cache"))
-            .env_remove("DATABASE_URL");
-        command
+        super::command_in(self.path(), args)
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
@@ -55,15 +45,7 @@ impl Project {
 
     /// Runs and requires exit status `code`, returning stdout and stderr.
     pub fn expect_both(&self, code: i32, args: &[&str]) -> (String, String) {
-        let output = self.run(args);
-        assert_eq!(
-            output.status.code(),
-            Some(code),
-            "autogen {args:?}\nstdout:\n{}\nstderr:\n{}",
-            stdout(&output),
-            stderr(&output)
-        );
-        (stdout(&output), stderr(&output))
+        super::expect_in(self.path(), code, args)
     }
 
     /// Turns on `[models] sql = ["sql"]` (the line `autogen init` writes, commented out).
