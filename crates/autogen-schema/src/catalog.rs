@@ -612,6 +612,29 @@ pub struct Index {
     pub comment: Option<String>,
 }
 
+impl Index {
+    /// A plain btree index on one column, ascending (`CREATE INDEX name ON t (column)`).
+    pub fn on_column(name: impl Into<String>, column: impl Into<String>) -> Self {
+        Index {
+            name: name.into(),
+            unique: false,
+            method: "btree".to_string(),
+            keys: vec![IndexKey {
+                target: IndexTarget::Column(column.into()),
+                collation: None,
+                opclass: None,
+                descending: false,
+                nulls_first: false,
+            }],
+            include: Vec::new(),
+            predicate: None,
+            nulls_not_distinct: false,
+            storage_parameters: Vec::new(),
+            comment: None,
+        }
+    }
+}
+
 impl Catalog {
     /// The positions of the extensions in an order that creates them (each after the ones it
     /// requires; otherwise in list order). Dropping goes the other way round. A requirement

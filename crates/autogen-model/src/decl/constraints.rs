@@ -223,23 +223,10 @@ impl Builder<'_, '_> {
                 self.add_unique(String::new(), vec![column.clone()], loc);
             }
             if let Some(loc) = attrs.index {
-                self.table.indexes.push(Index {
-                    name: String::new(),
-                    unique: false,
-                    method: "btree".to_string(),
-                    keys: vec![IndexKey {
-                        target: IndexTarget::Column(column.clone()),
-                        collation: None,
-                        opclass: None,
-                        descending: false,
-                        nulls_first: false,
-                    }],
-                    include: Vec::new(),
-                    predicate: None,
-                    nulls_not_distinct: false,
-                    storage_parameters: Vec::new(),
-                    comment: None,
-                });
+                // Unnamed: PostgreSQL names it.
+                self.table
+                    .indexes
+                    .push(Index::on_column(String::new(), column.clone()));
                 self.locs.indexes.push(loc);
             }
             if let Some(reference) = &attrs.references {

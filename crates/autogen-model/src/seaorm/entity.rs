@@ -11,8 +11,8 @@ use crate::decl::table::StructDecl;
 use crate::naming::{name_problem, unraw};
 use crate::problem::{Loc, Problem, Spanned};
 use autogen_schema::{
-    Column, Deferral, Identity, IdentityKind, Index, IndexKey, IndexTarget, PrimaryKey,
-    QualifiedName, Sequence, SequenceOptions, SequenceOwner, Table, UniqueConstraint,
+    Column, Deferral, Identity, IdentityKind, Index, PrimaryKey, QualifiedName, Sequence,
+    SequenceOptions, SequenceOwner, Table, UniqueConstraint,
 };
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::HashMap;
@@ -418,21 +418,5 @@ fn auto_increment_column(
 
 /// `create_index_from_entity`'s index of an `indexed` column: `idx-<table>-<column>`.
 fn index(table: &str, column: &str) -> Index {
-    Index {
-        name: format!("idx-{table}-{column}"),
-        unique: false,
-        method: "btree".to_string(),
-        keys: vec![IndexKey {
-            target: IndexTarget::Column(column.to_string()),
-            collation: None,
-            opclass: None,
-            descending: false,
-            nulls_first: false,
-        }],
-        include: Vec::new(),
-        predicate: None,
-        nulls_not_distinct: false,
-        storage_parameters: Vec::new(),
-        comment: None,
-    }
+    Index::on_column(format!("idx-{table}-{column}"), column)
 }
