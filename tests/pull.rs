@@ -229,3 +229,45 @@ fn objects_autogen_cannot_write_are_named_and_nothing_is_written_without_the_opt
     let (_, again) = expect_in(dir, 2, &["pull", &url, "--allow-unwritten"]);
     assert!(again.contains("already exists"), "{again}");
 }
+
+/// Objects autogen does not model that the pulled files need (a rule here; MusicBrainz's text
+/// search configuration, which its indexes use) are declared by hand with `--with-sql`: part
+/// of the proof, and no longer unwritten when they match the source.
+#[test]
+fn hand_written_declarations_of_unmodeled_objects_join_the_proof() {
+    let (_database, url) = database_with(
+        "CREATE TABLE accounts (id bigint PRIMARY KEY, owner text NOT NULL);
+         CREATE RULE no_deletes AS ON DELETE TO accounts DO INSTEAD NOTHING;",
+    );
+    let root = tempfile::tempdir().expect("temp dir");
+    let dir = root.path();
+    std::fs::create_dir_all(dir.join("sql")).expect("sql dir");
+    let rules = dir.join("sql/rules.sql");
+    std::fs::write(
+        &rules,
+        "CREATE RULE no_deletes AS ON DELETE TO accounts DO INSTEAD NOTHING;\n",
+    )
+    .expect("rules.sql");
+    let rules = rules.to_string_lossy().into_owned();
+    let (_, said) = expect_in(dir, 0, &["pull", &url, "--with-sql", &rules]);
+    assert!(
+        said.contains("the written files normalize to exactly the source's schema"),
+        "{said}"
+    );
+
+    // Declared otherwise than the source has it: named, exit 2.
+    let other = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(other.path().join("sql")).expect("sql dir");
+    let wrong = other.path().join("sql/rules.sql");
+    std::fs::write(
+        &wrong,
+        "CREATE RULE no_deletes AS ON DELETE TO accounts WHERE old.id > 0 DO INSTEAD NOTHING;\n",
+    )
+    .expect("rules.sql");
+    let wrong = wrong.to_string_lossy().into_owned();
+    let (_, refused) = expect_in(other.path(), 2, &["pull", &url, "--with-sql", &wrong]);
+    assert!(
+        refused.contains("rule public.accounts.no_deletes: defined differently"),
+        "{refused}"
+    );
+}

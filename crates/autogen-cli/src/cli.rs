@@ -427,6 +427,13 @@ pub struct PullArgs {
     /// named, and left out).
     #[arg(long)]
     pub allow_unwritten: bool,
+
+    /// A SQL declaration file you wrote for objects autogen does not model that the pulled
+    /// files use (a text search configuration an index uses, …): part of the proof, and those
+    /// objects are no longer "unwritten" when it declares them as the source has them.
+    /// Repeatable; keep them in the --sql directory so `[models] sql` reads them too.
+    #[arg(long = "with-sql", value_name = "FILE")]
+    pub with_sql: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

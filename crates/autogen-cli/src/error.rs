@@ -62,6 +62,15 @@ pub enum CliError {
     },
 
     #[error(
+        "{count} object(s) of kinds autogen does not model are not declared by the --with-sql files as the source has them:\n{objects}\nthe pulled files are written: declare those objects in a --with-sql file as the source has them and pull again into empty directories, or pass --allow-unwritten to leave them out"
+    )]
+    UnwrittenAfterWriting {
+        count: usize,
+        /// One `  kind name: …` line per object.
+        objects: String,
+    },
+
+    #[error(
         "the written project does not declare exactly the source's schema; normalizing it and comparing with the source still finds:\n{differences}\nthis is a bug of `autogen pull`: please report it; the files are left in place to look at (fix them by hand, or delete them and pull again)"
     )]
     PullDiffers {

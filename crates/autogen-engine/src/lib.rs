@@ -34,7 +34,7 @@ pub use declarations::{Declaration, SqlDeclarations, SqlFile, Stage};
 pub use error::{EngineError, ModelRejected, TypeNeedsConversion};
 pub use normalize::DeclaredSchema;
 pub use project::{DatabaseOrigin, DatabaseStatus, MigrationsLock, Project, connect};
-pub use pull::{PullTarget, Pulled, write_pulled};
+pub use pull::{PullCheck, PullTarget, Pulled, write_pulled};
 pub use session::{PlanOptions, Session};
 pub use settings::Settings;
 pub use source::{Source, ignoring_histories, inspect_options};

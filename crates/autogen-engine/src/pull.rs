@@ -98,20 +98,33 @@ pub fn write_pulled(catalog: &Catalog, target: &PullTarget) -> Result<Pulled, En
     })
 }
 
+/// How the pulled files compare with their source.
+#[derive(Debug, Default)]
+pub struct PullCheck {
+    /// What the written files would change in the source, one line per change (`add column
+    /// public.t.c`); empty when they normalize to exactly the source's schema.
+    pub differences: Vec<String>,
+    /// The objects of kinds autogen does not model that the written files (with the
+    /// hand-written ones given) do not declare as the source has them
+    /// (`text search configuration musicbrainz.mb_simple: only in the source`).
+    pub unwritten: Vec<String>,
+}
+
 impl Session {
-    /// The files `pulled` wrote, normalized and compared with `source`: what they would
-    /// change in the source, one line per change (`add column public.t.c`); empty when
-    /// normalizing them gives back exactly the source's schema. Only those files are read
-    /// (other files in the directories are not the pull's). Objects of kinds autogen does not
-    /// model are not compared (the caller names them from `source.unsupported`).
+    /// The files `pulled` wrote, with the hand-written SQL declarations `keep` (of objects
+    /// autogen does not model, which the written ones may use), normalized and compared with
+    /// `source`. Only those files are read (other files in the directories are not the
+    /// pull's).
     pub async fn pulled_differences(
         &self,
         source: &Inspection,
         pulled: &Pulled,
-    ) -> Result<Vec<String>, EngineError> {
+        keep: &[PathBuf],
+    ) -> Result<PullCheck, EngineError> {
+        let sql_files: Vec<PathBuf> = pulled.sql_files.iter().chain(keep).cloned().collect();
         let declared = DeclaredSchema {
             models: autogen_model::load_models(&pulled.model_files)?,
-            sql: SqlDeclarations::load(&pulled.sql_files)?,
+            sql: SqlDeclarations::load(&sql_files)?,
         };
         let written = self.normalized(&declared).await?;
         let how = PlanOptions {
@@ -122,12 +135,17 @@ impl Session {
             .migration(source, &written, &RenameIntent::default(), &how)
             .await?;
         // One line per change (a change may take several statements).
-        let mut differences: Vec<String> = Vec::new();
+        let mut check = PullCheck::default();
         for statement in &migration.up.statements {
-            if !statement.change.is_empty() && !differences.contains(&statement.change) {
-                differences.push(statement.change.clone());
+            if !statement.change.is_empty() && !check.differences.contains(&statement.change) {
+                check.differences.push(statement.change.clone());
             }
         }
-        Ok(differences)
+        check.unwritten = migration
+            .unmanaged
+            .iter()
+            .map(|difference| difference.describe("the source", "the written files"))
+            .collect();
+        Ok(check)
     }
 }

@@ -99,6 +99,7 @@ async fn adopt(
         &session,
         &source,
         &target,
+        &[],
         args.allow_unwritten,
         global.quiet,
     )

@@ -6,6 +6,7 @@ use crate::commands::Outcome;
 use crate::error::CliError;
 use crate::output;
 use autogen_engine::{Config, EngineError, PullTarget, Pulled, Session, Source};
+use std::path::PathBuf;
 
 pub async fn run(global: &GlobalArgs, args: &PullArgs) -> Result<Outcome, CliError> {
     let text = match &args.source {
@@ -39,6 +40,7 @@ pub async fn run(global: &GlobalArgs, args: &PullArgs) -> Result<Outcome, CliErr
         &session,
         &source,
         &target,
+        &args.with_sql,
         args.allow_unwritten,
         global.quiet,
     )
@@ -64,16 +66,19 @@ pub async fn run(global: &GlobalArgs, args: &PullArgs) -> Result<Outcome, CliErr
 }
 
 /// Reads `source`, refuses (unless `allow_unwritten`) when it holds objects autogen does not
-/// model, writes the files under `target` and proves them against the source.
+/// model, writes the files under `target` and proves them against the source, with the
+/// hand-written declarations `keep` (which may declare such objects: then they are checked
+/// after the files are written, against what `keep` declares).
 pub(crate) async fn pull(
     session: &Session,
     source: &Source,
     target: &PullTarget,
+    keep: &[PathBuf],
     allow_unwritten: bool,
     quiet: bool,
 ) -> Result<Pulled, CliError> {
     let (inspection, _) = session.schema(source).await?;
-    if !inspection.unsupported.is_empty() {
+    if keep.is_empty() && !inspection.unsupported.is_empty() {
         let count = inspection
             .unsupported
             .iter()
@@ -108,15 +113,39 @@ pub(crate) async fn pull(
             source.describe()
         ));
     }
-    let differences = session.pulled_differences(&inspection, &pulled).await?;
-    if !differences.is_empty() {
-        let differences: Vec<String> = differences
+    let check = session
+        .pulled_differences(&inspection, &pulled, keep)
+        .await?;
+    if !check.differences.is_empty() {
+        let differences: Vec<String> = check
+            .differences
             .iter()
             .map(|difference| format!("  {difference}"))
             .collect();
         return Err(CliError::PullDiffers {
             differences: differences.join("\n"),
         });
+    }
+    // With hand-written declarations, what they do not declare as the source has it.
+    if !keep.is_empty() && !check.unwritten.is_empty() {
+        let objects: Vec<String> = check
+            .unwritten
+            .iter()
+            .map(|object| format!("  {object}"))
+            .collect();
+        let objects = objects.join("\n");
+        if !allow_unwritten {
+            return Err(CliError::UnwrittenAfterWriting {
+                count: check.unwritten.len(),
+                objects,
+            });
+        }
+        if !quiet {
+            output::warning(&format!(
+                "{} object(s) of kinds autogen does not model are not declared as the source has them (--allow-unwritten):\n{objects}",
+                check.unwritten.len()
+            ));
+        }
     }
     if !quiet {
         output::note("checked: the written files normalize to exactly the source's schema");
