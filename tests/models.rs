@@ -29,7 +29,7 @@ fn desired(source: &str) -> Catalog {
 }
 
 /// What the models of `source` say was renamed (model intent, never part of a catalog).
-fn intent(source: &str) -> autogen_schema::RenameIntent {
+fn intent(source: &str) -> autogen_schema::ModelIntent {
     autogen_model::load_models(&[std::path::PathBuf::from(source)])
         .expect("the models load")
         .intent

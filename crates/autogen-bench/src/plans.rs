@@ -26,7 +26,7 @@ use autogen_diff::{Migration, UnmanagedChange, Verification};
 use autogen_engine::{PlanOptions, Session, Settings};
 use autogen_introspect::Inspection;
 use autogen_pg::{DevServer, TempDatabase};
-use autogen_schema::RenameIntent;
+use autogen_schema::ModelIntent;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -236,7 +236,7 @@ async fn direction(
     from: &Inspection,
     to: &Inspection,
 ) -> Direction {
-    let intent = RenameIntent::default();
+    let intent = ModelIntent::default();
     // The migration planned alone, then planned and verified, each timed.
     let timed = |verify: bool| {
         let intent = &intent;

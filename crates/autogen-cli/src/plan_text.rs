@@ -2,7 +2,7 @@
 //! and `diff --format sql` form) and a one-line stderr count of the risky ones.
 
 use crate::output;
-use autogen_diff::{Hazard, Plan, RenameHint, UnmanagedDifference};
+use autogen_diff::{Hazard, Plan, RenameHint, UnmanagedDifference, ValueHint};
 use std::collections::BTreeMap;
 
 /// Each statement under a `-- hazard:` comment, as in revision files.
@@ -11,6 +11,10 @@ pub fn sql_with_hazards(plan: &Plan) -> String {
     for statement in &plan.statements {
         text.push_str(&autogen_diff::hazard_comment(&statement.hazards));
         text.push('\n');
+        if statement.batched {
+            text.push_str(autogen_diff::BATCH_DIRECTIVE);
+            text.push('\n');
+        }
         text.push_str(&statement.sql);
         text.push('\n');
     }
@@ -54,6 +58,21 @@ pub fn rename_hints(hints: &[RenameHint]) {
 /// The same hints as comment lines at the top of a revision's up section, so a reviewer of
 /// the file sees them too.
 pub fn rename_hint_comments(hints: &[RenameHint]) -> String {
+    hints
+        .iter()
+        .map(|hint| format!("-- autogen: {hint}\n"))
+        .collect()
+}
+
+/// Required columns nothing gives existing rows a value for, as help lines.
+pub fn value_hints(hints: &[ValueHint]) {
+    for hint in hints {
+        output::help(&hint.to_string());
+    }
+}
+
+/// The same as comment lines at the top of a revision's up section.
+pub fn value_hint_comments(hints: &[ValueHint]) -> String {
     hints
         .iter()
         .map(|hint| format!("-- autogen: {hint}\n"))

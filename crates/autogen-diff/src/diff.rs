@@ -9,12 +9,12 @@ use crate::family::{
 use crate::handover::Handovers;
 use crate::mentions::TypeName;
 use crate::renames::apply_renames;
-use autogen_schema::{Catalog, QualifiedName, RenameIntent};
+use autogen_schema::{Catalog, ModelIntent, QualifiedName};
 
 /// The changes that turn `current` into `desired` when nothing was renamed on purpose (no
 /// rename intent; constraints and indexes identical but for the name are still renamed).
 pub fn diff(current: &Catalog, desired: &Catalog) -> Result<Vec<Change>, DiffError> {
-    diff_renaming(current, desired, &RenameIntent::default())
+    diff_renaming(current, desired, &ModelIntent::default())
 }
 
 /// The changes that turn `current` into `desired`, applying the renames of `intent` that
@@ -23,7 +23,7 @@ pub fn diff(current: &Catalog, desired: &Catalog) -> Result<Vec<Change>, DiffErr
 pub fn diff_renaming(
     current: &Catalog,
     desired: &Catalog,
-    intent: &RenameIntent,
+    intent: &ModelIntent,
 ) -> Result<Vec<Change>, DiffError> {
     tracing::debug!("diff: comparing two catalogs");
     let desired = desired.canonical();
@@ -52,5 +52,5 @@ pub fn diff_renaming(
     diff_tables(&current, &desired, &context, &mut changes)?;
     crate::family::objects::finish(objects, &current, &desired, &mut changes);
     crate::family::privilege::diff_default_privileges(&current, &desired, &mut changes);
-    Ok(changes)
+    Ok(crate::data::apply_data_intent(changes, intent))
 }

@@ -3,7 +3,7 @@
 //! does not belong). It names the `renamed_from` attribute that makes it one.
 
 use crate::pairs::paired_tables;
-use autogen_schema::{Catalog, Column, QualifiedName, RenameIntent, Table};
+use autogen_schema::{Catalog, Column, ModelIntent, QualifiedName, Table};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -84,11 +84,7 @@ fn unique_pairs<'a, T>(
 /// The drop+add pairs between `current` and `desired` that look like renames. Call it with the
 /// catalogs the diff saw; renames the models already declare never show up here, because
 /// the diff applied them.
-pub fn rename_hints(
-    current: &Catalog,
-    desired: &Catalog,
-    intent: &RenameIntent,
-) -> Vec<RenameHint> {
+pub fn rename_hints(current: &Catalog, desired: &Catalog, intent: &ModelIntent) -> Vec<RenameHint> {
     // A table or column the models say was renamed is no hint, whether or not the rename
     // applied.
     let declared_table = |table: &Table| {

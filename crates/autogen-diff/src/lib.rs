@@ -29,6 +29,7 @@
 mod casts;
 mod change;
 mod classify;
+mod data;
 mod diff;
 mod equivalence;
 mod family;
@@ -52,6 +53,7 @@ pub use change::{
     SequenceChange, TableChange,
 };
 pub use classify::{Classification, classify, classify_all};
+pub use data::{BATCH_DIRECTIVE, ValueHint};
 pub use diff::{diff, diff_renaming};
 pub use equivalence::{comparable, equivalent, normalize_equivalences};
 pub use hazard::{ALL_HAZARDS, Hazard, hazard_comment, hazard_names, parse_hazard_comment};

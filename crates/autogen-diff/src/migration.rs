@@ -2,11 +2,12 @@
 //! later steps need to know about them (the tables they touch, the views they keep, the
 //! renames they would not guess, and whether they were verified).
 
+use crate::data::ValueHint;
 use crate::hints::{RenameHint, rename_hints};
 use crate::plan::Plan;
 use crate::unmanaged::UnmanagedDifference;
 use crate::{DiffError, OnlineOptions, diff_renaming, plan_changes, plan_online_changes};
-use autogen_schema::{Catalog, ObjectRef, QualifiedName, RenameIntent};
+use autogen_schema::{Catalog, ModelIntent, ObjectRef, QualifiedName};
 use std::collections::BTreeSet;
 
 /// How to plan.
@@ -43,6 +44,8 @@ pub struct Migration {
     pub touched_objects: BTreeSet<ObjectRef>,
     /// Drops and adds that look like renames: the diff never guesses them.
     pub hints: Vec<RenameHint>,
+    /// Columns `up` requires a value for that nothing gives existing rows (see `data.rs`).
+    pub value_hints: Vec<ValueHint>,
     /// Objects of kinds autogen does not model that differ (set by whoever read the two
     /// schemas: the catalogs do not hold them). No plan includes them.
     pub unmanaged: Vec<UnmanagedDifference>,
@@ -61,11 +64,11 @@ impl Migration {
 pub fn migration(
     current: &Catalog,
     desired: &Catalog,
-    intent: &RenameIntent,
+    intent: &ModelIntent,
     options: &PlanOptions,
 ) -> Result<Migration, DiffError> {
     tracing::debug!("planning a migration (both directions)");
-    let plan = |from: &Catalog, to: &Catalog, intent: &RenameIntent| -> Result<Plan, DiffError> {
+    let plan = |from: &Catalog, to: &Catalog, intent: &ModelIntent| -> Result<Plan, DiffError> {
         let changes = diff_renaming(from, to, intent)?;
         Ok(match &options.online {
             Some(online) => plan_online_changes(&changes, online),
@@ -80,6 +83,7 @@ pub fn migration(
             touched_tables: BTreeSet::new(),
             touched_objects: BTreeSet::new(),
             hints: Vec::new(),
+            value_hints: Vec::new(),
             unmanaged: Vec::new(),
             verification: Verification::Skipped,
         });
@@ -92,6 +96,7 @@ pub fn migration(
     let touched_tables = crate::touched_tables(&changes, current, desired, []);
     Ok(Migration {
         hints: rename_hints(current, desired, intent),
+        value_hints: crate::data::value_hints(&up.changes),
         up,
         down,
         touched_tables,

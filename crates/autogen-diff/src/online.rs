@@ -135,6 +135,7 @@ fn statement(
         hazards,
         change,
         transaction,
+        batched: false,
         source: StatementSource::Setting,
     }
 }

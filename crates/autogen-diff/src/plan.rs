@@ -50,24 +50,31 @@ pub struct PlannedStatement {
     /// Anything but [`Transaction::Any`] makes a revision holding the statement
     /// `transaction:false`: its statements then run one by one, each in its own transaction.
     pub transaction: Transaction,
+    /// Run again and again, each run its own transaction, until it changes no row (a
+    /// backfill): written under a `-- batch:` line in revision files.
+    pub batched: bool,
     pub source: StatementSource,
 }
 
 /// JSON: `sql`, `hazards`, `change`; a statement that needs more than [`Transaction::Any`] adds
 /// `"transaction": "own"|"none"` and, as before the requirement had three values,
-/// `"transactional": false` (its section runs outside one shared transaction).
+/// `"transactional": false` (its section runs outside one shared transaction); a batched
+/// statement adds `"batched": true`.
 impl Serialize for PlannedStatement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let shared = self.transaction == Transaction::Any;
-        let mut out =
-            serializer.serialize_struct("PlannedStatement", if shared { 3 } else { 5 })?;
+        let fields = 3 + if shared { 0 } else { 2 } + usize::from(self.batched);
+        let mut out = serializer.serialize_struct("PlannedStatement", fields)?;
         out.serialize_field("sql", &self.sql)?;
         out.serialize_field("hazards", &self.hazards)?;
         out.serialize_field("change", &self.change)?;
         if !shared {
             out.serialize_field("transaction", &self.transaction)?;
             out.serialize_field("transactional", &false)?;
+        }
+        if self.batched {
+            out.serialize_field("batched", &true)?;
         }
         out.end()
     }
@@ -104,10 +111,15 @@ impl Plan {
         }
     }
 
-    /// The statements as one script, one statement per line.
+    /// The statements as one script, one statement per line (a batched one under its
+    /// `-- batch:` line).
     pub fn to_sql(&self) -> String {
         let mut out = String::new();
         for statement in &self.statements {
+            if statement.batched {
+                out.push_str(crate::data::BATCH_DIRECTIVE);
+                out.push('\n');
+            }
             out.push_str(&statement.sql);
             out.push('\n');
         }
@@ -206,6 +218,7 @@ fn setting(sql: &str, change: &str) -> PlannedStatement {
         hazards: Vec::new(),
         change: change.to_string(),
         transaction: Transaction::Any,
+        batched: false,
         source: StatementSource::Setting,
     }
 }

@@ -8,7 +8,7 @@ use crate::family::*;
 use crate::mentions::TypeName;
 use crate::pairs::paired_tables;
 use autogen_schema::{
-    Catalog, EnumType, IndexTarget, PrimaryKey, QualifiedName, RenameIntent, Table,
+    Catalog, EnumType, IndexTarget, ModelIntent, PrimaryKey, QualifiedName, Table,
 };
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 pub(crate) fn apply_renames<'a>(
     current: &'a Catalog,
     desired: &Catalog,
-    intent: &RenameIntent,
+    intent: &ModelIntent,
     changes: &mut Vec<Change>,
 ) -> Cow<'a, Catalog> {
     match apply_enum_renames(current, desired, intent, changes) {
@@ -35,7 +35,7 @@ pub(crate) fn apply_renames<'a>(
 pub(crate) fn apply_enum_renames(
     current: &Catalog,
     desired: &Catalog,
-    intent: &RenameIntent,
+    intent: &ModelIntent,
     changes: &mut Vec<Change>,
 ) -> Option<Catalog> {
     if intent.enums.is_empty() && intent.enum_values.is_empty() {
@@ -71,7 +71,7 @@ pub(crate) fn apply_enum_renames(
 pub(crate) fn enum_type_renames(
     current: &Catalog,
     desired: &Catalog,
-    intent: &RenameIntent,
+    intent: &ModelIntent,
 ) -> Vec<(QualifiedName, String)> {
     let keys = |catalog: &Catalog| -> HashSet<QualifiedName> {
         catalog
@@ -106,7 +106,7 @@ pub(crate) fn enum_type_renames(
 pub(crate) fn enum_value_renames(
     current: &Catalog,
     desired: &Catalog,
-    intent: &RenameIntent,
+    intent: &ModelIntent,
 ) -> Vec<(QualifiedName, String, String)> {
     let find = |catalog: &'_ Catalog, name: &QualifiedName| -> Option<EnumType> {
         catalog
@@ -200,7 +200,7 @@ pub(crate) fn rename_enum_value(catalog: &mut Catalog, name: &QualifiedName, fro
 pub(crate) fn apply_table_renames<'a>(
     current: &'a Catalog,
     desired: &Catalog,
-    intent: &RenameIntent,
+    intent: &ModelIntent,
     changes: &mut Vec<Change>,
 ) -> Cow<'a, Catalog> {
     let (mut table_renames, column_renames) =
@@ -255,7 +255,7 @@ pub(crate) type ColumnRename = (QualifiedName, String, String);
 pub(crate) fn table_and_column_renames(
     current: &Catalog,
     desired: &Catalog,
-    intent: &RenameIntent,
+    intent: &ModelIntent,
 ) -> (Vec<TableRename>, Vec<ColumnRename>) {
     let table_keys = |catalog: &Catalog| -> HashSet<(String, String)> {
         catalog

@@ -87,6 +87,7 @@ fn named_tables(
         | Change::Column(ColumnChange::DropExpression { table, .. })
         | Change::Column(ColumnChange::ReplaceWithGenerated { table, .. })
         | Change::Column(ColumnChange::SetNotNull { table, .. })
+        | Change::Column(ColumnChange::Backfill { table, .. })
         | Change::Column(ColumnChange::DropNotNull { table, .. })
         | Change::Column(ColumnChange::SetDefault { table, .. })
         | Change::Column(ColumnChange::DropDefault { table, .. })

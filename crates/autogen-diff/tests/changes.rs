@@ -3,8 +3,8 @@
 use autogen_diff::{DiffError, Hazard, Plan, Transaction, diff, diff_renaming, plan, plan_changes};
 use autogen_schema::{
     Catalog, CheckConstraint, Column, Deferral, EnumType, Extension, ForeignKey, Identity,
-    IdentityKind, Index, IndexKey, IndexTarget, MatchType, MemberRename, PrimaryKey, QualifiedName,
-    ReferentialAction, Rename, RenameIntent, Schema, Sequence, SequenceOptions, SequenceOwner,
+    IdentityKind, Index, IndexKey, IndexTarget, MatchType, MemberRename, ModelIntent, PrimaryKey,
+    QualifiedName, ReferentialAction, Rename, Schema, Sequence, SequenceOptions, SequenceOwner,
     Table, UniqueConstraint, catalog_from_json,
 };
 
@@ -71,15 +71,15 @@ fn plain_column(name: &str, data_type: &str) -> Column {
 }
 
 fn show_one(current: &Catalog, desired: &Catalog) -> String {
-    show_renaming_one(current, desired, &RenameIntent::default())
+    show_renaming_one(current, desired, &ModelIntent::default())
 }
 
 /// The plan of `current` -> `desired` with the renames of `intent`.
-fn plan_renaming(current: &Catalog, desired: &Catalog, intent: &RenameIntent) -> Plan {
+fn plan_renaming(current: &Catalog, desired: &Catalog, intent: &ModelIntent) -> Plan {
     plan_changes(&diff_renaming(current, desired, intent).unwrap())
 }
 
-fn show_renaming_one(current: &Catalog, desired: &Catalog, intent: &RenameIntent) -> String {
+fn show_renaming_one(current: &Catalog, desired: &Catalog, intent: &ModelIntent) -> String {
     let plan = plan_renaming(current, desired, intent);
     let mut out = String::new();
     for statement in &plan.statements {
@@ -96,12 +96,12 @@ fn show_renaming_one(current: &Catalog, desired: &Catalog, intent: &RenameIntent
 
 /// `-- up`, then `-- down` (the plan of the reverse diff).
 fn show(current: &Catalog, desired: &Catalog) -> String {
-    show_renaming(current, desired, &RenameIntent::default())
+    show_renaming(current, desired, &ModelIntent::default())
 }
 
 /// `show` with the renames of `intent` (the down plan with them reversed, as a migration
 /// plans it).
-fn show_renaming(current: &Catalog, desired: &Catalog, intent: &RenameIntent) -> String {
+fn show_renaming(current: &Catalog, desired: &Catalog, intent: &ModelIntent) -> String {
     format!(
         "-- up\n{}-- down\n{}",
         show_renaming_one(current, desired, intent),
@@ -340,9 +340,9 @@ fn enum_types_are_renamed_both_ways_and_their_uses_follow() {
     // What PostgreSQL prints after the rename: every use follows the type.
     let mut desired = respelled(&current, "public.mood", "public.feeling");
     desired.enums[0].name = "feeling".into();
-    let intent = RenameIntent {
+    let intent = ModelIntent {
         enums: vec![renamed("public", "mood", "feeling")],
-        ..RenameIntent::default()
+        ..ModelIntent::default()
     };
     insta::assert_snapshot!(show_renaming(&current, &desired, &intent));
     // Harmless once applied: old name gone, new name present.
@@ -363,9 +363,9 @@ fn enum_values_are_renamed_both_ways_and_defaults_checks_and_indexes_follow() {
     let current = with_mood_uses();
     // PostgreSQL stores labels by identity: after RENAME VALUE, every use prints the new label.
     let mut desired = respelled(&current, "sad", "so sad");
-    let intent = RenameIntent {
+    let intent = ModelIntent {
         enum_values: vec![member("public", "mood", "sad", "so sad")],
-        ..RenameIntent::default()
+        ..ModelIntent::default()
     };
     table(&mut desired, "moods").indexes[0].name = "moods_sad_idx".into();
     column(&mut desired, "moods", "history").default =
@@ -382,10 +382,10 @@ fn an_enum_type_and_its_values_are_renamed_then_other_values_added_and_removed()
     desired = respelled(&desired, "{happy,", "{glad,");
     desired.enums[0].name = "feeling".into();
     desired.enums[0].values = vec!["glad".into(), "meh".into(), "sad".into()];
-    let intent = RenameIntent {
+    let intent = ModelIntent {
         enums: vec![renamed("public", "mood", "feeling")],
         enum_values: vec![member("public", "feeling", "happy", "glad")],
-        ..RenameIntent::default()
+        ..ModelIntent::default()
     };
     insta::assert_snapshot!(show_renaming(&current, &desired, &intent));
 }
@@ -525,9 +525,9 @@ fn tables_are_renamed_both_ways() {
     let mut desired = base();
     let users = table(&mut desired, "users");
     users.name = "accounts".into();
-    let intent = RenameIntent {
+    let intent = ModelIntent {
         tables: vec![renamed("public", "users", "accounts")],
-        ..RenameIntent::default()
+        ..ModelIntent::default()
     };
     // PostgreSQL moves references along with the table.
     table(&mut desired, "posts").foreign_keys[0].references.name = "accounts".into();
@@ -556,9 +556,9 @@ fn a_renamed_table_with_other_changes_is_altered_under_its_new_name() {
     users.name = "accounts".into();
     users.columns.push(plain_column("phone", "text"));
     table(&mut desired, "posts").foreign_keys[0].references.name = "accounts".into();
-    let intent = RenameIntent {
+    let intent = ModelIntent {
         tables: vec![renamed("public", "users", "accounts")],
-        ..RenameIntent::default()
+        ..ModelIntent::default()
     };
     insta::assert_snapshot!(show_renaming_one(&base(), &desired, &intent));
 }
@@ -607,9 +607,9 @@ fn columns_are_renamed_both_ways() {
     let mut desired = base();
     let name = column(&mut desired, "users", "name");
     name.name = "full_name".into();
-    let intent = RenameIntent {
+    let intent = ModelIntent {
         columns: vec![member("public", "users", "name", "full_name")],
-        ..RenameIntent::default()
+        ..ModelIntent::default()
     };
     // PostgreSQL follows the rename in column lists; the index is untouched.
     table(&mut desired, "users").indexes[0].keys[0].target =
@@ -1016,12 +1016,12 @@ fn constraints_and_indexes_of_a_renamed_table_are_renamed_not_recreated() {
     fk.name = "articles_author_id_fkey".into();
     fk.references.name = "accounts".into();
     desired.canonicalize();
-    let intent = RenameIntent {
+    let intent = ModelIntent {
         tables: vec![
             renamed("public", "users", "accounts"),
             renamed("public", "posts", "articles"),
         ],
-        ..RenameIntent::default()
+        ..ModelIntent::default()
     };
 
     let plan_sql = show_renaming(&with_exclusion(), &desired, &intent);
@@ -1052,9 +1052,9 @@ fn identical_indexes_are_renamed_pairwise_in_name_order() {
     users.indexes[0].name = "accounts_name_idx".into();
     users.indexes[1].name = "accounts_name_idx1".into();
     table(&mut desired, "posts").foreign_keys[0].references.name = "accounts".into();
-    let intent = RenameIntent {
+    let intent = ModelIntent {
         tables: vec![renamed("public", "users", "accounts")],
-        ..RenameIntent::default()
+        ..ModelIntent::default()
     };
     insta::assert_snapshot!(show_renaming(&current, &desired, &intent));
 }
@@ -1175,7 +1175,7 @@ fn a_drop_and_an_add_of_the_same_definition_is_a_hint_never_a_rename() {
     // A table renamed without renamed_from: a drop and a create, plus a hint.
     let mut desired = base();
     table(&mut desired, "users").name = "members".into();
-    let hints = autogen_diff::rename_hints(&base(), &desired, &RenameIntent::default());
+    let hints = autogen_diff::rename_hints(&base(), &desired, &ModelIntent::default());
     assert_eq!(
         hints,
         [autogen_diff::RenameHint::Table {
@@ -1191,16 +1191,16 @@ fn a_drop_and_an_add_of_the_same_definition_is_a_hint_never_a_rename() {
     // A column, the same way; with renamed_from it is a rename and no hint.
     let mut desired = base();
     column(&mut desired, "users", "name").name = "display_name".into();
-    let hints = autogen_diff::rename_hints(&base(), &desired, &RenameIntent::default());
+    let hints = autogen_diff::rename_hints(&base(), &desired, &ModelIntent::default());
     assert_eq!(hints.len(), 1, "{hints:?}");
     assert!(
         hints[0].to_string().contains("public.users.name"),
         "{}",
         hints[0]
     );
-    let intent = RenameIntent {
+    let intent = ModelIntent {
         columns: vec![member("public", "users", "name", "display_name")],
-        ..RenameIntent::default()
+        ..ModelIntent::default()
     };
     assert!(autogen_diff::rename_hints(&base(), &desired, &intent).is_empty());
 
@@ -1209,5 +1209,5 @@ fn a_drop_and_an_add_of_the_same_definition_is_a_hint_never_a_rename() {
     let renamed = column(&mut desired, "users", "name");
     renamed.name = "display_name".into();
     renamed.data_type = "character varying(10)".into();
-    assert!(autogen_diff::rename_hints(&base(), &desired, &RenameIntent::default()).is_empty());
+    assert!(autogen_diff::rename_hints(&base(), &desired, &ModelIntent::default()).is_empty());
 }

@@ -306,7 +306,7 @@ async fn a_renamed_serial_column_keeps_counting_under_its_new_name() {
         .batch_execute(HUNDRED_ROWS_WITH_A_GAP)
         .await
         .expect("before");
-    let intent = autogen_schema::RenameIntent {
+    let intent = autogen_schema::ModelIntent {
         columns: vec![autogen_schema::MemberRename {
             owner: autogen_schema::QualifiedName::new("public", "t"),
             from: "id".into(),
@@ -316,7 +316,7 @@ async fn a_renamed_serial_column_keeps_counting_under_its_new_name() {
     };
     let renaming = |from: &autogen_schema::Catalog,
                     to: &autogen_schema::Catalog,
-                    intent: &autogen_schema::RenameIntent| {
+                    intent: &autogen_schema::ModelIntent| {
         autogen_diff::plan_changes(&autogen_diff::diff_renaming(from, to, intent).expect("diff"))
     };
     let original = catalog(&mut client).await;

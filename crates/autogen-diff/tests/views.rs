@@ -6,7 +6,7 @@
 
 use autogen_diff::{DiffError, Migration, PlanOptions, migration};
 use autogen_introspect::{InspectOptions, Inspection, inspect};
-use autogen_schema::{MemberRename, RenameIntent};
+use autogen_schema::{MemberRename, ModelIntent};
 use autogen_testkit::autogen_pg::Client;
 
 /// The migration, as the engine plans it (plain statements, no renames).
@@ -14,13 +14,13 @@ fn plan(
     current: &autogen_schema::Catalog,
     desired: &autogen_schema::Catalog,
 ) -> Result<Migration, DiffError> {
-    plan_renaming(current, desired, &RenameIntent::default())
+    plan_renaming(current, desired, &ModelIntent::default())
 }
 
 fn plan_renaming(
     current: &autogen_schema::Catalog,
     desired: &autogen_schema::Catalog,
-    intent: &RenameIntent,
+    intent: &ModelIntent,
 ) -> Result<Migration, DiffError> {
     migration(current, desired, intent, &PlanOptions::default())
 }
@@ -205,13 +205,13 @@ async fn a_view_over_a_column_renamed_and_retyped_in_one_plan_is_created_again_f
     .await;
     let current = read(&mut client).await.catalog;
     let desired = read(&mut to).await.catalog;
-    let intent = RenameIntent {
+    let intent = ModelIntent {
         columns: vec![MemberRename {
             owner: autogen_schema::QualifiedName::new("public", "t"),
             from: "a".into(),
             to: "b".into(),
         }],
-        ..RenameIntent::default()
+        ..ModelIntent::default()
     };
     let planned = plan_renaming(&current, &desired, &intent).expect("planned");
     let sql = planned.up.to_sql();

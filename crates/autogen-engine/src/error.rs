@@ -190,6 +190,9 @@ pub enum EngineError {
         why: &'static str,
     },
 
+    #[error("could not count the rows that would get no value in column {column}: {detail}")]
+    RowCount { column: String, detail: String },
+
     #[error("{}:{line}: PostgreSQL rejected this declaration: {message}", path.display())]
     DeclarationRejected {
         path: PathBuf,

@@ -23,6 +23,7 @@ mod session;
 mod settings;
 mod source;
 mod step;
+mod values;
 mod verify;
 
 pub use autogen_diff::{Migration, Verification};
@@ -39,3 +40,4 @@ pub use session::{PlanOptions, Session};
 pub use settings::Settings;
 pub use source::{Source, ignoring_histories, inspect_options};
 pub use step::STEP_SPAN;
+pub use values::rows_without_value;

@@ -8,7 +8,7 @@ use crate::normalize::DeclaredSchema;
 use crate::session::{PlanOptions, Session};
 use autogen_codegen::{FileKind, GeneratedFile};
 use autogen_introspect::Inspection;
-use autogen_schema::{Catalog, RenameIntent};
+use autogen_schema::{Catalog, ModelIntent};
 use std::path::PathBuf;
 
 /// Where pulled files go.
@@ -132,7 +132,7 @@ impl Session {
             verify: false,
         };
         let migration = self
-            .migration(source, &written, &RenameIntent::default(), &how)
+            .migration(source, &written, &ModelIntent::default(), &how)
             .await?;
         // One line per change (a change may take several statements).
         let mut check = PullCheck::default();

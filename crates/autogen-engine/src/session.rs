@@ -13,7 +13,7 @@ use autogen_diff::{Migration, OnlineOptions};
 use autogen_introspect::{InspectOptions, Inspection};
 use autogen_migrate::RevisionGraph;
 use autogen_pg::ConnectionSpec;
-use autogen_schema::RenameIntent;
+use autogen_schema::ModelIntent;
 use std::collections::BTreeSet;
 use tracing::Instrument;
 
@@ -72,7 +72,7 @@ impl Session {
 
     /// The schema of any source (a live database, a `.sql` file, models, a migrations
     /// directory), and what the source says was renamed (models only).
-    pub async fn schema(&self, source: &Source) -> Result<(Inspection, RenameIntent), EngineError> {
+    pub async fn schema(&self, source: &Source) -> Result<(Inspection, ModelIntent), EngineError> {
         let read = source
             .inspect(&self.options, &self.dev)
             .instrument(step("read a schema"))
@@ -121,7 +121,7 @@ impl Session {
         &self,
         current: &Inspection,
         desired: &Inspection,
-        intent: &RenameIntent,
+        intent: &ModelIntent,
         how: &PlanOptions,
     ) -> Result<Migration, EngineError> {
         let options = autogen_diff::PlanOptions {

@@ -6,7 +6,7 @@ use crate::error::EngineError;
 use crate::normalize::DeclaredSchema;
 use autogen_introspect::{InspectOptions, Inspection};
 use autogen_pg::ConnectionSpec;
-use autogen_schema::RenameIntent;
+use autogen_schema::ModelIntent;
 use std::path::{Path, PathBuf};
 
 /// What every command reads: the given schemas, without the migration runner's tracking
@@ -122,7 +122,7 @@ impl Source {
         &self,
         options: &InspectOptions,
         dev: &DevPool,
-    ) -> Result<(Inspection, RenameIntent), EngineError> {
+    ) -> Result<(Inspection, ModelIntent), EngineError> {
         let inspection = match self {
             Source::Database(spec) => crate::inspection::inspect_database(spec, options).await?,
             Source::SqlFile(path) => {
@@ -160,7 +160,7 @@ impl Source {
                 return Ok((inspection, declared.models.intent));
             }
         };
-        Ok((inspection, RenameIntent::default()))
+        Ok((inspection, ModelIntent::default()))
     }
 }
 

@@ -49,7 +49,7 @@ pub struct Models {
     pub origins: CatalogOrigins,
     /// What the models say was renamed: an input to the diff beside the catalogs, never part
     /// of one.
-    pub intent: autogen_schema::RenameIntent,
+    pub intent: autogen_schema::ModelIntent,
     /// Every file read, for diagnostics after normalization.
     pub sources: Vec<SourceFile>,
 }

@@ -575,3 +575,42 @@ fn empty_input_and_files_without_models_give_an_empty_catalog() {
     assert_eq!(models.origins.tables[0].table.line, 2);
     assert_eq!(models.origins.tables[0].table.column, 25);
 }
+
+#[test]
+fn backfill_and_using_are_model_intent_not_schema() {
+    let models = load(&struct_with(
+        "#[model(backfill = \"first_name || ' ' || last_name\")]\n    full_name: String,\n    \
+         #[model(using = \"price / 100.0\", sql_type = \"numeric(12,2)\")]\n    price: i64,\n    \
+         first_name: String,\n    last_name: String,",
+    ));
+    let t = QualifiedName::new("public", "t");
+    assert_eq!(
+        models.intent.backfill(&t, "full_name"),
+        Some("first_name || ' ' || last_name")
+    );
+    assert_eq!(models.intent.conversion(&t, "price"), Some("price / 100.0"));
+    assert_eq!(models.intent.backfill(&t, "price"), None);
+    // The column itself is what the field says: no default comes from the backfill.
+    let full_name = column(table(&models, "t"), "full_name");
+    assert!(full_name.not_null);
+    assert_eq!(full_name.default, None);
+}
+
+#[test]
+fn identity_and_generated_columns_cannot_have_a_backfill() {
+    expect_error(
+        &struct_with("#[model(identity, backfill = \"1\")]\n    id: i64,"),
+        "backfill = «\"1\"»",
+        "an identity column cannot have a `backfill`",
+    );
+    expect_error(
+        &struct_with("#[model(generated = \"a * 2\", backfill = \"0\")]\n    b: i32,\n    a: i32,"),
+        "backfill = «\"0\"»",
+        "a generated column cannot have a `backfill`",
+    );
+    expect_error(
+        &struct_with("#[model(backfill = \"  \")]\n    b: i32,"),
+        "backfill = «\"  \"»",
+        "`backfill` is empty",
+    );
+}

@@ -21,7 +21,7 @@ pub use catalog::*;
 pub use deps::{Dependency, ObjectRef};
 pub use dump::{Source, Statement};
 pub use ident::{QualifiedName, quote_ident, quote_literal};
-pub use intent::{MemberRename, Rename, RenameIntent};
+pub use intent::{ColumnExpression, MemberRename, ModelIntent, Rename};
 pub use objects::{
     Attribute, Collation, CompositeType, Domain, DomainCheck, Function, FunctionId, FunctionKind,
     Policy, PolicyCommand, RangeType, Trigger, TriggerEnabled, View,

@@ -4,14 +4,14 @@
 //! Every finding is collected in a [`CheckReport`]; text is printed as it is found, JSON
 //! and GitHub annotations once everything is known (`check_report.rs`).
 
-use super::check_report::{CheckReport, DatabaseReport, Violation};
+use super::check_report::{CheckReport, DatabaseReport, RowsWithoutValue, Violation};
 use crate::cli::{CheckArgs, FindingsFormat, GlobalArgs};
 use crate::commands::Outcome;
 use crate::error::CliError;
 use crate::output;
 use crate::plan_text;
 use crate::report::{self, change::ChangeReport, statement::StatementReport};
-use autogen_diff::{Hazard, hazard_names};
+use autogen_diff::{Hazard, ValueHint, hazard_names};
 use autogen_engine::policy;
 use autogen_engine::{EngineError, PlanOptions, Project, Session};
 use autogen_introspect::Inspection;
@@ -73,6 +73,7 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
             .map_err(CliError::Output)?;
         }
         plan_text::rename_hints(&migration.hints);
+        plan_text::value_hints(&migration.value_hints);
         report.new_revision = Some(super::check_report::NewRevision {
             changes: changes(&migration.up.changes, &declared.models)?,
             statements: migration.up.statements.clone(),
@@ -93,6 +94,7 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
             deny: &deny,
             models: &declared.models,
             text,
+            value_hints: &migration.value_hints,
         };
         let database = check_database(&context, &spec, &replayed, &mut report).await?;
         report.database = Some(database);
@@ -156,6 +158,8 @@ struct Context<'a> {
     models: &'a autogen_model::Models,
     /// Whether the output is text (diffs are printed on stdout).
     text: bool,
+    /// Required columns of the would-be revision that nothing gives a value.
+    value_hints: &'a [ValueHint],
 }
 
 /// The live database against the revisions: applied up to the head, no applied file edited
@@ -174,11 +178,30 @@ async fn check_database(
         deny,
         models,
         text,
+        value_hints,
     } = *context;
     let client = autogen_engine::connect(spec).await?;
     let status = project.status(&client).await?;
-    drop(client);
     let mut database = DatabaseReport::new(project, &status, spec.redacted());
+    for hint in value_hints {
+        let (ValueHint::RequiredColumnAdded { table, column }
+        | ValueHint::ColumnBecomesRequired { table, column }) = hint;
+        let Some(rows) = autogen_engine::rows_without_value(&client, hint).await? else {
+            continue;
+        };
+        if rows > 0 {
+            output::error(&format!(
+                "database {}: the new revision would fail on {rows} row(s) of {table}: column {column} gets no value for them",
+                spec.redacted()
+            ));
+        }
+        database.rows_without_value.push(RowsWithoutValue {
+            table: table.to_string(),
+            column: column.clone(),
+            rows,
+        });
+    }
+    drop(client);
     // The up sections `autogen upgrade` would run on this database.
     for file in project.graph.ordered() {
         if status.head.contains(&file.revision.id) && !status.applied.contains(&file.revision.id) {

@@ -71,6 +71,17 @@ pub struct DatabaseReport {
     pub unmanaged: Vec<UnmanagedDifference>,
     /// Every statement of the pending revisions' up sections, with its hazards.
     pub pending_statements: Vec<StatementReport>,
+    /// Rows of this database the new revision would fail on: a required column nothing
+    /// gives them a value for (see `autogen_diff::ValueHint`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rows_without_value: Vec<RowsWithoutValue>,
+}
+
+#[derive(Serialize)]
+pub struct RowsWithoutValue {
+    pub table: String,
+    pub column: String,
+    pub rows: i64,
 }
 
 #[derive(Serialize)]
@@ -155,6 +166,7 @@ impl DatabaseReport {
             drift: Vec::new(),
             unmanaged: Vec::new(),
             pending_statements: Vec::new(),
+            rows_without_value: Vec::new(),
         }
     }
 

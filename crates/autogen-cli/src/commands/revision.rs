@@ -87,6 +87,9 @@ pub(crate) async fn create(
     if !migration.hints.is_empty() {
         confirm_drops(&migration, global.quiet).await?;
     }
+    if !global.quiet {
+        plan_text::value_hints(&migration.value_hints);
+    }
     let down = migration
         .down
         .as_ref()
@@ -95,8 +98,9 @@ pub(crate) async fn create(
     // that needs a transaction of its own (an online VALIDATE), makes its section
     // `transaction:false`.
     let up_sql = format!(
-        "{}{}",
+        "{}{}{}",
         plan_text::rename_hint_comments(&migration.hints),
+        plan_text::value_hint_comments(&migration.value_hints),
         plan_text::sql_with_hazards(&migration.up)
     );
     let revision = new_revision(

@@ -58,6 +58,14 @@ pub enum ColumnChange {
         table: QualifiedName,
         column: String,
     },
+    /// The rows that hold NULL in the column get the model's `backfill` expression, in
+    /// batches (see `data.rs`): the statement bounds each batch and leaves the rows it filled
+    /// out of the next, so the runner repeats it until it changes no row.
+    Backfill {
+        table: QualifiedName,
+        column: String,
+        expression: String,
+    },
     DropNotNull {
         table: QualifiedName,
         column: String,
@@ -115,6 +123,7 @@ impl ColumnChange {
                 .map(String::as_str)
                 .collect(),
             ColumnChange::SetDefault { default, .. } => vec![default.as_str()],
+            ColumnChange::Backfill { expression, .. } => vec![expression.as_str()],
             _ => Vec::new(),
         }
     }
@@ -129,6 +138,7 @@ impl ColumnChange {
             | ColumnChange::DropExpression { .. }
             | ColumnChange::ReplaceWithGenerated { .. }
             | ColumnChange::SetNotNull { .. }
+            | ColumnChange::Backfill { .. }
             | ColumnChange::DropNotNull { .. }
             | ColumnChange::SetDefault { .. }
             | ColumnChange::DropDefault { .. }
@@ -188,6 +198,9 @@ impl ColumnChange {
             ),
             ColumnChange::SetNotNull { table, column } => {
                 format!("set not null on column {}", col(table, column))
+            }
+            ColumnChange::Backfill { table, column, .. } => {
+                format!("backfill column {} in batches", col(table, column))
             }
             ColumnChange::DropNotNull { table, column } => {
                 format!("drop not null on column {}", col(table, column))
@@ -259,7 +272,7 @@ impl ColumnChange {
                 collation,
             } => {
                 let hazards = match conversion {
-                    Conversion::ViaText => {
+                    Conversion::ViaText | Conversion::Using(_) => {
                         vec![TableRewrite, AccessExclusiveLock, MayFailOnExistingRows]
                     }
                     // Same type, new collation: no rewrite, but every index on it is rebuilt.
@@ -277,6 +290,7 @@ impl ColumnChange {
                 let using = match conversion {
                     Conversion::Implicit => String::new(),
                     Conversion::Cast => format!(" USING {column_name}::{to}"),
+                    Conversion::Using(expression) => format!(" USING ({expression})"),
                     Conversion::ViaText => {
                         let text = if to.ends_with("[]") { "text[]" } else { "text" };
                         format!(" USING {column_name}::{text}::{to}")
@@ -316,6 +330,11 @@ impl ColumnChange {
                 alter_column_sql(table, column, "SET NOT NULL"),
                 vec![AccessExclusiveLock, MayFailOnExistingRows],
             ),
+            ColumnChange::Backfill {
+                table,
+                column,
+                expression,
+            } => (backfill_sql(table, column, expression), Vec::new()),
             ColumnChange::DropNotNull { table, column } => {
                 (alter_column_sql(table, column, "DROP NOT NULL"), lock)
             }
@@ -567,8 +586,24 @@ pub(crate) fn compare_column(
     ColumnOutcome::InPlace
 }
 
+/// One batch of a backfill: at most [`crate::data::BACKFILL_BATCH_ROWS`] rows that still hold
+/// NULL and for which the expression gives a value (a row it gives NULL for would match every
+/// batch; left NULL, a later `SET NOT NULL` names the problem). The filter is repeated outside
+/// the subquery: a row updated concurrently since is skipped, and `ctid`s, unique only within
+/// one partition, cannot reach rows that are already filled.
+fn backfill_sql(table: &QualifiedName, column: &str, expression: &str) -> String {
+    let quoted_table = table.quoted();
+    let column = quote_ident(column);
+    let pending = format!("{column} IS NULL AND ({expression}) IS NOT NULL");
+    format!(
+        "UPDATE {quoted_table} SET {column} = ({expression}) WHERE {pending} AND ctid = ANY \
+         (ARRAY(SELECT ctid FROM {quoted_table} WHERE {pending} LIMIT {}));",
+        crate::data::BACKFILL_BATCH_ROWS
+    )
+}
+
 /// How `ALTER COLUMN … TYPE` converts the stored values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Conversion {
     /// No `USING`: PostgreSQL's own conversion (generated columns, which refuse `USING`, and
@@ -579,6 +614,8 @@ pub enum Conversion {
     /// `USING col::text::type`: an enum column moved to its re-created type (there is no cast
     /// between two enum types).
     ViaText,
+    /// `USING (expression)`: the model's `using` for the column.
+    Using(String),
 }
 
 /// Defaults that may be volatile make `ADD COLUMN` rewrite the table (constants and stable

@@ -28,6 +28,10 @@ pub(crate) struct FieldAttrs {
     pub sql_type: Option<Spanned<String>>,
     pub skip: bool,
     pub renamed_from: Option<Spanned<String>>,
+    /// Model intent: the value existing rows get (an SQL expression over the row).
+    pub backfill: Option<Spanned<String>>,
+    /// Model intent: the `USING` expression of a type change.
+    pub using: Option<Spanned<String>>,
 }
 
 /// `references = "schema.table(col)"`: the whole item (for origins) and the parsed target.
@@ -71,6 +75,8 @@ pub(crate) fn read_field(items: &[Meta], problems: &mut Vec<Problem>) -> FieldAt
             "column" => out.column = reader.string(meta),
             "sql_type" => out.sql_type = reader.sql(meta),
             "renamed_from" => out.renamed_from = reader.string(meta),
+            "backfill" => out.backfill = reader.sql(meta),
+            "using" => out.using = reader.sql(meta),
             "references" => {
                 out.references = reader.string(meta).and_then(|text| {
                     reference(&text, reader.problems).map(|target| ReferenceAttr { item, target })

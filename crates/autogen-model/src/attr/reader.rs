@@ -56,6 +56,8 @@ impl Context {
                 "sql_type",
                 "skip",
                 "renamed_from",
+                "backfill",
+                "using",
             ],
             Context::Enum => &["type_name", "schema", "comment", "renamed_from"],
             Context::Variant => &["rename", "renamed_from"],

@@ -115,18 +115,22 @@ pub(crate) fn column_of_field(
     check_conflicts(&attrs, problems);
     let default = attrs.default.as_ref().map(|text| text.value.clone());
     let generated = attrs.generated.as_ref().map(|text| text.value.clone());
-    for (given, key) in [(&attrs.default, "default"), (&attrs.generated, "generated")] {
+    for (given, key, example) in [
+        (&attrs.default, "default", "now()"),
+        (&attrs.generated, "generated", "price * 2"),
+        (
+            &attrs.backfill,
+            "backfill",
+            "first_name || ' ' || last_name",
+        ),
+        (&attrs.using, "using", "price_cents / 100.0"),
+    ] {
         if let Some(given) = given.as_ref().filter(|text| text.value.trim().is_empty()) {
             problems.push(
                 Problem::new(given.loc, format!("`{key}` is empty"))
                     .label("empty expression")
                     .help(format!(
-                        "write an SQL expression, e.g. `{key} = \"{}\"`",
-                        if key == "default" {
-                            "now()"
-                        } else {
-                            "price * 2"
-                        }
+                        "write an SQL expression, e.g. `{key} = \"{example}\"`"
                     )),
             );
         }
@@ -276,6 +280,28 @@ fn check_conflicts(attrs: &FieldAttrs, problems: &mut Vec<Problem>) {
                 .label("default on an identity column")
                 .help("remove `default`: the identity sequence gives the values"),
         );
+    }
+    // Values of identity and generated columns come from PostgreSQL: nothing to backfill.
+    if let Some(backfill) = &attrs.backfill {
+        let computed = if attrs.generated.is_some() {
+            Some(("a", "generated"))
+        } else if attrs.identity.is_some() {
+            Some(("an", "identity"))
+        } else {
+            None
+        };
+        if let Some((article, kind)) = computed {
+            problems.push(
+                Problem::new(
+                    backfill.loc,
+                    format!("{article} {kind} column cannot have a `backfill`"),
+                )
+                .label(format!("backfill on {article} {kind} column"))
+                .help(format!(
+                    "remove `backfill`: PostgreSQL gives the values of {kind} columns"
+                )),
+            );
+        }
     }
     if attrs.references.is_none() {
         for (given, key) in [

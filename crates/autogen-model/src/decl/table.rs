@@ -22,6 +22,9 @@ pub(crate) struct StructDecl {
     /// Model intent: `renamed_from` of the struct, and `(old, new)` of its fields.
     pub renamed_from: Option<String>,
     pub column_renames: Vec<(String, String)>,
+    /// Model intent: `(column, expression)` of fields with `backfill` and with `using`.
+    pub column_backfills: Vec<(String, String)>,
+    pub column_conversions: Vec<(String, String)>,
     pub locs: TableLocs,
     /// Non-skipped fields and their column names.
     pub fields: Vec<(Ident, String)>,
@@ -117,6 +120,20 @@ pub(crate) fn analyze_struct(
             .filter_map(|decl| {
                 let from = decl.attrs.renamed_from.as_ref()?;
                 Some((from.value.clone(), decl.column.name.clone()))
+            })
+            .collect(),
+        column_backfills: columns
+            .iter()
+            .filter_map(|decl| {
+                let backfill = decl.attrs.backfill.as_ref()?;
+                Some((decl.column.name.clone(), backfill.value.clone()))
+            })
+            .collect(),
+        column_conversions: columns
+            .iter()
+            .filter_map(|decl| {
+                let using = decl.attrs.using.as_ref()?;
+                Some((decl.column.name.clone(), using.value.clone()))
             })
             .collect(),
         table,

@@ -11,7 +11,9 @@ use crate::decl::enums::EnumDecl;
 use crate::decl::table::StructDecl;
 use crate::origin::{CatalogOrigins, LineIndex, Origin, TableOrigins};
 use crate::problem::{Loc, Problem};
-use autogen_schema::{Catalog, MemberRename, QualifiedName, Rename, RenameIntent, Schema};
+use autogen_schema::{
+    Catalog, ColumnExpression, MemberRename, ModelIntent, QualifiedName, Rename, Schema,
+};
 
 /// One analyzed item and the index of its file.
 pub(crate) struct Declared {
@@ -27,7 +29,7 @@ pub(crate) enum DeclItem {
 pub(crate) struct Resolved {
     pub catalog: Catalog,
     pub origins: CatalogOrigins,
-    pub intent: RenameIntent,
+    pub intent: ModelIntent,
 }
 
 /// A problem and the index of the file its spans belong to.
@@ -100,7 +102,7 @@ pub(crate) fn resolve(
             .map(|(file, decl)| table_origins(&decl.locs, |loc| locator.origin(*file, loc)))
             .collect(),
     };
-    let intent = rename_intent(&tables, &enums);
+    let intent = model_intent(&tables, &enums);
     let catalog = Catalog {
         schemas: schemas
             .into_iter()
@@ -122,9 +124,10 @@ pub(crate) fn resolve(
     }
 }
 
-/// What the models say was renamed (`renamed_from` on structs, fields, enums and variants).
-fn rename_intent(tables: &[(usize, StructDecl)], enums: &[(usize, EnumDecl)]) -> RenameIntent {
-    let mut intent = RenameIntent::default();
+/// What the models say beyond the schema: renames (`renamed_from` on structs, fields, enums
+/// and variants), backfills and type conversions (`backfill`, `using` on fields).
+fn model_intent(tables: &[(usize, StructDecl)], enums: &[(usize, EnumDecl)]) -> ModelIntent {
+    let mut intent = ModelIntent::default();
     for (_, decl) in tables {
         let table = &decl.table;
         if let Some(from) = &decl.renamed_from {
@@ -141,6 +144,19 @@ fn rename_intent(tables: &[(usize, StructDecl)], enums: &[(usize, EnumDecl)]) ->
                 to: to.clone(),
             });
         }
+        let expressions = |list: &[(String, String)]| {
+            list.iter()
+                .map(|(column, expression)| ColumnExpression {
+                    table: table.qualified_name(),
+                    column: column.clone(),
+                    expression: expression.clone(),
+                })
+                .collect::<Vec<_>>()
+        };
+        intent.backfills.extend(expressions(&decl.column_backfills));
+        intent
+            .conversions
+            .extend(expressions(&decl.column_conversions));
     }
     for (_, decl) in enums {
         let name = QualifiedName::new(&decl.ty.schema, &decl.ty.name);

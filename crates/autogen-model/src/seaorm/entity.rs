@@ -254,6 +254,8 @@ pub(crate) fn analyze(
         },
         renamed_from: None,
         column_renames,
+        column_backfills: Vec::new(),
+        column_conversions: Vec::new(),
         locs,
         fields: idents,
         enum_uses,
