@@ -320,3 +320,23 @@ fn relations_name_existing_entities_and_columns() {
         "unknown `on_delete` action `Cascde`",
     );
 }
+
+#[test]
+fn backfill_and_using_are_read_as_on_autogens_own_models() {
+    let text = entity(
+        "table_name = \"person\"",
+        "#[sea_orm(primary_key)]\n    pub id: i32,\n    pub first_name: String,\n    \
+         #[sea_orm(backfill = \"first_name || '!'\")]\n    pub greeting: String,\n    \
+         #[sea_orm(using = \"age_text::integer\")]\n    pub age: i32,",
+    );
+    let models = load_sources(vec![("person.rs".into(), text)]).expect("loads");
+    let person = autogen_schema::QualifiedName::new("public", "person");
+    assert_eq!(
+        models.intent.backfill(&person, "greeting"),
+        Some("first_name || '!'")
+    );
+    assert_eq!(
+        models.intent.conversion(&person, "age"),
+        Some("age_text::integer")
+    );
+}

@@ -37,6 +37,8 @@ impl Place {
                 "ignore",
                 "comment",
                 "renamed_from",
+                "backfill",
+                "using",
             ],
             Place::ActiveEnum => &["rs_type", "db_type", "enum_name", "rename_all"],
             Place::EnumVariant => &["string_value", "num_value"],

@@ -80,6 +80,8 @@ pub(crate) fn analyze(
     let mut idents = Vec::new();
     let mut enum_uses = Vec::new();
     let mut column_renames = Vec::new();
+    let mut column_backfills = Vec::new();
+    let mut column_conversions = Vec::new();
     for field in &named.named {
         let Some(ident) = &field.ident else { continue };
         let field_settings = read(&field.attrs, Place::Field, problems);
@@ -161,6 +163,13 @@ pub(crate) fn analyze(
         let nullable = sea_type.nullable || field_settings.flag("nullable", problems).is_some();
         if let Some(from) = field_settings.string("renamed_from", problems) {
             column_renames.push((from.value, name.clone()));
+        }
+        // autogen's data intent, spelled as on its own models.
+        if let Some(backfill) = field_settings.string("backfill", problems) {
+            column_backfills.push((name.clone(), backfill.value));
+        }
+        if let Some(using) = field_settings.string("using", problems) {
+            column_conversions.push((name.clone(), using.value));
         }
         variants.push((variant, name.clone()));
         idents.push((ident.clone(), name.clone()));
@@ -254,8 +263,8 @@ pub(crate) fn analyze(
         },
         renamed_from: None,
         column_renames,
-        column_backfills: Vec::new(),
-        column_conversions: Vec::new(),
+        column_backfills,
+        column_conversions,
         locs,
         fields: idents,
         enum_uses,
