@@ -4,9 +4,10 @@
 //! diff+plan timing ([`diff`]), `autogen diff` end to end vs migra ([`diff_e2e`]), model files
 //! declaring the generated schema ([`models`]), every tool end to end on the same databases
 //! ([`e2e`]), `autogen check` on a long revision history ([`history`]), the inspect round
-//! trip on real schema files ([`roundtrip`]) and autogen's plans on them both ways
-//! ([`plans`]).
+//! trip on real schema files ([`roundtrip`]), autogen's plans on them both ways
+//! ([`plans`]) and a batched backfill under a concurrent writer ([`backfill`]).
 
+pub mod backfill;
 pub mod diff;
 pub mod diff_e2e;
 pub mod e2e;

@@ -3,7 +3,7 @@
 //! `autogen-bench --help`.
 
 use autogen_bench::{
-    diff, diff_e2e, e2e, generate, history, inspect, measure, models, plans, roundtrip,
+    backfill, diff, diff_e2e, e2e, generate, history, inspect, measure, models, plans, roundtrip,
 };
 use clap::{Parser, Subcommand};
 use std::io::Write as _;
@@ -156,6 +156,21 @@ enum Commands {
     /// Time `autogen check` twice in a row (first and second run) on a project with a long
     /// revision history (chained revisions, each creating a table or adding a column and an
     /// index) whose models match the head.
+    /// A backfill of a required column over `rows` rows while a writer keeps updating random
+    /// rows: autogen's batched plan (plain and --online) against one `UPDATE` in one
+    /// transaction; total time, batches, the migration's longest transaction, the writer's
+    /// commits and its longest wait, as a markdown table.
+    Backfill {
+        /// Rows in the table.
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: usize,
+        /// The autogen binary to run.
+        #[arg(long)]
+        autogen: PathBuf,
+        /// An existing PostgreSQL server [default: an ephemeral dev cluster].
+        #[arg(long)]
+        dev_url: Option<String>,
+    },
     History {
         /// Revisions in the chain.
         #[arg(long, default_value_t = 500)]
@@ -365,6 +380,32 @@ fn e2e(options: &e2e::Options) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+fn backfill_bench(options: &backfill::Options) -> ExitCode {
+    let command_line = std::env::args().collect::<Vec<_>>().join(" ");
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: could not start a runtime: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(backfill::run(options, |line| eprintln!("{line}"))) {
+        Ok(outcomes) => {
+            println!("Command: `{command_line}`");
+            println!();
+            print!("{}", backfill::markdown_table(options.rows, &outcomes));
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn history(options: &history::Options) -> ExitCode {
     let command_line = std::env::args().collect::<Vec<_>>().join(" ");
     match history::run(options, |line| eprintln!("{line}")) {
@@ -529,6 +570,15 @@ fn main() -> ExitCode {
             only,
             batch,
             keep_projects,
+        }),
+        Commands::Backfill {
+            rows,
+            autogen,
+            dev_url,
+        } => backfill_bench(&backfill::Options {
+            rows,
+            autogen,
+            dev_url,
         }),
         Commands::History {
             revisions,
