@@ -22,6 +22,7 @@
 //! The runner takes a [`tokio_postgres::Client`]; the driver is re-exported as
 //! [`tokio_postgres`] so an application can use exactly the version this crate was built with.
 
+mod batch;
 mod concurrent;
 mod embedded;
 mod error;
@@ -40,6 +41,7 @@ mod split;
 mod target;
 mod tracking;
 
+pub use batch::{BatchOptions, is_batchable, parse_batch_directive};
 pub use embedded::EmbeddedMigrations;
 pub use error::{Direction, MigrateError, ParseProblem};
 pub use files::{RevisionFile, write_new};

@@ -160,6 +160,12 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Parsed, MigrateError> {
         first_line: down_index + 2,
     };
 
+    for (section, marker_index) in [(&up, up_index), (&down, down_index)] {
+        let statements = crate::split::split_statements(&section.sql);
+        crate::batch::check_section(&section.sql, section.transactional, &statements)
+            .map_err(|(line, problem)| error(marker_index + 1 + line, problem))?;
+    }
+
     Ok(Parsed {
         revision: Revision {
             id: id_value.text.to_owned(),
