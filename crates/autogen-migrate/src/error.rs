@@ -234,6 +234,16 @@ pub enum MigrateError {
         /// Why the stack cannot.
         why: &'static str,
     },
+
+    #[error(
+        "the {section} section has a batched statement (`-- batch:`, section line {line}), and {layout} would run it once: only autogen's runner repeats it until it changes no row; nothing was written: keep autogen's own revision files (no `[migrations] layout`) for a batched backfill, or write the backfill as a migration that loops by itself"
+    )]
+    LayoutCannotBatch {
+        layout: &'static str,
+        section: &'static str,
+        /// 1-based line within the section.
+        line: usize,
+    },
 }
 
 /// Which way a run goes, for messages.

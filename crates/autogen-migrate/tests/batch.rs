@@ -567,3 +567,30 @@ INSERT INTO steps VALUES (6);";
         .collect();
     assert_eq!(steps, [1, 2, 3, 4, 5, 6]);
 }
+
+/// sqlx, Diesel and sea-orm-migration would run a batched statement once: writing one as their
+/// migration is refused, and nothing is written.
+#[test]
+fn other_stacks_cannot_run_a_batched_statement() {
+    let revision = backfill();
+    for layout in [
+        autogen_migrate::Layout::Sqlx,
+        autogen_migrate::Layout::Diesel,
+        autogen_migrate::Layout::SeaOrm,
+    ] {
+        let dir = tempfile::tempdir().expect("dir");
+        let error =
+            autogen_migrate::write_revision(dir.path(), layout, &revision).expect_err("refused");
+        let message = error.to_string();
+        assert!(
+            matches!(error, MigrateError::LayoutCannotBatch { line: 5, .. }),
+            "{layout:?}: {message}"
+        );
+        assert!(message.contains("would run it once"), "{message}");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).expect("list").count(),
+            0,
+            "{layout:?}: nothing written"
+        );
+    }
+}
