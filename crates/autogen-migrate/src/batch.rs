@@ -39,6 +39,23 @@ pub struct BatchOptions {
 }
 
 impl BatchOptions {
+    /// The directive line for these options, as [`parse_batch_directive`] reads it back:
+    /// `-- batch:` then the options that are set, each duration in the largest unit that
+    /// states it exactly (`-- batch: pause=100ms lock_timeout=2s`).
+    pub fn directive(&self) -> String {
+        let mut line = "-- batch:".to_owned();
+        for (name, value) in [
+            ("pause", self.pause),
+            ("lock_timeout", self.lock_timeout),
+            ("statement_timeout", self.statement_timeout),
+        ] {
+            if let Some(value) = value {
+                line.push_str(&format!(" {name}={}", duration_text(value)));
+            }
+        }
+        line
+    }
+
     /// The `SET LOCAL` statements each batch's transaction starts with.
     pub fn settings(&self) -> Vec<(&'static str, String)> {
         [
@@ -87,6 +104,19 @@ fn parse_options(text: &str) -> Result<BatchOptions, ParseProblem> {
     Ok(options)
 }
 
+/// A duration as the directive writes it: `1min`, `2s` or `100ms` (sub-millisecond parts,
+/// which the directive cannot state, are dropped).
+fn duration_text(duration: Duration) -> String {
+    let millis = duration.as_millis();
+    if millis > 0 && millis % 60_000 == 0 {
+        format!("{}min", millis / 60_000)
+    } else if millis % 1000 == 0 {
+        format!("{}s", millis / 1000)
+    } else {
+        format!("{millis}ms")
+    }
+}
+
 /// `100ms`, `2s`, `1min`.
 fn parse_duration(text: &str) -> Option<Duration> {
     let digits = text.find(|c: char| !c.is_ascii_digit())?;
@@ -123,14 +153,15 @@ fn comment_lines_above<'s>(
         .take_while(|(_, text)| text.trim_start().starts_with("--"))
 }
 
-/// Sets `batch` of each statement that has a valid directive among the comment lines directly
-/// above it. (Invalid directives are the strict parser's business: `check_section`.)
+/// Sets `batch` of each batchable statement that has a valid directive among the comment lines
+/// directly above it. (Invalid directives are the strict parser's business: `check_section`.)
 pub(crate) fn attach(sql: &str, statements: &mut [Statement]) {
     let lines: Vec<&str> = sql.lines().collect();
     for index in 0..statements.len() {
         let batch = comment_lines_above(&lines, statements, index)
             .find_map(|(_, text)| parse_batch_directive(text))
-            .and_then(Result::ok);
+            .and_then(Result::ok)
+            .filter(|_| is_batchable(&statements[index].sql));
         statements[index].batch = batch;
     }
 }
@@ -371,6 +402,24 @@ mod tests {
             parse_batch_directive("-- batch: pause"),
             Some(Err(ParseProblem::BatchOptionSyntax("pause".into())))
         );
+    }
+
+    #[test]
+    fn directives_render_and_read_back() {
+        let options = BatchOptions {
+            pause: Some(Duration::from_millis(1500)),
+            lock_timeout: Some(Duration::from_secs(2)),
+            statement_timeout: Some(Duration::from_secs(120)),
+        };
+        assert_eq!(
+            options.directive(),
+            "-- batch: pause=1500ms lock_timeout=2s statement_timeout=2min"
+        );
+        assert_eq!(
+            parse_batch_directive(&options.directive()),
+            Some(Ok(options))
+        );
+        assert_eq!(BatchOptions::default().directive(), "-- batch:");
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! typo in a header or a misplaced marker is an error at its line, never a silent default.
 //!
 //! Shape: `-- key: value` header lines (and blank lines) up to `-- migrate:up`, then the up
-//! body, then `-- migrate:down` and its body. A marker may carry `transaction:false`.
+//! body, then `-- migrate:down` and its body. A marker may carry `transaction:false`. A
+//! `-- batch:` comment line in a body is checked here too (`batch.rs::check_section`): valid
+//! options, a DML statement right below it, a `transaction:false` section.
 
 use std::path::Path;
 

@@ -357,14 +357,16 @@ impl RunBar {
             } => {
                 let rate =
                     rows.saturating_sub(self.rows_before) as f64 / elapsed.as_secs_f64().max(0.001);
+                // Numbers first: the line is cut to the terminal's width, and the revision
+                // is on the `Applying` line above.
                 progress::step(
                     self.done,
                     &format!(
-                        "{}:{line} {} rows, {} rows/s, {} batches",
-                        revision.revision.id,
+                        "{} rows, {} rows/s, {} batches (line {line} of {})",
                         thousands(*rows),
                         thousands(rate as u64),
-                        thousands(*batches)
+                        thousands(*batches),
+                        revision.revision.id,
                     ),
                 )
             }
