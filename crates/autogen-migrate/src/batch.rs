@@ -108,9 +108,9 @@ fn parse_options(text: &str) -> Result<BatchOptions, ParseProblem> {
 /// which the directive cannot state, are dropped).
 fn duration_text(duration: Duration) -> String {
     let millis = duration.as_millis();
-    if millis > 0 && millis % 60_000 == 0 {
+    if millis > 0 && millis.is_multiple_of(60_000) {
         format!("{}min", millis / 60_000)
-    } else if millis % 1000 == 0 {
+    } else if millis.is_multiple_of(1000) {
         format!("{}s", millis / 1000)
     } else {
         format!("{millis}ms")
