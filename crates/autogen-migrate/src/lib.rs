@@ -8,7 +8,9 @@
 //! - [`upgrade`] / [`downgrade`] / [`stamp`]: the runner. It serializes on an advisory lock,
 //!   keeps `public.autogen_revisions`, refuses edited or unknown applied revisions, and runs
 //!   each revision in its own transaction (or statement by statement for
-//!   `transaction:false`), naming the failing statement's file and line.
+//!   `transaction:false`), naming the failing statement's file and line. A statement under
+//!   a `-- batch:` directive ([`BatchOptions`]) runs again and again, one transaction per
+//!   batch, until it changes no row, resumably.
 //! - [`offline_upgrade_sql`] / [`offline_downgrade_sql`]: the same as a script for a DBA.
 //! - [`Layout`], [`load_graph`], [`write_revision`], [`applied_versions`]: revisions as the
 //!   migrations of sqlx, Diesel or sea-orm-migration, written and read back as a chain in

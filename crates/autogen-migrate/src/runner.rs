@@ -309,7 +309,9 @@ async fn run_revision(
 /// statements done (see `progress.rs`), continuing where an earlier run stopped; the tracking
 /// row is written after the last one. Each statement's locks end with it, which online plans
 /// rely on (a `VALIDATE` must not scan under the strong lock of the `NOT VALID` step before
-/// it); a `SET` is a session setting and stays in effect for the statements after it.
+/// it); a `SET` is a session setting and stays in effect for the statements after it. A
+/// batched statement (`-- batch:`) runs batch by batch (`batch.rs`), its counts in the same
+/// progress row, and a re-run continues it by running it again from where the counts say.
 async fn run_outside_transaction(
     client: &mut Client,
     file: &RevisionFile,
