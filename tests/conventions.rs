@@ -253,3 +253,45 @@ fn run_with_stderr_on_terminal(mut command: Command) -> (Option<i32>, String) {
     let _ = drain.join();
     (status.code(), reader.join().expect("terminal reader"))
 }
+
+/// A batched statement on a terminal: the bar shows its rows, rows per second and batches as
+/// they commit; with `-q` nothing of it is drawn.
+#[test]
+fn a_batched_statement_shows_rows_and_batches_on_a_terminal() {
+    let project = Project::new();
+    project.write_revision(
+        "20260101000001",
+        &[],
+        "CREATE TABLE t (id int, done boolean);\nINSERT INTO t SELECT g, false FROM generate_series(1, 3000) g;",
+        "DROP TABLE t;",
+    );
+    project.write_file(
+        "migrations/20260101000002_backfill.sql",
+        "-- revision: 20260101000002\n-- parents: 20260101000001\n-- message: backfill\n-- created: 2026-01-01T00:00:00Z\n\n\
+         -- migrate:up transaction:false\n\
+         -- batch:\n\
+         UPDATE t SET done = true WHERE ctid = ANY (ARRAY(SELECT ctid FROM t WHERE NOT done LIMIT 1000));\n\n\
+         -- migrate:down\n\
+         UPDATE t SET done = false;\n",
+    );
+    let (_database, url) = fresh_database();
+    let mut command = project.command(&with_db(&url, &["upgrade"]));
+    command.env("COLUMNS", "200");
+    let (code, screen) = run_with_stderr_on_terminal(command);
+    assert_eq!(code, Some(0), "{screen}");
+    assert!(
+        screen.contains("s 3,000 rows, ")
+            && screen.contains(" rows/s, 3 batches (line 8 of 20260101000002)"),
+        "{screen:?}"
+    );
+    assert!(
+        screen.contains("Batched 20260101000002:8: 3,000 rows in 3 batches ("),
+        "{screen:?}"
+    );
+
+    let (_database, url) = fresh_database();
+    let (code, screen) =
+        run_with_stderr_on_terminal(project.command(&with_db(&url, &["-q", "upgrade"])));
+    assert_eq!(code, Some(0), "{screen}");
+    assert!(!screen.contains("rows"), "{screen:?}");
+}

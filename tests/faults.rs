@@ -1,6 +1,7 @@
-//! Faults end to end: the binary SIGKILLed in the middle of `autogen upgrade`, its database
-//! connection terminated by the server mid-introspection and mid-upgrade, the dev server
-//! stopped under `autogen revision`, and 16 runners started at once on one database.
+//! Faults end to end: the binary SIGKILLed in the middle of `autogen upgrade` (and at chosen
+//! points of a batched statement), its database connection terminated by the server
+//! mid-introspection and mid-upgrade, the dev server stopped under `autogen revision`, and 16
+//! runners started at once on one database.
 //!
 //! After a kill the database must be at a revision boundary (or, inside a `transaction:false`
 //! section, at the statement boundary its progress row names), and running `upgrade` again
@@ -1120,5 +1121,241 @@ fn a_section_finished_by_hand_and_stamped_runs_whole_next_time() {
             Effect::Table(table).visible(&db),
             "{table} is missing:\n{again}"
         );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. SIGKILL inside a batched statement
+
+const BATCH_ROWS: usize = 20_000;
+/// The test holds this advisory lock to stop the batches mid-statement: every row the backfill
+/// updates takes it shared first (a trigger), so a batch waits inside its UPDATE.
+const GATE: i64 = 4242;
+
+/// 20,000 users, then a `transaction:false` section: add a column, backfill it in batches of
+/// 1,000 (each row counts its updates in `touched`), make it NOT NULL.
+fn write_batched_chain(project: &Project) {
+    project.write_revision(
+        "20260101000001",
+        &[],
+        &format!(
+            "CREATE TABLE users (id int PRIMARY KEY, first_name text NOT NULL, last_name text NOT NULL, touched int NOT NULL DEFAULT 0);\n\
+             INSERT INTO users (id, first_name, last_name) SELECT g, 'f' || g, 'l' || g FROM generate_series(1, {BATCH_ROWS}) g;\n\
+             CREATE FUNCTION gate() RETURNS trigger LANGUAGE plpgsql AS $$\n\
+             BEGIN PERFORM pg_advisory_lock_shared({GATE}); PERFORM pg_advisory_unlock_shared({GATE}); RETURN NEW; END $$;\n\
+             CREATE TRIGGER gate BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION gate();"
+        ),
+        "DROP TABLE users; DROP FUNCTION gate();",
+    );
+    let text = "-- revision: 20260101000002\n-- parents: 20260101000001\n-- message: backfill\n-- created: 2026-01-01T00:00:00Z\n\n\
+                -- migrate:up transaction:false\n\
+                -- hazard: none\n\
+                ALTER TABLE users ADD COLUMN full_name text;\n\
+                -- hazard: none\n\
+                -- batch: pause=20ms lock_timeout=5s\n\
+                UPDATE users SET full_name = first_name || ' ' || last_name, touched = touched + 1\n\
+                WHERE ctid = ANY (ARRAY(SELECT ctid FROM users WHERE full_name IS NULL LIMIT 1000));\n\
+                -- hazard: may-fail-on-existing-rows\n\
+                ALTER TABLE users ALTER COLUMN full_name SET NOT NULL;\n\n\
+                -- migrate:down transaction:false\n\
+                ALTER TABLE users DROP COLUMN full_name;\n";
+    project.write_file("migrations/20260101000002_backfill.sql", text);
+}
+
+/// (statements done, batches done, rows done) of the backfill's progress row, if any.
+fn batch_progress(db: &Db) -> Option<(usize, u64, u64)> {
+    if !db.flag("SELECT to_regclass('public.autogen_revisions_progress') IS NOT NULL") {
+        return None;
+    }
+    db.strings(
+        "SELECT statements_done || ',' || batches_done || ',' || rows_done \
+         FROM public.autogen_revisions_progress WHERE revision = '20260101000002'",
+    )
+    .first()
+    .map(|row| {
+        let parts: Vec<u64> = row.split(',').map(|n| n.parse().expect("number")).collect();
+        (parts[0] as usize, parts[1], parts[2])
+    })
+}
+
+/// Polls until `ready` (or fails after a bound, with the runner's output).
+fn wait_for(runner: &mut Running, what: &str, mut ready: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !ready() {
+        assert!(!runner.has_exited(), "the runner exited before {what}");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{what}: not reached in 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Whether another session waits for a lock of `kind` (`advisory`, `relation`).
+fn runner_waits_for(db: &Db, kind: &str) -> bool {
+    db.flag(&format!(
+        "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE datname = current_database() \
+         AND pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND wait_event = '{kind}')"
+    ))
+}
+
+/// The runner SIGKILLed during a batch (waiting inside its UPDATE), between batches (in the
+/// pause), and after the last batch (waiting to run the statement after it); each time the
+/// re-run finishes the job: every row updated exactly once, the column NOT NULL, the revision
+/// recorded, the progress row gone, and the batches counted across the runs.
+#[test]
+fn sigkill_inside_a_batched_statement_updates_every_row_exactly_once() {
+    let _serial = serial();
+    let project = Project::new();
+    write_batched_chain(&project);
+
+    // Uninterrupted, with the JSON report and the summary line.
+    let (_reference, reference_url) = fresh_database();
+    let output = wait_bounded(
+        spawn(
+            &project,
+            &with_db(&reference_url, &["upgrade", "--format", "json"]),
+        ),
+        Duration::from_secs(120),
+        "the uninterrupted run",
+    );
+    assert!(output.status.success(), "{}", describe(&output));
+    assert!(
+        stderr(&output).contains("20260101000002:11: 20,000 rows in 20 batches ("),
+        "{}",
+        describe(&output)
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+    let batched = &report["ran"][1]["batched"][0];
+    assert_eq!(
+        (&batched["line"], &batched["batches"], &batched["rows"]),
+        (
+            &serde_json::json!(11),
+            &serde_json::json!(20),
+            &serde_json::json!(20_000)
+        ),
+        "{report}"
+    );
+
+    let check_final = |db: &Db, context: &str| {
+        assert_eq!(
+            db.one(
+                "SELECT count(*) || ',' || count(*) FILTER (WHERE touched = 1 AND full_name = first_name || ' ' || last_name) FROM users"
+            ),
+            format!("{BATCH_ROWS},{BATCH_ROWS}"),
+            "{context}: every row updated exactly once"
+        );
+        assert!(
+            db.flag("SELECT attnotnull FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'full_name'"),
+            "{context}"
+        );
+        assert_eq!(
+            db.one("SELECT count(*) FROM public.autogen_revisions"),
+            "2",
+            "{context}"
+        );
+        assert_eq!(
+            db.one("SELECT count(*) FROM public.autogen_revisions_progress"),
+            "0",
+            "{context}"
+        );
+    };
+    check_final(&Db::connect(&reference_url), "uninterrupted");
+
+    for point in [
+        "during a batch",
+        "between batches",
+        "before the next statement",
+    ] {
+        let (_database, url) = fresh_database();
+        let db = Db::connect(&url);
+        // A second session of the test, for a table lock held in an open transaction.
+        let mut holder: Option<Db> = None;
+        let mut runner = spawn(&project, &with_db(&url, &["upgrade"]));
+        match point {
+            "during a batch" => {
+                wait_for(&mut runner, "three batches", || {
+                    batch_progress(&db).is_some_and(|(_, batches, _)| batches >= 3)
+                });
+                db.execute(&format!("SELECT pg_advisory_lock({GATE})"));
+                wait_for(&mut runner, "a batch waiting at the gate", || {
+                    runner_waits_for(&db, "advisory")
+                });
+            }
+            "between batches" => {
+                wait_for(&mut runner, "five batches, paused", || {
+                    batch_progress(&db).is_some_and(|(_, batches, _)| batches >= 5)
+                        && db.flag(
+                            "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE datname = current_database() \
+                             AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state = 'idle')",
+                        )
+                });
+            }
+            _ => {
+                // Stop the batches, take a lock the NOT NULL step waits for (the batches do
+                // not), let the batches go.
+                wait_for(&mut runner, "the first batch", || {
+                    batch_progress(&db).is_some_and(|(_, batches, _)| batches >= 1)
+                });
+                db.execute(&format!("SELECT pg_advisory_lock({GATE})"));
+                wait_for(&mut runner, "a batch waiting at the gate", || {
+                    runner_waits_for(&db, "advisory")
+                });
+                let lock = Db::connect(&url);
+                lock.execute("BEGIN; LOCK TABLE users IN ACCESS SHARE MODE");
+                holder = Some(lock);
+                db.execute(&format!("SELECT pg_advisory_unlock({GATE})"));
+                wait_for(&mut runner, "the NOT NULL step waiting", || {
+                    batch_progress(&db).is_some_and(|(done, _, _)| done == 2)
+                        && runner_waits_for(&db, "relation")
+                });
+            }
+        }
+        runner.kill();
+        let killed = runner.wait();
+        assert!(!killed.status.success(), "{point}: {}", describe(&killed));
+        let saved = batch_progress(&db);
+        db.execute("SELECT pg_advisory_unlock_all()");
+        if let Some(lock) = holder.take() {
+            lock.execute("COMMIT");
+        }
+        // The killed run's session goes once the statement it waited in ends.
+        db.wait_until_alone();
+        let after_kill = batch_progress(&db);
+        let (done, batches, rows) = after_kill.expect("a progress row");
+        assert_eq!(rows, batches * 1000, "{point}: {after_kill:?}");
+        match point {
+            "during a batch" => assert!(done == 1 && batches >= 3, "{point}: {after_kill:?}"),
+            "before the next statement" => assert_eq!(done, 2, "{point}: {after_kill:?}"),
+            // Killed in a pause, or (a slow machine) in a batch or after the last one.
+            _ => assert!(done >= 1, "{point}: {after_kill:?}"),
+        }
+        // While the statement runs the row counts its batches; once it is done (2 statements),
+        // the counters are back to 0 and every row is updated.
+        let updated = if done == 2 { BATCH_ROWS as u64 } else { rows };
+        assert_eq!(
+            db.one("SELECT count(*) FROM users WHERE touched = 1"),
+            updated.to_string(),
+            "{point}: the rows updated are the ones the progress row counts (saved before the session went: {saved:?})"
+        );
+        assert!(
+            db.one("SELECT count(*) FROM users WHERE touched > 1") == "0",
+            "{point}"
+        );
+        let output = finish_upgrade(&project, &url, point);
+        let err = stderr(&output);
+        if done == 1 && batches > 0 {
+            assert!(
+                err.contains(&format!(
+                    "20260101000002_backfill.sql:11 after {batches} batches ("
+                )),
+                "{point}: {err}"
+            );
+        }
+        assert!(
+            err.contains("20,000 rows in 20 batches") || done == 2,
+            "{point}: the totals include the killed run's batches: {err}"
+        );
+        check_final(&db, point);
     }
 }

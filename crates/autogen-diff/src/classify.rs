@@ -112,6 +112,39 @@ pub fn classify_all<S: AsRef<str>>(statements: &[S]) -> Vec<Classification> {
         .collect()
 }
 
+/// For each statement of a section (or script), in order: whether it is an `UPDATE` or
+/// `DELETE` of a table that may hold rows — any but a table an earlier `CREATE TABLE` of the
+/// same list created (as [`classify_all`] counts them empty). Run as one statement, such a
+/// statement visits every matching row in one transaction and keeps their row locks to its
+/// end, so the hazard analysis of revision files calls it long-running unless it is batched
+/// (`-- batch:`, which autogen-migrate runs in short transactions).
+pub fn visits_existing_rows<S: AsRef<str>>(statements: &[S]) -> Vec<bool> {
+    let mut created: Vec<TableName> = Vec::new();
+    statements
+        .iter()
+        .map(|statement| {
+            let tokens = tokenize(statement.as_ref());
+            let c = Cursor::new(&tokens);
+            if c.is(0, "create") {
+                created.extend(created_table(&c));
+                return false;
+            }
+            let target = match c.word(0) {
+                Some("update") => 1,
+                Some("delete") if c.is(1, "from") => 2,
+                _ => return false,
+            };
+            let target = if c.is(target, "only") {
+                target + 1
+            } else {
+                target
+            };
+            c.name(target)
+                .is_none_or(|table| !created.iter().any(|made| made.same(&table)))
+        })
+        .collect()
+}
+
 /// A table name as written: quoted parts verbatim, unquoted ones lowercased.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct TableName {
@@ -790,6 +823,25 @@ mod tests {
         assert_eq!(
             classify("UPDATE users SET name = 'x';"),
             Classification::Unknown
+        );
+    }
+
+    #[test]
+    fn updates_and_deletes_of_tables_that_may_hold_rows() {
+        let statements = [
+            "UPDATE users SET name = 'x';",
+            "update only \"app\".\"Users\" set name = 'x' where id = 1",
+            "DELETE FROM users;",
+            "CREATE TABLE app.fresh (id int);",
+            "UPDATE fresh SET id = 1;",
+            "DELETE FROM app.fresh;",
+            "INSERT INTO users VALUES (1);",
+            "SELECT 1;",
+            "DELETE FROM \"Fresh\";",
+        ];
+        assert_eq!(
+            visits_existing_rows(&statements),
+            [true, true, true, false, false, false, false, false, true]
         );
     }
 

@@ -52,7 +52,7 @@ pub use change::{
     Conversion, EnumChange, EnumValuePosition, ExtensionChange, IndexChange, Phase, SchemaChange,
     SequenceChange, TableChange,
 };
-pub use classify::{Classification, classify, classify_all};
+pub use classify::{Classification, classify, classify_all, visits_existing_rows};
 pub use data::{BATCH_DIRECTIVE, ValueHint};
 pub use diff::{diff, diff_renaming};
 pub use equivalence::{comparable, equivalent, normalize_equivalences};

@@ -70,10 +70,12 @@ pub fn analyze_section(
     let statements = autogen_migrate::split_statements(&section.sql);
     let sql: Vec<&str> = statements.iter().map(|s| s.sql.as_str()).collect();
     let classifications = autogen_diff::classify_all(&sql);
+    let visits_rows = autogen_diff::visits_existing_rows(&sql);
     statements
         .iter()
         .zip(classifications)
-        .map(|(statement, classification)| {
+        .zip(visits_rows)
+        .map(|((statement, classification), visits_rows)| {
             let mut hazards: BTreeSet<Hazard> = classification
                 .hazards()
                 .unwrap_or_default()
@@ -81,6 +83,13 @@ pub fn analyze_section(
                 .copied()
                 .collect();
             hazards.extend(hazard_comment(&lines, statement.line));
+            // A batched statement runs in short transactions (autogen-migrate's `-- batch:`);
+            // the same statement unbatched holds its row locks for the whole table.
+            if statement.batch.is_some() {
+                hazards.remove(&Hazard::LongRunning);
+            } else if visits_rows {
+                hazards.insert(Hazard::LongRunning);
+            }
             AnalyzedStatement {
                 path: path.to_path_buf(),
                 line: section.first_line.max(1) + statement.line - 1,
@@ -146,5 +155,31 @@ mod tests {
         assert!(statements[2].classified);
         assert_eq!(statements[2].hazards, [Hazard::IndexBuild]);
         assert_eq!(statements[2].location(), "m.sql:12");
+    }
+
+    #[test]
+    fn updates_and_deletes_of_existing_tables_are_long_running_unless_batched() {
+        let section = Section::new(
+            false,
+            "UPDATE t SET a = 1;
+             DELETE FROM ONLY s.t WHERE a = 1;
+             CREATE TABLE fresh (a int);
+             UPDATE fresh SET a = 2;
+             -- batch: pause=10ms
+             -- hazard: long-running
+             UPDATE t SET a = 1 WHERE ctid = ANY (ARRAY(SELECT ctid FROM t WHERE a IS NULL LIMIT 10));
+             INSERT INTO t VALUES (1);",
+        );
+        let statements = analyze_section(Path::new("m.sql"), "up", &section);
+        let long: Vec<bool> = statements
+            .iter()
+            .map(|s| s.hazards.contains(&Hazard::LongRunning))
+            .collect();
+        assert_eq!(long, [true, true, false, false, false, false]);
+        assert_eq!(
+            statements[1].hazards,
+            [Hazard::DataLoss, Hazard::LongRunning]
+        );
+        assert!(!statements[0].classified, "UPDATE stays unclassified");
     }
 }

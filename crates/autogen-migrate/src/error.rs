@@ -234,6 +234,16 @@ pub enum MigrateError {
         /// Why the stack cannot.
         why: &'static str,
     },
+
+    #[error(
+        "the {section} section has a batched statement (`-- batch:`, section line {line}), and {layout} would run it once: only autogen's runner repeats it until it changes no row; nothing was written: keep autogen's own revision files (no `[migrations] layout`) for a batched backfill, or write the backfill as a migration that loops by itself"
+    )]
+    LayoutCannotBatch {
+        layout: &'static str,
+        section: &'static str,
+        /// 1-based line within the section.
+        line: usize,
+    },
 }
 
 /// Which way a run goes, for messages.
@@ -291,6 +301,32 @@ pub enum ParseProblem {
     UnknownSection(String),
     #[error("unknown section option `{0}` (the only option is transaction:false)")]
     BadSectionOption(String),
+    #[error(
+        "unknown `-- batch:` option `{0}` (known: pause, lock_timeout, statement_timeout, e.g. `-- batch: pause=100ms lock_timeout=2s`)"
+    )]
+    UnknownBatchOption(String),
+    #[error("`-- batch:` option `{0}` is not `key=value` (e.g. `-- batch: pause=100ms`)")]
+    BatchOptionSyntax(String),
+    #[error("`-- batch:` option `{0}` is given twice")]
+    DuplicateBatchOption(String),
+    #[error(
+        "`{option}={value}` is not a duration: write an integer with `ms`, `s` or `min` (e.g. `{option}=100ms`, `{option}=2s`, `{option}=1min`)"
+    )]
+    BadBatchDuration { option: String, value: String },
+    #[error(
+        "a batched statement runs each batch in its own transaction: mark the section `-- migrate:up transaction:false` (or `-- migrate:down transaction:false`)"
+    )]
+    BatchInTransaction,
+    #[error(
+        "`-- batch:` is not followed by a statement: put it on the comment lines directly above the statement it batches (no blank line between)"
+    )]
+    BatchWithoutStatement,
+    #[error("a second `-- batch:` directive for the same statement (keep one)")]
+    DuplicateBatchDirective,
+    #[error(
+        "only one `UPDATE`, `DELETE`, `MERGE` or `INSERT … SELECT` statement can be batched (the runner repeats it until it changes no row); remove `-- batch:` or make the statement below it one of those"
+    )]
+    BatchNotDml,
 }
 
 /// `path:line: `, or `path: ` when the line is unknown (0).

@@ -8,7 +8,9 @@
 //! - [`upgrade`] / [`downgrade`] / [`stamp`]: the runner. It serializes on an advisory lock,
 //!   keeps `public.autogen_revisions`, refuses edited or unknown applied revisions, and runs
 //!   each revision in its own transaction (or statement by statement for
-//!   `transaction:false`), naming the failing statement's file and line.
+//!   `transaction:false`), naming the failing statement's file and line. A statement under
+//!   a `-- batch:` directive ([`BatchOptions`]) runs again and again, one transaction per
+//!   batch, until it changes no row, resumably.
 //! - [`offline_upgrade_sql`] / [`offline_downgrade_sql`]: the same as a script for a DBA.
 //! - [`Layout`], [`load_graph`], [`write_revision`], [`applied_versions`]: revisions as the
 //!   migrations of sqlx, Diesel or sea-orm-migration, written and read back as a chain in
@@ -22,6 +24,7 @@
 //! The runner takes a [`tokio_postgres::Client`]; the driver is re-exported as
 //! [`tokio_postgres`] so an application can use exactly the version this crate was built with.
 
+mod batch;
 mod concurrent;
 mod embedded;
 mod error;
@@ -40,6 +43,7 @@ mod split;
 mod target;
 mod tracking;
 
+pub use batch::{BatchOptions, is_batchable, parse_batch_directive};
 pub use embedded::EmbeddedMigrations;
 pub use error::{Direction, MigrateError, ParseProblem};
 pub use files::{RevisionFile, write_new};

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
+use crate::batch::BatchOptions;
 use crate::concurrent::{concurrent_index_target, index_lookup};
 use crate::split::split_statements;
 use crate::tracking::{ADVISORY_LOCK_KEY, create_table_sql, qualified_table};
@@ -134,26 +135,151 @@ fn revision_block(out: &mut String, file: &RevisionFile, section: &Section, reco
     }
 }
 
-/// The section's SQL, in a `transaction:false` section with the cleanup of a failed earlier
-/// build before the line where each concurrent index build starts (as the runner does).
+/// The section's SQL; in a `transaction:false` section with the cleanup of a failed earlier
+/// build before the line where each concurrent index build starts (as the runner does), and
+/// each batched statement as a `DO` block that runs it batch by batch.
 fn with_invalid_index_cleanups(section: &Section) -> String {
     if section.transactional {
         return section.sql.clone();
     }
-    let cleanups: Vec<(usize, String)> = split_statements(&section.sql)
-        .into_iter()
+    let statements = split_statements(&section.sql);
+    let cleanups: Vec<(usize, String)> = statements
+        .iter()
         .filter_map(|statement| {
             offline_invalid_index_cleanup(&statement.sql).map(|cleanup| (statement.line, cleanup))
         })
         .collect();
     let mut out = String::with_capacity(section.sql.len());
-    for (index, line) in section.sql.split_inclusive('\n').enumerate() {
-        for (_, cleanup) in cleanups.iter().filter(|(at, _)| *at == index + 1) {
+    let mut line_starts = Vec::new();
+    let mut offset = 0;
+    for line in section.sql.split_inclusive('\n') {
+        line_starts.push(offset);
+        offset += line.len();
+    }
+    // Byte ranges of the batched statements and their replacement. A batched statement is the
+    // first thing on its line (only comment lines are between it and its directive).
+    let mut batched: Vec<(usize, usize, String)> = Vec::new();
+    for statement in &statements {
+        let Some(options) = &statement.batch else {
+            continue;
+        };
+        let Some(&line_start) = line_starts.get(statement.line - 1) else {
+            continue;
+        };
+        let Some(start) = section.sql[line_start..]
+            .find(&statement.sql)
+            .map(|at| line_start + at)
+        else {
+            continue;
+        };
+        let line = match section.first_line {
+            0 => statement.line,
+            first => first + statement.line - 1,
+        };
+        batched.push((
+            start,
+            start + statement.sql.len(),
+            batch_block(&statement.sql, options, line),
+        ));
+    }
+    let mut at = 0;
+    for (index, &line_start) in line_starts.iter().enumerate() {
+        for (_, cleanup) in cleanups.iter().filter(|(line, _)| *line == index + 1) {
             out.push_str(cleanup);
         }
-        out.push_str(line);
+        let line_end = line_starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(section.sql.len());
+        at = at.max(line_start);
+        while at < line_end {
+            match batched
+                .iter()
+                .find(|(start, _, _)| *start >= at && *start < line_end)
+            {
+                Some((start, end, block)) => {
+                    out.push_str(&section.sql[at..*start]);
+                    out.push_str(block);
+                    at = *end;
+                }
+                None => {
+                    out.push_str(&section.sql[at..line_end]);
+                    at = line_end;
+                }
+            }
+        }
     }
     out
+}
+
+/// A batched statement for psql: a `DO` block that runs it, commits, and loops until it
+/// changes no row, with the batch's timeouts set again in each new transaction and a notice
+/// per batch. A `DO` may commit only outside a transaction block, which is how
+/// `transaction:false` sections run in the script.
+fn batch_block(sql: &str, options: &BatchOptions, line: usize) -> String {
+    let statement = sql.trim_end().trim_end_matches(';').trim_end();
+    let body_tag = free_tag(sql, "autogen_batch");
+    let sql_tag = free_tag(sql, "autogen_batch_sql");
+    let mut settings = String::new();
+    for (name, value) in options.settings() {
+        if name == "statement_timeout" {
+            // PostgreSQL arms statement_timeout when a top-level statement starts: inside the
+            // one DO statement a new value would apply to nothing.
+            let _ = writeln!(
+                settings,
+                "    -- statement_timeout={value} is not applied here: PostgreSQL arms it per top-level statement, and this loop is one"
+            );
+            continue;
+        }
+        let _ = writeln!(
+            settings,
+            "    PERFORM pg_catalog.set_config({}, {}, true);",
+            literal(name),
+            literal(&value)
+        );
+    }
+    let pause = options.pause.map_or(String::new(), |pause| {
+        format!(
+            "    PERFORM pg_catalog.pg_sleep({});\n",
+            pause.as_secs_f64()
+        )
+    });
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "-- batched (line {line}): runs and commits batch after batch until a batch changes no row"
+    );
+    let _ = writeln!(out, "DO ${body_tag}$");
+    out.push_str(
+        "DECLARE\n  batch_rows bigint;\n  batches bigint := 0;\n  total_rows bigint := 0;\n",
+    );
+    out.push_str("BEGIN\n  LOOP\n");
+    out.push_str(&settings);
+    let _ = writeln!(out, "    EXECUTE ${sql_tag}${statement}\n${sql_tag}$;");
+    out.push_str(
+        "    GET DIAGNOSTICS batch_rows = ROW_COUNT;\n    COMMIT;\n    EXIT WHEN batch_rows = 0;\n\
+         \x20   batches := batches + 1;\n    total_rows := total_rows + batch_rows;\n\
+         \x20   RAISE NOTICE 'batch %: % rows (% in all)', batches, batch_rows, total_rows;\n",
+    );
+    out.push_str(&pause);
+    out.push_str("  END LOOP;\n");
+    let _ = writeln!(
+        out,
+        "  RAISE NOTICE 'batched statement at line {line}: % rows in % batches', total_rows, batches;"
+    );
+    let _ = write!(out, "END\n${body_tag}$;");
+    out
+}
+
+/// A dollar-quote tag starting with `base` that `sql` does not contain.
+fn free_tag(sql: &str, base: &str) -> String {
+    let mut tag = base.to_owned();
+    let mut n = 0;
+    while sql.contains(&format!("${tag}$")) {
+        n += 1;
+        tag = format!("{base}_{n}");
+    }
+    tag
 }
 
 /// psql lines that drop the invalid index a failed earlier run of `sql` left behind (`\gexec`

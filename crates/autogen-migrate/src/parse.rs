@@ -2,7 +2,9 @@
 //! typo in a header or a misplaced marker is an error at its line, never a silent default.
 //!
 //! Shape: `-- key: value` header lines (and blank lines) up to `-- migrate:up`, then the up
-//! body, then `-- migrate:down` and its body. A marker may carry `transaction:false`.
+//! body, then `-- migrate:down` and its body. A marker may carry `transaction:false`. A
+//! `-- batch:` comment line in a body is checked here too (`batch.rs::check_section`): valid
+//! options, a DML statement right below it, a `transaction:false` section.
 
 use std::path::Path;
 
@@ -159,6 +161,12 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Parsed, MigrateError> {
         sql: normalize_body(lines[down_index + 1..].iter().copied()),
         first_line: down_index + 2,
     };
+
+    for (section, marker_index) in [(&up, up_index), (&down, down_index)] {
+        let statements = crate::split::split_statements(&section.sql);
+        crate::batch::check_section(&section.sql, section.transactional, &statements)
+            .map_err(|(line, problem)| error(marker_index + 1 + line, problem))?;
+    }
 
     Ok(Parsed {
         revision: Revision {

@@ -10,11 +10,17 @@
 //! (a concurrent build the server finished after the runner was killed is then recognized).
 //! The row is deleted in the transaction that records the revision as applied or reverted,
 //! and by a stamp that decides the revision's state (`clear_stamped`).
+//!
+//! While a batched statement (`batch.rs`) runs, the row also counts its batches and rows, in
+//! each batch's transaction, so a re-run reports how far it got and ends with right totals
+//! (the statement itself continues by running again). Tables made by older versions get the two
+//! columns when first read.
 
 use sha2::{Digest, Sha256};
 use tokio_postgres::{Client, GenericClient};
 
 use crate::MigrateError;
+use crate::batch::BatchCount;
 use crate::error::{Direction, database};
 use crate::split::Statement;
 use crate::tracking::TRACKING_SCHEMA;
@@ -28,6 +34,8 @@ pub(crate) struct SavedProgress {
     pub done: usize,
     /// [`StatementsHash`] of those statements.
     pub hash: String,
+    /// Batches and rows done of the batched statement after them (zero otherwise).
+    pub batch: BatchCount,
 }
 
 fn qualified_table() -> String {
@@ -76,15 +84,38 @@ pub(crate) async fn read(
 ) -> Result<Option<SavedProgress>, MigrateError> {
     client
         .batch_execute(&format!(
-            "CREATE TABLE IF NOT EXISTS {} (\n    revision text NOT NULL,\n    direction text NOT NULL,\n    statements_done integer NOT NULL,\n    statements_sha256 text NOT NULL,\n    updated_at timestamptz NOT NULL DEFAULT now(),\n    PRIMARY KEY (revision, direction)\n)",
-            qualified_table()
+            "CREATE TABLE IF NOT EXISTS {table} (\n    revision text NOT NULL,\n    direction text NOT NULL,\n    statements_done integer NOT NULL,\n    statements_sha256 text NOT NULL,\n    updated_at timestamptz NOT NULL DEFAULT now(),\n    batches_done bigint NOT NULL DEFAULT 0,\n    rows_done bigint NOT NULL DEFAULT 0,\n    PRIMARY KEY (revision, direction)\n)",
+            table = qualified_table()
         ))
         .await
         .map_err(database("create the progress table"))?;
+    // A table an older version made lacks the batch counters; altered only then, as even a
+    // no-op ALTER takes the table's strongest lock.
+    let missing: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_catalog.pg_attribute \
+             WHERE attrelid = pg_catalog.to_regclass($1) \
+               AND attname IN ('batches_done', 'rows_done') AND NOT attisdropped",
+            &[&format!("{TRACKING_SCHEMA}.{PROGRESS_TABLE}")],
+        )
+        .await
+        .and_then(|row| row.try_get(0))
+        .map(|found: i64| 2 - found)
+        .map_err(database("read the progress table's columns"))?;
+    if missing > 0 {
+        client
+            .batch_execute(&format!(
+                "ALTER TABLE {} ADD COLUMN IF NOT EXISTS batches_done bigint NOT NULL DEFAULT 0, \
+                 ADD COLUMN IF NOT EXISTS rows_done bigint NOT NULL DEFAULT 0",
+                qualified_table()
+            ))
+            .await
+            .map_err(database("add the batch columns to the progress table"))?;
+    }
     let row = client
         .query_opt(
             &format!(
-                "SELECT statements_done, statements_sha256 FROM {} \
+                "SELECT statements_done, statements_sha256, batches_done, rows_done FROM {} \
                  WHERE revision = $1 AND direction = $2",
                 qualified_table()
             ),
@@ -98,11 +129,21 @@ pub(crate) async fn read(
     let done: i32 = row
         .try_get(0)
         .map_err(database("read the progress table"))?;
+    let count = |column: usize| -> Result<u64, MigrateError> {
+        let value: i64 = row
+            .try_get(column)
+            .map_err(database("read the progress table"))?;
+        Ok(u64::try_from(value).unwrap_or(0))
+    };
     Ok(Some(SavedProgress {
         done: usize::try_from(done).unwrap_or(0),
         hash: row
             .try_get(1)
             .map_err(database("read the progress table"))?,
+        batch: BatchCount {
+            batches: count(2)?,
+            rows: count(3)?,
+        },
     }))
 }
 
@@ -114,17 +155,50 @@ pub(crate) async fn save(
     done: usize,
     hash: &str,
 ) -> Result<(), MigrateError> {
+    save_batches(
+        client,
+        revision,
+        direction,
+        done,
+        hash,
+        BatchCount::default(),
+    )
+    .await
+}
+
+/// Stores that the first `done` statements (with `hash`) ran and the batched statement after
+/// them did `count`.
+pub(crate) async fn save_batches(
+    client: &impl GenericClient,
+    revision: &str,
+    direction: Direction,
+    done: usize,
+    hash: &str,
+    count: BatchCount,
+) -> Result<(), MigrateError> {
     let done = i32::try_from(done).unwrap_or(i32::MAX);
+    let batches = i64::try_from(count.batches).unwrap_or(i64::MAX);
+    let rows = i64::try_from(count.rows).unwrap_or(i64::MAX);
     client
         .execute(
             &format!(
-                "INSERT INTO {} (revision, direction, statements_done, statements_sha256) \
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (revision, direction) DO UPDATE \
+                "INSERT INTO {} (revision, direction, statements_done, statements_sha256, \
+                     batches_done, rows_done) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (revision, direction) DO UPDATE \
                  SET statements_done = EXCLUDED.statements_done, \
-                     statements_sha256 = EXCLUDED.statements_sha256, updated_at = now()",
+                     statements_sha256 = EXCLUDED.statements_sha256, \
+                     batches_done = EXCLUDED.batches_done, rows_done = EXCLUDED.rows_done, \
+                     updated_at = now()",
                 qualified_table()
             ),
-            &[&revision, &direction_name(direction), &done, &hash],
+            &[
+                &revision,
+                &direction_name(direction),
+                &done,
+                &hash,
+                &batches,
+                &rows,
+            ],
         )
         .await
         .map(drop)

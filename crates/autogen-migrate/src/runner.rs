@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use tokio_postgres::Client;
 
+use crate::batch::{BatchCount, ProgressRow};
 use crate::error::{Direction, database};
 use crate::progress::StatementsHash;
 use crate::split::split_statements;
@@ -48,6 +49,33 @@ pub enum Progress<'a> {
         revision: &'a RevisionFile,
         line: usize,
         done: usize,
+    },
+    /// An earlier run of the batched statement at `line` stopped after `batches` batches that
+    /// changed `rows` rows; the statement runs again from there (it is idempotent: it picks
+    /// up the rows it has not changed yet).
+    ResumingBatch {
+        revision: &'a RevisionFile,
+        line: usize,
+        batches: u64,
+        rows: u64,
+    },
+    /// One batch of the batched statement at `line` committed: `batches` and `rows` are the
+    /// totals so far (an earlier, interrupted run's included), `elapsed` this run's time on it.
+    Batch {
+        revision: &'a RevisionFile,
+        line: usize,
+        batches: u64,
+        rows: u64,
+        elapsed: Duration,
+    },
+    /// The batched statement at `line` is done: an execution changed no row (that last
+    /// execution is not counted as a batch). Totals as in `Batch`.
+    Batched {
+        revision: &'a RevisionFile,
+        line: usize,
+        batches: u64,
+        rows: u64,
+        elapsed: Duration,
     },
     /// A `CREATE INDEX CONCURRENTLY` that failed before left this invalid index behind; it is
     /// dropped so the statement can build it again.
@@ -281,7 +309,9 @@ async fn run_revision(
 /// statements done (see `progress.rs`), continuing where an earlier run stopped; the tracking
 /// row is written after the last one. Each statement's locks end with it, which online plans
 /// rely on (a `VALIDATE` must not scan under the strong lock of the `NOT VALID` step before
-/// it); a `SET` is a session setting and stays in effect for the statements after it.
+/// it); a `SET` is a session setting and stays in effect for the statements after it. A
+/// batched statement (`-- batch:`) runs batch by batch (`batch.rs`), its counts in the same
+/// progress row, and a re-run continues it by running it again from where the counts say.
 async fn run_outside_transaction(
     client: &mut Client,
     file: &RevisionFile,
@@ -292,7 +322,7 @@ async fn run_outside_transaction(
 ) -> Result<(), MigrateError> {
     let started = Instant::now();
     let id = &file.revision.id;
-    let (skip, resumed) = match crate::progress::read(client, id, direction).await? {
+    let (skip, resumed, saved_batch) = match crate::progress::read(client, id, direction).await? {
         None => {
             // A row saying "started, 0 statements done" before the first statement runs: a
             // runner killed while its first statement was a concurrent index build (which the
@@ -300,7 +330,7 @@ async fn run_outside_transaction(
             // recognizes the finished index instead of failing with "already exists".
             let hash = StatementsHash::default().hex();
             crate::progress::save(&*client, id, direction, 0, &hash).await?;
-            (0, false)
+            (0, false, BatchCount::default())
         }
         Some(saved) => {
             if saved.done > statements.len()
@@ -331,14 +361,76 @@ async fn run_outside_transaction(
                     .await
                     .map_err(database("restore the section's session settings"))?;
             }
-            (saved.done, true)
+            (saved.done, true, saved.batch)
         }
     };
     let mut ran = StatementsHash::of(&statements[..skip]);
     for (index, statement) in statements.iter().enumerate().skip(skip) {
         let done = index + 1;
+        let hash_before = ran.hex();
         ran.push(statement);
         let hash = ran.hex();
+        let failed = |message: String| MigrateError::NonTransactionalPartial {
+            path: file.path.clone(),
+            line: file_line(section, statement),
+            revision: file.revision.id.clone(),
+            statement: statement.sql.clone(),
+            message,
+            completed_lines: statements[..index]
+                .iter()
+                .map(|done| file_line(section, done))
+                .collect(),
+        };
+        if let Some(options) = &statement.batch {
+            let line = file_line(section, statement);
+            let earlier = if index == skip && resumed {
+                saved_batch
+            } else {
+                BatchCount::default()
+            };
+            if earlier.batches > 0 {
+                progress(Progress::ResumingBatch {
+                    revision: file,
+                    line,
+                    batches: earlier.batches,
+                    rows: earlier.rows,
+                });
+            }
+            let row = ProgressRow {
+                revision: id,
+                direction,
+                statements_before: index,
+                hash_before: &hash_before,
+                hash_after: &hash,
+            };
+            let started = Instant::now();
+            let total = crate::batch::run_batches(
+                client,
+                statement,
+                options,
+                earlier,
+                &row,
+                &mut |count, elapsed| {
+                    progress(Progress::Batch {
+                        revision: file,
+                        line,
+                        batches: count.batches,
+                        rows: count.rows,
+                        elapsed,
+                    })
+                },
+            )
+            .await
+            .map_err(failed)?;
+            progress(Progress::Batched {
+                revision: file,
+                line,
+                batches: total.batches,
+                rows: total.rows,
+                elapsed: started.elapsed(),
+            });
+            continue;
+        }
         // Killed after a concurrent build finished but before its progress was stored.
         if index == skip
             && resumed
@@ -355,19 +447,9 @@ async fn run_outside_transaction(
                 index: &dropped,
             });
         }
-        if let Err(error) = run_and_count(client, statement, id, direction, done, &hash).await {
-            return Err(MigrateError::NonTransactionalPartial {
-                path: file.path.clone(),
-                line: file_line(section, statement),
-                revision: file.revision.id.clone(),
-                statement: statement.sql.clone(),
-                message: error,
-                completed_lines: statements[..index]
-                    .iter()
-                    .map(|done| file_line(section, done))
-                    .collect(),
-            });
-        }
+        run_and_count(client, statement, id, direction, done, &hash)
+            .await
+            .map_err(failed)?;
     }
     let transaction = client
         .transaction()
@@ -404,7 +486,9 @@ async fn record(
 
 /// Runs one statement of a `transaction:false` section and stores that `done` statements ran:
 /// in one transaction, unless PostgreSQL refuses the statement inside one (`CREATE INDEX
-/// CONCURRENTLY`), then one after the other. The error is PostgreSQL's message.
+/// CONCURRENTLY`; a `DO` block or procedure that commits), then one after the other. `DO` and
+/// `CALL` run alone from the start: they may commit, which a transaction block forbids. The
+/// error is PostgreSQL's message.
 async fn run_and_count(
     client: &mut Client,
     statement: &Statement,
@@ -413,23 +497,24 @@ async fn run_and_count(
     done: usize,
     hash: &str,
 ) -> Result<(), String> {
-    let transaction = client.transaction().await.map_err(|e| error_text(&e))?;
-    match transaction.batch_execute(&statement.sql).await {
-        Ok(()) => {
-            crate::progress::save(&transaction, revision, direction, done, hash)
-                .await
-                .map_err(|e| e.to_string())?;
-            return transaction.commit().await.map_err(|e| error_text(&e));
-        }
-        Err(error)
-            if error.code() != Some(&tokio_postgres::error::SqlState::ACTIVE_SQL_TRANSACTION) =>
-        {
-            let _ = transaction.rollback().await;
-            return Err(error_text(&error));
-        }
-        Err(_) => {
-            // Refused inside a transaction block before doing anything: run it alone.
-            let _ = transaction.rollback().await;
+    if !may_commit(&statement.sql) {
+        let transaction = client.transaction().await.map_err(|e| error_text(&e))?;
+        match transaction.batch_execute(&statement.sql).await {
+            Ok(()) => {
+                crate::progress::save(&transaction, revision, direction, done, hash)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                return transaction.commit().await.map_err(|e| error_text(&e));
+            }
+            Err(error) if !refused_in_transaction(&error) => {
+                let _ = transaction.rollback().await;
+                return Err(error_text(&error));
+            }
+            Err(_) => {
+                // Refused inside a transaction block (what it did is rolled back): run it
+                // alone.
+                let _ = transaction.rollback().await;
+            }
         }
     }
     client
@@ -439,6 +524,24 @@ async fn run_and_count(
     crate::progress::save(&*client, revision, direction, done, hash)
         .await
         .map_err(|e| e.to_string())
+}
+
+/// PostgreSQL refuses the statement inside a transaction block: `CREATE INDEX CONCURRENTLY`
+/// and the like (25001), a `COMMIT` in a `DO` block or procedure (2D000).
+fn refused_in_transaction(error: &tokio_postgres::Error) -> bool {
+    use tokio_postgres::error::SqlState;
+    error.code().is_some_and(|code| {
+        *code == SqlState::ACTIVE_SQL_TRANSACTION
+            || *code == SqlState::INVALID_TRANSACTION_TERMINATION
+    })
+}
+
+/// `DO …` or `CALL …`: code that may commit (transaction control is allowed only when no
+/// transaction block surrounds it).
+fn may_commit(sql: &str) -> bool {
+    autogen_sql::lex(sql)
+        .find(|token| !token.is_trivia())
+        .is_some_and(|first| first.is_keyword("do") || first.is_keyword("call"))
 }
 
 /// `SET …`/`RESET …`: a session setting, run again when a section resumes.

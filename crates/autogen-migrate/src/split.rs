@@ -7,6 +7,8 @@
 
 use autogen_sql::{Token, TokenKind};
 
+use crate::batch::BatchOptions;
+
 /// One statement of a section.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
@@ -15,6 +17,9 @@ pub struct Statement {
     pub sql: String,
     /// 1-based line within the section where the statement starts.
     pub line: usize,
+    /// The options of the `-- batch:` directive among the comment lines directly above it:
+    /// the runner repeats it in batches (`batch.rs`).
+    pub batch: Option<BatchOptions>,
 }
 
 /// Splits `sql` at top-level semicolons. Pieces holding only whitespace and comments are dropped.
@@ -24,7 +29,9 @@ pub fn split_statements(sql: &str) -> Vec<Statement> {
         splitter.token(&token);
     }
     splitter.finish(sql.len());
-    splitter.statements
+    let mut statements = splitter.statements;
+    crate::batch::attach(sql, &mut statements);
+    statements
 }
 
 struct Splitter<'a> {
@@ -86,6 +93,7 @@ impl<'a> Splitter<'a> {
             self.statements.push(Statement {
                 sql: sql.to_owned(),
                 line,
+                batch: None,
             });
         }
         self.parens = 0;

@@ -122,3 +122,36 @@ fn an_unknown_starting_revision_is_an_error() {
         Err(MigrateError::UnknownRevision { .. })
     ));
 }
+
+/// A batched statement becomes a `DO` block looping over committed batches (run against
+/// PostgreSQL by psql in `tests/batch.rs`); the statements around it stay as they are.
+#[test]
+fn a_batched_statement_is_a_do_block_in_the_script() {
+    let revisions = vec![Revision {
+        up: Section::new(
+            false,
+            "ALTER TABLE users ADD COLUMN full_name text;\n\
+             -- batch: pause=250ms lock_timeout=2s statement_timeout=1min\n\
+             -- hazard: none\n\
+             UPDATE users SET full_name = first_name || ' ' || last_name\n\
+             WHERE ctid = ANY (ARRAY(SELECT ctid FROM users WHERE full_name IS NULL LIMIT 10000));\n\
+             ALTER TABLE users ALTER COLUMN full_name SET NOT NULL;",
+        ),
+        down: Section::new(false, "ALTER TABLE users DROP COLUMN full_name;"),
+        ..revision(1, &[], "backfill", "", "")
+    }];
+    let graph = RevisionGraph::from_files(
+        revisions
+            .into_iter()
+            .map(|revision| {
+                RevisionFile::new(
+                    format!("migrations/{}", revision.file_name()).into(),
+                    revision,
+                )
+            })
+            .collect(),
+    )
+    .expect("graph");
+    let sql = offline_upgrade_sql(&graph, None, &UpgradeTarget::Head).expect("sql");
+    insta::assert_snapshot!(sql);
+}

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 fn split(sql: &str) -> Vec<(usize, String)> {
     split_statements(sql)
         .into_iter()
-        .map(|Statement { sql, line }| (line, sql))
+        .map(|Statement { sql, line, .. }| (line, sql))
         .collect()
 }
 

@@ -179,6 +179,21 @@ struct RanRevision {
     /// The statements of the section that ran (those an earlier, interrupted run of a
     /// `transaction:false` section already ran are not counted).
     statements: usize,
+    /// The batched statements (`-- batch:`) that ran; absent when there were none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    batched: Vec<BatchedStatement>,
+}
+
+/// One batched statement's totals (an interrupted earlier run's batches included).
+#[derive(Serialize)]
+struct BatchedStatement {
+    /// Its file line.
+    line: usize,
+    /// Batches that changed rows (the final execution that changed none is not counted).
+    batches: u64,
+    rows: u64,
+    /// This run's wall time on it, in milliseconds.
+    duration_ms: u64,
 }
 
 /// Collects the revisions that ran from the runner's progress events.
@@ -187,6 +202,8 @@ struct RunRecorder {
     ran: Vec<RanRevision>,
     /// Statements an interrupted earlier run already did, for the revision being resumed.
     resumed: usize,
+    /// The batched statements of the revision running now.
+    batched: Vec<BatchedStatement>,
 }
 
 impl RunRecorder {
@@ -202,6 +219,21 @@ impl RunRecorder {
                 self.resumed = *done;
                 return;
             }
+            Progress::Batched {
+                line,
+                batches,
+                rows,
+                elapsed,
+                ..
+            } => {
+                self.batched.push(BatchedStatement {
+                    line: *line,
+                    batches: *batches,
+                    rows: *rows,
+                    duration_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+                });
+                return;
+            }
             _ => return,
         };
         let done = std::mem::take(&mut self.resumed);
@@ -213,6 +245,7 @@ impl RunRecorder {
             statements: autogen_migrate::split_statements(&section.sql)
                 .len()
                 .saturating_sub(done),
+            batched: std::mem::take(&mut self.batched),
         });
     }
 }
@@ -273,6 +306,9 @@ fn took(duration: Duration) -> String {
 struct RunBar {
     shown: Option<progress::Shown>,
     done: usize,
+    /// The rows an interrupted earlier run of the batched statement did, so the rate shown
+    /// is this run's.
+    rows_before: u64,
 }
 
 impl RunBar {
@@ -295,7 +331,11 @@ impl RunBar {
                 shown = Some(progress::show(label, revisions.len()));
             }
         }
-        RunBar { shown, done: 0 }
+        RunBar {
+            shown,
+            done: 0,
+            rows_before: 0,
+        }
     }
 
     fn track(&mut self, event: &Progress<'_>) {
@@ -307,9 +347,49 @@ impl RunBar {
                 progress::step(self.done, &label(revision))
             }
             Progress::Applied { .. } | Progress::Reverted { .. } => self.done += 1,
+            Progress::ResumingBatch { rows, .. } => self.rows_before = *rows,
+            Progress::Batch {
+                revision,
+                line,
+                batches,
+                rows,
+                elapsed,
+            } => {
+                let rate =
+                    rows.saturating_sub(self.rows_before) as f64 / elapsed.as_secs_f64().max(0.001);
+                // Numbers first: the line is cut to the terminal's width, and the revision
+                // is on the `Applying` line above.
+                progress::step(
+                    self.done,
+                    &format!(
+                        "{} rows, {} rows/s, {} batches (line {line} of {})",
+                        thousands(*rows),
+                        thousands(rate as u64),
+                        thousands(*batches),
+                        revision.revision.id,
+                    ),
+                )
+            }
+            Progress::Batched { revision, .. } => {
+                self.rows_before = 0;
+                progress::step(self.done, &label(revision))
+            }
             _ => {}
         }
     }
+}
+
+/// `1234567` -> `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 /// One line when a revision starts (so a long one shows what is running) and one when done.
@@ -344,6 +424,38 @@ fn report(quiet: bool, event: Progress<'_>) {
                 revision.path.display()
             ),
         ),
+        Progress::ResumingBatch {
+            revision,
+            line,
+            batches,
+            rows,
+        } => output::progress(
+            "Resuming",
+            &format!(
+                "batched statement at {}:{line} after {} batches ({} rows)",
+                revision.path.display(),
+                thousands(batches),
+                thousands(rows)
+            ),
+        ),
+        // The bar shows each batch; logs get the summary.
+        Progress::Batch { .. } => {}
+        Progress::Batched {
+            revision,
+            line,
+            batches,
+            rows,
+            elapsed,
+        } => output::progress(
+            "Batched",
+            &format!(
+                "{}:{line}: {} rows in {} batches ({:.1} s)",
+                revision.revision.id,
+                thousands(rows),
+                thousands(batches),
+                elapsed.as_secs_f64()
+            ),
+        ),
         Progress::DroppedInvalidIndex { revision, index } => output::progress(
             "Dropped",
             &format!(
@@ -351,5 +463,18 @@ fn report(quiet: bool, event: Progress<'_>) {
                 revision.revision.id
             ),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

@@ -7,7 +7,9 @@
 use std::path::Path;
 
 use super::chain::{Entry, section};
-use super::write::{check_no_transaction, entries, new_file, read_text, remove_quietly, sync_dir};
+use super::write::{
+    check_no_batch, check_no_transaction, entries, new_file, read_text, remove_quietly, sync_dir,
+};
 use super::{Written, split_timestamp};
 use crate::naming::slug;
 use crate::{MigrateError, Revision, Section};
@@ -88,6 +90,8 @@ fn run_in_transaction(path: &Path) -> Result<bool, MigrateError> {
 }
 
 pub(crate) fn write(dir: &Path, revision: &Revision) -> Result<Written, MigrateError> {
+    check_no_batch(LAYOUT, "up", &revision.up)?;
+    check_no_batch(LAYOUT, "down", &revision.down)?;
     check_no_transaction(LAYOUT, "up", &revision.up)?;
     check_no_transaction(LAYOUT, "down", &revision.down)?;
     let version = match split_timestamp(&revision.id) {

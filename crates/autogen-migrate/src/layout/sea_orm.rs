@@ -190,6 +190,7 @@ fn sections(text: &str) -> Result<(Section, Section), (usize, String)> {
 
 pub(crate) fn write(dir: &Path, revision: &Revision) -> Result<Written, MigrateError> {
     for (name, section) in [("up", &revision.up), ("down", &revision.down)] {
+        super::write::check_no_batch(LAYOUT, name, section)?;
         if !section.transactional {
             return Err(MigrateError::LayoutNeedsNoTransaction {
                 layout: LAYOUT,

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use super::Written;
 use super::chain::{Entry, section};
-use super::write::{check_no_transaction, entries, new_file, read_text, remove_quietly, sync_dir};
+use super::write::{
+    check_no_batch, check_no_transaction, entries, new_file, read_text, remove_quietly, sync_dir,
+};
 use crate::naming::slug;
 use crate::{MigrateError, Revision, Section};
 
@@ -144,6 +146,8 @@ fn file_section(path: &Path) -> Result<Section, MigrateError> {
 }
 
 pub(crate) fn write(dir: &Path, revision: &Revision) -> Result<Written, MigrateError> {
+    check_no_batch(LAYOUT, "up", &revision.up)?;
+    check_no_batch(LAYOUT, "down", &revision.down)?;
     check_no_transaction(LAYOUT, "up", &revision.up)?;
     check_no_transaction(LAYOUT, "down", &revision.down)?;
     let stem = format!("{}_{}", revision.id, slug(&revision.message));

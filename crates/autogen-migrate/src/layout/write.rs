@@ -93,6 +93,26 @@ pub(crate) fn remove_quietly(paths: &[PathBuf]) {
     }
 }
 
+/// A batched statement (`-- batch:`) must run again until it changes no row, which only
+/// autogen's runner does: another stack would run it once, leaving most rows undone.
+pub(crate) fn check_no_batch(
+    layout: &'static str,
+    name: &'static str,
+    section: &Section,
+) -> Result<(), MigrateError> {
+    match split_statements(&section.sql)
+        .into_iter()
+        .find(|statement| statement.batch.is_some())
+    {
+        Some(statement) => Err(MigrateError::LayoutCannotBatch {
+            layout,
+            section: name,
+            line: statement.line,
+        }),
+        None => Ok(()),
+    }
+}
+
 /// sqlx and Diesel run a migration that opts out of the transaction as one multi-statement
 /// query string, which PostgreSQL itself runs as one implicit transaction block: a
 /// `CREATE INDEX CONCURRENTLY` in it fails, and a step that needs its own committed
