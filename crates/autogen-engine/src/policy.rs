@@ -96,7 +96,9 @@ pub fn analyze_section(
                 direction,
                 first_line: first_line(&statement.sql),
                 sql: statement.sql.clone(),
-                classified: classification != Classification::Unknown,
+                // A batched statement is DML the batch parser accepted: its short
+                // transactions lock rows only, so it is a known, harmless form.
+                classified: classification != Classification::Unknown || statement.batch.is_some(),
                 hazards: hazards.into_iter().collect(),
             }
         })
@@ -181,5 +183,9 @@ mod tests {
             [Hazard::DataLoss, Hazard::LongRunning]
         );
         assert!(!statements[0].classified, "UPDATE stays unclassified");
+        assert!(
+            statements[4].classified,
+            "a batched statement is a known form"
+        );
     }
 }
