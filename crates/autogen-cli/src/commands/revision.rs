@@ -38,6 +38,7 @@ pub(crate) async fn create(
         message: args.message.clone(),
         created: autogen_migrate::rfc3339_utc(now),
         origin: None,
+        phase: None,
         up,
         down,
     };
