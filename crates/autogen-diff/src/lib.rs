@@ -31,6 +31,7 @@ mod change;
 mod classify;
 mod data;
 mod diff;
+mod dual_write;
 mod equivalence;
 mod family;
 mod handover;
@@ -40,6 +41,7 @@ mod mentions;
 mod migration;
 mod online;
 mod pairs;
+mod phases;
 mod plan;
 mod renames;
 mod render;
@@ -60,7 +62,8 @@ pub use hazard::{ALL_HAZARDS, Hazard, hazard_comment, hazard_names, parse_hazard
 pub use hints::{RenameHint, rename_hints};
 pub use migration::{Migration, PlanOptions, Verification, migration};
 pub use online::{OnlineOptions, plan_online, plan_online_changes};
-pub use plan::{Plan, PlannedStatement, StatementSource, Transaction};
+pub use phases::{DeployPhase, ExpandContract, deploy_phase, split_expand_contract};
+pub use plan::{Plan, PlannedStatement, StatementSource, Step, Transaction};
 pub use touched::touched_tables;
 pub use unmanaged::{UnmanagedChange, UnmanagedDifference, UnmanagedObject, unmanaged_differences};
 
