@@ -8,6 +8,46 @@ use crate::plan::Step;
 use crate::{Hazard, PlannedStatement, StatementSource, Transaction};
 use autogen_schema::{Column, QualifiedName, quote_ident, sql};
 
+/// A column renamed through a second column (`old` kept in sync with `new` until the contract
+/// side drops it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DualWrite {
+    /// The table, by its name after the plan's table renames.
+    pub table: QualifiedName,
+    pub old: String,
+    pub new: String,
+}
+
+/// The contract side's `down` adds the old columns back empty (the trigger keeps them in sync
+/// from then on): this copies the values over, in batches, so the expand side's `down` can
+/// make them `NOT NULL` again. Appended before the plan's closing session settings.
+pub fn refill_old_columns(down: &mut crate::Plan, dual_writes: &[DualWrite]) {
+    let at = down
+        .statements
+        .iter()
+        .rposition(|statement| statement.source != StatementSource::Setting)
+        .map_or(down.statements.len(), |last| last + 1);
+    let refills = dual_writes.iter().map(|dual_write| {
+        let mut statement = crate::render::render(
+            &Change::Column(ColumnChange::Backfill {
+                table: dual_write.table.clone(),
+                column: dual_write.old.clone(),
+                expression: quote_ident(&dual_write.new),
+            }),
+            0,
+        );
+        statement.source = StatementSource::Refill;
+        statement.change = format!(
+            "copy column {}.{} back into {} in batches",
+            dual_write.table, dual_write.new, dual_write.old
+        );
+        statement
+    });
+    let tail = down.statements.split_off(at);
+    down.statements.extend(refills);
+    down.statements.extend(tail);
+}
+
 /// PostgreSQL's identifier limit (NAMEDATALEN - 1), in bytes.
 const MAX_IDENTIFIER_BYTES: usize = 63;
 
@@ -79,7 +119,7 @@ pub(crate) fn expand_rename(
              EXECUTE FUNCTION {}();",
             function.quoted()
         ),
-        Vec::new(),
+        vec![Hazard::BehaviorChange],
         "trigger keeping both columns in sync",
         Transaction::Any,
     ));

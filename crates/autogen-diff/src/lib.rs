@@ -57,6 +57,7 @@ pub use change::{
 pub use classify::{Classification, classify, classify_all};
 pub use data::{BATCH_DIRECTIVE, ValueHint};
 pub use diff::{diff, diff_renaming};
+pub use dual_write::{DualWrite, refill_old_columns};
 pub use equivalence::{comparable, equivalent, normalize_equivalences};
 pub use hazard::{ALL_HAZARDS, Hazard, hazard_comment, hazard_names, parse_hazard_comment};
 pub use hints::{RenameHint, rename_hints};

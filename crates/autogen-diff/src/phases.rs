@@ -49,6 +49,8 @@ pub struct ExpandContract {
     /// column). For review and tests: the contract revision is planned from the catalog
     /// the expand side leaves.
     pub deferred: Vec<PlannedStatement>,
+    /// The column renames the expand side turns into synced second columns.
+    pub dual_writes: Vec<crate::DualWrite>,
 }
 
 impl ExpandContract {
@@ -325,6 +327,7 @@ pub fn split_expand_contract(plan: &Plan, current: &Catalog) -> ExpandContract {
     let mut settings_tail = Vec::new();
     let mut seen_change = false;
     let mut renames_done: HashSet<usize> = HashSet::new();
+    let mut dual_writes = Vec::new();
     for statement in &plan.statements {
         let StatementSource::Change(index) = statement.source else {
             if seen_change {
@@ -345,6 +348,11 @@ pub fn split_expand_contract(plan: &Plan, current: &Catalog) -> ExpandContract {
         {
             if renames_done.insert(index) {
                 expand.extend(statements);
+                dual_writes.push(crate::DualWrite {
+                    table: table.clone(),
+                    old: from.clone(),
+                    new: to.clone(),
+                });
             }
             deferred.push(statement.clone());
             continue;
@@ -378,6 +386,7 @@ pub fn split_expand_contract(plan: &Plan, current: &Catalog) -> ExpandContract {
             statements,
         },
         deferred,
+        dual_writes,
     }
 }
 

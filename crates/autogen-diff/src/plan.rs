@@ -36,6 +36,9 @@ pub enum StatementSource {
     /// A session setting of the plan: online mode's `SET`/`RESET` of `lock_timeout` and
     /// `statement_timeout`.
     Setting,
+    /// A data step no change of the plan stands for: the contract side's `down` copying a
+    /// renamed column's values back into the old column it adds again (`dual_write.rs`).
+    Refill,
 }
 
 /// Which step of its change a statement is: online mode splits some changes into several

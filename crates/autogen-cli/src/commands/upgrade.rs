@@ -10,7 +10,9 @@ use crate::report::print_json;
 use autogen_diff::Hazard;
 use autogen_engine::policy;
 use autogen_engine::{EngineError, Project, connect};
-use autogen_migrate::{Progress, RevisionFile, RevisionGraph, RunOptions};
+use autogen_migrate::{
+    Progress, RevisionFile, RevisionGraph, RevisionPhase, RunOptions, restrict_to_phase,
+};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -22,6 +24,7 @@ pub async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome,
     if args.sql && args.format == ReportFormat::Json {
         return Err(CliError::JsonWithOfflineSql);
     }
+    let phase = args.phase.map(|phase| phase.phase());
     if args.sql {
         // Offline: FROM:TO, FROM being the revision the database is at.
         let (from, target) = match args.target.split_once(':') {
@@ -29,7 +32,18 @@ pub async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome,
             None => (None, args.target.as_str()),
         };
         let target = graph.parse_upgrade_target(target)?;
-        let sql = autogen_migrate::offline_upgrade_sql(graph, from.as_deref(), &target)?;
+        let sql =
+            autogen_migrate::offline_upgrade_phase_sql(graph, from.as_deref(), &target, phase)?;
+        if let Some(phase) = phase
+            && !global.quiet
+        {
+            let applied = from
+                .as_deref()
+                .map(|id| graph.ancestors(id))
+                .unwrap_or_default();
+            let plan = graph.upgrade_plan(&applied, &target)?;
+            report_skipped(phase, &restrict_to_phase(plan, &applied, phase).skipped);
+        }
         output::stdout(&sql).map_err(CliError::Output)?;
         return Ok(Outcome::Success);
     }
@@ -40,16 +54,41 @@ pub async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome,
         ignore_checksums: args.ignore_checksums,
     };
     let quiet = global.quiet;
-    let mut bar = RunBar::new(quiet, "Upgrading", &client, |applied| {
-        graph.upgrade_plan(applied, &target)
-    })
-    .await;
+    let in_phase = |applied: &BTreeSet<String>| {
+        graph
+            .upgrade_plan(applied, &target)
+            .map(|plan| match phase {
+                Some(phase) => restrict_to_phase(plan, applied, phase).run,
+                None => plan,
+            })
+    };
+    if let Some(phase) = phase
+        && !quiet
+    {
+        // What the phase leaves for later, as the database stands now (the runner decides
+        // again under its lock).
+        let applied: BTreeSet<String> = autogen_migrate::applied_revisions(&client)
+            .await
+            .map(|rows| rows.into_iter().map(|row| row.revision).collect())
+            .unwrap_or_default();
+        if let Ok(plan) = graph.upgrade_plan(&applied, &target) {
+            report_skipped(phase, &restrict_to_phase(plan, &applied, phase).skipped);
+        }
+    }
+    let mut bar = RunBar::new(quiet, "Upgrading", &client, in_phase).await;
     let mut ran = RunRecorder::default();
-    let applied = autogen_migrate::upgrade(&mut client, graph, &target, &options, &mut |event| {
-        bar.track(&event);
-        ran.record(&event);
-        report(quiet, event)
-    })
+    let applied = autogen_migrate::upgrade_phase(
+        &mut client,
+        graph,
+        &target,
+        phase,
+        &options,
+        &mut |event| {
+            bar.track(&event);
+            ran.record(&event);
+            report(quiet, event)
+        },
+    )
     .await?;
     drop(bar);
     if args.format == ReportFormat::Json {
@@ -248,6 +287,22 @@ async fn confirm_data_loss(losses: String) -> Result<(), CliError> {
         Ok(())
     } else {
         Err(CliError::DowngradeCancelled)
+    }
+}
+
+/// Names the pending revisions `upgrade --phase` leaves alone.
+fn report_skipped(phase: RevisionPhase, skipped: &[&RevisionFile]) {
+    let why = match phase {
+        RevisionPhase::Expand => {
+            "contract phase, or after one: apply after the new code is deployed"
+        }
+        RevisionPhase::Contract => "not a contract revision whose parents are all applied",
+    };
+    for file in skipped {
+        output::note(&format!(
+            "skipped {} {} ({why})",
+            file.revision.id, file.revision.message
+        ));
     }
 }
 
