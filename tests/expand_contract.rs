@@ -53,13 +53,34 @@ struct Writer {
     thread: Option<JoinHandle<()>>,
 }
 
+/// The statements of one application version: an insert of a row named `name` (`n`-th) that
+/// returns its id, and an update renaming row `id` to `name`.
 #[derive(Clone, Copy)]
-enum Version {
-    /// Knows `fullname` and `legacy`.
-    Old,
-    /// Knows `full_name` and `email`.
-    New,
+struct Version {
+    tag: &'static str,
+    insert: fn(name: &str, n: u64) -> String,
+    update: fn(id: i64, name: &str) -> String,
 }
+
+/// Knows `fullname` and `legacy`.
+const OLD: Version = Version {
+    tag: "old",
+    insert: |name, n| {
+        format!("INSERT INTO people (fullname, legacy) VALUES ('{name}', {n}) RETURNING id")
+    },
+    update: |id, name| format!("UPDATE people SET fullname = '{name}' WHERE id = {id}"),
+};
+
+/// Knows `full_name` and `email`.
+const NEW: Version = Version {
+    tag: "new",
+    insert: |name, _| {
+        format!(
+            "INSERT INTO people (full_name, email) VALUES ('{name}', '{name}@example.com') RETURNING id"
+        )
+    },
+    update: |id, name| format!("UPDATE people SET full_name = '{name}' WHERE id = {id}"),
+};
 
 impl Writer {
     fn start(url: &str, version: Version) -> Writer {
@@ -80,22 +101,12 @@ impl Writer {
                     let spec =
                         autogen_testkit::autogen_pg::ConnectionSpec::parse(&url).expect("url");
                     let client = spec.connect().await.expect("connect");
-                    let tag = match version {
-                        Version::Old => "old",
-                        Version::New => "new",
-                    };
+                    let tag = version.tag;
                     let mut n = 0u64;
                     while !stop.load(Ordering::SeqCst) {
                         n += 1;
                         let name = format!("{tag}-{n}");
-                        let insert = match version {
-                            Version::Old => format!(
-                                "INSERT INTO people (fullname, legacy) VALUES ('{name}', {n}) RETURNING id"
-                            ),
-                            Version::New => format!(
-                                "INSERT INTO people (full_name, email) VALUES ('{name}', '{name}@example.com') RETURNING id"
-                            ),
-                        };
+                        let insert = (version.insert)(&name, n);
                         let id = match first_value(&client, &insert).await {
                             Ok(id) => id,
                             Err(error) => {
@@ -105,12 +116,7 @@ impl Writer {
                         };
                         writes.fetch_add(1, Ordering::SeqCst);
                         let renamed = format!("{name}-u");
-                        let column = match version {
-                            Version::Old => "fullname",
-                            Version::New => "full_name",
-                        };
-                        let update =
-                            format!("UPDATE people SET {column} = '{renamed}' WHERE id = {id}");
+                        let update = (version.update)(id, &renamed);
                         match client.simple_query(&update).await {
                             Ok(_) => {
                                 writes.fetch_add(1, Ordering::SeqCst);
@@ -245,7 +251,7 @@ fn expand_contract_deploy_keeps_old_and_new_writers_working() {
     assert!(up(&contract_sql).contains("SET NOT NULL"), "{contract_sql}");
 
     // Expand, with the old version writing all along.
-    let old = Writer::start(&url, Version::Old);
+    let old = Writer::start(&url, OLD);
     old.wait_for(0, 10);
     let (_, stderr) = project.expect_both(0, &with_db(&url, &["upgrade", "--phase", "expand"]));
     assert!(
@@ -254,7 +260,7 @@ fn expand_contract_deploy_keeps_old_and_new_writers_working() {
     );
     let during_expand = old.writes();
     // The new version is deployed next to the old one: both write.
-    let new = Writer::start(&url, Version::New);
+    let new = Writer::start(&url, NEW);
     new.wait_for(0, 10);
     old.wait_for(during_expand, 10);
 
@@ -368,4 +374,113 @@ fn offline_upgrade_honours_the_phase() {
         !contract.contains(&format!("-- revision: {} ", ids[1])),
         "{contract}"
     );
+}
+
+const ACCOUNTS: &str = r#"
+use autogen::Model;
+
+#[derive(Model)]
+#[model(table = "accounts")]
+pub struct Account {
+    #[model(primary_key, identity)]
+    pub id: i64,
+    pub name: String,
+}
+"#;
+
+const USERS: &str = r#"
+use autogen::Model;
+
+#[derive(Model)]
+#[model(table = "users", renamed_from = "accounts")]
+pub struct User {
+    #[model(primary_key, identity)]
+    pub id: i64,
+    pub name: String,
+}
+"#;
+
+/// Knows the table as `accounts`.
+const ACCOUNTS_APP: Version = Version {
+    tag: "old",
+    insert: |name, _| format!("INSERT INTO accounts (name) VALUES ('{name}') RETURNING id"),
+    update: |id, name| format!("UPDATE accounts SET name = '{name}' WHERE id = {id}"),
+};
+
+/// Knows the table as `users`.
+const USERS_APP: Version = Version {
+    tag: "new",
+    insert: |name, _| format!("INSERT INTO users (name) VALUES ('{name}') RETURNING id"),
+    update: |id, name| format!("UPDATE users SET name = '{name}' WHERE id = {id}"),
+};
+
+#[test]
+fn a_renamed_table_keeps_its_old_name_as_a_view_until_contract() {
+    let project = Project::new();
+    let (_database, url) = common::project::fresh_database();
+    project.write_models(ACCOUNTS);
+    project.expect(0, &["revision", "-m", "accounts"]);
+    project.expect(0, &with_db(&url, &["upgrade"]));
+    common::project::execute(
+        &url,
+        "INSERT INTO accounts (name) SELECT 'account-' || i FROM generate_series(1, 50) AS i;",
+    );
+    project.write_models(USERS);
+    // The project setting instead of the flag.
+    let config_path = project.path().join("autogen.toml");
+    let config = std::fs::read_to_string(&config_path).expect("read autogen.toml");
+    let enabled = config.replacen(
+        "[migrations]\n",
+        "[migrations]\nexpand_contract = true\n",
+        1,
+    );
+    assert_ne!(enabled, config);
+    std::fs::write(&config_path, enabled).expect("write autogen.toml");
+    project.expect(0, &["revision", "-m", "users"]);
+    let revisions = project.revisions();
+    assert_eq!(revisions.len(), 3, "{revisions:?}");
+    let expand_sql = std::fs::read_to_string(&revisions[1]).expect("read");
+    assert!(
+        expand_sql
+            .contains("CREATE VIEW \"public\".\"accounts\" AS SELECT * FROM \"public\".\"users\";"),
+        "{expand_sql}"
+    );
+    assert_eq!(header(&revisions[2], "phase").as_deref(), Some("contract"));
+
+    let old = Writer::start(&url, ACCOUNTS_APP);
+    old.wait_for(0, 10);
+    project.expect(0, &with_db(&url, &["upgrade", "--phase", "expand"]));
+    let during_expand = old.writes();
+    let new = Writer::start(&url, USERS_APP);
+    new.wait_for(0, 10);
+    old.wait_for(during_expand, 10);
+    let (_, stderr) = project.expect_both(0, &with_db(&url, &["check"]));
+    assert!(stderr.contains("between expand and contract"), "{stderr}");
+    let (_, old_names) = old.finish();
+    project.expect(0, &with_db(&url, &["upgrade", "--phase", "contract"]));
+    let (_, new_names) = new.finish();
+    project.expect(0, &with_db(&url, &["check"]));
+    let names = |table: &str| -> BTreeMap<i64, String> {
+        query(&url, &format!("SELECT id || '=' || name FROM {table}"))
+            .iter()
+            .map(|row| {
+                let (id, name) = row.split_once('=').expect("id=name");
+                (id.parse().expect("id"), name.to_string())
+            })
+            .collect()
+    };
+    let stored = names("users");
+    assert_eq!(stored.len(), 50 + old_names.len() + new_names.len());
+    for (id, name) in old_names.iter().chain(&new_names) {
+        assert_eq!(stored.get(id), Some(name));
+    }
+    assert_eq!(
+        query(
+            &url,
+            "SELECT count(*) FROM pg_views WHERE viewname = 'accounts'"
+        ),
+        ["0"]
+    );
+    project.expect(0, &with_db(&url, &["downgrade", "-2", "--allow-data-loss"]));
+    assert_eq!(names("accounts"), stored);
 }

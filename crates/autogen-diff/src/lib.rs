@@ -43,6 +43,7 @@ mod online;
 mod pairs;
 mod phases;
 mod plan;
+mod renamed_table;
 mod renames;
 mod render;
 mod sequence_options;
@@ -65,6 +66,7 @@ pub use migration::{Migration, PlanOptions, Verification, migration};
 pub use online::{OnlineOptions, plan_online, plan_online_changes};
 pub use phases::{DeployPhase, ExpandContract, deploy_phase, split_expand_contract};
 pub use plan::{Plan, PlannedStatement, StatementSource, Step, Transaction};
+pub use renamed_table::drop_stand_in_views_first;
 pub use touched::touched_tables;
 pub use unmanaged::{UnmanagedChange, UnmanagedDifference, UnmanagedObject, unmanaged_differences};
 

@@ -7,6 +7,8 @@
 //!
 //! - a column rename becomes a second column kept in sync by a trigger, filled in batches
 //!   (`dual_write.rs`); the plain `RENAME COLUMN` would break every old-version query;
+//! - a table rename runs on the expand side, with a view under the old name standing in for
+//!   the table (`renamed_table.rs`);
 //! - a column the contract side drops loses its `NOT NULL` (when it has no default), so the
 //!   new version, which no longer writes it, can insert rows.
 //!
@@ -51,6 +53,9 @@ pub struct ExpandContract {
     pub deferred: Vec<PlannedStatement>,
     /// The column renames the expand side turns into synced second columns.
     pub dual_writes: Vec<crate::DualWrite>,
+    /// The views the expand side creates under renamed tables' old names (the contract side
+    /// drops them).
+    pub stand_in_views: Vec<QualifiedName>,
 }
 
 impl ExpandContract {
@@ -60,6 +65,11 @@ impl ExpandContract {
             .statements
             .iter()
             .any(|statement| statement.source != StatementSource::Setting)
+    }
+
+    /// Whether the contract side has anything to do.
+    pub fn contracts(&self) -> bool {
+        !self.deferred.is_empty() || !self.stand_in_views.is_empty()
     }
 }
 
@@ -328,6 +338,7 @@ pub fn split_expand_contract(plan: &Plan, current: &Catalog) -> ExpandContract {
     let mut seen_change = false;
     let mut renames_done: HashSet<usize> = HashSet::new();
     let mut dual_writes = Vec::new();
+    let mut stand_in_views = Vec::new();
     for statement in &plan.statements {
         let StatementSource::Change(index) = statement.source else {
             if seen_change {
@@ -355,6 +366,12 @@ pub fn split_expand_contract(plan: &Plan, current: &Catalog) -> ExpandContract {
                 });
             }
             deferred.push(statement.clone());
+            continue;
+        }
+        if let Change::Table(TableChange::Rename { from, to }) = change {
+            expand.push(statement.clone());
+            expand.push(crate::renamed_table::stand_in_view(from, to, index));
+            stand_in_views.push(from.clone());
             continue;
         }
         match phase_in(change, statement.step, &context) {
@@ -387,6 +404,7 @@ pub fn split_expand_contract(plan: &Plan, current: &Catalog) -> ExpandContract {
         },
         deferred,
         dual_writes,
+        stand_in_views,
     }
 }
 

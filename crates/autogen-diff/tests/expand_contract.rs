@@ -339,3 +339,92 @@ fn new_tables_expand_whole_and_a_recreated_index_waits_for_contract() {
         Contract
     );
 }
+
+#[test]
+fn a_table_rename_leaves_a_view_under_the_old_name() {
+    let mut desired = users();
+    desired.tables[0].name = "people".into();
+    let intent = ModelIntent {
+        tables: vec![autogen_schema::Rename {
+            schema: "public".into(),
+            from: "users".into(),
+            to: "people".into(),
+        }],
+        ..ModelIntent::default()
+    };
+    let plan = online(&users(), &desired, &intent);
+    let split = split_expand_contract(&plan, &users());
+    let expand: Vec<&str> = split
+        .expand
+        .statements
+        .iter()
+        .map(|s| s.sql.as_str())
+        .collect();
+    assert_eq!(
+        expand,
+        [
+            "SET lock_timeout = '5s';",
+            "ALTER TABLE \"public\".\"users\" RENAME TO \"people\";",
+            "CREATE VIEW \"public\".\"users\" AS SELECT * FROM \"public\".\"people\";",
+            "RESET lock_timeout;",
+        ]
+    );
+    assert!(split.contracts());
+    assert_eq!(split.stand_in_views, [users_name()]);
+}
+
+#[test]
+fn a_foreign_key_to_a_key_attached_on_the_contract_side_waits_for_it() {
+    let desired = desired(|json| {
+        let table = table(json);
+        table["uniques"] =
+            serde_json::json!([{"name": "users_fullname_key", "columns": ["fullname"]}]);
+        table["foreign_keys"] = serde_json::json!([{"name": "users_note_fkey", "columns": ["note"], "references": {"schema": "public", "name": "users"}, "referenced_columns": ["fullname"]}]);
+    });
+    let plan = online(&users(), &desired, &ModelIntent::default());
+    let got = sides(&plan);
+    let side = |needle: &str| got.iter().find(|(_, sql)| sql.contains(needle)).unwrap().0;
+    assert_eq!(side("ADD CONSTRAINT \"users_note_fkey\""), Contract);
+    assert_eq!(
+        side("CREATE UNIQUE INDEX CONCURRENTLY \"users_fullname_key\""),
+        Expand
+    );
+}
+
+#[test]
+fn enum_values_and_new_types_expand_their_removal_contracts() {
+    let with_enum = |values: &[&str]| {
+        let mut catalog = users();
+        catalog.enums.push(
+            serde_json::from_value(
+                serde_json::json!({"schema": "public", "name": "mood", "values": values}),
+            )
+            .unwrap(),
+        );
+        catalog
+    };
+    let plan = online(&users(), &with_enum(&["happy"]), &ModelIntent::default());
+    assert!(
+        sides(&plan).iter().all(|(side, _)| *side == Expand),
+        "{:?}",
+        sides(&plan)
+    );
+    let plan = online(
+        &with_enum(&["happy"]),
+        &with_enum(&["happy", "sad"]),
+        &ModelIntent::default(),
+    );
+    assert_eq!(
+        sides(&plan),
+        [(
+            Expand,
+            "ALTER TYPE \"public\".\"mood\" ADD VALUE 'sad' AFTER 'happy';".to_string()
+        )]
+    );
+    let plan = online(&with_enum(&["happy"]), &users(), &ModelIntent::default());
+    assert!(
+        sides(&plan).iter().all(|(side, _)| *side == Contract),
+        "{:?}",
+        sides(&plan)
+    );
+}

@@ -49,7 +49,7 @@ impl Session {
             autogen_diff::migration(&current.catalog, &desired.catalog, intent, &options)
         })?;
         let split = autogen_diff::split_expand_contract(&whole.up, &current.catalog);
-        if !split.expands() || split.deferred.is_empty() {
+        if !split.expands() || !split.contracts() {
             return Ok(Deploy::Single(
                 self.migration(current, desired, intent, &how).await?,
             ));
@@ -59,8 +59,10 @@ impl Session {
                 .instrument(step("expand/contract: apply the expand side to a copy"))
                 .await;
         let intermediate = self.dev().attributed(intermediate).await?;
-        // No renames between the current and the intermediate schema: both names are there.
+        // No column renames between the current and the intermediate schema: both names are
+        // there. Renamed tables are renamed (a view holds the old name).
         let plain = ModelIntent {
+            tables: intent.tables.clone(),
             backfills: intent.backfills.clone(),
             conversions: intent.conversions.clone(),
             ..ModelIntent::default()
@@ -73,6 +75,9 @@ impl Session {
             .migration(current, &intermediate, &plain, &unverified)
             .await?;
         expand.up = split.expand;
+        if let Ok(down) = &mut expand.down {
+            autogen_diff::drop_stand_in_views_first(down);
+        }
         expand.value_hints.clear();
         expand.hints.clear();
         if how.verify {
