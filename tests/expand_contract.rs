@@ -484,3 +484,24 @@ fn a_renamed_table_keeps_its_old_name_as_a_view_until_contract() {
     project.expect(0, &with_db(&url, &["downgrade", "-2", "--allow-data-loss"]));
     assert_eq!(names("accounts"), stored);
 }
+
+#[test]
+fn a_change_with_only_a_contract_side_is_one_contract_revision() {
+    let project = Project::new();
+    project.write_models(BEFORE);
+    project.expect(0, &["revision", "-m", "people"]);
+    project.write_models(&BEFORE.replace("    pub legacy: Option<i32>,\n", ""));
+    let (_, stderr) =
+        project.expect_both(0, &["revision", "-m", "drop legacy", "--expand-contract"]);
+    assert!(
+        stderr.contains("every change belongs to the contract side"),
+        "{stderr}"
+    );
+    let revisions = project.revisions();
+    assert_eq!(revisions.len(), 2);
+    assert_eq!(header(&revisions[1], "phase").as_deref(), Some("contract"));
+    let id = header(&revisions[1], "revision").expect("id");
+    // The drop waits for the deploy.
+    let expand = project.expect(0, &["upgrade", "--sql", "--phase", "expand"]);
+    assert!(!expand.contains(&format!("-- revision: {id}")), "{expand}");
+}

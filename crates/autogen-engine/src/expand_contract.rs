@@ -9,7 +9,7 @@
 use crate::error::EngineError;
 use crate::session::{PlanOptions, Session};
 use crate::step::step;
-use autogen_diff::Migration;
+use autogen_diff::{DeployPhase, Migration};
 use autogen_introspect::Inspection;
 use autogen_schema::ModelIntent;
 use tracing::Instrument;
@@ -19,8 +19,12 @@ use tracing::Instrument;
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Deploy {
-    /// One side is empty: one ordinary (online) revision.
-    Single(Migration),
+    /// One side is empty: one revision, of the side `phase` says (`None` when nothing
+    /// changes). A revision holding only contract changes must still wait for the new code.
+    Single {
+        migration: Migration,
+        phase: Option<DeployPhase>,
+    },
     /// Two revisions, the contract one a child of the expand one.
     Split {
         expand: Migration,
@@ -50,9 +54,15 @@ impl Session {
         })?;
         let split = autogen_diff::split_expand_contract(&whole.up, &current.catalog);
         if !split.expands() || !split.contracts() {
-            return Ok(Deploy::Single(
-                self.migration(current, desired, intent, &how).await?,
-            ));
+            let phase = match (split.expands(), split.contracts()) {
+                (true, _) => Some(DeployPhase::Expand),
+                (false, true) => Some(DeployPhase::Contract),
+                (false, false) => None,
+            };
+            return Ok(Deploy::Single {
+                migration: self.migration(current, desired, intent, &how).await?,
+                phase,
+            });
         }
         let intermediate =
             crate::verify::applied(self.dev(), self.options(), &current.catalog, &split.expand)
@@ -94,7 +104,10 @@ impl Session {
         let dual_writes = split.dual_writes.clone();
         let mut contract = self.migration(&intermediate, desired, intent, &how).await?;
         if contract.up.is_empty() {
-            return Ok(Deploy::Single(expand));
+            return Ok(Deploy::Single {
+                migration: expand,
+                phase: Some(DeployPhase::Expand),
+            });
         }
         // Its down adds a renamed column's old name back empty: the values are copied back so
         // that the expand side's down finds them (a schema no-op: the verification holds).

@@ -5,6 +5,7 @@ use crate::commands::Outcome;
 use crate::error::CliError;
 use crate::output;
 use crate::plan_text;
+use autogen_diff::DeployPhase;
 use autogen_engine::{Deploy, EngineError, Migration, PlanOptions, Project, Session, Verification};
 use autogen_introspect::Inspection;
 use autogen_migrate::{Layout, Revision, RevisionPhase, Section};
@@ -68,13 +69,20 @@ pub(crate) async fn create(
             .expand_contract(&current, &desired, &declared.models.intent, &how)
             .await?;
         let (expand, contract) = match deploy {
-            Deploy::Single(migration) => {
-                if !migration.is_empty() && !global.quiet {
-                    output::note(
-                        "--expand-contract: the changes have no contract side (or no expand side): one ordinary revision",
-                    );
+            Deploy::Single { migration, phase } => {
+                let phase = phase.map(|phase| match phase {
+                    DeployPhase::Expand => RevisionPhase::Expand,
+                    DeployPhase::Contract => RevisionPhase::Contract,
+                });
+                if !migration.is_empty()
+                    && !global.quiet
+                    && let Some(phase) = phase
+                {
+                    output::note(&format!(
+                        "--expand-contract: every change belongs to the {phase} side: one revision"
+                    ));
                 }
-                return write_migration(&project, global, &migration, &new_revision).await;
+                return write_migration(&project, global, &migration, &new_revision, phase).await;
             }
             Deploy::Split { expand, contract } => (expand, contract),
         };
@@ -100,15 +108,17 @@ pub(crate) async fn create(
     let migration = session
         .migration(&current, &desired, &declared.models.intent, &how)
         .await?;
-    write_migration(&project, global, &migration, &new_revision).await
+    write_migration(&project, global, &migration, &new_revision, None).await
 }
 
-/// Writes `migration` as one ordinary revision (nothing when it is empty).
+/// Writes `migration` as one revision of `phase` (`None`: an ordinary one; nothing when it is
+/// empty).
 async fn write_migration(
     project: &Project,
     global: &GlobalArgs,
     migration: &Migration,
     new_revision: &dyn Fn(Section, Section) -> Revision,
+    phase: Option<RevisionPhase>,
 ) -> Result<Option<String>, CliError> {
     if migration.is_empty() {
         if !global.quiet {
@@ -117,7 +127,7 @@ async fn write_migration(
         return Ok(None);
     }
     refuse_unmanaged(migration, global)?;
-    let revision = revision_of(migration, global, new_revision, None).await?;
+    let revision = revision_of(migration, global, new_revision, phase).await?;
     write(project, &revision, global, Some(migration))
 }
 
