@@ -115,6 +115,11 @@ impl Session {
             autogen_diff::refill_old_columns(down, &dual_writes);
         }
         contract.value_hints = whole.value_hints;
+        // The intermediate schema was re-created from the catalog, without the objects autogen
+        // does not manage: those are compared between the two ends only.
+        let unmanaged = self.unmanaged(current, desired);
+        expand.unmanaged.clone_from(&unmanaged);
+        contract.unmanaged = unmanaged;
         Ok(Deploy::Split { expand, contract })
     }
 }
