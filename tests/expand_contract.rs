@@ -449,7 +449,18 @@ fn a_renamed_table_keeps_its_old_name_as_a_view_until_contract() {
 
     let old = Writer::start(&url, ACCOUNTS_APP);
     old.wait_for(0, 10);
-    project.expect(0, &with_db(&url, &["upgrade", "--phase", "expand"]));
+    let report = project.expect(
+        0,
+        &with_db(&url, &["upgrade", "--phase", "expand", "--format", "json"]),
+    );
+    let report: serde_json::Value = serde_json::from_str(&report).expect("json");
+    let contract_id = header(&revisions[2], "revision").expect("id");
+    assert_eq!(
+        report["skipped"],
+        serde_json::json!([contract_id]),
+        "{report}"
+    );
+    assert_eq!(report["ran"].as_array().map(Vec::len), Some(1), "{report}");
     let during_expand = old.writes();
     let new = Writer::start(&url, USERS_APP);
     new.wait_for(0, 10);

@@ -62,19 +62,6 @@ pub async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome,
                 None => plan,
             })
     };
-    if let Some(phase) = phase
-        && !quiet
-    {
-        // What the phase leaves for later, as the database stands now (the runner decides
-        // again under its lock).
-        let applied: BTreeSet<String> = autogen_migrate::applied_revisions(&client)
-            .await
-            .map(|rows| rows.into_iter().map(|row| row.revision).collect())
-            .unwrap_or_default();
-        if let Ok(plan) = graph.upgrade_plan(&applied, &target) {
-            report_skipped(phase, &restrict_to_phase(plan, &applied, phase).skipped);
-        }
-    }
     let mut bar = RunBar::new(quiet, "Upgrading", &client, in_phase).await;
     let mut ran = RunRecorder::default();
     let applied = autogen_migrate::upgrade_phase(
@@ -91,8 +78,25 @@ pub async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome,
     )
     .await?;
     drop(bar);
+    // What the phase left for later: what is still pending now.
+    let mut skipped = Vec::new();
+    if let Some(phase) = phase {
+        let applied: BTreeSet<String> = autogen_migrate::applied_revisions(&client)
+            .await?
+            .into_iter()
+            .map(|row| row.revision)
+            .collect();
+        let pending = graph.upgrade_plan(&applied, &target)?;
+        if !quiet {
+            report_skipped(phase, &pending);
+        }
+        skipped = pending
+            .iter()
+            .map(|file| file.revision.id.clone())
+            .collect();
+    }
     if args.format == ReportFormat::Json {
-        print_run_report(&project, &client, &spec, ran).await?;
+        print_run_report(&project, &client, &spec, ran, skipped).await?;
     }
     if !quiet {
         match applied.len() {
@@ -168,7 +172,7 @@ pub async fn downgrade(global: &GlobalArgs, args: &DowngradeArgs) -> Result<Outc
     let reverted = result?;
     unlocked?;
     if args.format == ReportFormat::Json {
-        print_run_report(&project, &client, &spec, ran).await?;
+        print_run_report(&project, &client, &spec, ran, Vec::new()).await?;
     }
     if !quiet {
         match reverted.len() {
@@ -185,11 +189,13 @@ async fn print_run_report(
     client: &autogen_pg::Client,
     spec: &autogen_pg::ConnectionSpec,
     ran: RunRecorder,
+    skipped: Vec<String>,
 ) -> Result<(), CliError> {
     let status = project.status(client).await?;
     print_json(&RunReport {
         database: spec.redacted(),
         ran: ran.ran,
+        skipped,
         current: crate::commands::status::tips(project, &status.applied),
     })
 }
@@ -203,6 +209,9 @@ struct RunReport {
     /// The revisions applied or reverted, in the order they ran (empty when there was
     /// nothing to do).
     ran: Vec<RanRevision>,
+    /// `upgrade --phase`: the pending revisions the phase left for later, in upgrade order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    skipped: Vec<String>,
     /// The revisions the database is at afterwards (empty at base).
     current: Vec<String>,
 }
