@@ -216,8 +216,7 @@ fn created_object(change: &Change) -> Option<(&'static str, String)> {
     })
 }
 
-/// The side of one statement of an online plan: `change` is the change it comes from
-/// (`None` for a session setting, which goes with whichever side has statements).
+/// The side of one statement of an online plan, by the change it comes from and its step.
 fn phase_in(change: &Change, step: Step, context: &Context) -> DeployPhase {
     use DeployPhase::{Contract, Expand};
     let expand_if = |condition: bool| if condition { Expand } else { Contract };
@@ -300,7 +299,8 @@ fn column_phase(change: &ColumnChange, context: &Context) -> DeployPhase {
     }
 }
 
-/// The side of `statement`, one of `plan`'s.
+/// The side of `statement`, one of `plan`'s (a session setting says expand: it goes with
+/// whichever side has statements).
 pub fn deploy_phase(plan: &Plan, statement: &PlannedStatement) -> DeployPhase {
     let context = Context::of(&plan.changes);
     match plan.change_of(statement) {

@@ -428,3 +428,75 @@ fn enum_values_and_new_types_expand_their_removal_contracts() {
         sides(&plan)
     );
 }
+
+#[test]
+fn the_contract_down_copies_a_renamed_column_back_before_its_closing_settings() {
+    let desired = desired(|json| {
+        table(json)["columns"][1]["name"] = serde_json::json!("full_name");
+    });
+    // The contract side's down: from the models back to the intermediate schema, which
+    // has both columns.
+    let mut intermediate = users();
+    let mut added = intermediate.tables[0].columns[1].clone();
+    added.name = "full_name".into();
+    added.not_null = false;
+    intermediate.tables[0].columns[1].not_null = false;
+    intermediate.tables[0].columns.push(added);
+    let mut down = online(&desired, &intermediate, &ModelIntent::default());
+    autogen_diff::refill_old_columns(
+        &mut down,
+        &[autogen_diff::DualWrite {
+            table: users_name(),
+            old: "fullname".into(),
+            new: "full_name".into(),
+        }],
+    );
+    let sql: Vec<&str> = down.statements.iter().map(|s| s.sql.as_str()).collect();
+    let add = sql
+        .iter()
+        .position(|s| s.contains("ADD COLUMN \"fullname\""))
+        .expect("old column added back");
+    let refill = sql
+        .iter()
+        .position(|s| {
+            s.starts_with("UPDATE \"public\".\"users\" SET \"fullname\" = (\"full_name\")")
+        })
+        .expect("refill");
+    assert!(add < refill, "{sql:#?}");
+    assert_eq!(sql.last(), Some(&"RESET lock_timeout;"));
+    assert!(down.statements[refill].batched);
+}
+
+#[test]
+fn the_expand_down_drops_the_stand_in_view_before_renaming_back() {
+    let mut renamed = users();
+    renamed.tables[0].name = "people".into();
+    let mut intermediate = renamed.clone();
+    intermediate.views.push(
+        serde_json::from_value(serde_json::json!({
+            "schema": "public", "name": "users",
+            "definition": " SELECT id, fullname, legacy, note FROM public.people;"
+        }))
+        .unwrap(),
+    );
+    let intent = ModelIntent {
+        tables: vec![autogen_schema::Rename {
+            schema: "public".into(),
+            from: "people".into(),
+            to: "users".into(),
+        }],
+        ..ModelIntent::default()
+    };
+    let mut down = online(&intermediate, &users(), &intent);
+    autogen_diff::drop_stand_in_views_first(&mut down);
+    let sql: Vec<&str> = down.statements.iter().map(|s| s.sql.as_str()).collect();
+    let drop = sql
+        .iter()
+        .position(|s| s.starts_with("DROP VIEW"))
+        .expect("drop view");
+    let rename = sql
+        .iter()
+        .position(|s| s.contains("RENAME TO \"users\""))
+        .expect("rename back");
+    assert!(drop < rename, "{sql:#?}");
+}
