@@ -114,7 +114,10 @@ impl Session {
         if let Ok(down) = &mut contract.down {
             autogen_diff::refill_old_columns(down, &dual_writes);
         }
+        // What the whole change needs to be told about: a drop and an add that look like a
+        // rename land on different sides, where neither half looks like one.
         contract.value_hints = whole.value_hints;
+        contract.hints = whole.hints;
         // The intermediate schema was re-created from the catalog, without the objects autogen
         // does not manage: those are compared between the two ends only.
         let unmanaged = self.unmanaged(current, desired);
