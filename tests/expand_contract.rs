@@ -343,6 +343,15 @@ fn offline_upgrade_honours_the_phase() {
         .iter()
         .map(|path| header(path, "revision").expect("id"))
         .collect();
+    let history = project.expect(0, &["history"]);
+    assert!(
+        history.contains(&format!("{} (contract, head)", ids[2])),
+        "{history}"
+    );
+    assert!(
+        history.contains(&format!("{} (expand)", ids[1])),
+        "{history}"
+    );
     let expand = project.expect(0, &["upgrade", "--sql", "--phase", "expand"]);
     assert!(
         expand.contains(&format!("-- revision: {}", ids[1])),
