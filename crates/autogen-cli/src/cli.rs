@@ -456,6 +456,16 @@ pub struct RevisionArgs {
     #[arg(long)]
     pub no_verify: bool,
 
+    /// Zero-downtime deploys: plan in online mode and write two revisions, an expand one
+    /// (`-- phase: expand`: safe while the old application version runs — new objects,
+    /// optional columns, backfills, NOT VALID constraints, concurrent indexes, renamed columns
+    /// written under both names) and its child, a contract one (`-- phase: contract`: applied
+    /// after the new version is deployed — validation, NOT NULL, drops, type changes). Apply
+    /// them with `upgrade --phase expand` and `upgrade --phase contract`
+    /// (docs/expand-contract.md; also `[migrations] expand_contract`).
+    #[arg(long, conflicts_with = "empty")]
+    pub expand_contract: bool,
+
     /// Whose migration files the directory holds, for this run (overrides `[migrations]
     /// layout`): autogen's revision files, sqlx's `.up.sql`/`.down.sql`, Diesel's
     /// `<version>_<name>/up.sql`, or sea-orm-migration modules (docs/layouts.md).
@@ -473,6 +483,13 @@ pub struct UpgradeArgs {
     #[arg(long)]
     pub sql: bool,
 
+    /// Apply one side of expand/contract revisions only: `expand` stops before any
+    /// contract-phase revision (and what descends from it), before the new code is deployed;
+    /// `contract` applies only the pending contract revisions whose parents are all applied,
+    /// after it is (docs/expand-contract.md). Without it everything pending is applied.
+    #[arg(long, value_enum, value_name = "PHASE")]
+    pub phase: Option<DeployPhaseArg>,
+
     /// Accept applied revisions whose files changed since.
     #[arg(long)]
     pub ignore_checksums: bool,
@@ -480,6 +497,24 @@ pub struct UpgradeArgs {
     /// Output format (json: what ran, see docs/json.md; not with --sql).
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+}
+
+/// `upgrade --phase`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DeployPhaseArg {
+    /// Before the new application version is deployed.
+    Expand,
+    /// After it is deployed.
+    Contract,
+}
+
+impl DeployPhaseArg {
+    pub fn phase(self) -> autogen_migrate::RevisionPhase {
+        match self {
+            DeployPhaseArg::Expand => autogen_migrate::RevisionPhase::Expand,
+            DeployPhaseArg::Contract => autogen_migrate::RevisionPhase::Contract,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -25,6 +25,7 @@
 //! `RESET`. Session settings: they stay in effect across the section's transactions.
 
 use crate::change::*;
+use crate::plan::Step;
 use crate::{DiffError, Hazard, Plan, PlannedStatement, StatementSource, Transaction, diff};
 use autogen_schema::{
     Catalog, Deferral, Index, IndexKey, IndexTarget, QualifiedName, quote_ident, quote_literal, sql,
@@ -137,7 +138,13 @@ fn statement(
         transaction,
         batched: false,
         source: StatementSource::Setting,
+        step: Step::Whole,
     }
+}
+
+/// `statement` as the given step of its change.
+fn at(step: Step, statement: PlannedStatement) -> PlannedStatement {
+    PlannedStatement { step, ..statement }
 }
 
 /// The existing table a change alters, for the changes online mode rewrites.
@@ -186,40 +193,52 @@ fn online(change: &Change) -> Option<Vec<PlannedStatement>> {
             if !foreign_key.not_valid =>
         {
             vec![
-                statement(
-                    sql::add_constraint(table, &sql::foreign_key_definition(foreign_key), true),
-                    vec![],
-                    step("not valid"),
-                    Transaction::Own,
+                at(
+                    Step::AddNotValid,
+                    statement(
+                        sql::add_constraint(table, &sql::foreign_key_definition(foreign_key), true),
+                        vec![],
+                        step("not valid"),
+                        Transaction::Own,
+                    ),
                 ),
-                statement(
-                    validate(table, &foreign_key.name),
-                    vec![MayFailOnExistingRows],
-                    step("validate"),
-                    Transaction::Own,
+                at(
+                    Step::Validate,
+                    statement(
+                        validate(table, &foreign_key.name),
+                        vec![MayFailOnExistingRows],
+                        step("validate"),
+                        Transaction::Own,
+                    ),
                 ),
             ]
         }
         Change::Constraint(ConstraintChange::AddCheck { table, check }) if !check.not_valid => {
             vec![
-                statement(
-                    sql::add_constraint(table, &sql::check_definition(check), true),
-                    vec![AccessExclusiveLock],
-                    step("not valid"),
-                    Transaction::Own,
+                at(
+                    Step::AddNotValid,
+                    statement(
+                        sql::add_constraint(table, &sql::check_definition(check), true),
+                        vec![AccessExclusiveLock],
+                        step("not valid"),
+                        Transaction::Own,
+                    ),
                 ),
-                statement(
-                    validate(table, &check.name),
-                    vec![MayFailOnExistingRows],
-                    step("validate"),
-                    Transaction::Own,
+                at(
+                    Step::Validate,
+                    statement(
+                        validate(table, &check.name),
+                        vec![MayFailOnExistingRows],
+                        step("validate"),
+                        Transaction::Own,
+                    ),
                 ),
             ]
         }
         Change::Column(ColumnChange::SetNotNull { table, column }) => {
             let check = not_null_check_name(&table.name, column);
             let quoted_table = table.quoted();
-            vec![
+            [
                 statement(
                     format!(
                         "ALTER TABLE {quoted_table} ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID;",
@@ -255,6 +274,9 @@ fn online(change: &Change) -> Option<Vec<PlannedStatement>> {
                     Transaction::Own,
                 ),
             ]
+            .into_iter()
+            .map(|statement| at(Step::NotNull, statement))
+            .collect()
         }
         Change::Constraint(ConstraintChange::AddUnique { table, unique })
             if !unique.name.is_empty() =>
@@ -355,21 +377,27 @@ fn using_index(
     let create = concurrently(&sql::create_index(table, index))?;
     let name = quote_ident(&index.name);
     Some(vec![
-        statement(
-            create,
-            vec![IndexBuild, MayFailOnExistingRows],
-            format!("{summary} (build its index concurrently)"),
-            Transaction::None,
-        ),
-        statement(
-            format!(
-                "ALTER TABLE {} ADD CONSTRAINT {name} {kind} USING INDEX {name}{};",
-                table.quoted(),
-                deferral.sql_suffix()
+        at(
+            Step::BuildIndex,
+            statement(
+                create,
+                vec![IndexBuild, MayFailOnExistingRows],
+                format!("{summary} (build its index concurrently)"),
+                Transaction::None,
             ),
-            vec![AccessExclusiveLock],
-            format!("{summary} (attach the index)"),
-            Transaction::Own,
+        ),
+        at(
+            Step::AttachIndex,
+            statement(
+                format!(
+                    "ALTER TABLE {} ADD CONSTRAINT {name} {kind} USING INDEX {name}{};",
+                    table.quoted(),
+                    deferral.sql_suffix()
+                ),
+                vec![AccessExclusiveLock],
+                format!("{summary} (attach the index)"),
+                Transaction::Own,
+            ),
         ),
     ])
 }

@@ -36,6 +36,29 @@ pub enum StatementSource {
     /// A session setting of the plan: online mode's `SET`/`RESET` of `lock_timeout` and
     /// `statement_timeout`.
     Setting,
+    /// A data step no change of the plan stands for: the contract side's `down` copying a
+    /// renamed column's values back into the old column it adds again (`dual_write.rs`).
+    Refill,
+}
+
+/// Which step of its change a statement is: online mode splits some changes into several
+/// statements, and expand/contract (`phases.rs`) puts the steps of one change on different
+/// sides of a deploy.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Step {
+    /// The change's one statement.
+    #[default]
+    Whole,
+    /// A constraint added `NOT VALID` (it holds for new writes, existing rows unchecked).
+    AddNotValid,
+    /// `VALIDATE CONSTRAINT` of a constraint added `NOT VALID` before.
+    Validate,
+    /// A unique or primary key constraint's index built concurrently…
+    BuildIndex,
+    /// … and attached as the constraint.
+    AttachIndex,
+    /// One of the four statements of an online `SET NOT NULL`.
+    NotNull,
 }
 
 /// One SQL statement of a plan.
@@ -54,6 +77,8 @@ pub struct PlannedStatement {
     /// backfill): written under a `-- batch:` line in revision files.
     pub batched: bool,
     pub source: StatementSource,
+    /// Which step of its change this statement is.
+    pub step: Step,
 }
 
 /// JSON: `sql`, `hazards`, `change`; a statement that needs more than [`Transaction::Any`] adds
@@ -220,6 +245,7 @@ fn setting(sql: &str, change: &str) -> PlannedStatement {
         transaction: Transaction::Any,
         batched: false,
         source: StatementSource::Setting,
+        step: Step::Whole,
     }
 }
 

@@ -22,5 +22,6 @@ pub(crate) fn render(change: &Change, index: usize) -> PlannedStatement {
         },
         batched,
         source: StatementSource::Change(index),
+        step: crate::plan::Step::Whole,
     }
 }

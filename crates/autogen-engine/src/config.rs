@@ -100,6 +100,9 @@ struct MigrationsSection {
     /// tracking table. `init --from-database` writes the one it recognized by its shape.
     #[serde(default)]
     ignore_tables: Vec<String>,
+    /// `autogen revision` writes expand/contract pairs (as `--expand-contract`).
+    #[serde(default)]
+    expand_contract: bool,
 }
 
 impl Default for MigrationsSection {
@@ -108,6 +111,7 @@ impl Default for MigrationsSection {
             dir: default_migrations_dir(),
             layout: None,
             ignore_tables: Vec::new(),
+            expand_contract: false,
         }
     }
 }
@@ -162,6 +166,9 @@ pub struct Config {
     pub ignored_unmanaged: Vec<String>,
     /// `[migrations] ignore_tables`: another tool's tracking tables, never read as schema.
     pub ignored_tables: Vec<autogen_schema::QualifiedName>,
+    /// `[migrations] expand_contract`: `autogen revision` splits changes into an expand and a
+    /// contract revision (`--expand-contract` turns it on too; docs/expand-contract.md).
+    pub expand_contract: bool,
 }
 
 impl Config {
@@ -276,6 +283,7 @@ impl Config {
             seaorm,
             migrations_dir: root.join(&file.migrations.dir),
             migrations_layout,
+            expand_contract: file.migrations.expand_contract,
             database_url: file.database.url.filter(|url| !url.is_empty()),
             dev_url: file.dev.url.filter(|url| !url.is_empty()),
             online: file.online.enabled,
@@ -462,6 +470,20 @@ mod tests {
         );
         let config = Config::parse(Path::new("/p/autogen.toml"), &template).expect("parses");
         assert_eq!(config.ignored_tables.len(), 1);
+    }
+
+    #[test]
+    fn expand_contract_is_off_unless_the_project_asks() {
+        let config = Config::parse(Path::new("/p/autogen.toml"), "").expect("parses");
+        assert!(!config.expand_contract);
+        let config = Config::parse(
+            Path::new("/p/autogen.toml"),
+            "[migrations]
+expand_contract = true
+",
+        )
+        .expect("parses");
+        assert!(config.expand_contract);
     }
 
     #[test]

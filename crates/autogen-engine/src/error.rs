@@ -69,6 +69,11 @@ pub enum EngineError {
     VerifySetup { detail: String },
 
     #[error(
+        "the expand side of the plan does not apply on its own at `{statement}`: {detail} — it needs a change of the contract side; write this change without --expand-contract, or split it into two revisions by hand"
+    )]
+    ExpandDoesNotApply { statement: String, detail: String },
+
+    #[error(
         "internal error: the generated {direction} plan failed during verification at `{statement}`: {detail} — please report this; --no-verify skips verification"
     )]
     VerifyStatement {

@@ -11,6 +11,7 @@ mod config;
 mod declarations;
 mod dev;
 mod error;
+mod expand_contract;
 mod inspection;
 mod normalize;
 pub mod policy;
@@ -33,6 +34,7 @@ pub use config::{
 };
 pub use declarations::{Declaration, SqlDeclarations, SqlFile, Stage};
 pub use error::{EngineError, ModelRejected, TypeNeedsConversion};
+pub use expand_contract::Deploy;
 pub use normalize::DeclaredSchema;
 pub use project::{DatabaseOrigin, DatabaseStatus, MigrationsLock, Project, connect};
 pub use pull::{PullCheck, PullTarget, Pulled, write_pulled};

@@ -66,6 +66,10 @@ impl Session {
         }
     }
 
+    pub(crate) fn dev(&self) -> &DevPool {
+        &self.dev
+    }
+
     pub fn options(&self) -> &InspectOptions {
         &self.options
     }

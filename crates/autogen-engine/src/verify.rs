@@ -446,6 +446,35 @@ async fn run(
     Ok(Verification::Verified { down: true })
 }
 
+/// The schema `plan` leaves when applied to `current` (re-created whole on a scratch database
+/// of the dev server): the expand side's intermediate schema. A statement that fails is
+/// [`EngineError::ExpandDoesNotApply`].
+pub async fn applied(
+    dev: &DevPool,
+    options: &InspectOptions,
+    current: &Catalog,
+    plan: &Plan,
+) -> Result<autogen_introspect::Inspection, EngineError> {
+    let database = dev.database().await?;
+    let result = async {
+        let mut client = database.connect().await?;
+        recreate(&client, current).await?;
+        for statement in &plan.statements {
+            client
+                .batch_execute(&statement.sql)
+                .await
+                .map_err(|error| EngineError::ExpandDoesNotApply {
+                    statement: statement.sql.clone(),
+                    detail: autogen_pg::error_text(&error),
+                })?;
+        }
+        crate::inspection::inspect(&mut client, database.connect().await, options).await
+    }
+    .await;
+    drop_quietly(database).await;
+    result
+}
+
 /// Statements per round trip when re-creating the current schema: a multi-statement query runs
 /// as one transaction, and one holding a whole large schema's locks exhausts the lock table of
 /// a default-configured server (`--dev-url`).

@@ -79,6 +79,28 @@ impl EmbeddedMigrations {
         let graph = self.graph()?;
         runner::upgrade(client, &graph, target, options, progress).await
     }
+
+    /// [`upgrade`](Self::upgrade) restricted to one side of expand/contract revisions, as
+    /// `autogen upgrade --phase` (docs/expand-contract.md): an application that migrates at
+    /// start-up applies `Expand` there, so the first instance of a new version does not
+    /// contract the schema under the old instances still running; `Contract` runs once the
+    /// deploy is complete (e.g. from a post-deploy job).
+    pub async fn upgrade_phase(
+        &self,
+        client: &mut Client,
+        phase: crate::RevisionPhase,
+    ) -> Result<Vec<String>, MigrateError> {
+        let graph = self.graph()?;
+        runner::upgrade_phase(
+            client,
+            &graph,
+            &UpgradeTarget::Head,
+            Some(phase),
+            &RunOptions::default(),
+            &mut |_| {},
+        )
+        .await
+    }
 }
 
 #[cfg(test)]

@@ -271,6 +271,8 @@ pub enum ParseProblem {
         "unknown header `{0}` (known: revision, parents, message, created; SQL goes after `-- migrate:up`)"
     )]
     UnknownHeader(String),
+    #[error("`{0}` is not a revision phase (expected expand or contract)")]
+    InvalidPhase(String),
     #[error("header `{0}` appears twice")]
     DuplicateHeader(&'static str),
     #[error(

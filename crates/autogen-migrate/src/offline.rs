@@ -9,7 +9,10 @@ use crate::batch::BatchOptions;
 use crate::concurrent::{concurrent_index_target, index_lookup};
 use crate::split::split_statements;
 use crate::tracking::{ADVISORY_LOCK_KEY, create_table_sql, qualified_table};
-use crate::{DowngradeTarget, MigrateError, RevisionFile, RevisionGraph, Section, UpgradeTarget};
+use crate::{
+    DowngradeTarget, MigrateError, RevisionFile, RevisionGraph, RevisionPhase, Section,
+    UpgradeTarget,
+};
 
 /// The SQL that upgrades a database at `from` (with its ancestors; `None` = empty database)
 /// to `target`.
@@ -18,8 +21,27 @@ pub fn offline_upgrade_sql(
     from: Option<&str>,
     target: &UpgradeTarget,
 ) -> Result<String, MigrateError> {
+    offline_upgrade_phase_sql(graph, from, target, None)
+}
+
+/// [`offline_upgrade_sql`] restricted to one deploy phase (`upgrade --sql --phase`, see
+/// [`crate::restrict_to_phase`]): the revisions the phase leaves for later are named in a
+/// comment.
+pub fn offline_upgrade_phase_sql(
+    graph: &RevisionGraph,
+    from: Option<&str>,
+    target: &UpgradeTarget,
+    phase: Option<RevisionPhase>,
+) -> Result<String, MigrateError> {
     let applied = applied_at(graph, from)?;
     let plan = graph.upgrade_plan(&applied, target)?;
+    let (plan, skipped) = match phase {
+        Some(phase) => {
+            let cut = crate::restrict_to_phase(plan, &applied, phase);
+            (cut.run, cut.skipped)
+        }
+        None => (plan, Vec::new()),
+    };
     let target_text = match target {
         UpgradeTarget::Head => "head".to_owned(),
         UpgradeTarget::Heads => "heads".to_owned(),
@@ -28,6 +50,17 @@ pub fn offline_upgrade_sql(
         UpgradeTarget::Relative(n) => format!("+{n}"),
     };
     let mut out = preamble("upgrade", from.unwrap_or("base"), &target_text);
+    if let Some(phase) = phase {
+        let _ = writeln!(out, "-- phase {phase} only");
+    }
+    for file in &skipped {
+        let _ = writeln!(
+            out,
+            "-- skipped (not in this phase): {} {}",
+            file.revision.id,
+            file.revision.phase.map_or("", RevisionPhase::name)
+        );
+    }
     out.push('\n');
     out.push_str(&create_table_sql());
     out.push_str(";\n");

@@ -11,7 +11,7 @@ use std::path::Path;
 use crate::error::ParseProblem;
 use crate::naming::{is_revision_id, is_rfc3339_utc};
 use crate::revision::normalize_body;
-use crate::{MigrateError, Revision, Section};
+use crate::{MigrateError, Revision, RevisionPhase, Section};
 
 /// A parsed file with the header lines the graph needs for its errors.
 pub(crate) struct Parsed {
@@ -56,6 +56,7 @@ struct Header<'a> {
     message: Option<Value<'a>>,
     created: Option<Value<'a>>,
     origin: Option<Value<'a>>,
+    phase: Option<Value<'a>>,
 }
 
 pub(crate) fn parse(path: &Path, text: &str) -> Result<Parsed, MigrateError> {
@@ -94,6 +95,7 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Parsed, MigrateError> {
             "message" => (&mut header.message, "message"),
             "created" => (&mut header.created, "created"),
             "origin" => (&mut header.origin, "origin"),
+            "phase" => (&mut header.phase, "phase"),
             other => return Err(error(number, ParseProblem::UnknownHeader(other.to_owned()))),
         };
         if slot.is_some() {
@@ -131,6 +133,16 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Parsed, MigrateError> {
             ParseProblem::InvalidCreated(created_value.text.to_owned()),
         ));
     }
+
+    let phase = match header.phase {
+        None => None,
+        Some(value) => Some(RevisionPhase::parse(value.text).ok_or_else(|| {
+            error(
+                value.line,
+                ParseProblem::InvalidPhase(value.text.to_owned()),
+            )
+        })?),
+    };
 
     // Sections.
     let up_at = up_at.ok_or_else(|| error(lines.len().max(1), ParseProblem::MissingUp))?;
@@ -175,6 +187,7 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Parsed, MigrateError> {
             message: message_value.text.to_owned(),
             created: created_value.text.to_owned(),
             origin: header.origin.map(|value| value.text.to_owned()),
+            phase,
             up,
             down,
         },

@@ -22,6 +22,9 @@ pub struct Revision {
     /// Where an imported revision came from (`-- origin:`, e.g. `sqlx migrations/1_init.up.sql`),
     /// `None` for autogen's own. A header only: it is not part of the checksum.
     pub origin: Option<String>,
+    /// `-- phase: expand|contract` (`autogen revision --expand-contract`), `None` for an
+    /// ordinary revision. A header only: it is not part of the checksum.
+    pub phase: Option<crate::RevisionPhase>,
     pub up: Section,
     pub down: Section,
 }
@@ -67,6 +70,9 @@ impl Revision {
         header_line(&mut out, "created", &self.created);
         if let Some(origin) = &self.origin {
             header_line(&mut out, "origin", &one_line_message(origin));
+        }
+        if let Some(phase) = self.phase {
+            header_line(&mut out, "phase", phase.name());
         }
         out.push('\n');
         section(&mut out, "up", &self.up);

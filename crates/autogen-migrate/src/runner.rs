@@ -17,7 +17,8 @@ use crate::progress::StatementsHash;
 use crate::split::split_statements;
 use crate::tracking::{self, AppliedRevision};
 use crate::{
-    DowngradeTarget, MigrateError, RevisionFile, RevisionGraph, Section, Statement, UpgradeTarget,
+    DowngradeTarget, MigrateError, RevisionFile, RevisionGraph, RevisionPhase, Section, Statement,
+    UpgradeTarget,
 };
 use autogen_pg::error_text;
 
@@ -93,8 +94,28 @@ pub async fn upgrade(
     options: &RunOptions,
     progress: &mut (dyn FnMut(Progress<'_>) + Send),
 ) -> Result<Vec<String>, MigrateError> {
+    upgrade_phase(client, graph, target, None, options, progress).await
+}
+
+/// [`upgrade`] restricted to one deploy phase (`upgrade --phase`, see
+/// [`crate::restrict_to_phase`]); `None` applies everything as [`upgrade`] does.
+pub async fn upgrade_phase(
+    client: &mut Client,
+    graph: &RevisionGraph,
+    target: &UpgradeTarget,
+    phase: Option<RevisionPhase>,
+    options: &RunOptions,
+    progress: &mut (dyn FnMut(Progress<'_>) + Send),
+) -> Result<Vec<String>, MigrateError> {
     tracking::lock(client, &mut || progress(Progress::WaitingForLock)).await?;
-    let result = run_locked(client, graph, options, progress, Plan::Upgrade(target)).await;
+    let result = run_locked(
+        client,
+        graph,
+        options,
+        progress,
+        Plan::Upgrade(target, phase),
+    )
+    .await;
     release(client, result).await
 }
 
@@ -152,7 +173,7 @@ async fn stamp_locked(client: &mut Client, rows: &[(String, String)]) -> Result<
 }
 
 enum Plan<'t> {
-    Upgrade(&'t UpgradeTarget),
+    Upgrade(&'t UpgradeTarget, Option<RevisionPhase>),
     Downgrade(&'t DowngradeTarget),
 }
 
@@ -168,7 +189,14 @@ async fn run_locked(
     verify_applied(graph, &rows, options)?;
     let applied: BTreeSet<String> = rows.into_iter().map(|row| row.revision).collect();
     let (revisions, direction) = match plan {
-        Plan::Upgrade(target) => (graph.upgrade_plan(&applied, target)?, Direction::Upgrade),
+        Plan::Upgrade(target, phase) => {
+            let plan = graph.upgrade_plan(&applied, target)?;
+            let plan = match phase {
+                Some(phase) => crate::restrict_to_phase(plan, &applied, phase).run,
+                None => plan,
+            };
+            (plan, Direction::Upgrade)
+        }
         Plan::Downgrade(target) => (
             graph.downgrade_plan(&applied, target)?,
             Direction::Downgrade,

@@ -6,7 +6,8 @@ mod common;
 use std::collections::BTreeSet;
 
 use autogen_migrate::{
-    DowngradeTarget, MigrateError, Revision, RevisionFile, RevisionGraph, UpgradeTarget, write_new,
+    DowngradeTarget, MigrateError, Revision, RevisionFile, RevisionGraph, RevisionPhase,
+    UpgradeTarget, restrict_to_phase, write_new,
 };
 use common::*;
 
@@ -498,4 +499,49 @@ fn write_new_is_atomic_and_never_replaces_a_revision() {
         write_new(&dir.path().join("missing"), &revision),
         Err(MigrateError::NoMigrationsDir { .. })
     ));
+}
+
+/// 1 <- 2 (expand) <- 3 (contract) <- 4: an ordinary revision written after the pair.
+fn expand_contract_chain() -> RevisionGraph {
+    let phased = |n, parents: &[u32], phase| Revision {
+        phase: Some(phase),
+        ..revision(n, parents, "phased", "SELECT 1;", "SELECT 1;")
+    };
+    graph_of(vec![
+        revision(1, &[], "first", "SELECT 1;", "SELECT 1;"),
+        phased(2, &[1], RevisionPhase::Expand),
+        phased(3, &[2], RevisionPhase::Contract),
+        revision(4, &[3], "later", "SELECT 1;", "SELECT 1;"),
+    ])
+}
+
+fn ids(files: &[&RevisionFile]) -> Vec<String> {
+    files.iter().map(|file| file.revision.id.clone()).collect()
+}
+
+#[test]
+fn phase_expand_stops_before_the_contract_revision_and_its_descendants() {
+    let graph = expand_contract_chain();
+    let applied = BTreeSet::new();
+    let plan = graph.upgrade_plan(&applied, &UpgradeTarget::Head).unwrap();
+    let cut = restrict_to_phase(plan, &applied, RevisionPhase::Expand);
+    assert_eq!(ids(&cut.run), [id(1), id(2)]);
+    assert_eq!(ids(&cut.skipped), [id(3), id(4)]);
+}
+
+#[test]
+fn phase_contract_runs_only_contract_revisions_whose_parents_are_applied() {
+    let graph = expand_contract_chain();
+    // The expand side is not applied yet: nothing to contract.
+    let applied = set(&[1]);
+    let plan = graph.upgrade_plan(&applied, &UpgradeTarget::Head).unwrap();
+    let cut = restrict_to_phase(plan, &applied, RevisionPhase::Contract);
+    assert!(cut.run.is_empty());
+    assert_eq!(ids(&cut.skipped), [id(2), id(3), id(4)]);
+    // After `--phase expand`: the contract revision only, not the ordinary one after it.
+    let applied = set(&[1, 2]);
+    let plan = graph.upgrade_plan(&applied, &UpgradeTarget::Head).unwrap();
+    let cut = restrict_to_phase(plan, &applied, RevisionPhase::Contract);
+    assert_eq!(ids(&cut.run), [id(3)]);
+    assert_eq!(ids(&cut.skipped), [id(4)]);
 }

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use autogen_migrate::{MigrateError, ParseProblem, Revision, Section};
+use autogen_migrate::{MigrateError, ParseProblem, Revision, RevisionPhase, Section};
 use proptest::prelude::*;
 
 const DESIGN_EXAMPLE: &str = "\
@@ -64,6 +64,7 @@ fn render_then_parse_round_trips() {
         message: "merge: a 'quoted' message; with -- dashes".into(),
         created: "2026-11-21T10:30:00Z".into(),
         origin: None,
+        phase: None,
         up: Section::new(
             false,
             "\n-- hazard: index-build\nCREATE INDEX CONCURRENTLY ix ON t (a);\n\n\n",
@@ -350,6 +351,7 @@ proptest! {
             message: message.trim().to_owned(),
             created: "2026-11-21T10:30:00Z".into(),
             origin: None,
+            phase: None,
             up: Section::new(up_transactional, &up.join("\n")),
             down: Section::new(down_transactional, &down.join("\n")),
         };
@@ -375,4 +377,36 @@ fn origin_header_round_trips_and_is_not_checksummed() {
     assert_eq!(parsed.checksum(), without.checksum());
     let again = parse(&parsed.render()).expect("parse rendered");
     assert_eq!(again.origin, parsed.origin);
+}
+
+const WITH_PHASE: &str = "-- revision: 20261121103000\n-- parents: 20261120090000\n\
+                          -- message: add email, phase two\n-- created: 2026-11-21T10:30:00Z\n\
+                          -- phase: contract\n\n-- migrate:up\nALTER TABLE t DROP COLUMN a;\n\n\
+                          -- migrate:down\nALTER TABLE t ADD COLUMN a integer;\n";
+
+#[test]
+fn phase_header_parses_renders_back_and_is_not_checksummed() {
+    let parsed = parse(WITH_PHASE).expect("parse with phase");
+    assert_eq!(parsed.phase, Some(RevisionPhase::Contract));
+    assert_eq!(parsed.render(), WITH_PHASE);
+    let mut without = parsed.clone();
+    without.phase = None;
+    assert_eq!(parsed.checksum(), without.checksum());
+    assert!(!without.render().contains("-- phase:"));
+    let expand = parse(&WITH_PHASE.replace("phase: contract", "phase: expand")).expect("expand");
+    assert_eq!(expand.phase, Some(RevisionPhase::Expand));
+}
+
+#[test]
+fn phase_header_values_are_strict_and_blamed_on_their_line() {
+    for wrong in ["Expand", "contracts", "", "expand contract"] {
+        let text = WITH_PHASE.replace("-- phase: contract", &format!("-- phase: {wrong}"));
+        assert_eq!(
+            failure(&text),
+            (5, ParseProblem::InvalidPhase(wrong.to_owned())),
+            "{wrong:?}"
+        );
+    }
+    let twice = WITH_PHASE.replace("-- phase: contract", "-- phase: contract\n-- phase: expand");
+    assert_eq!(failure(&twice), (6, ParseProblem::DuplicateHeader("phase")));
 }

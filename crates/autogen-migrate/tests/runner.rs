@@ -8,8 +8,8 @@ use std::sync::Arc;
 use autogen_introspect::{InspectOptions, inspect};
 use autogen_migrate::{
     ADVISORY_LOCK_KEY, AppliedRevision, DowngradeTarget, MigrateError, Progress, Revision,
-    RevisionGraph, RunOptions, Section, UpgradeTarget, applied_revisions, downgrade,
-    offline_downgrade_sql, offline_upgrade_sql, split_statements, stamp, upgrade,
+    RevisionGraph, RevisionPhase, RunOptions, Section, UpgradeTarget, applied_revisions, downgrade,
+    offline_downgrade_sql, offline_upgrade_sql, split_statements, stamp, upgrade, upgrade_phase,
 };
 use autogen_pg::Client;
 use autogen_testkit::fresh_database;
@@ -1045,4 +1045,67 @@ async fn a_runner_says_when_it_waits_for_another_one() {
         .await
         .expect("release the lock");
     assert_eq!(runner.await.expect("runner task").expect("upgrade"), 1);
+}
+
+/// users <- posts (expand) <- a column on posts (contract).
+fn expand_contract() -> Vec<Revision> {
+    let mut revisions = blog();
+    revisions.truncate(2);
+    revisions[1].phase = Some(RevisionPhase::Expand);
+    revisions.push(Revision {
+        phase: Some(RevisionPhase::Contract),
+        ..revision(
+            3,
+            &[2],
+            "contract",
+            "ALTER TABLE posts ADD COLUMN title text;",
+            "ALTER TABLE posts DROP COLUMN title;",
+        )
+    });
+    revisions
+}
+
+async fn run_phase(
+    client: &mut Client,
+    graph: &RevisionGraph,
+    phase: RevisionPhase,
+) -> Vec<String> {
+    upgrade_phase(
+        client,
+        graph,
+        &UpgradeTarget::Head,
+        Some(phase),
+        &STRICT,
+        &mut |_| {},
+    )
+    .await
+    .expect("upgrade")
+}
+
+#[tokio::test]
+async fn upgrade_phase_applies_one_side_of_expand_contract_revisions() {
+    let database = fresh_database().await;
+    let mut client = database.connect().await.expect("connect");
+    let dir = dir_with(&expand_contract());
+    let graph = load(&dir);
+    // Nothing to contract before the expand side ran.
+    assert!(
+        run_phase(&mut client, &graph, RevisionPhase::Contract)
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        run_phase(&mut client, &graph, RevisionPhase::Expand).await,
+        id_list(&[1, 2])
+    );
+    assert!(
+        run_phase(&mut client, &graph, RevisionPhase::Expand)
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        run_phase(&mut client, &graph, RevisionPhase::Contract).await,
+        id_list(&[3])
+    );
+    assert_eq!(tracked(&client).await, expected_rows(&graph, &[1, 2, 3]));
 }

@@ -226,7 +226,14 @@ async fn check_database(
             status.edited_fix
         ));
     }
-    if status.only_behind() {
+    database.contract_pending = contract_pending(project, &status);
+    if !database.contract_pending.is_empty() {
+        output::note(&format!(
+            "database {}: between expand and contract: contract revision {} pending (apply it with `autogen upgrade --phase contract` once the new code is deployed)",
+            spec.redacted(),
+            database.contract_pending.join(", ")
+        ));
+    } else if status.only_behind() {
         output::error(&format!(
             "database {} is {} revision(s) behind the head of the revisions: run `autogen upgrade`",
             spec.redacted(),
@@ -288,6 +295,37 @@ async fn check_database(
         database.drift = changes(&drift.changes, models)?;
     }
     Ok(database)
+}
+
+/// The pending revisions when every one of them is a contract revision whose parents the
+/// database applied (between the two sides of an expand/contract deploy); empty otherwise.
+fn contract_pending(project: &Project, status: &autogen_engine::DatabaseStatus) -> Vec<String> {
+    if !status.only_behind() {
+        return Vec::new();
+    }
+    let pending: Vec<&autogen_migrate::RevisionFile> = project
+        .graph
+        .ordered()
+        .into_iter()
+        .filter(|file| {
+            status.head.contains(&file.revision.id) && !status.applied.contains(&file.revision.id)
+        })
+        .collect();
+    let between = pending.iter().all(|file| {
+        file.revision.phase == Some(autogen_migrate::RevisionPhase::Contract)
+            && file
+                .revision
+                .parents
+                .iter()
+                .all(|parent| status.applied.contains(parent))
+    });
+    if !between {
+        return Vec::new();
+    }
+    pending
+        .into_iter()
+        .map(|file| file.revision.id.clone())
+        .collect()
 }
 
 /// A unified diff of the two canonical dumps, columns of `to` in `from`'s order: PostgreSQL

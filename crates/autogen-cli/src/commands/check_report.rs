@@ -75,6 +75,11 @@ pub struct DatabaseReport {
     /// gives them a value for (see `autogen_diff::ValueHint`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rows_without_value: Vec<RowsWithoutValue>,
+    /// Between the expand and the contract side of a deploy: every pending revision is a
+    /// contract revision whose parents are applied (these, in upgrade order). An expected
+    /// state: not a failure for being behind.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub contract_pending: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -167,11 +172,12 @@ impl DatabaseReport {
             unmanaged: Vec::new(),
             pending_statements: Vec::new(),
             rows_without_value: Vec::new(),
+            contract_pending: Vec::new(),
         }
     }
 
     fn agrees(&self) -> bool {
-        self.at_head
+        (self.at_head || !self.contract_pending.is_empty())
             && self.edited_since_applied.is_empty()
             && self.schema_compared
             && self.drift.is_empty()
@@ -265,7 +271,7 @@ impl DatabaseReport {
                 )
             });
         }
-        if !self.at_head {
+        if !self.at_head && self.contract_pending.is_empty() {
             annotations.push(error(
                 "autogen: database not at head",
                 format!(

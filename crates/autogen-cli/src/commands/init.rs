@@ -149,6 +149,7 @@ async fn adopt(
         empty: false,
         online: false,
         no_verify: false,
+        expand_contract: false,
         layout: None,
     };
     let revision = super::revision::create(&in_project, &baseline).await?;

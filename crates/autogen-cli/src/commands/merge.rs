@@ -53,6 +53,7 @@ pub fn run(global: &GlobalArgs, args: &MergeArgs) -> Result<Outcome, CliError> {
         message: args.message.clone(),
         created: autogen_migrate::rfc3339_utc(now),
         origin: None,
+        phase: None,
         up: empty(),
         down: empty(),
     };

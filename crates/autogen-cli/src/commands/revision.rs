@@ -5,9 +5,10 @@ use crate::commands::Outcome;
 use crate::error::CliError;
 use crate::output;
 use crate::plan_text;
-use autogen_engine::{EngineError, Migration, PlanOptions, Project, Session, Verification};
+use autogen_diff::DeployPhase;
+use autogen_engine::{Deploy, EngineError, Migration, PlanOptions, Project, Session, Verification};
 use autogen_introspect::Inspection;
-use autogen_migrate::{Layout, Revision, Section};
+use autogen_migrate::{Layout, Revision, RevisionPhase, Section};
 use std::time::SystemTime;
 
 pub async fn run(global: &GlobalArgs, args: &RevisionArgs) -> Result<Outcome, CliError> {
@@ -38,9 +39,14 @@ pub(crate) async fn create(
         message: args.message.clone(),
         created: autogen_migrate::rfc3339_utc(now),
         origin: None,
+        phase: None,
         up,
         down,
     };
+    let expand_contract = args.expand_contract || project.config.expand_contract;
+    if expand_contract && !args.empty {
+        project.require_autogen_layout("revision --expand-contract")?;
+    }
     if args.empty {
         let revision = new_revision(Section::new(true, ""), Section::new(true, ""));
         return write(&project, &revision, global, None);
@@ -58,34 +64,104 @@ pub(crate) async fn create(
         online: project.config.online_plan(args.online),
         verify: !args.no_verify,
     };
+    if expand_contract {
+        let deploy = session
+            .expand_contract(&current, &desired, &declared.models.intent, &how)
+            .await?;
+        let (expand, contract) = match deploy {
+            Deploy::Single { migration, phase } => {
+                let phase = phase.map(|phase| match phase {
+                    DeployPhase::Expand => RevisionPhase::Expand,
+                    DeployPhase::Contract => RevisionPhase::Contract,
+                });
+                if !migration.is_empty()
+                    && !global.quiet
+                    && let Some(phase) = phase
+                {
+                    output::note(&format!(
+                        "--expand-contract: every change belongs to the {phase} side: one revision"
+                    ));
+                }
+                return write_migration(&project, global, &migration, &new_revision, phase).await;
+            }
+            Deploy::Split { expand, contract } => (expand, contract),
+        };
+        refuse_unmanaged(&expand, global)?;
+        let mut expand_revision =
+            revision_of(&expand, global, &new_revision, Some(RevisionPhase::Expand)).await?;
+        expand_revision.message = format!("{} (expand)", args.message);
+        let expand_id = expand_revision.id.clone();
+        let mut contract_revision = revision_of(
+            &contract,
+            global,
+            &new_revision,
+            Some(RevisionPhase::Contract),
+        )
+        .await?;
+        contract_revision.id =
+            autogen_migrate::new_revision_id(now, &|id| graph.get(id).is_some() || id == expand_id);
+        contract_revision.parents = vec![expand_id];
+        contract_revision.message = format!("{} (contract)", args.message);
+        write(&project, &expand_revision, global, Some(&expand))?;
+        return write(&project, &contract_revision, global, Some(&contract));
+    }
     let migration = session
         .migration(&current, &desired, &declared.models.intent, &how)
         .await?;
+    write_migration(&project, global, &migration, &new_revision, None).await
+}
+
+/// Writes `migration` as one revision of `phase` (`None`: an ordinary one; nothing when it is
+/// empty).
+async fn write_migration(
+    project: &Project,
+    global: &GlobalArgs,
+    migration: &Migration,
+    new_revision: &dyn Fn(Section, Section) -> Revision,
+    phase: Option<RevisionPhase>,
+) -> Result<Option<String>, CliError> {
     if migration.is_empty() {
         if !global.quiet {
             output::note("No changes detected: the models match the revisions");
         }
         return Ok(None);
     }
-    if !migration.unmanaged.is_empty() {
-        let current = if global.database_url.is_some() {
-            "the database"
-        } else {
-            "the revisions"
-        };
-        return Err(CliError::UnmanagedDifferences {
-            count: migration.unmanaged.len(),
-            current,
-            objects: plan_text::unmanaged_lines(&migration.unmanaged, current, "the models")
-                .trim_end()
-                .to_string(),
-        });
+    refuse_unmanaged(migration, global)?;
+    let revision = revision_of(migration, global, new_revision, phase).await?;
+    write(project, &revision, global, Some(migration))
+}
+
+/// Objects autogen does not model differ: no revision can be written for them.
+fn refuse_unmanaged(migration: &Migration, global: &GlobalArgs) -> Result<(), CliError> {
+    if migration.unmanaged.is_empty() {
+        return Ok(());
     }
+    let current = if global.database_url.is_some() {
+        "the database"
+    } else {
+        "the revisions"
+    };
+    Err(CliError::UnmanagedDifferences {
+        count: migration.unmanaged.len(),
+        current,
+        objects: plan_text::unmanaged_lines(&migration.unmanaged, current, "the models")
+            .trim_end()
+            .to_string(),
+    })
+}
+
+/// The revision holding `migration` (asking about drops that look like renames first).
+async fn revision_of(
+    migration: &Migration,
+    global: &GlobalArgs,
+    new_revision: &dyn Fn(Section, Section) -> Revision,
+    phase: Option<RevisionPhase>,
+) -> Result<Revision, CliError> {
     if migration.verification == Verification::Skipped && !global.quiet {
         output::warning("--no-verify: the plan was not checked against PostgreSQL");
     }
     if !migration.hints.is_empty() {
-        confirm_drops(&migration, global.quiet).await?;
+        confirm_drops(migration, global.quiet).await?;
     }
     if !global.quiet {
         plan_text::value_hints(&migration.value_hints);
@@ -103,11 +179,12 @@ pub(crate) async fn create(
         plan_text::value_hint_comments(&migration.value_hints),
         plan_text::sql_with_hazards(&migration.up)
     );
-    let revision = new_revision(
+    let mut revision = new_revision(
         Section::new(migration.up.transactional(), &up_sql),
         Section::new(down.transactional(), &plan_text::sql_with_hazards(down)),
     );
-    write(&project, &revision, global, Some(&migration))
+    revision.phase = phase;
+    Ok(revision)
 }
 
 /// A plan that drops a table or column while adding one that looks like it renamed: on a

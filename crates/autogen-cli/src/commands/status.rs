@@ -196,6 +196,12 @@ pub async fn history(global: &GlobalArgs, args: &StatusArgs) -> Result<Outcome, 
             revision.parents.join(", ")
         };
         let mut marks = Vec::new();
+        if let Some(phase) = revision.phase {
+            marks.push(match phase {
+                autogen_migrate::RevisionPhase::Expand => "expand",
+                autogen_migrate::RevisionPhase::Contract => "contract",
+            });
+        }
         if heads.contains(&revision.id) {
             marks.push("head");
         }
@@ -265,6 +271,9 @@ struct HistoryRevision {
     /// own, so their documents stay as they were.
     #[serde(skip_serializing_if = "Option::is_none")]
     origin: Option<String>,
+    /// `expand` or `contract` (its `-- phase:` header); absent for an ordinary revision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phase: Option<&'static str>,
     head: bool,
     /// More than one revision names it as a parent.
     branch_point: bool,
@@ -301,6 +310,10 @@ impl HistoryReport {
                     file: report::display_path(&file.path),
                     checksum: file.checksum.to_string(),
                     origin: file.revision.origin.clone(),
+                    phase: file
+                        .revision
+                        .phase
+                        .map(autogen_migrate::RevisionPhase::name),
                     head: heads.contains(id),
                     branch_point: children(id) > 1,
                     applied: status.map(|status| status.applied.contains(id)),

@@ -10,7 +10,9 @@ use crate::report::print_json;
 use autogen_diff::Hazard;
 use autogen_engine::policy;
 use autogen_engine::{EngineError, Project, connect};
-use autogen_migrate::{Progress, RevisionFile, RevisionGraph, RunOptions};
+use autogen_migrate::{
+    Progress, RevisionFile, RevisionGraph, RevisionPhase, RunOptions, restrict_to_phase,
+};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -22,6 +24,7 @@ pub async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome,
     if args.sql && args.format == ReportFormat::Json {
         return Err(CliError::JsonWithOfflineSql);
     }
+    let phase = args.phase.map(|phase| phase.phase());
     if args.sql {
         // Offline: FROM:TO, FROM being the revision the database is at.
         let (from, target) = match args.target.split_once(':') {
@@ -29,7 +32,18 @@ pub async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome,
             None => (None, args.target.as_str()),
         };
         let target = graph.parse_upgrade_target(target)?;
-        let sql = autogen_migrate::offline_upgrade_sql(graph, from.as_deref(), &target)?;
+        let sql =
+            autogen_migrate::offline_upgrade_phase_sql(graph, from.as_deref(), &target, phase)?;
+        if let Some(phase) = phase
+            && !global.quiet
+        {
+            let applied = from
+                .as_deref()
+                .map(|id| graph.ancestors(id))
+                .unwrap_or_default();
+            let plan = graph.upgrade_plan(&applied, &target)?;
+            report_skipped(phase, &restrict_to_phase(plan, &applied, phase).skipped);
+        }
         output::stdout(&sql).map_err(CliError::Output)?;
         return Ok(Outcome::Success);
     }
@@ -40,20 +54,49 @@ pub async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome,
         ignore_checksums: args.ignore_checksums,
     };
     let quiet = global.quiet;
-    let mut bar = RunBar::new(quiet, "Upgrading", &client, |applied| {
-        graph.upgrade_plan(applied, &target)
-    })
-    .await;
+    let in_phase = |applied: &BTreeSet<String>| {
+        graph
+            .upgrade_plan(applied, &target)
+            .map(|plan| match phase {
+                Some(phase) => restrict_to_phase(plan, applied, phase).run,
+                None => plan,
+            })
+    };
+    let mut bar = RunBar::new(quiet, "Upgrading", &client, in_phase).await;
     let mut ran = RunRecorder::default();
-    let applied = autogen_migrate::upgrade(&mut client, graph, &target, &options, &mut |event| {
-        bar.track(&event);
-        ran.record(&event);
-        report(quiet, event)
-    })
+    let applied = autogen_migrate::upgrade_phase(
+        &mut client,
+        graph,
+        &target,
+        phase,
+        &options,
+        &mut |event| {
+            bar.track(&event);
+            ran.record(&event);
+            report(quiet, event)
+        },
+    )
     .await?;
     drop(bar);
+    // What the phase left for later: what is still pending now.
+    let mut skipped = Vec::new();
+    if let Some(phase) = phase {
+        let applied: BTreeSet<String> = autogen_migrate::applied_revisions(&client)
+            .await?
+            .into_iter()
+            .map(|row| row.revision)
+            .collect();
+        let pending = graph.upgrade_plan(&applied, &target)?;
+        if !quiet {
+            report_skipped(phase, &pending);
+        }
+        skipped = pending
+            .iter()
+            .map(|file| file.revision.id.clone())
+            .collect();
+    }
     if args.format == ReportFormat::Json {
-        print_run_report(&project, &client, &spec, ran).await?;
+        print_run_report(&project, &client, &spec, ran, skipped).await?;
     }
     if !quiet {
         match applied.len() {
@@ -129,7 +172,7 @@ pub async fn downgrade(global: &GlobalArgs, args: &DowngradeArgs) -> Result<Outc
     let reverted = result?;
     unlocked?;
     if args.format == ReportFormat::Json {
-        print_run_report(&project, &client, &spec, ran).await?;
+        print_run_report(&project, &client, &spec, ran, Vec::new()).await?;
     }
     if !quiet {
         match reverted.len() {
@@ -146,11 +189,13 @@ async fn print_run_report(
     client: &autogen_pg::Client,
     spec: &autogen_pg::ConnectionSpec,
     ran: RunRecorder,
+    skipped: Vec<String>,
 ) -> Result<(), CliError> {
     let status = project.status(client).await?;
     print_json(&RunReport {
         database: spec.redacted(),
         ran: ran.ran,
+        skipped,
         current: crate::commands::status::tips(project, &status.applied),
     })
 }
@@ -164,6 +209,9 @@ struct RunReport {
     /// The revisions applied or reverted, in the order they ran (empty when there was
     /// nothing to do).
     ran: Vec<RanRevision>,
+    /// `upgrade --phase`: the pending revisions the phase left for later, in upgrade order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    skipped: Vec<String>,
     /// The revisions the database is at afterwards (empty at base).
     current: Vec<String>,
 }
@@ -281,6 +329,22 @@ async fn confirm_data_loss(losses: String) -> Result<(), CliError> {
         Ok(())
     } else {
         Err(CliError::DowngradeCancelled)
+    }
+}
+
+/// Names the pending revisions `upgrade --phase` leaves alone.
+fn report_skipped(phase: RevisionPhase, skipped: &[&RevisionFile]) {
+    let why = match phase {
+        RevisionPhase::Expand => {
+            "contract phase, or after one: apply after the new code is deployed"
+        }
+        RevisionPhase::Contract => "not a contract revision whose parents are all applied",
+    };
+    for file in skipped {
+        output::note(&format!(
+            "skipped {} {} ({why})",
+            file.revision.id, file.revision.message
+        ));
     }
 }
 

@@ -86,6 +86,7 @@ pub fn import_history(
             id,
             message: message_of(&entry),
             origin: Some(origin),
+            phase: None,
             up: entry.up,
             down: entry.down,
         });
@@ -236,6 +237,7 @@ fn import_alembic(
             parents: revisions.last().map(|r| r.id.clone()).into_iter().collect(),
             id,
             message,
+            phase: None,
             origin: Some(format!(
                 "Alembic {} (revision {}; Python, recorded as history only: autogen does not run it)",
                 old.path.display(),

@@ -37,6 +37,7 @@ pub(crate) fn graph(entries: Vec<Entry>) -> Result<RevisionGraph, MigrateError> 
         let revision = Revision {
             created: created_of(&entry.id),
             origin: None,
+            phase: None,
             parents: previous.iter().cloned().collect(),
             id: entry.id,
             message: entry.message.replace('_', " "),

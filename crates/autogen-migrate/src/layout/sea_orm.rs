@@ -297,6 +297,7 @@ mod tests {
             message: "add \"phone\"".into(),
             created: String::new(),
             origin: None,
+            phase: None,
             up: Section::new(true, up),
             down: Section::new(true, down),
         }

@@ -21,6 +21,7 @@ pub fn revision(n: u32, parents: &[u32], message: &str, up: &str, down: &str) ->
         message: message.to_owned(),
         created: CREATED.to_owned(),
         origin: None,
+        phase: None,
         up: Section::new(true, up),
         down: Section::new(true, down),
     }
