@@ -225,6 +225,40 @@ fn a_terminal_shows_progress_unless_quiet() {
     assert!(!screen.contains("Downgrading"), "{screen:?}");
 }
 
+/// `revision` verifies its plan on PostgreSQL: on a terminal the bar says so (five steps),
+/// piped it stays silent.
+#[test]
+fn verifying_a_plan_shows_progress_on_a_terminal_only() {
+    let project = project_with_a_chain();
+    let mut models = String::from("use autogen::Model;\n");
+    for number in 1..=REVISIONS + 1 {
+        models.push_str(&format!(
+            "#[derive(Model)]\n#[model(table = \"t{number}\")]\npub struct T{number} {{ pub id: Option<i32> }}\n"
+        ));
+    }
+    project.write_models(&models);
+    let (code, screen) =
+        run_with_stderr_on_terminal(project.command(&["revision", "-m", "t13 on a terminal"]));
+    assert_eq!(code, Some(0), "{screen}");
+    assert!(screen.contains("Verifying"), "{screen:?}");
+    assert!(screen.contains("/5"), "{screen:?}");
+    assert!(screen.contains("verified up and down"), "{screen:?}");
+
+    // Piped: the same step, no bar.
+    let tables: String = (1..=REVISIONS + 2)
+        .map(|number| {
+            format!(
+                "#[derive(Model)]\n#[model(table = \"t{number}\")]\npub struct T{number} {{ pub id: Option<i32> }}\n"
+            )
+        })
+        .collect();
+    project.write_models(&format!("use autogen::Model;\n{tables}"));
+    let (_, err) = project.expect_both(0, &["revision", "-m", "t14 piped"]);
+    assert!(!err.contains("Verifying"), "{err}");
+    assert!(!err.contains('\x1b'), "{err:?}");
+    assert!(err.contains("verified up and down"), "{err}");
+}
+
 /// Runs `command` with stderr on a pseudo-terminal (stdout piped away); returns the exit
 /// code and everything written to the terminal.
 fn run_with_stderr_on_terminal(mut command: Command) -> (Option<i32>, String) {
