@@ -361,6 +361,42 @@ fn a_mistake_in_a_function_body_is_reported_at_its_line() {
     assert!(err.contains("syntax error"), "{err}");
 }
 
+/// A body that names a table unqualified, as schemas loaded under `SET search_path = app,
+/// public` do (MusicBrainz): refused under PostgreSQL's default search_path with the way out,
+/// accepted once the project declares its databases' search_path.
+#[test]
+fn routine_bodies_are_checked_under_the_projects_search_path() {
+    let project = project_with_files(
+        "sql/functions.sql",
+        "sql/views.sql",
+        "sql/triggers.sql",
+        "sql/types.sql",
+    );
+    write(
+        &project,
+        "sql/app.sql",
+        "CREATE SCHEMA app;\n\nCREATE TABLE app.track (recording integer, length integer);\n\n\
+         CREATE FUNCTION app.median_track_length(recording_id integer) RETURNS integer\n    \
+         LANGUAGE sql\n    AS $$\n        SELECT max(length) FROM track WHERE recording = $1\n    $$;\n",
+    );
+    let (_, err) = project.expect_both(2, &["inspect", "autogen.toml"]);
+    assert!(err.contains("sql/app.sql:8: "), "{err}");
+    assert!(err.contains("relation \"track\" does not exist"), "{err}");
+    assert!(err.contains("[models] search_path"), "{err}");
+
+    let config = std::fs::read_to_string(project.path().join("autogen.toml")).expect("config");
+    let config = config.replace(
+        "[models]\n",
+        "[models]\nsearch_path = [\"app\", \"public\"]\n",
+    );
+    write(&project, "autogen.toml", &config);
+    let dump = desired_dump(&project);
+    assert!(
+        dump.contains("FUNCTION app.median_track_length(recording_id integer)"),
+        "{dump}"
+    );
+}
+
 #[test]
 fn data_statements_are_refused_at_their_line() {
     let err = broken(

@@ -434,6 +434,12 @@ pub struct PullArgs {
     /// Repeatable; keep them in the --sql directory so `[models] sql` reads them too.
     #[arg(long = "with-sql", value_name = "FILE")]
     pub with_sql: Vec<PathBuf>,
+
+    /// The search_path the source database gives its sessions, when its routines name
+    /// objects unqualified (e.g. `app,public`): their bodies are checked under it in the
+    /// proof. Default: the project's `[models] search_path`; put the same there.
+    #[arg(long = "search-path", value_name = "SCHEMA,…", value_delimiter = ',')]
+    pub search_path: Vec<String>,
 }
 
 #[derive(Debug, Args)]

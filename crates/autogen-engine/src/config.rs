@@ -70,6 +70,11 @@ struct ModelsSection {
     /// `identity` (SeaORM 2.x, the default) or `serial` (SeaORM 1.x): how SeaORM entities'
     /// auto-increment keys are created (docs/seaorm.md). Checked after parsing.
     seaorm_auto_increment: Option<toml::Spanned<String>>,
+    /// The `search_path` the project's databases give sessions (e.g. `["app", "public"]`):
+    /// routine bodies of the SQL declarations that name objects unqualified are checked under
+    /// it. Empty: names in bodies must be schema-qualified (or the routine `SET search_path`).
+    #[serde(default)]
+    search_path: Vec<String>,
 }
 
 impl Default for ModelsSection {
@@ -79,6 +84,7 @@ impl Default for ModelsSection {
             allow_empty: false,
             sql: Vec::new(),
             seaorm_auto_increment: None,
+            search_path: Vec::new(),
         }
     }
 }
@@ -145,6 +151,8 @@ pub struct Config {
     pub allow_empty_models: bool,
     /// `[models] sql`: the SQL declaration files and directories, in the listed order.
     pub sql_paths: Vec<PathBuf>,
+    /// `[models] search_path`: what the declarations' routine bodies are checked under.
+    pub search_path: Vec<String>,
     /// `[models] seaorm_auto_increment`: how SeaORM entities' auto-increment keys are made.
     pub seaorm: autogen_model::SeaOrmOptions,
     pub migrations_dir: PathBuf,
@@ -280,6 +288,7 @@ impl Config {
             model_paths: file.models.paths.iter().map(|p| root.join(p)).collect(),
             allow_empty_models: file.models.allow_empty,
             sql_paths: file.models.sql.iter().map(|p| root.join(p)).collect(),
+            search_path: file.models.search_path,
             seaorm,
             migrations_dir: root.join(&file.migrations.dir),
             migrations_layout,
@@ -383,6 +392,8 @@ paths = [{models}]
 # SQL files (or directories of *.sql files) declaring what a struct cannot: views, functions,
 # triggers, domains, composite and range types, collations, comments on them (docs/models.md).
 {sql}
+# search_path = ["app", "public"]   # the search_path your databases give sessions, if the SQL
+#                                   # files' function bodies name objects unqualified
 
 [migrations]
 # Revision files, one per revision: <yyyymmddHHMMSS>_<slug>.sql

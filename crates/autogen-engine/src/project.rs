@@ -185,7 +185,8 @@ fn models(config: &Config) -> Result<Models, EngineError> {
 pub(crate) fn declared(config: &Config) -> Result<DeclaredSchema, EngineError> {
     // Models first: their errors are reported all at once, before the SQL files are read.
     let models = models(config)?;
-    let sql = SqlDeclarations::load(&config.sql_paths)?;
+    let mut sql = SqlDeclarations::load(&config.sql_paths)?;
+    sql.search_path = config.search_path.clone();
     Ok(DeclaredSchema { models, sql })
 }
 

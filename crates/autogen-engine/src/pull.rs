@@ -120,11 +120,14 @@ impl Session {
         source: &Inspection,
         pulled: &Pulled,
         keep: &[PathBuf],
+        search_path: &[String],
     ) -> Result<PullCheck, EngineError> {
         let sql_files: Vec<PathBuf> = pulled.sql_files.iter().chain(keep).cloned().collect();
+        let mut sql = SqlDeclarations::load(&sql_files)?;
+        sql.search_path = search_path.to_vec();
         let declared = DeclaredSchema {
             models: autogen_model::load_models(&pulled.model_files)?,
-            sql: SqlDeclarations::load(&sql_files)?,
+            sql,
         };
         let written = self.normalized(&declared).await?;
         let how = PlanOptions {

@@ -99,7 +99,10 @@ async fn adopt(
         &session,
         &source,
         &target,
-        &[],
+        &super::pull::Kept {
+            files: &[],
+            search_path: &[],
+        },
         args.allow_unwritten,
         global.quiet,
     )

@@ -36,11 +36,23 @@ pub async fn run(global: &GlobalArgs, args: &PullArgs) -> Result<Outcome, CliErr
         models: args.out.join(&args.models),
         sql: args.out.join(&args.sql),
     };
+    // The proof checks routine bodies under the source's search_path, as the project will.
+    let search_path = if args.search_path.is_empty() {
+        config
+            .as_ref()
+            .map(|config| config.search_path.clone())
+            .unwrap_or_default()
+    } else {
+        args.search_path.clone()
+    };
     let pulled = pull(
         &session,
         &source,
         &target,
-        &args.with_sql,
+        &Kept {
+            files: &args.with_sql,
+            search_path: &search_path,
+        },
         args.allow_unwritten,
         global.quiet,
     )
@@ -65,18 +77,29 @@ pub async fn run(global: &GlobalArgs, args: &PullArgs) -> Result<Outcome, CliErr
     Ok(Outcome::Success)
 }
 
+/// What the proof of a pull reads beside the written files: hand-written declarations of
+/// objects autogen does not model, and the search_path routine bodies are checked under.
+pub(crate) struct Kept<'a> {
+    pub files: &'a [PathBuf],
+    pub search_path: &'a [String],
+}
+
 /// Reads `source`, refuses (unless `allow_unwritten`) when it holds objects autogen does not
 /// model, writes the files under `target` and proves them against the source, with the
-/// hand-written declarations `keep` (which may declare such objects: then they are checked
-/// after the files are written, against what `keep` declares).
+/// hand-written declarations of `kept` (which may declare such objects: then they are checked
+/// after the files are written, against what they declare).
 pub(crate) async fn pull(
     session: &Session,
     source: &Source,
     target: &PullTarget,
-    keep: &[PathBuf],
+    kept: &Kept<'_>,
     allow_unwritten: bool,
     quiet: bool,
 ) -> Result<Pulled, CliError> {
+    let Kept {
+        files: keep,
+        search_path,
+    } = *kept;
     let (inspection, _) = session.schema(source).await?;
     if keep.is_empty() && !inspection.unsupported.is_empty() {
         let count = inspection
@@ -114,7 +137,7 @@ pub(crate) async fn pull(
         ));
     }
     let check = session
-        .pulled_differences(&inspection, &pulled, keep)
+        .pulled_differences(&inspection, &pulled, keep, search_path)
         .await?;
     if !check.differences.is_empty() {
         let differences: Vec<String> = check

@@ -26,6 +26,9 @@ pub(crate) use routine::replaceable_routine;
 pub struct SqlDeclarations {
     pub files: Vec<SqlFile>,
     pub statements: Vec<Declaration>,
+    /// The schemas routine bodies are checked under (`[models] search_path`); empty: none,
+    /// so unqualified names in bodies are errors.
+    pub search_path: Vec<String>,
 }
 
 /// A declaration file as read.

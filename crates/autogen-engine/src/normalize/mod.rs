@@ -60,6 +60,8 @@ pub async fn normalize(
             for file in &declared.sql.files {
                 key.add(&file.text);
             }
+            // The bodies' search_path decides whether a declaration is accepted.
+            key.add(&declared.sql.search_path.join("\0"));
             Some(key.finish())
         }
         _ => None,
