@@ -633,3 +633,34 @@ fn the_example_project_with_its_trigger_and_view_runs_revision_upgrade_check_dow
         ["0"]
     );
 }
+
+/// A check with `IN (…)` over a `varchar` column: PostgreSQL respells it when it reads its own
+/// output back, so the revision written from the normalized models would not converge unless
+/// every schema is read in the stable spelling (autogen-introspect's `stable_spelling.rs`).
+#[test]
+fn an_in_list_check_over_varchar_converges() {
+    let project = Project::new();
+    let database = runtime().block_on(autogen_testkit::fresh_database());
+    let url = autogen_testkit::url(&database);
+    project.write_models(
+        r#"
+use autogen::Model;
+
+#[derive(Model)]
+#[model(check(name = "allowed_kind", expr = "kind IN ('a', 'b')"))]
+#[model(index(name = "thing_a_idx", columns = ["id"], where = "kind IN ('a')"))]
+pub struct Thing {
+    #[model(primary_key)]
+    pub id: i64,
+    #[model(max_length = 20)]
+    pub kind: String,
+}
+"#,
+    );
+    project.expect(0, &["revision", "-m", "things"]);
+    project.expect(0, &with_db(&url, &["upgrade"]));
+    project.expect(0, &with_db(&url, &["check"]));
+    // Nothing left to write.
+    project.expect(0, &["revision", "-m", "nothing"]);
+    assert_eq!(project.revisions().len(), 1);
+}

@@ -16,6 +16,7 @@ mod assemble;
 mod dependencies;
 mod queries;
 mod rows;
+mod stable_spelling;
 mod unsupported;
 
 use autogen_schema::{Catalog, QualifiedName};
@@ -431,6 +432,7 @@ async fn inspect_on(
         default_privileges,
         dependencies: dependencies::resolve(&objects, dependencies),
     };
+    stable_spelling::respell_catalog(&mut catalog);
     catalog.canonicalize();
     let mut extension_updates: Vec<ExtensionUpdate> = extension_updates
         .into_iter()
