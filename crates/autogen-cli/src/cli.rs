@@ -394,6 +394,17 @@ pub struct InitArgs {
     /// not; nothing is written.
     #[arg(long, requires = "from_database")]
     pub report: bool,
+
+    /// The search_path the database gives its sessions, when its routines name objects
+    /// unqualified (e.g. `app,public`): bodies are checked under it, and it is written to
+    /// autogen.toml as `[models] search_path`.
+    #[arg(
+        long = "search-path",
+        value_name = "SCHEMA,…",
+        value_delimiter = ',',
+        requires = "from_database"
+    )]
+    pub search_path: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -350,7 +350,7 @@ fn find_upwards(start: &Path) -> Option<PathBuf> {
 
 /// The text `autogen init` writes.
 pub fn template(models: &str, migrations: &str) -> String {
-    template_with(models, migrations, None, false, &[])
+    template_with(models, migrations, None, false, &[], &[])
 }
 
 /// The text `autogen init` writes, with `[models] sql` set to `sql` when given (a pulled
@@ -363,6 +363,7 @@ pub fn template_with(
     sql: Option<&str>,
     allow_empty: bool,
     ignore_tables: &[String],
+    search_path: &[String],
 ) -> String {
     let ignore_tables = if ignore_tables.is_empty() {
         String::new()
@@ -382,6 +383,18 @@ pub fn template_with(
         Some(dir) => format!("sql = [{}]", toml_string(dir)),
         None => "# sql = [\"sql\"]".to_string(),
     };
+    let search_path = if search_path.is_empty() {
+        "# search_path = [\"app\", \"public\"]   # the search_path your databases give sessions, if the SQL\n\
+         #                                   # files' function bodies name objects unqualified"
+            .to_string()
+    } else {
+        let schemas: Vec<String> = search_path.iter().map(|name| toml_string(name)).collect();
+        format!(
+            "# The search_path the database gives sessions: function bodies are checked under it.\n\
+             search_path = [{}]",
+            schemas.join(", ")
+        )
+    };
     format!(
         r#"# autogen configuration (`autogen --help`; docs/migrations.md in autogen's sources).
 
@@ -392,8 +405,7 @@ paths = [{models}]
 # SQL files (or directories of *.sql files) declaring what a struct cannot: views, functions,
 # triggers, domains, composite and range types, collations, comments on them (docs/models.md).
 {sql}
-# search_path = ["app", "public"]   # the search_path your databases give sessions, if the SQL
-#                                   # files' function bodies name objects unqualified
+{search_path}
 
 [migrations]
 # Revision files, one per revision: <yyyymmddHHMMSS>_<slug>.sql
@@ -478,9 +490,11 @@ mod tests {
             None,
             false,
             &["public.schema_version".to_string()],
+            &["musicbrainz".to_string(), "public".to_string()],
         );
         let config = Config::parse(Path::new("/p/autogen.toml"), &template).expect("parses");
         assert_eq!(config.ignored_tables.len(), 1);
+        assert_eq!(config.search_path, ["musicbrainz", "public"]);
     }
 
     #[test]

@@ -101,7 +101,7 @@ async fn adopt(
         &target,
         &super::pull::Kept {
             files: &[],
-            search_path: &[],
+            search_path: &args.search_path,
         },
         args.allow_unwritten,
         global.quiet,
@@ -113,6 +113,7 @@ async fn adopt(
         (pulled.sql_statements > 0).then_some(SQL_DIR),
         !pulled.has_models(),
         &super::history::tables_to_configure(&histories),
+        &args.search_path,
     );
     if !pulled.has_models() {
         // [models] paths must exist: the directory new models go to, empty for now.
