@@ -67,6 +67,13 @@ fn named_tables(
         Change::Table(TableChange::Drop { name }) => {
             tables.insert(name.clone());
         }
+        Change::Table(
+            TableChange::AttachPartition { table, parent, .. }
+            | TableChange::DetachPartition { table, parent, .. },
+        ) => {
+            tables.insert(table.clone());
+            tables.insert(parent.clone());
+        }
         Change::Table(TableChange::Rename { from, to }) => {
             tables.insert(from.clone());
             tables.insert(QualifiedName::new(&from.schema, to));

@@ -1211,3 +1211,43 @@ fn a_drop_and_an_add_of_the_same_definition_is_a_hint_never_a_rename() {
     renamed.data_type = "character varying(10)".into();
     assert!(autogen_diff::rename_hints(&base(), &desired, &ModelIntent::default()).is_empty());
 }
+
+/// A regular table cannot become partitioned in place: refused, with what to do instead. A
+/// table becoming a partition of a partitioned one is attached (the `ATTACH` after its parts).
+#[test]
+fn a_table_becoming_partitioned_is_refused_and_one_becoming_a_partition_is_attached() {
+    let mut desired = base();
+    table(&mut desired, "posts").partition_by = Some("RANGE (id)".into());
+    let what = unsupported(&base(), &desired);
+    assert!(
+        what.contains("public.posts becomes partitioned (PARTITION BY RANGE (id))")
+            && what.contains("PostgreSQL cannot convert a table in place"),
+        "{what}"
+    );
+
+    let mut current = base();
+    table(&mut current, "users").partition_by = Some("RANGE (id)".into());
+    table(&mut current, "users").foreign_keys.clear();
+    let mut other = table(&mut current, "users").clone();
+    other.name = "users_old".into();
+    other.partition_by = None;
+    other.primary_key = None;
+    other.uniques.clear();
+    other.indexes.clear();
+    current.tables.push(other.clone());
+    let mut desired = current.clone();
+    let attached = table(&mut desired, "users_old");
+    attached.columns.clear();
+    attached.checks.clear();
+    attached.partition_of = Some(autogen_schema::PartitionOf {
+        parent: QualifiedName::new("public", "users"),
+        bound: "FOR VALUES FROM (0) TO (100)".into(),
+    });
+    let sql = plan_sql(&current, &desired);
+    assert!(
+        sql.trim_end().ends_with(
+            "ALTER TABLE \"public\".\"users\" ATTACH PARTITION \"public\".\"users_old\" FOR VALUES FROM (0) TO (100);"
+        ),
+        "{sql}"
+    );
+}

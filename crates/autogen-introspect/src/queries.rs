@@ -244,7 +244,9 @@ fn attribute_names(numbers: &str, relation: &str) -> String {
 }
 
 /// Primary key, unique, foreign key, check and exclusion constraints (NOT NULL is a column
-/// property). Column numbers are resolved to names client-side, except for foreign keys to
+/// property). A partition's constraints are its own ones only: not the clones of its parent's
+/// (`conparentid`), nor a check it holds both of its own and from its parent (merged when it
+/// was attached: the parent's). Column numbers are resolved to names client-side, except for foreign keys to
 /// tables outside the inspected schemas. `nulls_not_distinct` and `ON DELETE SET NULL (cols)`
 /// exist from PostgreSQL 15 on.
 pub fn constraints(server_version: i32) -> String {
@@ -275,7 +277,9 @@ pub fn constraints(server_version: i32) -> String {
          LEFT JOIN pg_catalog.pg_class ci ON ci.oid = ii.indexrelid \
          {description} {index_description} \
          WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') \
-           AND con.conparentid = 0 AND (con.conislocal OR con.coninhcount = 0)",
+           AND con.conparentid = 0 AND (con.conislocal OR con.coninhcount = 0) \
+           AND NOT (con.coninhcount > 0 AND EXISTS (SELECT 1 FROM pg_catalog.pg_class pc \
+             WHERE pc.oid = con.conrelid AND pc.relispartition))",
         cte = tables_cte(),
         referenced_names = attribute_names("con.confkey", "con.confrelid"),
         description = description_join("ds", "con.oid", "pg_constraint", "0"),

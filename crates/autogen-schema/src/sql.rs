@@ -246,6 +246,20 @@ pub fn create_table(table: &Table) -> String {
     }
 }
 
+/// `ALTER TABLE parent DETACH PARTITION partition [CONCURRENTLY];`
+pub fn detach_partition(
+    parent: &QualifiedName,
+    partition: &QualifiedName,
+    concurrently: bool,
+) -> String {
+    format!(
+        "ALTER TABLE {} DETACH PARTITION {}{};",
+        parent.quoted(),
+        partition.quoted(),
+        if concurrently { " CONCURRENTLY" } else { "" }
+    )
+}
+
 /// ` PARTITION BY …` of a partitioned table, or nothing.
 pub fn partition_by(table: &Table) -> String {
     table

@@ -11,6 +11,7 @@ pub(crate) mod enums;
 pub(crate) mod index;
 pub(crate) mod items;
 pub(crate) mod objects;
+pub(crate) mod partition;
 pub(crate) mod policy;
 pub(crate) mod privilege;
 pub(crate) mod routine;
