@@ -435,6 +435,9 @@ fn table_action(a: &Cursor) -> Option<Vec<Hazard>> {
                 Some(vec![AccessExclusiveLock, BehaviorChange])
             }
         }
+        // The parent's queries gain or lose the table's rows.
+        "inherit" => Some(vec![AccessExclusiveLock, BehaviorChange]),
+        "no" if a.is(1, "inherit") => Some(vec![AccessExclusiveLock, BehaviorChange]),
         // Storage parameters: fillfactor, autovacuum_* and toast.* take SHARE UPDATE EXCLUSIVE
         // and rewrite nothing.
         "set" | "reset" if matches!(a.kind(1), Some(Kind::Open)) => Some(vec![]),
@@ -1131,6 +1134,14 @@ mod tests {
             (
                 "ALTER TABLE p ATTACH PARTITION x FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');",
                 vec![AccessExclusiveLock, MayFailOnExistingRows, LongRunning],
+            ),
+            (
+                "ALTER TABLE x NO INHERIT p;",
+                vec![AccessExclusiveLock, BehaviorChange],
+            ),
+            (
+                "ALTER TABLE x INHERIT p;",
+                vec![AccessExclusiveLock, BehaviorChange],
             ),
             (
                 "ALTER TABLE p DETACH PARTITION x;",

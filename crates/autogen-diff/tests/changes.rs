@@ -887,6 +887,7 @@ fn cyclic() -> Catalog {
             grants: Vec::new(),
             partition_by: None,
             partition_of: None,
+            inherits: Vec::new(),
             columns: vec![
                 Column {
                     not_null: true,
@@ -954,6 +955,7 @@ fn identifiers_and_literals_are_quoted() {
         grants: Vec::new(),
         partition_by: None,
         partition_of: None,
+        inherits: Vec::new(),
         columns: vec![Column {
             comment: Some("a 'quote'".into()),
             ..plain_column("Col\"umn", "text")
@@ -1249,5 +1251,57 @@ fn a_table_becoming_partitioned_is_refused_and_one_becoming_a_partition_is_attac
             "ALTER TABLE \"public\".\"users\" ATTACH PARTITION \"public\".\"users_old\" FOR VALUES FROM (0) TO (100);"
         ),
         "{sql}"
+    );
+}
+
+/// An inheritance child lists its own columns only: a column added to its parent is one
+/// statement on the parent; a parent dropped from its list is `NO INHERIT` (first), one added
+/// is `INHERIT` when the child already has the parent's columns, and refused when it has not.
+#[test]
+fn inheritance_children_follow_their_parents() {
+    let mut current = base();
+    let mut child = table(&mut current, "posts").clone();
+    child.name = "old_posts".into();
+    child.columns = vec![plain_column("archived_on", "date")];
+    child.primary_key = None;
+    child.foreign_keys.clear();
+    child.inherits = vec![QualifiedName::new("public", "posts")];
+    current.tables.push(child);
+    let mut desired = current.clone();
+    table(&mut desired, "posts")
+        .columns
+        .push(plain_column("title", "text"));
+    assert_eq!(
+        plan_sql(&current, &desired).trim_end(),
+        "ALTER TABLE \"public\".\"posts\" ADD COLUMN \"title\" text;"
+    );
+
+    let mut detached = current.clone();
+    let old_posts = table(&mut detached, "old_posts");
+    old_posts.inherits.clear();
+    old_posts.columns = vec![
+        Column {
+            not_null: true,
+            ..plain_column("id", "bigint")
+        },
+        plain_column("author_id", "bigint"),
+        plain_column("archived_on", "date"),
+    ];
+    let sql = plan_sql(&current, &detached);
+    assert!(
+        sql.contains("ALTER TABLE \"public\".\"old_posts\" NO INHERIT \"public\".\"posts\";")
+            && !sql.contains("ADD COLUMN"),
+        "{sql}"
+    );
+    let what = unsupported(&detached, &current);
+    assert!(
+        what.contains("starts inheriting from public.posts, but does not have id, author_id"),
+        "{what}"
+    );
+    let mut inheriting = detached.clone();
+    table(&mut inheriting, "old_posts").inherits = vec![QualifiedName::new("public", "posts")];
+    assert_eq!(
+        plan_sql(&detached, &inheriting).trim_end(),
+        "ALTER TABLE \"public\".\"old_posts\" INHERIT \"public\".\"posts\";"
     );
 }

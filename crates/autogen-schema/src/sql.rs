@@ -239,7 +239,8 @@ pub fn create_table(table: &Table) -> String {
             )
         }
         None => format!(
-            "CREATE {unlogged}TABLE {name} ({body}){}{};",
+            "CREATE {unlogged}TABLE {name} ({body}){}{}{};",
+            inherits(table),
             partition_by(table),
             table_with(table)
         ),
@@ -258,6 +259,15 @@ pub fn detach_partition(
         partition.quoted(),
         if concurrently { " CONCURRENTLY" } else { "" }
     )
+}
+
+/// ` INHERITS (…)` of an inheritance child, or nothing.
+pub fn inherits(table: &Table) -> String {
+    if table.inherits.is_empty() {
+        return String::new();
+    }
+    let parents: Vec<String> = table.inherits.iter().map(QualifiedName::quoted).collect();
+    format!(" INHERITS ({})", parents.join(", "))
 }
 
 /// ` PARTITION BY …` of a partitioned table, or nothing.

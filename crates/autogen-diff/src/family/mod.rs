@@ -9,6 +9,7 @@ pub(crate) mod constraint;
 pub(crate) mod domain;
 pub(crate) mod enums;
 pub(crate) mod index;
+pub(crate) mod inheritance;
 pub(crate) mod items;
 pub(crate) mod objects;
 pub(crate) mod partition;

@@ -2,9 +2,9 @@
 //! columns, constraints and indexes, and rebuilds what a change elsewhere forces.
 
 use crate::change::{Change, Phase};
-use crate::family::partition;
 use crate::family::privilege::{self, PrivilegeTarget};
 use crate::family::*;
+use crate::family::{inheritance, partition};
 use crate::handover::Handovers;
 use crate::mentions::{ColumnName, TypeName};
 use crate::pairs::paired_tables;
@@ -63,6 +63,17 @@ pub enum TableChange {
         parent: QualifiedName,
         bound: String,
     },
+    /// `ALTER TABLE table INHERIT parent`: the table already has the parent's columns and
+    /// checks as its own (PostgreSQL requires them, and keeps them the table's own).
+    Inherit {
+        table: QualifiedName,
+        parent: QualifiedName,
+    },
+    /// `ALTER TABLE table NO INHERIT parent`: what it inherited becomes its own.
+    NoInherit {
+        table: QualifiedName,
+        parent: QualifiedName,
+    },
     /// `ALTER TABLE parent DETACH PARTITION table`; online mode makes it `CONCURRENTLY`
     /// unless the parent has a default partition (PostgreSQL refuses it then).
     DetachPartition {
@@ -78,8 +89,12 @@ impl TableChange {
     pub(crate) fn phase(&self) -> Phase {
         match self {
             TableChange::Rename { .. } => Phase::RenameTable,
-            TableChange::DetachPartition { .. } => Phase::DetachPartition,
-            TableChange::AttachPartition { .. } => Phase::AttachPartition,
+            TableChange::DetachPartition { .. } | TableChange::NoInherit { .. } => {
+                Phase::DetachPartition
+            }
+            TableChange::AttachPartition { .. } | TableChange::Inherit { .. } => {
+                Phase::AttachPartition
+            }
             TableChange::Drop { .. } => Phase::DropTable,
             TableChange::Create { .. } | TableChange::SetUnlogged { .. } => Phase::CreateTable,
             TableChange::SetRowLevelSecurity { .. }
@@ -122,6 +137,12 @@ impl TableChange {
             }
             TableChange::DetachPartition { table, parent, .. } => {
                 format!("detach partition {table} from {parent}")
+            }
+            TableChange::Inherit { table, parent } => {
+                format!("make {table} inherit from {parent}")
+            }
+            TableChange::NoInherit { table, parent } => {
+                format!("stop {table} inheriting from {parent}")
             }
         }
     }
@@ -193,6 +214,15 @@ impl TableChange {
                 sql::detach_partition(parent, table, false),
                 vec![AccessExclusiveLock, BehaviorChange],
             ),
+            // ACCESS EXCLUSIVE on the child; the parent's queries gain (or lose) its rows.
+            TableChange::Inherit { table, parent } => (
+                alter_table_sql(table, &format!("INHERIT {}", parent.quoted())),
+                vec![AccessExclusiveLock, BehaviorChange],
+            ),
+            TableChange::NoInherit { table, parent } => (
+                alter_table_sql(table, &format!("NO INHERIT {}", parent.quoted())),
+                vec![AccessExclusiveLock, BehaviorChange],
+            ),
         }
     }
 }
@@ -237,8 +267,10 @@ pub(crate) fn diff_tables(
     for (position, pair) in pairs.iter().enumerate() {
         if let (Some(old), Some(new)) = *pair {
             refuse_repartitioning(old, new)?;
-            if old.partition_of != new.partition_of {
+            if old.partition_of != new.partition_of || old.inherits != new.inherits {
                 let (before, after) = moved_partition(old, new, current, desired, changes)?;
+                let (before, after) =
+                    inheritance::reparented(before, after, old, new, current, desired, changes)?;
                 moved.push((position, before, after));
             }
         }
@@ -283,8 +315,18 @@ pub(crate) fn diff_tables(
     }
 
     compare_foreign_keys(&pairs, &identical, &rebuilt, changes);
-    for (_, _, after) in &moved {
+    for (_, before, after) in &moved {
         let name = after.qualified_name();
+        for parent in after
+            .inherits
+            .iter()
+            .filter(|p| !before.inherits.contains(p))
+        {
+            changes.push(Change::Table(TableChange::Inherit {
+                table: name.clone(),
+                parent: parent.clone(),
+            }));
+        }
         if let Some(of) = desired
             .tables
             .iter()
