@@ -325,10 +325,10 @@ fn check_names_functions_views_and_policies_edited_by_hand_in_the_database() {
     );
 }
 
-/// A view over an inheritance child (a kind autogen does not manage): the plan creates the
+/// A view over a foreign table (a kind autogen does not manage): the plan creates the
 /// view but cannot create the table, so verification fails at the view. That failure is
-/// reported with the unmanaged objects, the table it names first, not as an internal error,
-/// and nothing is printed as a plan.
+/// reported with the unmanaged objects (the foreign table among them), not as an internal
+/// error, and nothing is printed as a plan.
 #[test]
 fn a_plan_failing_on_an_unmanaged_object_it_uses_names_the_object() {
     let project = Project::new();
@@ -337,8 +337,9 @@ fn a_plan_failing_on_an_unmanaged_object_it_uses_names_the_object() {
         &project,
         "to.sql",
         &format!(
-            "{TABLES}CREATE TABLE events (at date NOT NULL);\n\
-             CREATE TABLE old_events (archived boolean) INHERITS (events);\n\
+            "{TABLES}CREATE FOREIGN DATA WRAPPER archive_wrapper;\n\
+             CREATE SERVER archive FOREIGN DATA WRAPPER archive_wrapper;\n\
+             CREATE FOREIGN TABLE old_events (at date NOT NULL, archived boolean) SERVER archive;\n\
              CREATE VIEW archived_events AS SELECT at FROM old_events WHERE archived;\n"
         ),
     );
@@ -347,8 +348,8 @@ fn a_plan_failing_on_an_unmanaged_object_it_uses_names_the_object() {
     for expected in [
         "the generated up plan failed during verification at `CREATE VIEW \"public\".\"archived_events\"",
         "relation \"public.old_events\" does not exist",
-        "objects autogen does not manage, which no plan creates or drops \
-         (inherited table public.old_events: only in the desired schema)",
+        "objects autogen does not manage, which no plan creates or drops (",
+        "foreign table public.old_events: only in the desired schema",
     ] {
         assert!(err.contains(expected), "missing {expected:?} in\n{err}");
     }

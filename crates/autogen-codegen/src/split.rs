@@ -13,11 +13,12 @@ use autogen_schema::{
 /// The part of `full` (canonical) the models declare.
 pub(crate) fn model_catalog(full: &Catalog) -> Catalog {
     // A partition has no columns of its own: `CREATE TABLE … PARTITION OF` in the SQL
-    // declarations says it (its parent is a model with `partition_by`).
+    // declarations says it (its parent is a model with `partition_by`). A model cannot say
+    // `INHERITS`: an inheritance child is `CREATE TABLE … INHERITS` in the SQL declarations.
     let mut tables: Vec<Table> = full
         .tables
         .iter()
-        .filter(|table| table.partition_of.is_none())
+        .filter(|table| table.partition_of.is_none() && table.inherits.is_empty())
         .map(model_table)
         .collect();
     // A foreign key needs a unique index on the referenced columns when it is created: it stays

@@ -106,6 +106,8 @@ pub enum Phase {
     RenameColumn,
     /// After the table renames: the statements name the table by its new name.
     RenameConstraintOrIndex,
+    /// Before anything drops what the partition inherited (it becomes its own on detach).
+    DetachPartition,
     /// Triggers, policies and views that go (or are re-created) first: nothing else depends on
     /// a trigger or a policy, and a view may use anything below (dependent views before the
     /// views they use).
@@ -151,6 +153,9 @@ pub enum Phase {
     /// A table's row-level security, storage parameters and replica identity (which may name
     /// an index created just before).
     TableSetting,
+    /// Once the table has the parent's columns and checks and has lost what the parent's
+    /// indexes and keys replace.
+    AttachPartition,
     ForeignKey,
     /// Views (with a materialized view's indexes and grants), triggers, policies and the
     /// functions that use tables or views, in dependency order, after every table.

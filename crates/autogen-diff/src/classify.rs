@@ -419,6 +419,25 @@ fn table_action(a: &Cursor) -> Option<Vec<Hazard>> {
             alter_column(a, at)
         }
         "rename" => Some(vec![AccessExclusiveLock]),
+        // ACCESS EXCLUSIVE on the table attached, which is scanned for rows outside the bound
+        // (unless a valid check proves it).
+        "attach" if a.is(1, "partition") => Some(vec![
+            AccessExclusiveLock,
+            MayFailOnExistingRows,
+            LongRunning,
+        ]),
+        // The partition's rows leave the parent's queries; CONCURRENTLY takes SHARE UPDATE
+        // EXCLUSIVE only.
+        "detach" if a.is(1, "partition") => {
+            if a.top_level_word("concurrently") {
+                Some(vec![BehaviorChange])
+            } else {
+                Some(vec![AccessExclusiveLock, BehaviorChange])
+            }
+        }
+        // The parent's queries gain or lose the table's rows.
+        "inherit" => Some(vec![AccessExclusiveLock, BehaviorChange]),
+        "no" if a.is(1, "inherit") => Some(vec![AccessExclusiveLock, BehaviorChange]),
         // Storage parameters: fillfactor, autovacuum_* and toast.* take SHARE UPDATE EXCLUSIVE
         // and rewrite nothing.
         "set" | "reset" if matches!(a.kind(1), Some(Kind::Open)) => Some(vec![]),
@@ -1110,6 +1129,26 @@ mod tests {
             ),
             (
                 "ALTER TABLE x ENABLE REPLICA TRIGGER t;",
+                vec![BehaviorChange],
+            ),
+            (
+                "ALTER TABLE p ATTACH PARTITION x FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');",
+                vec![AccessExclusiveLock, MayFailOnExistingRows, LongRunning],
+            ),
+            (
+                "ALTER TABLE x NO INHERIT p;",
+                vec![AccessExclusiveLock, BehaviorChange],
+            ),
+            (
+                "ALTER TABLE x INHERIT p;",
+                vec![AccessExclusiveLock, BehaviorChange],
+            ),
+            (
+                "ALTER TABLE p DETACH PARTITION x;",
+                vec![AccessExclusiveLock, BehaviorChange],
+            ),
+            (
+                "ALTER TABLE p DETACH PARTITION x CONCURRENTLY;",
                 vec![BehaviorChange],
             ),
             ("CREATE DOMAIN d AS text CHECK (VALUE <> '');", vec![]),

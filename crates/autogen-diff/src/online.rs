@@ -12,6 +12,10 @@
 //! - `SET NOT NULL` → `ADD CONSTRAINT <tmp> CHECK (col IS NOT NULL) NOT VALID`, `VALIDATE`,
 //!   `SET NOT NULL` (PostgreSQL skips its scan: the valid check proves it), `DROP CONSTRAINT
 //!   <tmp>`.
+//! - `DETACH PARTITION` → `DETACH PARTITION … CONCURRENTLY` (SHARE UPDATE EXCLUSIVE; refuses
+//!   a transaction block: [`Transaction::None`]), unless the parent has a default partition
+//!   (PostgreSQL refuses the concurrent form then); the check equal to the bound that the
+//!   concurrent form leaves on the table is dropped after it.
 //! - a unique constraint or a primary key → `CREATE UNIQUE INDEX CONCURRENTLY <name>`, then
 //!   `ADD CONSTRAINT <name> UNIQUE|PRIMARY KEY USING INDEX <name>` (a brief lock, no build).
 //!
@@ -157,7 +161,8 @@ fn table_of(change: &Change) -> Option<&QualifiedName> {
         | Change::Column(ColumnChange::SetNotNull { table, .. })
         | Change::Constraint(ConstraintChange::AddUnique { table, .. })
         | Change::Constraint(ConstraintChange::AddPrimaryKey { table, .. })
-        | Change::Constraint(ConstraintChange::AddExclusion { table, .. }) => Some(table),
+        | Change::Constraint(ConstraintChange::AddExclusion { table, .. })
+        | Change::Table(TableChange::DetachPartition { table, .. }) => Some(table),
         _ => None,
     }
 }
@@ -180,6 +185,32 @@ fn online(change: &Change) -> Option<Vec<PlannedStatement>> {
                 Transaction::None,
             )]
         }
+        // SHARE UPDATE EXCLUSIVE on the parent and the partition, in two transactions of its
+        // own (so never in a transaction block); PostgreSQL refuses it beside a default
+        // partition, where the plain form stays.
+        Change::Table(TableChange::DetachPartition {
+            table,
+            parent,
+            concurrent_check: Some(check),
+        }) => vec![
+            statement(
+                sql::detach_partition(parent, table, true),
+                vec![BehaviorChange],
+                summary.clone(),
+                Transaction::None,
+            ),
+            // The concurrent form leaves a check equal to the bound on the detached table.
+            statement(
+                format!(
+                    "ALTER TABLE {} DROP CONSTRAINT IF EXISTS {};",
+                    table.quoted(),
+                    quote_ident(check)
+                ),
+                vec![AccessExclusiveLock],
+                step("drop the check of the former bound"),
+                Transaction::Any,
+            ),
+        ],
         Change::Index(IndexChange::Drop { table, name }) => vec![statement(
             format!(
                 "DROP INDEX CONCURRENTLY {};",

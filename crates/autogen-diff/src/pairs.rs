@@ -48,6 +48,7 @@ mod tests {
             grants: Vec::new(),
             partition_by: None,
             partition_of: None,
+            inherits: Vec::new(),
             columns: vec![],
             primary_key: None,
             uniques: vec![],

@@ -6,8 +6,8 @@ use autogen_schema::{Catalog, ObjectRef, QualifiedName};
 use std::collections::BTreeSet;
 
 /// The tables `changes` name (a renamed table under both names) and the tables in `also`,
-/// plus every table a foreign key of theirs references and their partitions' parents and
-/// parents' partitions, in either catalog, until nothing is added: what a database needs for
+/// plus every table a foreign key of theirs references and their parents and children
+/// (partitions, inheritance), in either catalog, until nothing is added: what a database needs for
 /// the plan's statements on them to run.
 pub fn touched_tables(
     changes: &[Change],
@@ -25,23 +25,18 @@ pub fn touched_tables(
             let Some(table) = catalog.tables.iter().find(|t| t.qualified_name() == name) else {
                 continue;
             };
-            // A partition needs its parent, and a parent its partitions (they share columns,
-            // indexes and constraints).
+            // A partition or inheritance child needs its parents, and a parent its partitions
+            // and children (they share columns and constraints).
             let related = table
                 .foreign_keys
                 .iter()
                 .map(|foreign_key| foreign_key.references.clone())
-                .chain(table.partition_of.iter().map(|of| of.parent.clone()))
+                .chain(table.parents().cloned())
                 .chain(
                     catalog
                         .tables
                         .iter()
-                        .filter(|other| {
-                            other
-                                .partition_of
-                                .as_ref()
-                                .is_some_and(|of| of.parent == name)
-                        })
+                        .filter(|other| other.parents().any(|parent| *parent == name))
                         .map(|other| other.qualified_name()),
                 );
             for related in related.collect::<Vec<_>>() {
@@ -66,6 +61,15 @@ fn named_tables(
         }
         Change::Table(TableChange::Drop { name }) => {
             tables.insert(name.clone());
+        }
+        Change::Table(
+            TableChange::AttachPartition { table, parent, .. }
+            | TableChange::DetachPartition { table, parent, .. }
+            | TableChange::Inherit { table, parent }
+            | TableChange::NoInherit { table, parent },
+        ) => {
+            tables.insert(table.clone());
+            tables.insert(parent.clone());
         }
         Change::Table(TableChange::Rename { from, to }) => {
             tables.insert(from.clone());

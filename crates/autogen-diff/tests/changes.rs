@@ -887,6 +887,7 @@ fn cyclic() -> Catalog {
             grants: Vec::new(),
             partition_by: None,
             partition_of: None,
+            inherits: Vec::new(),
             columns: vec![
                 Column {
                     not_null: true,
@@ -954,6 +955,7 @@ fn identifiers_and_literals_are_quoted() {
         grants: Vec::new(),
         partition_by: None,
         partition_of: None,
+        inherits: Vec::new(),
         columns: vec![Column {
             comment: Some("a 'quote'".into()),
             ..plain_column("Col\"umn", "text")
@@ -1210,4 +1212,96 @@ fn a_drop_and_an_add_of_the_same_definition_is_a_hint_never_a_rename() {
     renamed.name = "display_name".into();
     renamed.data_type = "character varying(10)".into();
     assert!(autogen_diff::rename_hints(&base(), &desired, &ModelIntent::default()).is_empty());
+}
+
+/// A regular table cannot become partitioned in place: refused, with what to do instead. A
+/// table becoming a partition of a partitioned one is attached (the `ATTACH` after its parts).
+#[test]
+fn a_table_becoming_partitioned_is_refused_and_one_becoming_a_partition_is_attached() {
+    let mut desired = base();
+    table(&mut desired, "posts").partition_by = Some("RANGE (id)".into());
+    let what = unsupported(&base(), &desired);
+    assert!(
+        what.contains("public.posts becomes partitioned (PARTITION BY RANGE (id))")
+            && what.contains("PostgreSQL cannot convert a table in place"),
+        "{what}"
+    );
+
+    let mut current = base();
+    table(&mut current, "users").partition_by = Some("RANGE (id)".into());
+    table(&mut current, "users").foreign_keys.clear();
+    let mut other = table(&mut current, "users").clone();
+    other.name = "users_old".into();
+    other.partition_by = None;
+    other.primary_key = None;
+    other.uniques.clear();
+    other.indexes.clear();
+    current.tables.push(other.clone());
+    let mut desired = current.clone();
+    let attached = table(&mut desired, "users_old");
+    attached.columns.clear();
+    attached.checks.clear();
+    attached.partition_of = Some(autogen_schema::PartitionOf {
+        parent: QualifiedName::new("public", "users"),
+        bound: "FOR VALUES FROM (0) TO (100)".into(),
+    });
+    let sql = plan_sql(&current, &desired);
+    assert!(
+        sql.trim_end().ends_with(
+            "ALTER TABLE \"public\".\"users\" ATTACH PARTITION \"public\".\"users_old\" FOR VALUES FROM (0) TO (100);"
+        ),
+        "{sql}"
+    );
+}
+
+/// An inheritance child lists its own columns only: a column added to its parent is one
+/// statement on the parent; a parent dropped from its list is `NO INHERIT` (first), one added
+/// is `INHERIT` when the child already has the parent's columns, and refused when it has not.
+#[test]
+fn inheritance_children_follow_their_parents() {
+    let mut current = base();
+    let mut child = table(&mut current, "posts").clone();
+    child.name = "old_posts".into();
+    child.columns = vec![plain_column("archived_on", "date")];
+    child.primary_key = None;
+    child.foreign_keys.clear();
+    child.inherits = vec![QualifiedName::new("public", "posts")];
+    current.tables.push(child);
+    let mut desired = current.clone();
+    table(&mut desired, "posts")
+        .columns
+        .push(plain_column("title", "text"));
+    assert_eq!(
+        plan_sql(&current, &desired).trim_end(),
+        "ALTER TABLE \"public\".\"posts\" ADD COLUMN \"title\" text;"
+    );
+
+    let mut detached = current.clone();
+    let old_posts = table(&mut detached, "old_posts");
+    old_posts.inherits.clear();
+    old_posts.columns = vec![
+        Column {
+            not_null: true,
+            ..plain_column("id", "bigint")
+        },
+        plain_column("author_id", "bigint"),
+        plain_column("archived_on", "date"),
+    ];
+    let sql = plan_sql(&current, &detached);
+    assert!(
+        sql.contains("ALTER TABLE \"public\".\"old_posts\" NO INHERIT \"public\".\"posts\";")
+            && !sql.contains("ADD COLUMN"),
+        "{sql}"
+    );
+    let what = unsupported(&detached, &current);
+    assert!(
+        what.contains("starts inheriting from public.posts, but does not have id, author_id"),
+        "{what}"
+    );
+    let mut inheriting = detached.clone();
+    table(&mut inheriting, "old_posts").inherits = vec![QualifiedName::new("public", "posts")];
+    assert_eq!(
+        plan_sql(&detached, &inheriting).trim_end(),
+        "ALTER TABLE \"public\".\"old_posts\" INHERIT \"public\".\"posts\";"
+    );
 }

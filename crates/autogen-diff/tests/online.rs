@@ -405,3 +405,88 @@ async fn json_names_the_transaction_a_statement_needs() {
         (Some("own".into()), Some(false.into()))
     );
 }
+
+const LOGS: &str = "CREATE TABLE logs (at date NOT NULL, line text) PARTITION BY RANGE (at);
+     CREATE INDEX logs_at_idx ON logs (at);
+     CREATE TABLE logs_2025 PARTITION OF logs FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');";
+
+/// A partition detached without a default partition beside it: `DETACH PARTITION …
+/// CONCURRENTLY`, outside a transaction block (PostgreSQL refuses it in one); applied, the
+/// database is the desired one and the partition kept its rows.
+#[tokio::test]
+async fn a_partition_is_detached_concurrently_outside_a_transaction() {
+    let from = format!(
+        "{LOGS} CREATE TABLE logs_2024 PARTITION OF logs FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+    );
+    let to = format!(
+        "{LOGS} CREATE TABLE logs_2024 (at date NOT NULL, line text);
+         CREATE INDEX logs_2024_at_idx ON logs_2024 (at);"
+    );
+    let (_from_db, mut client) = database(&from).await;
+    let (_to_db, mut to_client) = database(&to).await;
+    let (current, desired) = (inspect(&mut client).await, inspect(&mut to_client).await);
+    let online = plan_online(&current, &desired, &OnlineOptions::default()).expect("plan");
+    let detach = online
+        .statements
+        .iter()
+        .find(|s| s.sql.contains("DETACH PARTITION"))
+        .unwrap_or_else(|| panic!("no detach in {}", show(&online)));
+    assert_eq!(
+        detach.sql,
+        "ALTER TABLE \"public\".\"logs\" DETACH PARTITION \"public\".\"logs_2024\" CONCURRENTLY;"
+    );
+    assert_eq!(detach.transaction, Transaction::None);
+    assert!(!online.transactional());
+    // The check PostgreSQL leaves in place of the bound goes after it.
+    assert!(
+        online.statements.iter().any(|s| s.sql
+            == "ALTER TABLE \"public\".\"logs_2024\" DROP CONSTRAINT IF EXISTS \"logs_2024_at_check\";"),
+        "{}",
+        show(&online)
+    );
+    // The ordinary plan keeps the plain form, in the shared transaction.
+    let ordinary = plan(&current, &desired).expect("plan");
+    assert!(ordinary.transactional());
+    assert!(
+        ordinary.statements.iter().any(|s| s.sql
+            == "ALTER TABLE \"public\".\"logs\" DETACH PARTITION \"public\".\"logs_2024\";"),
+        "{}",
+        show(&ordinary)
+    );
+    client
+        .batch_execute("INSERT INTO logs VALUES ('2024-02-01', 'a'), ('2025-02-01', 'b');")
+        .await
+        .expect("rows");
+    for statement in &online.statements {
+        if let Err(error) = client.batch_execute(&statement.sql).await {
+            panic!("{}\n{error:?}", statement.sql);
+        }
+    }
+    let after = inspect(&mut client).await;
+    assert_eq!(comparable(&after), comparable(&desired));
+    let kept = client
+        .query_one("SELECT count(*) FROM logs_2024", &[])
+        .await
+        .expect("count");
+    assert_eq!(kept.get::<_, i64>(0), 1);
+}
+
+/// Beside a default partition PostgreSQL refuses `DETACH … CONCURRENTLY`: the plain form stays.
+#[tokio::test]
+async fn a_partition_beside_a_default_one_is_detached_plainly() {
+    let case = "69_partition_attached_and_detached";
+    let (_from, mut from) = database(&fixture(case, "from")).await;
+    let (_to, mut to) = database(&fixture(case, "to")).await;
+    let (current, desired) = (inspect(&mut from).await, inspect(&mut to).await);
+    let online = plan_online(&current, &desired, &OnlineOptions::default()).unwrap();
+    let detach = online
+        .statements
+        .iter()
+        .find(|s| s.sql.contains("DETACH PARTITION"))
+        .unwrap_or_else(|| panic!("no detach in {}", show(&online)));
+    assert_eq!(
+        detach.sql,
+        "ALTER TABLE \"public\".\"events\" DETACH PARTITION \"public\".\"events_2024\";"
+    );
+    assert_eq!(detach.transaction, Transaction::Any);
+}

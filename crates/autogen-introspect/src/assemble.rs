@@ -108,6 +108,23 @@ impl Lookups {
     }
 }
 
+/// `name` as PostgreSQL's `quote_ident` prints it (quoted unless plain lower case), as the
+/// unsupported-objects query names objects.
+fn plain_or_quoted(name: &str) -> String {
+    let plain = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if plain {
+        name.to_string()
+    } else {
+        quote_ident(name)
+    }
+}
+
 /// Tables being assembled, addressed by oid.
 pub(crate) struct Tables {
     tables: Vec<Table>,
@@ -119,6 +136,9 @@ pub(crate) struct Tables {
     parts: Vec<Vec<(CatalogKind, u32, ObjectRef)>>,
     /// Per table: `(kind, name, fingerprint)` of what its columns have that is not modeled.
     unsupported: Vec<Vec<(String, String, String)>>,
+    /// The columns inheritance children have from their parents only (not in the catalog),
+    /// by table position: a default, NOT NULL or comment of their own is reported.
+    inherited: Vec<(usize, Column)>,
 }
 
 impl Tables {
@@ -141,6 +161,7 @@ impl Tables {
             attributes,
             parts,
             unsupported,
+            inherited: Vec::new(),
         }
     }
 
@@ -206,9 +227,12 @@ impl Tables {
                 let entry = ("column setting".to_string(), name, settings);
                 self.unsupported[position].push(entry);
             }
-            // A partition's columns are its parent's (read above only to resolve its own
-            // constraints and indexes).
-            if self.tables[position].partition_of.is_some() {
+            // A partition's columns are its parent's, an inheritance child's inherited ones
+            // its parents' (read above only to resolve its own constraints and indexes).
+            if self.tables[position].partition_of.is_some() || !row.local {
+                if self.tables[position].partition_of.is_none() {
+                    self.inherited.push((position, row.column));
+                }
                 continue;
             }
             if let Some(oid) = row.default_oid {
@@ -220,7 +244,55 @@ impl Tables {
             }
             self.tables[position].columns.push(row.column);
         }
+        self.report_inherited_columns();
         Ok(())
+    }
+
+    /// An inherited column of an inheritance child whose default, NOT NULL or comment is not
+    /// its parent's (set on the child alone): the catalog lists only the child's own columns,
+    /// so it is reported as not modeled, never left out silently.
+    fn report_inherited_columns(&mut self) {
+        let mut columns: HashMap<(QualifiedName, &str), &Column> = HashMap::new();
+        for table in &self.tables {
+            for column in &table.columns {
+                columns.insert((table.qualified_name(), column.name.as_str()), column);
+            }
+        }
+        for (position, column) in &self.inherited {
+            let table = self.tables[*position].qualified_name();
+            columns.insert((table, column.name.as_str()), column);
+        }
+        let mut found = Vec::new();
+        for (position, column) in &self.inherited {
+            let table = &self.tables[*position];
+            let parent = table
+                .inherits
+                .iter()
+                .find_map(|parent| columns.get(&(parent.clone(), column.name.as_str())));
+            let Some(parent) = parent else { continue };
+            if parent.default == column.default
+                && parent.not_null == column.not_null
+                && column.comment.is_none()
+            {
+                continue;
+            }
+            let fingerprint = [
+                column.not_null.then(|| "NOT NULL".to_string()),
+                column.default.as_ref().map(|d| format!("DEFAULT {d}")),
+                column.comment.as_ref().map(|c| format!("COMMENT {c}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+            let name = [&table.schema, &table.name, &column.name]
+                .map(|part| plain_or_quoted(part))
+                .join(".");
+            found.push((*position, name, fingerprint));
+        }
+        for (position, name, fingerprint) in found {
+            self.unsupported[position].push(("inherited column setting".into(), name, fingerprint));
+        }
     }
 
     /// Needs every table's columns: foreign keys name columns of other tables.

@@ -34,15 +34,13 @@ pub(crate) fn not_extension_member(catalog: &str, oid: &str) -> String {
     )
 }
 
-/// The tables autogen models: ordinary and partitioned tables and their partitions, not
+/// The tables autogen models: ordinary and partitioned tables, their partitions and
 /// inheritance children (`INHERITS`).
 pub(crate) fn tables_cte() -> String {
     format!(
         "WITH tbl AS (SELECT c.oid FROM pg_catalog.pg_class c \
            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-           WHERE c.relkind IN ('r', 'p') AND (c.relispartition \
-             OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)) \
-             AND {} AND {})",
+           WHERE c.relkind IN ('r', 'p') AND {} AND {})",
         namespace_filter("n"),
         not_extension_member("pg_class", "c.oid")
     )
@@ -139,7 +137,7 @@ pub(crate) fn description_join(alias: &str, object: &str, catalog: &str, sub_id:
 /// Tables with their settings: persistence, row-level security, storage parameters (the
 /// TOAST table's prefixed `toast.`, sorted), replica identity (with its index's name), the
 /// privileges others than the owner hold on the table and its columns, a partitioned table's
-/// key and a partition's parent and bound.
+/// key, a partition's parent and bound, and an inheritance child's parents in their order.
 pub fn tables() -> String {
     format!(
         "{} SELECT c.oid, n.nspname::text, c.relname::text, c.relpersistence = 'u', ds.description, \
@@ -160,7 +158,14 @@ pub fn tables() -> String {
              WHERE i.inhrelid = c.oid) END, \
            CASE WHEN c.relispartition THEN (SELECT p.relname::text FROM pg_catalog.pg_inherits i \
              JOIN pg_catalog.pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid) END, \
-           CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END \
+           CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END, \
+           ARRAY(SELECT pn.nspname::text FROM pg_catalog.pg_inherits i \
+             JOIN pg_catalog.pg_class p ON p.oid = i.inhparent \
+             JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace \
+             WHERE i.inhrelid = c.oid AND NOT c.relispartition ORDER BY i.inhseqno), \
+           ARRAY(SELECT p.relname::text FROM pg_catalog.pg_inherits i \
+             JOIN pg_catalog.pg_class p ON p.oid = i.inhparent \
+             WHERE i.inhrelid = c.oid AND NOT c.relispartition ORDER BY i.inhseqno) \
          FROM tbl JOIN pg_catalog.pg_class c ON c.oid = tbl.oid \
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_catalog.pg_class toast ON toast.oid = c.reltoastrelid {description}",
@@ -215,7 +220,8 @@ pub fn columns(server_version: i32) -> String {
              (SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) \
                 || '.' || pg_catalog.quote_ident(a.attname) \
               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-              WHERE c.oid = a.attrelid) END \
+              WHERE c.oid = a.attrelid) END, \
+           a.attislocal \
          FROM pg_catalog.pg_attribute a JOIN tbl ON tbl.oid = a.attrelid \
          JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid \
          LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation \
@@ -244,7 +250,9 @@ fn attribute_names(numbers: &str, relation: &str) -> String {
 }
 
 /// Primary key, unique, foreign key, check and exclusion constraints (NOT NULL is a column
-/// property). Column numbers are resolved to names client-side, except for foreign keys to
+/// property). A partition's constraints are its own ones only: not the clones of its parent's
+/// (`conparentid`), nor a check it holds both of its own and from its parent (merged when it
+/// was attached: the parent's). Column numbers are resolved to names client-side, except for foreign keys to
 /// tables outside the inspected schemas. `nulls_not_distinct` and `ON DELETE SET NULL (cols)`
 /// exist from PostgreSQL 15 on.
 pub fn constraints(server_version: i32) -> String {
@@ -275,7 +283,9 @@ pub fn constraints(server_version: i32) -> String {
          LEFT JOIN pg_catalog.pg_class ci ON ci.oid = ii.indexrelid \
          {description} {index_description} \
          WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') \
-           AND con.conparentid = 0 AND (con.conislocal OR con.coninhcount = 0)",
+           AND con.conparentid = 0 AND (con.conislocal OR con.coninhcount = 0) \
+           AND NOT (con.coninhcount > 0 AND EXISTS (SELECT 1 FROM pg_catalog.pg_class pc \
+             WHERE pc.oid = con.conrelid AND pc.relispartition))",
         cte = tables_cte(),
         referenced_names = attribute_names("con.confkey", "con.confrelid"),
         description = description_join("ds", "con.oid", "pg_constraint", "0"),

@@ -144,6 +144,11 @@ pub(crate) fn table(row: &Row) -> Result<(u32, Table), IntrospectError> {
                 }),
                 _ => None,
             },
+            inherits: get::<Vec<String>>(row, 15, WHAT)?
+                .into_iter()
+                .zip(get::<Vec<String>>(row, 16, WHAT)?)
+                .map(|(schema, name)| QualifiedName::new(schema, name))
+                .collect(),
             columns: Vec::new(),
             primary_key: None,
             uniques: Vec::new(),
@@ -199,6 +204,8 @@ pub(crate) struct ColumnRow {
     /// `schema.table.column` quoted as the unsupported-objects query quotes names, when there
     /// are settings or grants.
     pub unsupported_name: Option<String>,
+    /// `attislocal`: false for a column an inheritance child has from its parents only.
+    pub local: bool,
 }
 
 pub(crate) fn column(row: &Row) -> Result<ColumnRow, IntrospectError> {
@@ -235,6 +242,7 @@ pub(crate) fn column(row: &Row) -> Result<ColumnRow, IntrospectError> {
         default_oid: get(row, 18, WHAT)?,
         settings: get(row, 19, WHAT)?,
         unsupported_name: get(row, 20, WHAT)?,
+        local: get(row, 21, WHAT)?,
     })
 }
 

@@ -219,6 +219,11 @@ pub struct Table {
     /// constraints and indexes it inherits, are its parent's: they are not listed here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition_of: Option<PartitionOf>,
+    /// The parents of an inheritance child (`INHERITS (…)`), in their order. Its columns
+    /// and constraints are its own ones only (`attislocal`, `conislocal`): the inherited
+    /// ones are its parents'.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inherits: Vec<QualifiedName>,
     /// In column order (attnum), never sorted.
     pub columns: Vec<Column>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -246,25 +251,35 @@ impl Table {
         self.columns.iter().find(|column| column.name == name)
     }
 
-    /// How many partition levels are above this table (0 for a table that is no partition),
-    /// following `partition_of` through `tables`: parents are created before their
-    /// partitions and dropped after them.
+    /// How many levels of parents (a partition's, an inheritance child's) are above this
+    /// table in `tables` (0 for a table that has none): parents are created before their
+    /// partitions and children, and dropped after them.
     pub fn partition_depth(&self, tables: &[Table]) -> usize {
-        let mut depth = 0;
-        let mut current = self;
-        while let Some(of) = &current.partition_of {
-            match tables
-                .iter()
-                .find(|table| table.schema == of.parent.schema && table.name == of.parent.name)
-            {
-                Some(parent) if depth < tables.len() => {
-                    depth += 1;
-                    current = parent;
+        self.depth(tables, tables.len())
+    }
+
+    /// The tables this one is made from: a partition's parent, an inheritance child's parents.
+    pub fn parents(&self) -> impl Iterator<Item = &QualifiedName> {
+        self.partition_of
+            .iter()
+            .map(|of| &of.parent)
+            .chain(&self.inherits)
+    }
+
+    fn depth(&self, tables: &[Table], budget: usize) -> usize {
+        self.parents()
+            .map(|parent| {
+                match tables
+                    .iter()
+                    .find(|table| table.schema == parent.schema && table.name == parent.name)
+                {
+                    // The budget stops a cycle (which PostgreSQL never stores).
+                    Some(table) if budget > 0 => 1 + table.depth(tables, budget - 1),
+                    _ => 1,
                 }
-                _ => return depth + 1,
-            }
-        }
-        depth
+            })
+            .max()
+            .unwrap_or(0)
     }
 }
 

@@ -422,13 +422,12 @@ fn blocks(catalog: &Catalog) -> Vec<Block> {
     // Constraints that go after every table: foreign keys (cycles, self-references) and
     // NOT VALID checks (which CREATE TABLE cannot hold).
     let mut structural: Vec<(usize, ObjectRef)> = Vec::new();
-    // A partition after its parent.
+    // A partition after its parent, an inheritance child after its parents.
     for table in &catalog.tables {
-        if let (Some(of), Some(&block)) = (
-            &table.partition_of,
-            providers.relations.get(&table.qualified_name()),
-        ) {
-            structural.push((block, ObjectRef::Relation(of.parent.clone())));
+        if let Some(&block) = providers.relations.get(&table.qualified_name()) {
+            for parent in table.parents() {
+                structural.push((block, ObjectRef::Relation(parent.clone())));
+            }
         }
     }
     for (i, table) in catalog.tables.iter().enumerate() {
@@ -604,6 +603,7 @@ fn create_table(table: &Table, i: usize) -> Statement {
         text.push('\n');
     }
     text.push(')');
+    text.push_str(&sql::inherits(table));
     text.push_str(&sql::partition_by(table));
     text.push_str(&sql::table_with(table));
     text.push(';');

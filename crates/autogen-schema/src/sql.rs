@@ -239,11 +239,35 @@ pub fn create_table(table: &Table) -> String {
             )
         }
         None => format!(
-            "CREATE {unlogged}TABLE {name} ({body}){}{};",
+            "CREATE {unlogged}TABLE {name} ({body}){}{}{};",
+            inherits(table),
             partition_by(table),
             table_with(table)
         ),
     }
+}
+
+/// `ALTER TABLE parent DETACH PARTITION partition [CONCURRENTLY];`
+pub fn detach_partition(
+    parent: &QualifiedName,
+    partition: &QualifiedName,
+    concurrently: bool,
+) -> String {
+    format!(
+        "ALTER TABLE {} DETACH PARTITION {}{};",
+        parent.quoted(),
+        partition.quoted(),
+        if concurrently { " CONCURRENTLY" } else { "" }
+    )
+}
+
+/// ` INHERITS (…)` of an inheritance child, or nothing.
+pub fn inherits(table: &Table) -> String {
+    if table.inherits.is_empty() {
+        return String::new();
+    }
+    let parents: Vec<String> = table.inherits.iter().map(QualifiedName::quoted).collect();
+    format!(" INHERITS ({})", parents.join(", "))
 }
 
 /// ` PARTITION BY …` of a partitioned table, or nothing.

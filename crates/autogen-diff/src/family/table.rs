@@ -4,6 +4,7 @@
 use crate::change::{Change, Phase};
 use crate::family::privilege::{self, PrivilegeTarget};
 use crate::family::*;
+use crate::family::{inheritance, partition};
 use crate::handover::Handovers;
 use crate::mentions::{ColumnName, TypeName};
 use crate::pairs::paired_tables;
@@ -56,12 +57,44 @@ pub enum TableChange {
         table: QualifiedName,
         identity: ReplicaIdentity,
     },
+    /// `ALTER TABLE parent ATTACH PARTITION table FOR VALUES …` (or `DEFAULT`).
+    AttachPartition {
+        table: QualifiedName,
+        parent: QualifiedName,
+        bound: String,
+    },
+    /// `ALTER TABLE table INHERIT parent`: the table already has the parent's columns and
+    /// checks as its own (PostgreSQL requires them, and keeps them the table's own).
+    Inherit {
+        table: QualifiedName,
+        parent: QualifiedName,
+    },
+    /// `ALTER TABLE table NO INHERIT parent`: what it inherited becomes its own.
+    NoInherit {
+        table: QualifiedName,
+        parent: QualifiedName,
+    },
+    /// `ALTER TABLE parent DETACH PARTITION table`; online mode makes it `CONCURRENTLY`
+    /// unless the parent has a default partition (PostgreSQL refuses it then).
+    DetachPartition {
+        table: QualifiedName,
+        parent: QualifiedName,
+        /// The check `DETACH … CONCURRENTLY` adds in place of the bound (online mode drops
+        /// it after), or `None` when the concurrent form is refused (a default partition).
+        concurrent_check: Option<String>,
+    },
 }
 
 impl TableChange {
     pub(crate) fn phase(&self) -> Phase {
         match self {
             TableChange::Rename { .. } => Phase::RenameTable,
+            TableChange::DetachPartition { .. } | TableChange::NoInherit { .. } => {
+                Phase::DetachPartition
+            }
+            TableChange::AttachPartition { .. } | TableChange::Inherit { .. } => {
+                Phase::AttachPartition
+            }
             TableChange::Drop { .. } => Phase::DropTable,
             TableChange::Create { .. } | TableChange::SetUnlogged { .. } => Phase::CreateTable,
             TableChange::SetRowLevelSecurity { .. }
@@ -99,6 +132,18 @@ impl TableChange {
                 "set the replica identity of {table} to {}",
                 identity.sql().to_lowercase()
             ),
+            TableChange::AttachPartition { table, parent, .. } => {
+                format!("attach {table} as a partition of {parent}")
+            }
+            TableChange::DetachPartition { table, parent, .. } => {
+                format!("detach partition {table} from {parent}")
+            }
+            TableChange::Inherit { table, parent } => {
+                format!("make {table} inherit from {parent}")
+            }
+            TableChange::NoInherit { table, parent } => {
+                format!("stop {table} inheriting from {parent}")
+            }
         }
     }
 
@@ -149,6 +194,35 @@ impl TableChange {
             TableChange::SetReplicaIdentity { table, identity } => {
                 (sql::replica_identity(table, identity), lock)
             }
+            // SHARE UPDATE EXCLUSIVE on the parent, ACCESS EXCLUSIVE on the table attached (and
+            // on a default partition), which is scanned to prove its rows fit the bound unless a
+            // valid CHECK constraint already proves it; a row outside the bound fails it.
+            TableChange::AttachPartition {
+                table,
+                parent,
+                bound,
+            } => (
+                alter_table_sql(
+                    parent,
+                    &format!("ATTACH PARTITION {} {bound}", table.quoted()),
+                ),
+                vec![AccessExclusiveLock, MayFailOnExistingRows, LongRunning],
+            ),
+            // ACCESS EXCLUSIVE on the parent and the partition; the partition's rows leave the
+            // parent's queries.
+            TableChange::DetachPartition { table, parent, .. } => (
+                sql::detach_partition(parent, table, false),
+                vec![AccessExclusiveLock, BehaviorChange],
+            ),
+            // ACCESS EXCLUSIVE on the child; the parent's queries gain (or lose) its rows.
+            TableChange::Inherit { table, parent } => (
+                alter_table_sql(table, &format!("INHERIT {}", parent.quoted())),
+                vec![AccessExclusiveLock, BehaviorChange],
+            ),
+            TableChange::NoInherit { table, parent } => (
+                alter_table_sql(table, &format!("NO INHERIT {}", parent.quoted())),
+                vec![AccessExclusiveLock, BehaviorChange],
+            ),
         }
     }
 }
@@ -186,7 +260,24 @@ pub(crate) fn diff_tables(
     changes: &mut Vec<Change>,
 ) -> Result<(), DiffError> {
     let recreated = context.recreated;
-    let pairs = paired_tables(&current.tables, &desired.tables);
+    let mut pairs = paired_tables(&current.tables, &desired.tables);
+    // Tables attached, detached or re-bound are compared as PostgreSQL makes them around
+    // the `ATTACH` / `DETACH` (see `partition`), foreign keys included.
+    let mut moved: Vec<(usize, Table, Table)> = Vec::new();
+    for (position, pair) in pairs.iter().enumerate() {
+        if let (Some(old), Some(new)) = *pair {
+            refuse_repartitioning(old, new)?;
+            if old.partition_of != new.partition_of || old.inherits != new.inherits {
+                let (before, after) = moved_partition(old, new, current, desired, changes)?;
+                let (before, after) =
+                    inheritance::reparented(before, after, old, new, current, desired, changes)?;
+                moved.push((position, before, after));
+            }
+        }
+    }
+    for (position, before, after) in &moved {
+        pairs[*position] = (Some(before), Some(after));
+    }
     let mut rebuilt = Rebuilt::default();
     // Most tables are unchanged: one comparison instead of a walk through every part.
     let identical: Vec<bool> = pairs
@@ -199,10 +290,7 @@ pub(crate) fn diff_tables(
             (None, Some(table)) => created.push(table),
             (Some(old), Some(_))
                 if identical && recreated.is_empty() && !context.has_forced_part(old) => {}
-            (Some(old), Some(table)) => {
-                refuse_partitioning_changes(old, table)?;
-                compare_table(old, table, context, changes, &mut rebuilt)
-            }
+            (Some(old), Some(table)) => compare_table(old, table, context, changes, &mut rebuilt),
             _ => {}
         }
     }
@@ -227,13 +315,79 @@ pub(crate) fn diff_tables(
     }
 
     compare_foreign_keys(&pairs, &identical, &rebuilt, changes);
+    for (_, before, after) in &moved {
+        let name = after.qualified_name();
+        for parent in after
+            .inherits
+            .iter()
+            .filter(|p| !before.inherits.contains(p))
+        {
+            changes.push(Change::Table(TableChange::Inherit {
+                table: name.clone(),
+                parent: parent.clone(),
+            }));
+        }
+        if let Some(of) = desired
+            .tables
+            .iter()
+            .find(|table| table.schema == name.schema && table.name == name.name)
+            .and_then(|table| table.partition_of.as_ref())
+        {
+            changes.push(Change::Table(TableChange::AttachPartition {
+                table: name,
+                parent: of.parent.clone(),
+                bound: of.bound.clone(),
+            }));
+        }
+    }
     Ok(())
 }
 
-/// A table becoming partitioned (or no longer), or a partition attached, detached or given
-/// another bound: PostgreSQL cannot turn a table into a partitioned one in place, and
-/// attaching and detaching (with the constraints a partition inherits) are not planned yet.
-fn refuse_partitioning_changes(old: &Table, new: &Table) -> Result<(), DiffError> {
+/// A table attached, detached or re-bound: the `DETACH` change when it was a partition, and
+/// the table as it stands after the detach (or as it is) and as it must stand before the
+/// attach (or as it is desired); the `ATTACH` is added after the comparison.
+fn moved_partition(
+    old: &Table,
+    new: &Table,
+    current: &Catalog,
+    desired: &Catalog,
+    changes: &mut Vec<Change>,
+) -> Result<(Table, Table), DiffError> {
+    let name = new.qualified_name();
+    let parent_of = |catalog: &Catalog, of: &autogen_schema::PartitionOf| {
+        partition::find(catalog, &of.parent)
+            .cloned()
+            .ok_or_else(|| DiffError::Unsupported {
+                what: format!(
+                    "table {name} is a partition of {}, which is not in the catalog",
+                    of.parent
+                ),
+            })
+    };
+    let before = match &old.partition_of {
+        Some(of) => {
+            let parent = parent_of(current, of)?;
+            let detached = partition::detached(old, &parent);
+            changes.push(Change::Table(TableChange::DetachPartition {
+                table: name.clone(),
+                parent: of.parent.clone(),
+                concurrent_check: (!partition::has_default_partition(current, &of.parent))
+                    .then(|| partition::concurrent_detach_check(old, &parent, current)),
+            }));
+            detached
+        }
+        None => old.clone(),
+    };
+    let after = match &new.partition_of {
+        Some(of) => partition::before_attach(new, &parent_of(desired, of)?, &before),
+        None => new.clone(),
+    };
+    Ok((before, after))
+}
+
+/// A table becoming partitioned (or no longer): PostgreSQL cannot turn a table into a
+/// partitioned one in place.
+fn refuse_repartitioning(old: &Table, new: &Table) -> Result<(), DiffError> {
     let name = new.qualified_name();
     if old.partition_by != new.partition_by {
         let what = match (&old.partition_by, &new.partition_by) {
@@ -246,20 +400,6 @@ fn refuse_partitioning_changes(old: &Table, new: &Table) -> Result<(), DiffError
                 "table {name} {what}: PostgreSQL cannot convert a table in place; write it by hand \
                  (`autogen revision --empty`): create the new table beside it, move the rows, \
                  drop the old one and rename the new one"
-            ),
-        });
-    }
-    if old.partition_of != new.partition_of {
-        let what = match (&old.partition_of, &new.partition_of) {
-            (None, Some(of)) => format!("becomes a partition of {}", of.parent),
-            (Some(of), None) => format!("stops being a partition of {}", of.parent),
-            _ => "changes its partition bound or parent".to_string(),
-        };
-        return Err(DiffError::Unsupported {
-            what: format!(
-                "table {name} {what}: attaching and detaching partitions is not planned yet; \
-                 write it by hand (`autogen revision --empty`) with `ALTER TABLE … ATTACH \
-                 PARTITION …` / `DETACH PARTITION … [CONCURRENTLY]`"
             ),
         });
     }

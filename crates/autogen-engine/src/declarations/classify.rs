@@ -182,6 +182,8 @@ mod tests {
             "GRANT SELECT ON v TO PUBLIC;",
             "CREATE USER MAPPING FOR CURRENT_USER SERVER s;",
             "CREATE TABLE \"drop\" (a int);",
+            // An inheritance child: models cannot say INHERITS; its parent may be a model.
+            "CREATE TABLE vip_accounts (perks text) INHERITS (accounts);",
             "SELEC 1;",
         ] {
             assert_eq!(stage(sql), Ok(Stage::AfterModels), "{sql}");

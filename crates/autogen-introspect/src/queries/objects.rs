@@ -128,7 +128,7 @@ pub fn functions() -> String {
 
 /// User triggers (not the internal ones of foreign keys) of tables, views and materialized
 /// views; triggers of other relations (partitions, foreign tables, …) are reported as
-/// unsupported. Which tables autogen models (not an inheritance child, not an extension's) is
+/// unsupported. Which tables autogen models (not an extension's) is
 /// decided client-side, against the tables read: starting from the few triggers is cheaper
 /// than from every table.
 pub fn triggers(server_version: i32) -> String {
@@ -153,8 +153,7 @@ pub fn triggers(server_version: i32) -> String {
     )
 }
 
-/// Row-level security policies of tables (an inheritance child's are left out with its
-/// table). Roles as names, `public` for PUBLIC, sorted.
+/// Row-level security policies of tables. Roles as names, `public` for PUBLIC, sorted.
 pub fn policies() -> String {
     format!(
         "SELECT pol.oid, n.nspname::text, c.relname::text, pol.polname::text, \

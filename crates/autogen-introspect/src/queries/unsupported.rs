@@ -87,7 +87,7 @@ fn grants(
 
 /// What a relation holds: columns (type, NOT NULL, default, identity, generated, collation,
 /// comment), constraints, indexes and its comment, for the fingerprint of tables autogen does
-/// not model (inheritance children, foreign tables).
+/// not model (foreign tables).
 fn relation_body(relation: &str) -> String {
     let column = format!(
         "pg_catalog.quote_ident(a.attname) || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) \
@@ -142,10 +142,10 @@ fn relations(server_version: i32) -> String {
           JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE i.inhrelid = c.oid)",
         qualified("pn.nspname", "p.relname")
     );
-    let is_child = "EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)";
-    // Tables the catalog does not hold: their row-level security, storage parameters and
-    // replica identity are reported here (a modeled table's are fields of the catalog).
-    let unmodeled = format!("(c.relkind = 'f' OR (NOT c.relispartition AND {is_child}))");
+    // Tables the catalog does not hold (foreign tables): their row-level security, storage
+    // parameters and replica identity are reported here (a modeled table's are fields of the
+    // catalog).
+    let unmodeled = "(c.relkind = 'f')";
     format!(
         "SELECT v.kind, {name}, v.fingerprint \
          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
@@ -164,8 +164,6 @@ fn relations(server_version: i32) -> String {
               'PARTITION OF ' || {parents} || ' ' || pg_catalog.pg_get_expr(c.relpartbound, c.oid) \
               || CASE WHEN c.relkind = 'p' THEN ' PARTITION BY ' \
                    || pg_catalog.pg_get_partkeydef(c.oid) ELSE '' END || '; ' || rb.body END), \
-           ('inherited table', CASE WHEN c.relkind IN ('r', 'f') AND NOT c.relispartition \
-                AND {is_child} THEN 'INHERITS ' || {parents} || '; ' || rb.body END), \
            ('row-level security', CASE WHEN c.relkind IN ('r', 'p') AND {unmodeled} \
                 AND (c.relrowsecurity OR c.relforcerowsecurity) THEN \
               pg_catalog.concat_ws(', ', CASE WHEN c.relrowsecurity THEN 'enabled' END, \
@@ -199,8 +197,7 @@ fn relations(server_version: i32) -> String {
              OR (c.relkind IN ('r', 'p') AND c.relreplident <> 'd') \
              OR (c.relkind IN ('r', 'm') AND am.amname <> 'heap') \
              OR c.reltablespace <> 0 OR (c.relkind = 'S' AND c.relpersistence = 'u') \
-             OR (c.relkind = 'i' AND (NOT ci.indisvalid OR ci.indisclustered)) \
-             OR c.oid IN (SELECT i.inhrelid FROM pg_catalog.pg_inherits i)) \
+             OR (c.relkind = 'i' AND (NOT ci.indisvalid OR ci.indisclustered))) \
            AND v.fingerprint IS NOT NULL AND {ns} AND {member}",
         name = qualified("n.nspname", "c.relname"),
     )
@@ -243,7 +240,7 @@ pub(crate) fn column_grants(a: &str, owner: &str) -> String {
 }
 
 /// Column settings and grants of relations whose columns the catalog does not read (views,
-/// materialized views, partitioned and foreign tables, partitions, inheritance children); the
+/// materialized views, foreign tables); the
 /// columns query reports those of modeled tables.
 fn other_columns(server_version: i32) -> String {
     let ns = namespace_filter("n");
@@ -257,8 +254,7 @@ fn other_columns(server_version: i32) -> String {
            ('column setting', {name}, {settings}), \
            ('grant', 'column ' || {name}, {grants}) \
          ) v(kind, name, fingerprint) \
-         WHERE (c.relkind IN ('v', 'm', 'f') OR (NOT c.relispartition \
-             AND c.oid IN (SELECT i.inhrelid FROM pg_catalog.pg_inherits i))) \
+         WHERE c.relkind IN ('v', 'm', 'f') \
            AND a.attnum > 0 AND NOT a.attisdropped AND v.fingerprint IS NOT NULL \
            AND {ns} AND {member}",
         name = format!(
@@ -271,7 +267,7 @@ fn other_columns(server_version: i32) -> String {
 }
 
 /// `GRANT`s that are not modeled: on tables the catalog does not hold (partitioned, partitions,
-/// inheritance children, foreign tables), identity sequences, routines that are part of
+/// foreign tables), identity sequences, routines that are part of
 /// another object (a range type's constructors) and types; the grants of modeled tables (and
 /// their columns), sequences and routines are theirs, a view's are the view's (other columns:
 /// see [`column_grants`]). Schemas are left out: `public` carries a non-default ACL in every
@@ -292,8 +288,7 @@ fn all_grants() -> Vec<Part> {
             "c.relowner",
             &format!(
                 "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-                 AND (c.relkind = 'f' OR (c.relkind = 'r' AND NOT c.relispartition \
-                   AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid))) \
+                 AND c.relkind = 'f' \
                  AND {ns} AND {class_member}"
             ),
         ),
@@ -588,8 +583,7 @@ fn table_objects(server_version: i32) -> Vec<Part> {
             "tgrelid",
             &format!(
                 "NOT tg.tgisinternal {not_a_clone} AND (c.relkind NOT IN ('r', 'p', 'v', 'm') \
-                 {partition_triggers} OR (NOT c.relispartition \
-                 AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)))"
+                 {partition_triggers})"
             ),
         ),
         on_table(
@@ -608,8 +602,7 @@ fn table_objects(server_version: i32) -> Vec<Part> {
                 role = role("r.oid"),
             ),
             "polrelid",
-            "(c.relkind NOT IN ('r', 'p') OR (NOT c.relispartition \
-             AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)))",
+            "c.relkind NOT IN ('r', 'p')",
         ),
         on_table(
             "rule",

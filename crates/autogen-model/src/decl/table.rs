@@ -78,6 +78,7 @@ pub(crate) fn analyze_struct(
             grants: Vec::new(),
             partition_by: table_attrs.partition_by.clone(),
             partition_of: None,
+            inherits: Vec::new(),
             columns: columns.iter().map(|decl| decl.column.clone()).collect(),
             primary_key: None,
             uniques: Vec::new(),

@@ -252,6 +252,7 @@ pub(crate) fn analyze(
             grants: Vec::new(),
             partition_by: None,
             partition_of: None,
+            inherits: Vec::new(),
             columns: fields.into_iter().map(|field| field.column).collect(),
             primary_key,
             uniques,
