@@ -20,12 +20,11 @@
 
 use std::time::{Duration, Instant};
 
-use autogen_sql::{Token, TokenKind};
-use tokio_postgres::Client;
-
+use crate::connection::{RunnerConnection, rollback};
 use crate::error::{Direction, ParseProblem};
 use crate::progress;
 use crate::split::Statement;
+use autogen_sql::{Token, TokenKind};
 
 /// The options of a `-- batch:` directive.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -292,8 +291,8 @@ pub(crate) struct ProgressRow<'a> {
 /// Runs `statement` batch after batch from `count` (what an earlier run did), each batch in its
 /// own transaction together with its progress row, until an execution changes no row; returns
 /// the totals. The error is PostgreSQL's message.
-pub(crate) async fn run_batches(
-    client: &mut Client,
+pub(crate) async fn run_batches<C: RunnerConnection>(
+    connection: &mut C,
     statement: &Statement,
     options: &BatchOptions,
     mut count: BatchCount,
@@ -307,29 +306,29 @@ pub(crate) async fn run_batches(
         .map(|(name, value)| format!("SET LOCAL {name} = '{value}';"))
         .collect();
     loop {
-        let transaction = client
-            .transaction()
+        connection
+            .simple_query("BEGIN")
             .await
-            .map_err(|e| autogen_pg::error_text(&e))?;
+            .map_err(|e| C::error_text(&e))?;
         let changed = async {
             if !settings.is_empty() {
-                transaction.batch_execute(&settings).await?;
+                connection.simple_query(&settings).await?;
             }
-            transaction.execute(statement.sql.as_str(), &[]).await
+            connection.execute(statement.sql.as_str(), &[]).await
         }
         .await;
         let changed = match changed {
             Ok(changed) => changed,
             Err(error) => {
-                let _ = transaction.rollback().await;
-                return Err(autogen_pg::error_text(&error));
+                rollback(connection).await;
+                return Err(C::error_text(&error));
             }
         };
         // The execution that changes nothing ends the statement; it is not counted as a batch.
         let finished = changed == 0;
         let saved = if finished {
             progress::save(
-                &transaction,
+                connection,
                 row.revision,
                 row.direction,
                 row.statements_before + 1,
@@ -340,7 +339,7 @@ pub(crate) async fn run_batches(
             count.batches += 1;
             count.rows += changed;
             progress::save_batches(
-                &transaction,
+                connection,
                 row.revision,
                 row.direction,
                 row.statements_before,
@@ -350,13 +349,13 @@ pub(crate) async fn run_batches(
             .await
         };
         if let Err(error) = saved {
-            let _ = transaction.rollback().await;
+            rollback(connection).await;
             return Err(error.to_string());
         }
-        transaction
-            .commit()
+        connection
+            .simple_query("COMMIT")
             .await
-            .map_err(|e| autogen_pg::error_text(&e))?;
+            .map_err(|e| C::error_text(&e))?;
         if finished {
             return Ok(count);
         }

@@ -9,11 +9,9 @@
 //! touched. The runner holds its advisory lock, so the invalid index is not another runner's
 //! build in progress.
 
-use autogen_sql::{Token, TokenKind};
-use tokio_postgres::Client;
-
 use crate::MigrateError;
-use crate::error::database;
+use crate::connection::{Param, RunnerConnection, failure, text_column};
+use autogen_sql::{Token, TokenKind};
 
 /// The index name (as PostgreSQL stores it) and the table (as written) of a
 /// `CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name ON [ONLY] table …` statement.
@@ -67,45 +65,51 @@ fn name_text(token: &Token) -> Option<String> {
 
 /// Drops the invalid index a failed build of `sql` left behind, if there is one; returns its
 /// name.
-pub(crate) async fn drop_invalid_index(
-    client: &Client,
+pub(crate) async fn drop_invalid_index<C: RunnerConnection>(
+    connection: &mut C,
     sql: &str,
 ) -> Result<Option<String>, MigrateError> {
     let Some((name, table)) = concurrent_index_target(sql) else {
         return Ok(None);
     };
-    let row = client
-        .query_opt(
+    const LOOK: &str = "look for an invalid index left by a failed build";
+    let rows = connection
+        .query(
             &index_lookup("'%I.%I'", "$1::text", "$2::text", false),
-            &[&table, &name],
+            &[Param::Text(&table), Param::Text(&name)],
         )
         .await
-        .map_err(database("look for an invalid index left by a failed build"))?;
-    let Some(row) = row else {
+        .map_err(failure::<C>(LOOK))?;
+    let Some(row) = rows.into_iter().next() else {
         return Ok(None);
     };
-    let qualified: String = row.get(0);
-    client
-        .batch_execute(&format!("DROP INDEX CONCURRENTLY {qualified}"))
+    let qualified = text_column(&row, 0, LOOK)?;
+    connection
+        .simple_query(&format!("DROP INDEX CONCURRENTLY {qualified}"))
         .await
-        .map_err(database("drop the invalid index left by a failed build"))?;
+        .map_err(failure::<C>(
+            "drop the invalid index left by a failed build",
+        ))?;
     Ok(Some(qualified))
 }
 
 /// Whether the index a `CREATE INDEX CONCURRENTLY` statement builds exists and is valid (the
 /// build finished).
-pub(crate) async fn valid_index_exists(client: &Client, sql: &str) -> Result<bool, MigrateError> {
+pub(crate) async fn valid_index_exists<C: RunnerConnection>(
+    connection: &mut C,
+    sql: &str,
+) -> Result<bool, MigrateError> {
     let Some((name, table)) = concurrent_index_target(sql) else {
         return Ok(false);
     };
-    client
-        .query_opt(
+    connection
+        .query(
             &index_lookup("'%I.%I'", "$1::text", "$2::text", true),
-            &[&table, &name],
+            &[Param::Text(&table), Param::Text(&name)],
         )
         .await
-        .map(|row| row.is_some())
-        .map_err(database("look for the index a concurrent build made"))
+        .map(|rows| !rows.is_empty())
+        .map_err(failure::<C>("look for the index a concurrent build made"))
 }
 
 /// The query that finds the index named `name` (SQL text) on `table` (SQL text naming it as

@@ -1,6 +1,7 @@
 //! Revision files compiled into an application (`autogen::embed_migrations!`), run at its
 //! start-up by the same runner as `autogen upgrade`: same tracking table, same advisory lock,
-//! same checksums, so a database migrated by the CLI and by the application agree.
+//! same checksums, so a database migrated by the CLI and by the application agree. With the
+//! `sqlx` feature, `sqlx_connection.rs` adds the same methods on a sqlx pool or connection.
 
 use std::path::PathBuf;
 

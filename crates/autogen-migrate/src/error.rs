@@ -127,8 +127,9 @@ pub enum MigrateError {
         action: &'static str,
         /// PostgreSQL's message with detail and hint, on one line.
         message: String,
+        /// The driver's error (tokio-postgres, or sqlx with the `sqlx` feature).
         #[source]
-        source: tokio_postgres::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
 
     #[error(
@@ -382,6 +383,6 @@ pub(crate) fn database(action: &'static str) -> impl FnOnce(tokio_postgres::Erro
     move |source| MigrateError::Database {
         action,
         message: autogen_pg::error_text(&source),
-        source,
+        source: Box::new(source),
     }
 }

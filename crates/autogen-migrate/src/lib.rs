@@ -23,9 +23,13 @@
 //!
 //! The runner takes a [`tokio_postgres::Client`]; the driver is re-exported as
 //! [`tokio_postgres`] so an application can use exactly the version this crate was built with.
+//! With the `sqlx` feature, [`EmbeddedMigrations`] also run on a `sqlx::PgPool` or
+//! `sqlx::PgConnection` (`upgrade_sqlx`), through the same runner (`connection.rs` is what it
+//! needs from a connection), and sqlx is re-exported as `sqlx`.
 
 mod batch;
 mod concurrent;
+mod connection;
 mod embedded;
 mod error;
 mod files;
@@ -41,6 +45,8 @@ mod revision;
 mod roles;
 mod runner;
 mod split;
+#[cfg(feature = "sqlx")]
+mod sqlx_connection;
 mod target;
 mod tracking;
 
@@ -58,6 +64,12 @@ pub use revision::{Revision, Section};
 pub use roles::{roles_created, roles_named, roles_needed};
 pub use runner::{Progress, RunOptions, downgrade, stamp, upgrade, upgrade_phase};
 pub use split::{Statement, split_statements};
+/// The sqlx the `sqlx` feature's runner takes ([`EmbeddedMigrations::upgrade_sqlx`]), so an
+/// application can use exactly the version this crate was built with.
+#[cfg(feature = "sqlx")]
+pub use sqlx;
+#[cfg(feature = "sqlx")]
+pub use sqlx_connection::applied_revisions_sqlx;
 /// The PostgreSQL driver the runner's `Client` comes from.
 pub use tokio_postgres;
 pub use tracking::{

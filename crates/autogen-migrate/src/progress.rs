@@ -16,14 +16,15 @@
 //! (the statement itself continues by running again). Tables made by older versions get the two
 //! columns when first read.
 
-use sha2::{Digest, Sha256};
-use tokio_postgres::{Client, GenericClient};
-
 use crate::MigrateError;
 use crate::batch::BatchCount;
-use crate::error::{Direction, database};
+use crate::connection::{
+    Param, RunnerConnection, bool_column, failure, int_column, one_row, text_column,
+};
+use crate::error::Direction;
 use crate::split::Statement;
 use crate::tracking::TRACKING_SCHEMA;
+use sha2::{Digest, Sha256};
 
 pub const PROGRESS_TABLE: &str = "autogen_revisions_progress";
 
@@ -77,69 +78,67 @@ impl StatementsHash {
 }
 
 /// The saved progress of `revision`'s section in `direction`, creating the table if needed.
-pub(crate) async fn read(
-    client: &Client,
+pub(crate) async fn read<C: RunnerConnection>(
+    connection: &mut C,
     revision: &str,
     direction: Direction,
 ) -> Result<Option<SavedProgress>, MigrateError> {
-    client
-        .batch_execute(&format!(
+    connection
+        .simple_query(&format!(
             "CREATE TABLE IF NOT EXISTS {table} (\n    revision text NOT NULL,\n    direction text NOT NULL,\n    statements_done integer NOT NULL,\n    statements_sha256 text NOT NULL,\n    updated_at timestamptz NOT NULL DEFAULT now(),\n    batches_done bigint NOT NULL DEFAULT 0,\n    rows_done bigint NOT NULL DEFAULT 0,\n    PRIMARY KEY (revision, direction)\n)",
             table = qualified_table()
         ))
         .await
-        .map_err(database("create the progress table"))?;
+        .map_err(failure::<C>("create the progress table"))?;
     // A table an older version made lacks the batch counters; altered only then, as even a
     // no-op ALTER takes the table's strongest lock.
-    let missing: i64 = client
-        .query_one(
-            "SELECT count(*) FROM pg_catalog.pg_attribute \
-             WHERE attrelid = pg_catalog.to_regclass($1) \
+    const COLUMNS: &str = "read the progress table's columns";
+    let name = format!("{TRACKING_SCHEMA}.{PROGRESS_TABLE}");
+    let rows = connection
+        .query(
+            "SELECT count(*)::text FROM pg_catalog.pg_attribute \
+             WHERE attrelid = pg_catalog.to_regclass($1::text) \
                AND attname IN ('batches_done', 'rows_done') AND NOT attisdropped",
-            &[&format!("{TRACKING_SCHEMA}.{PROGRESS_TABLE}")],
+            &[Param::Text(&name)],
         )
         .await
-        .and_then(|row| row.try_get(0))
-        .map(|found: i64| 2 - found)
-        .map_err(database("read the progress table's columns"))?;
+        .map_err(failure::<C>(COLUMNS))?;
+    let missing = 2 - int_column(&one_row(rows, COLUMNS)?, 0, COLUMNS)?;
     if missing > 0 {
-        client
-            .batch_execute(&format!(
+        connection
+            .simple_query(&format!(
                 "ALTER TABLE {} ADD COLUMN IF NOT EXISTS batches_done bigint NOT NULL DEFAULT 0, \
                  ADD COLUMN IF NOT EXISTS rows_done bigint NOT NULL DEFAULT 0",
                 qualified_table()
             ))
             .await
-            .map_err(database("add the batch columns to the progress table"))?;
+            .map_err(failure::<C>("add the batch columns to the progress table"))?;
     }
-    let row = client
-        .query_opt(
+    const READ: &str = "read the progress table";
+    let rows = connection
+        .query(
             &format!(
-                "SELECT statements_done, statements_sha256, batches_done, rows_done FROM {} \
-                 WHERE revision = $1 AND direction = $2",
+                "SELECT statements_done::text, statements_sha256, batches_done::text, \
+                        rows_done::text \
+                 FROM {} WHERE revision = $1::text AND direction = $2::text",
                 qualified_table()
             ),
-            &[&revision, &direction_name(direction)],
+            &[
+                Param::Text(revision),
+                Param::Text(direction_name(direction)),
+            ],
         )
         .await
-        .map_err(database("read the progress table"))?;
-    let Some(row) = row else {
+        .map_err(failure::<C>(READ))?;
+    let Some(row) = rows.into_iter().next() else {
         return Ok(None);
     };
-    let done: i32 = row
-        .try_get(0)
-        .map_err(database("read the progress table"))?;
     let count = |column: usize| -> Result<u64, MigrateError> {
-        let value: i64 = row
-            .try_get(column)
-            .map_err(database("read the progress table"))?;
-        Ok(u64::try_from(value).unwrap_or(0))
+        Ok(u64::try_from(int_column(&row, column, READ)?).unwrap_or(0))
     };
     Ok(Some(SavedProgress {
-        done: usize::try_from(done).unwrap_or(0),
-        hash: row
-            .try_get(1)
-            .map_err(database("read the progress table"))?,
+        done: usize::try_from(int_column(&row, 0, READ)?).unwrap_or(0),
+        hash: text_column(&row, 1, READ)?,
         batch: BatchCount {
             batches: count(2)?,
             rows: count(3)?,
@@ -148,15 +147,15 @@ pub(crate) async fn read(
 }
 
 /// Stores that the first `done` statements (with `hash`) ran.
-pub(crate) async fn save(
-    client: &impl GenericClient,
+pub(crate) async fn save<C: RunnerConnection>(
+    connection: &mut C,
     revision: &str,
     direction: Direction,
     done: usize,
     hash: &str,
 ) -> Result<(), MigrateError> {
     save_batches(
-        client,
+        connection,
         revision,
         direction,
         done,
@@ -168,23 +167,24 @@ pub(crate) async fn save(
 
 /// Stores that the first `done` statements (with `hash`) ran and the batched statement after
 /// them did `count`.
-pub(crate) async fn save_batches(
-    client: &impl GenericClient,
+pub(crate) async fn save_batches<C: RunnerConnection>(
+    connection: &mut C,
     revision: &str,
     direction: Direction,
     done: usize,
     hash: &str,
     count: BatchCount,
 ) -> Result<(), MigrateError> {
-    let done = i32::try_from(done).unwrap_or(i32::MAX);
+    let done = i64::from(i32::try_from(done).unwrap_or(i32::MAX));
     let batches = i64::try_from(count.batches).unwrap_or(i64::MAX);
     let rows = i64::try_from(count.rows).unwrap_or(i64::MAX);
-    client
+    connection
         .execute(
             &format!(
                 "INSERT INTO {} (revision, direction, statements_done, statements_sha256, \
                      batches_done, rows_done) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (revision, direction) DO UPDATE \
+                 VALUES ($1::text, $2::text, $3::bigint, $4::text, $5::bigint, $6::bigint) \
+                 ON CONFLICT (revision, direction) DO UPDATE \
                  SET statements_done = EXCLUDED.statements_done, \
                      statements_sha256 = EXCLUDED.statements_sha256, \
                      batches_done = EXCLUDED.batches_done, rows_done = EXCLUDED.rows_done, \
@@ -192,36 +192,39 @@ pub(crate) async fn save_batches(
                 qualified_table()
             ),
             &[
-                &revision,
-                &direction_name(direction),
-                &done,
-                &hash,
-                &batches,
-                &rows,
+                Param::Text(revision),
+                Param::Text(direction_name(direction)),
+                Param::Int(done),
+                Param::Text(hash),
+                Param::Int(batches),
+                Param::Int(rows),
             ],
         )
         .await
         .map(drop)
-        .map_err(database("record progress in the progress table"))
+        .map_err(failure::<C>("record progress in the progress table"))
 }
 
 /// Forgets the progress of a section that has completed.
-pub(crate) async fn clear(
-    client: &impl GenericClient,
+pub(crate) async fn clear<C: RunnerConnection>(
+    connection: &mut C,
     revision: &str,
     direction: Direction,
 ) -> Result<(), MigrateError> {
-    client
+    connection
         .execute(
             &format!(
-                "DELETE FROM {} WHERE revision = $1 AND direction = $2",
+                "DELETE FROM {} WHERE revision = $1::text AND direction = $2::text",
                 qualified_table()
             ),
-            &[&revision, &direction_name(direction)],
+            &[
+                Param::Text(revision),
+                Param::Text(direction_name(direction)),
+            ],
         )
         .await
         .map(drop)
-        .map_err(database("clear the progress table"))
+        .map_err(failure::<C>("clear the progress table"))
 }
 
 /// After a stamp recorded exactly `recorded` as applied: forgets the `up` progress of those
@@ -229,31 +232,32 @@ pub(crate) async fn clear(
 /// stamped is never "resumed" (its first statements skipped) when it runs again later. Rows
 /// of sections still partly run in the direction that is pending stay. Nothing when the table
 /// does not exist.
-pub(crate) async fn clear_stamped(
-    client: &impl GenericClient,
+pub(crate) async fn clear_stamped<C: RunnerConnection>(
+    connection: &mut C,
     recorded: &[&str],
 ) -> Result<(), MigrateError> {
-    let exists: bool = client
-        .query_one(
-            "SELECT pg_catalog.to_regclass($1) IS NOT NULL",
-            &[&format!("{TRACKING_SCHEMA}.{PROGRESS_TABLE}")],
+    const LOOK: &str = "look for the progress table";
+    let name = format!("{TRACKING_SCHEMA}.{PROGRESS_TABLE}");
+    let rows = connection
+        .query(
+            "SELECT (pg_catalog.to_regclass($1::text) IS NOT NULL)::text",
+            &[Param::Text(&name)],
         )
         .await
-        .and_then(|row| row.try_get(0))
-        .map_err(database("look for the progress table"))?;
-    if !exists {
+        .map_err(failure::<C>(LOOK))?;
+    if !bool_column(&one_row(rows, LOOK)?, 0, LOOK)? {
         return Ok(());
     }
-    client
+    connection
         .execute(
             &format!(
-                "DELETE FROM {} WHERE (direction = 'up' AND revision = ANY($1)) \
-                 OR (direction = 'down' AND NOT (revision = ANY($1)))",
+                "DELETE FROM {} WHERE (direction = 'up' AND revision = ANY($1::text[])) \
+                 OR (direction = 'down' AND NOT (revision = ANY($1::text[])))",
                 qualified_table()
             ),
-            &[&recorded],
+            &[Param::TextList(recorded)],
         )
         .await
         .map(drop)
-        .map_err(database("clear the progress table"))
+        .map_err(failure::<C>("clear the progress table"))
 }

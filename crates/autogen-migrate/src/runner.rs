@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 use tokio_postgres::Client;
 
 use crate::batch::{BatchCount, ProgressRow};
-use crate::error::{Direction, database};
+use crate::connection::{Param, RunnerConnection, begin, commit, failure, rollback, text_column};
+use crate::error::Direction;
 use crate::progress::StatementsHash;
 use crate::split::split_statements;
 use crate::tracking::{self, AppliedRevision};
@@ -20,7 +21,6 @@ use crate::{
     DowngradeTarget, MigrateError, RevisionFile, RevisionGraph, RevisionPhase, Section, Statement,
     UpgradeTarget,
 };
-use autogen_pg::error_text;
 
 /// Choices for a run.
 #[derive(Debug, Clone, Default)]
@@ -94,7 +94,7 @@ pub async fn upgrade(
     options: &RunOptions,
     progress: &mut (dyn FnMut(Progress<'_>) + Send),
 ) -> Result<Vec<String>, MigrateError> {
-    upgrade_phase(client, graph, target, None, options, progress).await
+    upgrade_on(&mut &*client, graph, target, None, options, progress).await
 }
 
 /// [`upgrade`] restricted to one deploy phase (`upgrade --phase`, see
@@ -107,16 +107,28 @@ pub async fn upgrade_phase(
     options: &RunOptions,
     progress: &mut (dyn FnMut(Progress<'_>) + Send),
 ) -> Result<Vec<String>, MigrateError> {
-    tracking::lock(client, &mut || progress(Progress::WaitingForLock)).await?;
+    upgrade_on(&mut &*client, graph, target, phase, options, progress).await
+}
+
+/// [`upgrade_phase`] on any connection the runner works on (the sqlx one too).
+pub(crate) async fn upgrade_on<C: RunnerConnection>(
+    connection: &mut C,
+    graph: &RevisionGraph,
+    target: &UpgradeTarget,
+    phase: Option<RevisionPhase>,
+    options: &RunOptions,
+    progress: &mut (dyn FnMut(Progress<'_>) + Send),
+) -> Result<Vec<String>, MigrateError> {
+    tracking::lock_on(connection, &mut || progress(Progress::WaitingForLock)).await?;
     let result = run_locked(
-        client,
+        connection,
         graph,
         options,
         progress,
         Plan::Upgrade(target, phase),
     )
     .await;
-    release(client, result).await
+    release(connection, result).await
 }
 
 /// Reverts the applied revisions `target` names, children first; returns their ids.
@@ -127,9 +139,17 @@ pub async fn downgrade(
     options: &RunOptions,
     progress: &mut (dyn FnMut(Progress<'_>) + Send),
 ) -> Result<Vec<String>, MigrateError> {
-    tracking::lock(client, &mut || progress(Progress::WaitingForLock)).await?;
-    let result = run_locked(client, graph, options, progress, Plan::Downgrade(target)).await;
-    release(client, result).await
+    let connection = &mut &*client;
+    tracking::lock_on(connection, &mut || progress(Progress::WaitingForLock)).await?;
+    let result = run_locked(
+        connection,
+        graph,
+        options,
+        progress,
+        Plan::Downgrade(target),
+    )
+    .await;
+    release(connection, result).await
 }
 
 /// Records exactly `revisions` and their ancestors as applied (with the files' checksums)
@@ -152,24 +172,29 @@ pub async fn stamp(
         .filter(|file| wanted.contains(&file.revision.id))
         .map(|file| (file.revision.id.clone(), file.checksum.clone()))
         .collect();
-    tracking::lock(client, &mut || {}).await?;
-    let result = stamp_locked(client, &rows).await;
-    release(client, result).await
+    let connection = &mut &*client;
+    tracking::lock_on(connection, &mut || {}).await?;
+    let result = stamp_locked(connection, &rows).await;
+    release(connection, result).await
 }
 
-async fn stamp_locked(client: &mut Client, rows: &[(String, String)]) -> Result<(), MigrateError> {
-    tracking::create_table(client).await?;
-    let transaction = client
-        .transaction()
-        .await
-        .map_err(database("begin a transaction"))?;
-    tracking::replace_all(&transaction, rows).await?;
+async fn stamp_locked<C: RunnerConnection>(
+    connection: &mut C,
+    rows: &[(String, String)],
+) -> Result<(), MigrateError> {
+    tracking::create_table(connection).await?;
+    begin(connection).await?;
     let recorded: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
-    crate::progress::clear_stamped(&transaction, &recorded).await?;
-    transaction
-        .commit()
-        .await
-        .map_err(database("commit the stamp"))
+    let written = async {
+        tracking::replace_all(connection, rows).await?;
+        crate::progress::clear_stamped(connection, &recorded).await
+    }
+    .await;
+    if let Err(error) = written {
+        rollback(connection).await;
+        return Err(error);
+    }
+    commit(connection, "commit the stamp").await
 }
 
 enum Plan<'t> {
@@ -177,15 +202,15 @@ enum Plan<'t> {
     Downgrade(&'t DowngradeTarget),
 }
 
-async fn run_locked(
-    client: &mut Client,
+async fn run_locked<C: RunnerConnection>(
+    connection: &mut C,
     graph: &RevisionGraph,
     options: &RunOptions,
     progress: &mut (dyn FnMut(Progress<'_>) + Send),
     plan: Plan<'_>,
 ) -> Result<Vec<String>, MigrateError> {
-    tracking::create_table(client).await?;
-    let rows = tracking::read_applied(client).await?;
+    tracking::create_table(connection).await?;
+    let rows = tracking::read_applied(connection).await?;
     verify_applied(graph, &rows, options)?;
     let applied: BTreeSet<String> = rows.into_iter().map(|row| row.revision).collect();
     let (revisions, direction) = match plan {
@@ -202,7 +227,7 @@ async fn run_locked(
             Direction::Downgrade,
         ),
     };
-    missing_roles(client, &revisions, direction).await?;
+    missing_roles(connection, &revisions, direction).await?;
     let mut done = Vec::with_capacity(revisions.len());
     for file in revisions {
         let started = Instant::now();
@@ -210,7 +235,7 @@ async fn run_locked(
             Direction::Upgrade => Progress::Applying(file),
             Direction::Downgrade => Progress::Reverting(file),
         });
-        run_revision(client, file, direction, progress).await?;
+        run_revision(connection, file, direction, progress).await?;
         let duration = started.elapsed();
         progress(match direction {
             Direction::Upgrade => Progress::Applied {
@@ -230,8 +255,8 @@ async fn run_locked(
 /// Refuses to start when the revisions to run name roles the server does not have (roles
 /// belong to the server; no revision autogen writes creates them): one clear error before
 /// anything runs, instead of a failure halfway through.
-async fn missing_roles(
-    client: &Client,
+async fn missing_roles<C: RunnerConnection>(
+    connection: &mut C,
     revisions: &[&RevisionFile],
     direction: Direction,
 ) -> Result<(), MigrateError> {
@@ -243,16 +268,18 @@ async fn missing_roles(
     if needed.is_empty() {
         return Ok(());
     }
-    let existing: BTreeSet<String> = client
+    const LOOK: &str = "look up the roles the revisions name";
+    let names: Vec<&str> = needed.iter().map(String::as_str).collect();
+    let existing: BTreeSet<String> = connection
         .query(
             "SELECT rolname::text FROM pg_catalog.pg_roles WHERE rolname = ANY($1::text[])",
-            &[&needed],
+            &[Param::TextList(&names)],
         )
         .await
-        .map_err(database("look up the roles the revisions name"))?
+        .map_err(failure::<C>(LOOK))?
         .iter()
-        .filter_map(|row| row.try_get::<_, String>(0).ok())
-        .collect();
+        .map(|row| text_column(row, 0, LOOK))
+        .collect::<Result<_, _>>()?;
     let missing: Vec<String> = needed
         .into_iter()
         .filter(|role| !existing.contains(role))
@@ -289,8 +316,8 @@ fn verify_applied(
 }
 
 /// Runs one revision's section and writes (or removes) its tracking row.
-async fn run_revision(
-    client: &mut Client,
+async fn run_revision<C: RunnerConnection>(
+    connection: &mut C,
     file: &RevisionFile,
     direction: Direction,
     progress: &mut (dyn FnMut(Progress<'_>) + Send),
@@ -301,36 +328,36 @@ async fn run_revision(
     };
     let statements = split_statements(&section.sql);
     if !section.transactional {
-        return run_outside_transaction(client, file, section, &statements, direction, progress)
-            .await;
+        return run_outside_transaction(
+            connection,
+            file,
+            section,
+            &statements,
+            direction,
+            progress,
+        )
+        .await;
     }
     let started = Instant::now();
-    let transaction = client
-        .transaction()
-        .await
-        .map_err(database("begin a transaction"))?;
+    begin(connection).await?;
     for statement in &statements {
-        if let Err(error) = transaction.batch_execute(&statement.sql).await {
-            // The statement's error is the one to report; a failed rollback means the
-            // connection is gone, which undoes the transaction as well.
-            let _ = transaction.rollback().await;
+        if let Err(error) = connection.simple_query(&statement.sql).await {
+            // The statement's error is the one to report.
+            rollback(connection).await;
             return Err(MigrateError::StatementFailed {
                 path: file.path.clone(),
                 line: file_line(section, statement),
                 revision: file.revision.id.clone(),
                 statement: statement.sql.clone(),
-                message: error_text(&error),
+                message: C::error_text(&error),
             });
         }
     }
-    if let Err(error) = record(&transaction, file, direction, started).await {
-        let _ = transaction.rollback().await;
+    if let Err(error) = record(connection, file, direction, started).await {
+        rollback(connection).await;
         return Err(error);
     }
-    transaction
-        .commit()
-        .await
-        .map_err(database("commit the revision"))
+    commit(connection, "commit the revision").await
 }
 
 /// `transaction:false`: statement by statement, each committed on its own with the count of
@@ -340,8 +367,8 @@ async fn run_revision(
 /// it); a `SET` is a session setting and stays in effect for the statements after it. A
 /// batched statement (`-- batch:`) runs batch by batch (`batch.rs`), its counts in the same
 /// progress row, and a re-run continues it by running it again from where the counts say.
-async fn run_outside_transaction(
-    client: &mut Client,
+async fn run_outside_transaction<C: RunnerConnection>(
+    connection: &mut C,
     file: &RevisionFile,
     section: &Section,
     statements: &[Statement],
@@ -350,48 +377,49 @@ async fn run_outside_transaction(
 ) -> Result<(), MigrateError> {
     let started = Instant::now();
     let id = &file.revision.id;
-    let (skip, resumed, saved_batch) = match crate::progress::read(client, id, direction).await? {
-        None => {
-            // A row saying "started, 0 statements done" before the first statement runs: a
-            // runner killed while its first statement was a concurrent index build (which the
-            // server finishes even though the client is gone) leaves a row, so the re-run
-            // recognizes the finished index instead of failing with "already exists".
-            let hash = StatementsHash::default().hex();
-            crate::progress::save(&*client, id, direction, 0, &hash).await?;
-            (0, false, BatchCount::default())
-        }
-        Some(saved) => {
-            if saved.done > statements.len()
-                || StatementsHash::of(&statements[..saved.done]).hex() != saved.hash
-            {
-                return Err(MigrateError::PartialRevisionChanged {
-                    path: file.path.clone(),
-                    revision: id.clone(),
-                    done: saved.done,
-                });
+    let (skip, resumed, saved_batch) =
+        match crate::progress::read(connection, id, direction).await? {
+            None => {
+                // A row saying "started, 0 statements done" before the first statement runs: a
+                // runner killed while its first statement was a concurrent index build (which the
+                // server finishes even though the client is gone) leaves a row, so the re-run
+                // recognizes the finished index instead of failing with "already exists".
+                let hash = StatementsHash::default().hex();
+                crate::progress::save(connection, id, direction, 0, &hash).await?;
+                (0, false, BatchCount::default())
             }
-            if saved.done > 0 {
-                progress(Progress::Resuming {
-                    revision: file,
-                    line: statements
-                        .get(saved.done)
-                        .map_or(0, |next| file_line(section, next)),
-                    done: saved.done,
-                });
+            Some(saved) => {
+                if saved.done > statements.len()
+                    || StatementsHash::of(&statements[..saved.done]).hex() != saved.hash
+                {
+                    return Err(MigrateError::PartialRevisionChanged {
+                        path: file.path.clone(),
+                        revision: id.clone(),
+                        done: saved.done,
+                    });
+                }
+                if saved.done > 0 {
+                    progress(Progress::Resuming {
+                        revision: file,
+                        line: statements
+                            .get(saved.done)
+                            .map_or(0, |next| file_line(section, next)),
+                        done: saved.done,
+                    });
+                }
+                // Session settings (`SET lock_timeout …`) do not outlive the earlier connection.
+                for statement in statements[..saved.done]
+                    .iter()
+                    .filter(|s| is_setting(&s.sql))
+                {
+                    connection
+                        .simple_query(&statement.sql)
+                        .await
+                        .map_err(failure::<C>("restore the section's session settings"))?;
+                }
+                (saved.done, true, saved.batch)
             }
-            // Session settings (`SET lock_timeout …`) do not outlive the earlier connection.
-            for statement in statements[..saved.done]
-                .iter()
-                .filter(|s| is_setting(&s.sql))
-            {
-                client
-                    .batch_execute(&statement.sql)
-                    .await
-                    .map_err(database("restore the section's session settings"))?;
-            }
-            (saved.done, true, saved.batch)
-        }
-    };
+        };
     let mut ran = StatementsHash::of(&statements[..skip]);
     for (index, statement) in statements.iter().enumerate().skip(skip) {
         let done = index + 1;
@@ -433,7 +461,7 @@ async fn run_outside_transaction(
             };
             let started = Instant::now();
             let total = crate::batch::run_batches(
-                client,
+                connection,
                 statement,
                 options,
                 earlier,
@@ -462,38 +490,40 @@ async fn run_outside_transaction(
         // Killed after a concurrent build finished but before its progress was stored.
         if index == skip
             && resumed
-            && crate::concurrent::valid_index_exists(client, &statement.sql).await?
+            && crate::concurrent::valid_index_exists(connection, &statement.sql).await?
         {
-            crate::progress::save(&*client, id, direction, done, &hash).await?;
+            crate::progress::save(connection, id, direction, done, &hash).await?;
             continue;
         }
         // A retry after a failed concurrent build: its invalid index goes first.
-        if let Some(dropped) = crate::concurrent::drop_invalid_index(client, &statement.sql).await?
+        if let Some(dropped) =
+            crate::concurrent::drop_invalid_index(connection, &statement.sql).await?
         {
             progress(Progress::DroppedInvalidIndex {
                 revision: file,
                 index: &dropped,
             });
         }
-        run_and_count(client, statement, id, direction, done, &hash)
+        run_and_count(connection, statement, id, direction, done, &hash)
             .await
             .map_err(failed)?;
     }
-    let transaction = client
-        .transaction()
-        .await
-        .map_err(database("begin a transaction"))?;
-    record(&transaction, file, direction, started).await?;
-    crate::progress::clear(&transaction, id, direction).await?;
-    transaction
-        .commit()
-        .await
-        .map_err(database("commit the revision"))
+    begin(connection).await?;
+    let recorded = async {
+        record(connection, file, direction, started).await?;
+        crate::progress::clear(connection, id, direction).await
+    }
+    .await;
+    if let Err(error) = recorded {
+        rollback(connection).await;
+        return Err(error);
+    }
+    commit(connection, "commit the revision").await
 }
 
 /// Records `file` as applied (upgrade) or no longer applied (downgrade).
-async fn record(
-    transaction: &tokio_postgres::Transaction<'_>,
+async fn record<C: RunnerConnection>(
+    connection: &mut C,
     file: &RevisionFile,
     direction: Direction,
     started: Instant,
@@ -501,14 +531,14 @@ async fn record(
     match direction {
         Direction::Upgrade => {
             tracking::record_applied(
-                transaction,
+                connection,
                 &file.revision.id,
                 &file.checksum,
                 started.elapsed(),
             )
             .await
         }
-        Direction::Downgrade => tracking::record_reverted(transaction, &file.revision.id).await,
+        Direction::Downgrade => tracking::record_reverted(connection, &file.revision.id).await,
     }
 }
 
@@ -517,8 +547,8 @@ async fn record(
 /// CONCURRENTLY`; a `DO` block or procedure that commits), then one after the other. `DO` and
 /// `CALL` run alone from the start: they may commit, which a transaction block forbids. The
 /// error is PostgreSQL's message.
-async fn run_and_count(
-    client: &mut Client,
+async fn run_and_count<C: RunnerConnection>(
+    connection: &mut C,
     statement: &Statement,
     revision: &str,
     direction: Direction,
@@ -526,42 +556,48 @@ async fn run_and_count(
     hash: &str,
 ) -> Result<(), String> {
     if !may_commit(&statement.sql) {
-        let transaction = client.transaction().await.map_err(|e| error_text(&e))?;
-        match transaction.batch_execute(&statement.sql).await {
+        connection
+            .simple_query("BEGIN")
+            .await
+            .map_err(|e| C::error_text(&e))?;
+        match connection.simple_query(&statement.sql).await {
             Ok(()) => {
-                crate::progress::save(&transaction, revision, direction, done, hash)
+                if let Err(error) =
+                    crate::progress::save(connection, revision, direction, done, hash).await
+                {
+                    rollback(connection).await;
+                    return Err(error.to_string());
+                }
+                return connection
+                    .simple_query("COMMIT")
                     .await
-                    .map_err(|e| e.to_string())?;
-                return transaction.commit().await.map_err(|e| error_text(&e));
+                    .map_err(|e| C::error_text(&e));
             }
-            Err(error) if !refused_in_transaction(&error) => {
-                let _ = transaction.rollback().await;
-                return Err(error_text(&error));
+            Err(error) if !refused_in_transaction(C::sqlstate(&error)) => {
+                rollback(connection).await;
+                return Err(C::error_text(&error));
             }
             Err(_) => {
                 // Refused inside a transaction block (what it did is rolled back): run it
                 // alone.
-                let _ = transaction.rollback().await;
+                rollback(connection).await;
             }
         }
     }
-    client
-        .batch_execute(&statement.sql)
+    connection
+        .simple_query(&statement.sql)
         .await
-        .map_err(|e| error_text(&e))?;
-    crate::progress::save(&*client, revision, direction, done, hash)
+        .map_err(|e| C::error_text(&e))?;
+    crate::progress::save(connection, revision, direction, done, hash)
         .await
         .map_err(|e| e.to_string())
 }
 
 /// PostgreSQL refuses the statement inside a transaction block: `CREATE INDEX CONCURRENTLY`
-/// and the like (25001), a `COMMIT` in a `DO` block or procedure (2D000).
-fn refused_in_transaction(error: &tokio_postgres::Error) -> bool {
-    use tokio_postgres::error::SqlState;
-    error.code().is_some_and(|code| {
-        *code == SqlState::ACTIVE_SQL_TRANSACTION
-            || *code == SqlState::INVALID_TRANSACTION_TERMINATION
-    })
+/// and the like (25001, active_sql_transaction), a `COMMIT` in a `DO` block or procedure
+/// (2D000, invalid_transaction_termination).
+fn refused_in_transaction(sqlstate: Option<&str>) -> bool {
+    matches!(sqlstate, Some("25001" | "2D000"))
 }
 
 /// `DO …` or `CALL …`: code that may commit (transaction control is allowed only when no
@@ -592,8 +628,11 @@ fn file_line(section: &Section, statement: &Statement) -> usize {
 }
 
 /// Releases the lock whatever happened; the run's own error wins over a failed release.
-async fn release<T>(client: &Client, result: Result<T, MigrateError>) -> Result<T, MigrateError> {
-    let unlocked = tracking::unlock(client).await;
+async fn release<C: RunnerConnection, T>(
+    connection: &mut C,
+    result: Result<T, MigrateError>,
+) -> Result<T, MigrateError> {
+    let unlocked = tracking::unlock_on(connection).await;
     let value = result?;
     unlocked.map(|()| value)
 }

@@ -131,6 +131,32 @@
 //! `autogen::migrate::EmbeddedMigrations` also gives the validated revision graph (`graph()`) and
 //! `upgrade_with` for another target, options or progress reporting; the whole of
 //! `autogen-migrate` is re-exported as `autogen::migrate`. See `docs/migrations.md`.
+//!
+//! [`connect`] connects as the CLI does (URL or `PG*` variables, `sslmode`/`sslrootcert` over
+//! rustls, Unix sockets), so the application need not set up TLS for tokio-postgres itself.
+//!
+//! ### On sqlx
+//!
+//! With the `sqlx` feature (which includes `migrate`), the same revisions run on a
+//! `sqlx::PgPool` (`.upgrade_sqlx(&pool)`, on one connection of the pool, closed afterwards)
+//! or a `&mut sqlx::PgConnection` (`.upgrade_sqlx_connection(&mut conn)`), through the same
+//! runner: same tracking table, lock, checksums, `transaction:false` resume and `-- batch:`
+//! loop, so the tokio-postgres runner, the sqlx one and the CLI agree on a database. sqlx
+//! (0.9) is re-exported as `autogen::migrate::sqlx`.
+//!
+#![cfg_attr(feature = "sqlx", doc = "```no_run")]
+#![cfg_attr(not(feature = "sqlx"), doc = "```ignore")]
+//! use autogen::migrate::sqlx::postgres::PgPoolOptions;
+//!
+//! async fn start(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
+//!     let pool = PgPoolOptions::new().connect(database_url).await?;
+//!     let applied = autogen::embed_migrations!("tests/fixtures/migrations")
+//!         .upgrade_sqlx(&pool)
+//!         .await?;
+//!     println!("applied {} revision(s)", applied.len());
+//!     Ok(())
+//! }
+//! ```
 // The build.rs snippet above is a whole build script, so it is a `fn main`.
 #![allow(clippy::needless_doctest_main)]
 
@@ -143,6 +169,43 @@ pub use autogen_derive::{DbEnum, Model, embed_migrations};
 pub mod migrate {
     pub use autogen_migrate::*;
 }
+
+/// Connects to PostgreSQL the way the `autogen` CLI does, for an application that runs its
+/// embedded revisions on [`tokio_postgres`](migrate::tokio_postgres) without setting up TLS
+/// itself. Needs the `migrate` feature.
+///
+/// `url` is a libpq-style `postgres://` or `postgresql://` URL; what it leaves out comes from
+/// the `PG*` environment variables (`PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`,
+/// `PGSSLMODE`, `PGSSLROOTCERT`, …), `~/.pgpass` and libpq's defaults, so `"postgresql://"`
+/// alone connects as `psql` with no arguments would. `sslmode` (`disable` … `verify-full`) and
+/// `sslrootcert` (a PEM file, or `system` for the platform's roots) work as in libpq, over
+/// rustls; a host that is a directory (`?host=/var/run/postgresql`) is a Unix socket, never
+/// TLS. `connect_timeout` defaults to 10 seconds. The error never contains the password.
+///
+/// The connection's task is spawned on the current tokio runtime (which needs IO and time
+/// enabled); the client works as long as that runtime runs.
+///
+#[cfg_attr(feature = "migrate", doc = "```no_run")]
+#[cfg_attr(not(feature = "migrate"), doc = "```ignore")]
+/// async fn start() -> Result<(), Box<dyn std::error::Error>> {
+///     // e.g. postgres://app@db.example.com/app?sslmode=verify-full
+///     let url = std::env::var("DATABASE_URL")?;
+///     let mut client = autogen::connect(&url).await?;
+///     autogen::embed_migrations!("tests/fixtures/migrations")
+///         .upgrade(&mut client)
+///         .await?;
+///     Ok(())
+/// }
+/// ```
+#[cfg(feature = "migrate")]
+pub async fn connect(url: &str) -> Result<migrate::tokio_postgres::Client, ConnectError> {
+    autogen_pg::ConnectionSpec::parse(url)?.connect().await
+}
+
+/// Why [`connect`] failed: an invalid URL, the server unreachable, authentication or TLS refused
+/// (one line, with the URL redacted).
+#[cfg(feature = "migrate")]
+pub use autogen_pg::PgError as ConnectError;
 
 /// The sea-query the `<Struct>Iden` enums of `#[derive(Model)]` implement `Iden` for (with the
 /// `sea-query` feature): build typed queries over the same names the models declare.

@@ -258,3 +258,68 @@ async fn a_database_ahead_of_the_embedded_revisions_is_refused() {
         "{error}"
     );
 }
+
+/// Runners waiting for the lock while its holder builds an index concurrently: the waiters
+/// poll the lock instead of blocking in a `SELECT` (which holds a snapshot the build would wait
+/// for: a deadlock PostgreSQL cancels).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_start_ups_wait_out_a_concurrent_index_build() {
+    static BATCHED: EmbeddedMigrations =
+        autogen::embed_migrations!("tests/fixtures/migrations_batched");
+    let database = fresh_database().await;
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let mut client = database.connect().await.expect("connect");
+        tasks.push(tokio::spawn(
+            async move { BATCHED.upgrade(&mut client).await },
+        ));
+    }
+    let mut applied: Vec<String> = Vec::new();
+    for task in tasks {
+        applied.extend(task.await.expect("task").expect("upgrade"));
+    }
+    applied.sort();
+    assert_eq!(
+        applied,
+        ["20261201090000", "20261201091000", "20261201092000"]
+    );
+    let client = database.connect().await.expect("connect");
+    assert_eq!(
+        tracked(&client).await,
+        checksums(&BATCHED.graph().expect("graph"))
+    );
+}
+
+/// `autogen::connect` takes the libpq-style URL the CLI takes (here a Unix socket as
+/// `?host=/dir`) and gives a client the embedded revisions run on.
+#[tokio::test]
+async fn connect_gives_a_client_the_revisions_run_on() {
+    let database = fresh_database().await;
+    let mut client = autogen::connect(&autogen_testkit::url(&database))
+        .await
+        .expect("connect");
+    assert_eq!(
+        MIGRATIONS.upgrade(&mut client).await.expect("upgrade"),
+        all()
+    );
+    assert_eq!(
+        tracked(&client).await,
+        checksums(&MIGRATIONS.graph().expect("graph"))
+    );
+}
+
+/// A failed connect is a one-line error naming the target, without the password.
+#[tokio::test]
+async fn connect_errors_name_the_target_but_never_the_password() {
+    // Nothing listens on port 1 of the loopback address.
+    let error = autogen::connect("postgres://app:s3cret-pw@127.0.0.1:1/app?sslmode=disable")
+        .await
+        .expect_err("refused");
+    let message = error.to_string();
+    assert!(message.contains("127.0.0.1:1"), "{message}");
+    assert!(!message.contains("s3cret-pw"), "{message}");
+    let error = autogen::connect("mysql://localhost/app")
+        .await
+        .expect_err("not a PostgreSQL URL");
+    assert!(error.to_string().contains("postgres://"), "{error}");
+}

@@ -45,6 +45,15 @@ fn run_outside(main: &str, features: &[&str]) -> String {
 
 /// `cargo run` of that project, whatever its outcome.
 fn cargo_run_outside(main: &str, features: &[&str]) -> std::process::Output {
+    cargo_run_outside_with(main, features, &[])
+}
+
+/// [`cargo_run_outside`] with more files in the project, as (path relative to its root, text).
+fn cargo_run_outside_with(
+    main: &str,
+    features: &[&str],
+    files: &[(&str, &str)],
+) -> std::process::Output {
     let root = workspace().canonicalize().expect("workspace root");
     let dir = tempfile::tempdir().expect("tempdir");
     let crates = root.join("crates");
@@ -71,6 +80,13 @@ fn cargo_run_outside(main: &str, features: &[&str]) -> std::process::Output {
     std::fs::write(dir.path().join("Cargo.toml"), manifest).expect("manifest");
     std::fs::create_dir(dir.path().join("src")).expect("src");
     std::fs::write(dir.path().join("src/main.rs"), main).expect("main.rs");
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("project directory");
+        }
+        std::fs::write(path, text).expect("project file");
+    }
     // The workspace's lock file pins the versions it was tested with; a shared target directory
     // keeps the dependencies built once across runs.
     std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).expect("Cargo.lock");
@@ -145,4 +161,60 @@ fn main() {}
         "{stderr}"
     );
     assert!(stderr.contains("src/main.rs:7:"), "{stderr}");
+}
+
+const SQLX_MAIN: &str = r#"use autogen::migrate::sqlx::postgres::{PgConnection, PgPool};
+use autogen::migrate::{EmbeddedMigrations, MigrateError, RevisionPhase};
+
+static MIGRATIONS: EmbeddedMigrations = autogen::embed_migrations!();
+
+async fn on_pool(pool: &PgPool) -> Result<Vec<String>, MigrateError> {
+    MIGRATIONS.upgrade_sqlx(pool).await?;
+    MIGRATIONS.upgrade_phase_sqlx(pool, RevisionPhase::Contract).await
+}
+
+async fn on_connection(connection: &mut PgConnection) -> Result<Vec<String>, MigrateError> {
+    MIGRATIONS.upgrade_sqlx_connection(connection).await
+}
+
+async fn on_tokio_postgres(url: &str) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    let mut client = autogen::connect(url).await?;
+    Ok(MIGRATIONS.upgrade(&mut client).await?)
+}
+
+fn main() {
+    // Compiled, not run: no server here.
+    let _ = (on_pool, on_connection, on_tokio_postgres);
+    println!("{} revision(s)", MIGRATIONS.graph().map(|graph| graph.ordered().len()).unwrap_or(0));
+}
+"#;
+
+const SQLX_REVISION: &str = "-- revision: 20261201090000
+-- parents:
+-- message: create items
+-- created: 2026-12-01T09:00:00Z
+
+-- migrate:up
+CREATE TABLE items (id bigint PRIMARY KEY);
+
+-- migrate:down
+DROP TABLE items;
+";
+
+/// With the `sqlx` feature, a project outside the workspace runs its embedded revisions on a
+/// sqlx pool or connection, and `autogen::connect` (the `migrate` feature) gives a tokio-postgres
+/// client; the default build above pulls neither.
+#[test]
+fn the_sqlx_feature_runs_embedded_revisions_on_a_sqlx_pool() {
+    let output = cargo_run_outside_with(
+        SQLX_MAIN,
+        &["sqlx"],
+        &[("migrations/20261201090000_create_items.sql", SQLX_REVISION)],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        "1 revision(s)"
+    );
 }
