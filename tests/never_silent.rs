@@ -51,13 +51,13 @@ fn a_view_a_function_body_and_a_domain_are_differences_diff_plans() {
     assert!(!err.contains("not verified"), "{err}");
 }
 
-/// A rule and a grant on a type (kinds autogen does not manage) differ: no plan includes
+/// A rule and a statistics object (kinds autogen does not manage) differ: no plan includes
 /// them, so `diff` names them and exits 1 even without `--exit-code`, in every format.
 #[test]
 fn unmanaged_differences_are_named_and_fail_diff_in_every_format() {
     let project = Project::new();
     let from = file(&project, "from.sql", TABLES);
-    let to = file(&project, "to.sql", &format!("{TABLES}{RULE}{TYPE_GRANT}"));
+    let to = file(&project, "to.sql", &format!("{TABLES}{RULE}{STATISTICS}"));
     let (out, err) = project.expect_both(1, &["diff", "--from", &from, "--to", &to]);
     assert!(
         out.contains("-- autogen: not planned (autogen does not manage it): rule public.accounts.no_deletes: only in TO"),
@@ -68,7 +68,7 @@ fn unmanaged_differences_are_named_and_fail_diff_in_every_format() {
         "{err}"
     );
     assert!(
-        err.contains("grant type public.owner_pair: only in TO"),
+        err.contains("statistics object public.owner_stats: only in TO"),
         "{err}"
     );
     assert!(!err.contains("no changes"), "{err}");
@@ -104,7 +104,7 @@ fn unmanaged_differences_are_named_and_fail_diff_in_every_format() {
         &project,
         "other.sql",
         &format!(
-            "{TABLES}{}{TYPE_GRANT}",
+            "{TABLES}{}{STATISTICS}",
             RULE.replace("DO INSTEAD NOTHING", "WHERE old.id > 0 DO INSTEAD NOTHING")
         ),
     );
@@ -140,9 +140,8 @@ fn policies_and_row_level_security_are_planned() {
 
 const RULE: &str = "CREATE RULE no_deletes AS ON DELETE TO accounts DO INSTEAD NOTHING;\n";
 
-/// A type (which autogen plans) and a privilege on it (which it does not manage yet).
-const TYPE_GRANT: &str =
-    "CREATE TYPE owner_pair AS (a text, b text);\nREVOKE USAGE ON TYPE owner_pair FROM PUBLIC;\n";
+/// A statistics object (a kind autogen does not manage yet).
+const STATISTICS: &str = "CREATE STATISTICS owner_stats (ndistinct) ON id, owner FROM accounts;\n";
 
 const MODELS: &str = r#"
 use autogen::Model;
