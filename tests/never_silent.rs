@@ -354,3 +354,41 @@ fn a_plan_failing_on_an_unmanaged_object_it_uses_names_the_object() {
     }
     assert!(!err.contains("internal error: the generated"), "{err}");
 }
+
+/// Privileges on a schema and a type declared in SQL files (managed kinds): planned both ways
+/// and verified, the dev database creating the role they name.
+#[test]
+fn privileges_on_schemas_and_types_are_planned_both_ways() {
+    let project = Project::new();
+    project.write_models(MODELS);
+    project.enable_sql_declarations();
+    project.write_file(
+        "sql/privileges.sql",
+        "CREATE SCHEMA reporting;\n\
+         CREATE TYPE reporting.level AS ENUM ('low', 'high');\n\
+         GRANT USAGE ON SCHEMA reporting TO never_silent_reader;\n\
+         REVOKE USAGE ON TYPE reporting.level FROM PUBLIC;\n\
+         GRANT USAGE ON TYPE reporting.level TO never_silent_reader WITH GRANT OPTION;\n",
+    );
+    let from = file(&project, "from.sql", TABLES);
+    let (out, err) = project.expect_both(0, &["diff", "--from", &from, "--to", "autogen.toml"]);
+    for expected in [
+        "GRANT USAGE ON SCHEMA \"reporting\" TO \"never_silent_reader\";",
+        "REVOKE USAGE ON TYPE \"reporting\".\"level\" FROM PUBLIC;",
+        "GRANT USAGE ON TYPE \"reporting\".\"level\" TO \"never_silent_reader\" WITH GRANT OPTION;",
+    ] {
+        assert!(
+            out.contains(expected),
+            "missing {expected:?} in\n{out}\n{err}"
+        );
+    }
+    assert!(!err.contains("not verified"), "{err}");
+    assert!(!err.contains("not manage"), "{err}");
+    // The way back re-creates the declared schema (with its grants) on the dev database first.
+    let (out, err) = project.expect_both(0, &["diff", "--from", "autogen.toml", "--to", &from]);
+    assert!(
+        out.contains("DROP TYPE \"reporting\".\"level\";"),
+        "{out}\n{err}"
+    );
+    assert!(!err.contains("not verified"), "{err}");
+}
