@@ -51,13 +51,13 @@ fn a_view_a_function_body_and_a_domain_are_differences_diff_plans() {
     assert!(!err.contains("not verified"), "{err}");
 }
 
-/// A rule and a grant on a type (kinds autogen does not manage) differ: no plan includes
+/// A rule and a statistics object (kinds autogen does not manage) differ: no plan includes
 /// them, so `diff` names them and exits 1 even without `--exit-code`, in every format.
 #[test]
 fn unmanaged_differences_are_named_and_fail_diff_in_every_format() {
     let project = Project::new();
     let from = file(&project, "from.sql", TABLES);
-    let to = file(&project, "to.sql", &format!("{TABLES}{RULE}{TYPE_GRANT}"));
+    let to = file(&project, "to.sql", &format!("{TABLES}{RULE}{STATISTICS}"));
     let (out, err) = project.expect_both(1, &["diff", "--from", &from, "--to", &to]);
     assert!(
         out.contains("-- autogen: not planned (autogen does not manage it): rule public.accounts.no_deletes: only in TO"),
@@ -68,7 +68,7 @@ fn unmanaged_differences_are_named_and_fail_diff_in_every_format() {
         "{err}"
     );
     assert!(
-        err.contains("grant type public.owner_pair: only in TO"),
+        err.contains("statistics object public.owner_stats: only in TO"),
         "{err}"
     );
     assert!(!err.contains("no changes"), "{err}");
@@ -104,7 +104,7 @@ fn unmanaged_differences_are_named_and_fail_diff_in_every_format() {
         &project,
         "other.sql",
         &format!(
-            "{TABLES}{}{TYPE_GRANT}",
+            "{TABLES}{}{STATISTICS}",
             RULE.replace("DO INSTEAD NOTHING", "WHERE old.id > 0 DO INSTEAD NOTHING")
         ),
     );
@@ -140,9 +140,8 @@ fn policies_and_row_level_security_are_planned() {
 
 const RULE: &str = "CREATE RULE no_deletes AS ON DELETE TO accounts DO INSTEAD NOTHING;\n";
 
-/// A type (which autogen plans) and a privilege on it (which it does not manage yet).
-const TYPE_GRANT: &str =
-    "CREATE TYPE owner_pair AS (a text, b text);\nREVOKE USAGE ON TYPE owner_pair FROM PUBLIC;\n";
+/// A statistics object (a kind autogen does not manage yet).
+const STATISTICS: &str = "CREATE STATISTICS owner_stats (ndistinct) ON id, owner FROM accounts;\n";
 
 const MODELS: &str = r#"
 use autogen::Model;
@@ -354,4 +353,42 @@ fn a_plan_failing_on_an_unmanaged_object_it_uses_names_the_object() {
         assert!(err.contains(expected), "missing {expected:?} in\n{err}");
     }
     assert!(!err.contains("internal error: the generated"), "{err}");
+}
+
+/// Privileges on a schema and a type declared in SQL files (managed kinds): planned both ways
+/// and verified, the dev database creating the role they name.
+#[test]
+fn privileges_on_schemas_and_types_are_planned_both_ways() {
+    let project = Project::new();
+    project.write_models(MODELS);
+    project.enable_sql_declarations();
+    project.write_file(
+        "sql/privileges.sql",
+        "CREATE SCHEMA reporting;\n\
+         CREATE TYPE reporting.level AS ENUM ('low', 'high');\n\
+         GRANT USAGE ON SCHEMA reporting TO never_silent_reader;\n\
+         REVOKE USAGE ON TYPE reporting.level FROM PUBLIC;\n\
+         GRANT USAGE ON TYPE reporting.level TO never_silent_reader WITH GRANT OPTION;\n",
+    );
+    let from = file(&project, "from.sql", TABLES);
+    let (out, err) = project.expect_both(0, &["diff", "--from", &from, "--to", "autogen.toml"]);
+    for expected in [
+        "GRANT USAGE ON SCHEMA \"reporting\" TO \"never_silent_reader\";",
+        "REVOKE USAGE ON TYPE \"reporting\".\"level\" FROM PUBLIC;",
+        "GRANT USAGE ON TYPE \"reporting\".\"level\" TO \"never_silent_reader\" WITH GRANT OPTION;",
+    ] {
+        assert!(
+            out.contains(expected),
+            "missing {expected:?} in\n{out}\n{err}"
+        );
+    }
+    assert!(!err.contains("not verified"), "{err}");
+    assert!(!err.contains("not manage"), "{err}");
+    // The way back re-creates the declared schema (with its grants) on the dev database first.
+    let (out, err) = project.expect_both(0, &["diff", "--from", "autogen.toml", "--to", &from]);
+    assert!(
+        out.contains("DROP TYPE \"reporting\".\"level\";"),
+        "{out}\n{err}"
+    );
+    assert!(!err.contains("not verified"), "{err}");
 }

@@ -6,7 +6,7 @@
 
 use crate::names::default_name;
 use autogen_schema::{
-    Catalog, ForeignKey, Index, IndexTarget, MatchType, PrimaryKey, ReplicaIdentity,
+    Catalog, EnumType, ForeignKey, Index, IndexTarget, MatchType, PrimaryKey, ReplicaIdentity,
     SequenceOptions, Table, UniqueConstraint,
 };
 
@@ -48,7 +48,12 @@ pub(crate) fn model_catalog(full: &Catalog) -> Catalog {
             .enums
             .iter()
             .filter(|enum_type| enum_type.values.iter().all(|value| !value.is_empty()))
-            .cloned()
+            .map(|enum_type| EnumType {
+                // Privileges name roles: the SQL declarations grant (or revoke) them.
+                grants: Vec::new(),
+                revoked_defaults: Vec::new(),
+                ..enum_type.clone()
+            })
             .collect(),
         tables,
         ..Catalog::default()

@@ -261,6 +261,16 @@ fn touched_object(change: &Change) -> Option<ObjectRef> {
                 ..
             },
         ) => ObjectRef::Function(id.clone()),
+        Change::Privilege(
+            PrivilegeChange::Grant {
+                on: PrivilegeTarget::Type { name },
+                ..
+            }
+            | PrivilegeChange::Revoke {
+                on: PrivilegeTarget::Type { name },
+                ..
+            },
+        ) => ObjectRef::Type(name.clone()),
         Change::Domain(change) => ObjectRef::Type(change.domain()),
         Change::Composite(change) => ObjectRef::Type(change.type_name()),
         Change::Range(RangeChange::Create { range }) => {

@@ -139,6 +139,8 @@ fn schemas_are_created_dropped_and_commented() {
     desired.schemas.push(Schema {
         name: "app \"x\"".into(),
         comment: Some("it's ours".into()),
+        grants: Vec::new(),
+        revoked_defaults: Vec::new(),
     });
     desired.schemas[0].comment = Some("standard".into());
     insta::assert_snapshot!(show(&base(), &desired));
@@ -162,6 +164,8 @@ fn extensions_are_created_dropped_updated_and_moved() {
     desired.schemas.push(Schema {
         name: "ext".into(),
         comment: None,
+        grants: Vec::new(),
+        revoked_defaults: Vec::new(),
     });
     desired.extensions = vec![
         extension("btree_gist", "public", "1.7"),
@@ -226,6 +230,8 @@ fn enum_types_are_created_and_dropped() {
         name: "color".into(),
         values: vec!["red".into(), "it's".into()],
         comment: Some("Colors".into()),
+        grants: Vec::new(),
+        revoked_defaults: Vec::new(),
     });
     insta::assert_snapshot!(show(&base(), &desired));
 }
@@ -943,6 +949,8 @@ fn identifiers_and_literals_are_quoted() {
     desired.schemas.push(Schema {
         name: "we\"ird".into(),
         comment: Some("it's".into()),
+        grants: Vec::new(),
+        revoked_defaults: Vec::new(),
     });
     desired.tables.push(Table {
         schema: "we\"ird".into(),
@@ -1303,5 +1311,120 @@ fn inheritance_children_follow_their_parents() {
     assert_eq!(
         plan_sql(&detached, &inheriting).trim_end(),
         "ALTER TABLE \"public\".\"old_posts\" INHERIT \"public\".\"posts\";"
+    );
+}
+
+fn grant(grantee: &str, privilege: &str, grantable: bool) -> autogen_schema::Grant {
+    autogen_schema::Grant {
+        grantee: grantee.into(),
+        privilege: privilege.into(),
+        column: None,
+        grantable,
+    }
+}
+
+/// The statements of the plan from `current` to `desired`, in order.
+fn statements(current: &Catalog, desired: &Catalog) -> Vec<String> {
+    plan(current, desired)
+        .unwrap()
+        .statements
+        .iter()
+        .map(|statement| statement.sql.clone())
+        .collect()
+}
+
+#[test]
+fn schema_privileges_are_granted_revoked_and_given_a_grant_option() {
+    let mut current = base();
+    current.schemas[0].grants = vec![
+        grant("reader", "USAGE", false),
+        grant("writer", "CREATE", false),
+    ];
+    let mut desired = base();
+    desired.schemas[0].grants = vec![grant("reader", "USAGE", true)];
+    desired.schemas[0].revoked_defaults = vec![grant("public", "USAGE", false)];
+    assert_eq!(
+        statements(&current, &desired),
+        [
+            r#"REVOKE USAGE ON SCHEMA "public" FROM "reader";"#,
+            r#"REVOKE CREATE ON SCHEMA "public" FROM "writer";"#,
+            r#"REVOKE USAGE ON SCHEMA "public" FROM PUBLIC;"#,
+            r#"GRANT USAGE ON SCHEMA "public" TO "reader" WITH GRANT OPTION;"#,
+        ]
+    );
+    assert_eq!(
+        statements(&desired, &current),
+        [
+            r#"REVOKE USAGE ON SCHEMA "public" FROM "reader";"#,
+            r#"GRANT USAGE ON SCHEMA "public" TO PUBLIC;"#,
+            r#"GRANT USAGE ON SCHEMA "public" TO "reader";"#,
+            r#"GRANT CREATE ON SCHEMA "public" TO "writer";"#,
+        ]
+    );
+}
+
+#[test]
+fn a_new_schema_gets_its_grants_after_it_is_created() {
+    let mut desired = base();
+    desired.schemas.push(Schema {
+        name: "app".into(),
+        comment: None,
+        grants: vec![grant("reader", "USAGE", false)],
+        revoked_defaults: Vec::new(),
+    });
+    assert_eq!(
+        statements(&base(), &desired),
+        [
+            r#"CREATE SCHEMA IF NOT EXISTS "app";"#,
+            r#"GRANT USAGE ON SCHEMA "app" TO "reader";"#,
+        ]
+    );
+    // Dropped, its privileges go with it.
+    assert_eq!(statements(&desired, &base()), [r#"DROP SCHEMA "app";"#]);
+}
+
+#[test]
+fn type_privileges_are_granted_and_a_default_usage_revoked() {
+    let mut desired = base();
+    desired.enums[0].revoked_defaults = vec![grant("public", "USAGE", false)];
+    desired.enums[0].grants = vec![grant("reader", "USAGE", true)];
+    assert_eq!(
+        statements(&base(), &desired),
+        [
+            r#"REVOKE USAGE ON TYPE "public"."mood" FROM PUBLIC;"#,
+            r#"GRANT USAGE ON TYPE "public"."mood" TO "reader" WITH GRANT OPTION;"#,
+        ]
+    );
+    assert_eq!(
+        statements(&desired, &base()),
+        [
+            r#"REVOKE USAGE ON TYPE "public"."mood" FROM "reader";"#,
+            r#"GRANT USAGE ON TYPE "public"."mood" TO PUBLIC;"#,
+        ]
+    );
+}
+
+#[test]
+fn a_new_type_gets_its_grants_after_it_is_created() {
+    let mut desired = base();
+    desired.enums.push(EnumType {
+        schema: "public".into(),
+        name: "color".into(),
+        values: vec!["red".into()],
+        comment: None,
+        grants: vec![grant("reader", "USAGE", false)],
+        revoked_defaults: vec![grant("public", "USAGE", false)],
+    });
+    assert_eq!(
+        statements(&base(), &desired),
+        [
+            r#"CREATE TYPE "public"."color" AS ENUM ('red');"#,
+            r#"REVOKE USAGE ON TYPE "public"."color" FROM PUBLIC;"#,
+            r#"GRANT USAGE ON TYPE "public"."color" TO "reader";"#,
+        ]
+    );
+    assert_eq!(
+        statements(&desired, &base()),
+        [r#"DROP TYPE "public"."color";"#]
     );
 }

@@ -37,7 +37,17 @@ pub(crate) fn of_catalog(catalog: &Catalog) -> BTreeSet<String> {
                 .default_privileges
                 .iter()
                 .flat_map(|defaults| defaults.grants.iter().chain(&defaults.revoked_defaults)),
-        );
+        )
+        .chain(catalog.schemas.iter().flat_map(|schema| &schema.grants))
+        .chain(catalog.enums.iter().flat_map(|enum_type| &enum_type.grants))
+        .chain(catalog.domains.iter().flat_map(|domain| &domain.grants))
+        .chain(
+            catalog
+                .composite_types
+                .iter()
+                .flat_map(|composite| &composite.grants),
+        )
+        .chain(catalog.range_types.iter().flat_map(|range| &range.grants));
     roles.extend(
         catalog
             .default_privileges
@@ -90,4 +100,41 @@ pub(crate) async fn ensure(
         client.batch_execute(&create).await.map_err(failed)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grantees_on_schemas_and_types_are_roles_the_dev_database_needs() {
+        let catalog = autogen_schema::catalog_from_json(
+            r#"{
+              "schemas": [{"name": "app", "grants": [
+                {"grantee": "schema_reader", "privilege": "USAGE"},
+                {"grantee": "public", "privilege": "CREATE"}]}],
+              "enums": [{"schema": "app", "name": "mood", "values": ["happy"],
+                "grants": [{"grantee": "enum_user", "privilege": "USAGE"}],
+                "revoked_defaults": [{"grantee": "public", "privilege": "USAGE"}]}],
+              "domains": [{"schema": "app", "name": "cents", "data_type": "bigint",
+                "grants": [{"grantee": "domain_user", "privilege": "USAGE"}]}],
+              "composite_types": [{"schema": "app", "name": "pair", "attributes": [],
+                "grants": [{"grantee": "composite_user", "privilege": "USAGE"}]}],
+              "range_types": [{"schema": "app", "name": "span", "subtype": "bigint",
+                "grants": [{"grantee": "range_user", "privilege": "USAGE",
+                            "grantable": true}]}]
+            }"#,
+        )
+        .expect("a valid catalog");
+        assert_eq!(
+            of_catalog(&catalog).into_iter().collect::<Vec<_>>(),
+            [
+                "composite_user",
+                "domain_user",
+                "enum_user",
+                "range_user",
+                "schema_reader"
+            ]
+        );
+    }
 }

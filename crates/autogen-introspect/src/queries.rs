@@ -59,12 +59,24 @@ pub(crate) fn relations_cte() -> String {
     )
 }
 
+/// Schemas with their privileges compared with what they get by default: nothing for a new
+/// schema, and for `public` the `USAGE` to PUBLIC every database is created with (PostgreSQL
+/// 15+ gives exactly that; before 15 its `CREATE` to PUBLIC is a grant beyond, in every
+/// database of that version alike).
 pub fn schemas() -> String {
+    let default = "CASE WHEN n.nspname = 'public' \
+        THEN pg_catalog.array_append(pg_catalog.acldefault('n', n.nspowner), \
+          pg_catalog.makeaclitem(0, n.nspowner, 'USAGE', false)) \
+        ELSE pg_catalog.acldefault('n', n.nspowner) END";
+    let effective = format!("COALESCE(n.nspacl, {default})");
     format!(
-        "SELECT n.nspname::text, pg_catalog.obj_description(n.oid, 'pg_namespace') \
-         FROM pg_catalog.pg_namespace n WHERE {} AND {}",
-        namespace_filter("n"),
-        not_extension_member("pg_namespace", "n.oid")
+        "SELECT n.nspname::text, pg_catalog.obj_description(n.oid, 'pg_namespace'), \
+           {grants}, {revoked} \
+         FROM pg_catalog.pg_namespace n WHERE {ns} AND {member}",
+        grants = grants_json(&objects::acl_beyond(&effective, default), "n.nspowner"),
+        revoked = grants_json(&objects::acl_beyond(default, &effective), "n.nspowner"),
+        ns = namespace_filter("n"),
+        member = not_extension_member("pg_namespace", "n.oid")
     )
 }
 
@@ -90,9 +102,10 @@ pub fn enums() -> String {
         "SELECT n.nspname::text, t.typname::text, \
            ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid \
                  ORDER BY e.enumsortorder), \
-           pg_catalog.obj_description(t.oid, 'pg_type'), t.oid \
+           pg_catalog.obj_description(t.oid, 'pg_type'), t.oid, {} \
          FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
          WHERE t.typtype = 'e' AND {} AND {}",
+        objects::type_privileges(),
         namespace_filter("n"),
         not_extension_member("pg_type", "t.oid")
     )

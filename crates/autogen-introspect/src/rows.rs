@@ -35,6 +35,8 @@ pub(crate) fn schema(row: &Row) -> Result<Schema, IntrospectError> {
     Ok(Schema {
         name: get(row, 0, WHAT)?,
         comment: get(row, 1, WHAT)?,
+        grants: grants(get(row, 2, WHAT)?, WHAT)?,
+        revoked_defaults: grants(get(row, 3, WHAT)?, WHAT)?,
     })
 }
 
@@ -57,6 +59,8 @@ pub(crate) fn enum_type(row: &Row) -> Result<(u32, EnumType), IntrospectError> {
             name: get(row, 1, WHAT)?,
             values: get(row, 2, WHAT)?,
             comment: get(row, 3, WHAT)?,
+            grants: grants(get(row, 5, WHAT)?, WHAT)?,
+            revoked_defaults: grants(get(row, 6, WHAT)?, WHAT)?,
         },
     ))
 }

@@ -177,10 +177,9 @@ async fn dependencies_connect_objects_of_the_catalog_only() {
 async fn a_changed_definition_of_an_unmodeled_object_changes_its_fingerprint() {
     let schema = |condition: &str| {
         format!(
-            "CREATE TABLE t (id int);
+            "CREATE TABLE t (id int, b int);
              CREATE RULE r AS ON UPDATE TO t WHERE ({condition}) DO INSTEAD NOTHING;
-             CREATE TYPE pair AS (a int, b int);
-             REVOKE USAGE ON TYPE pair FROM PUBLIC;"
+             CREATE STATISTICS s (ndistinct) ON id, b FROM t;"
         )
     };
     let fingerprints = |inspection: &Inspection| -> Vec<(String, String, String)> {
@@ -210,14 +209,14 @@ async fn a_changed_definition_of_an_unmodeled_object_changes_its_fingerprint() {
     assert_eq!(
         names(&a),
         [
-            ("grant".to_string(), "type public.pair".to_string()),
             ("rule".to_string(), "public.t.r".to_string()),
+            ("statistics object".to_string(), "public.s".to_string()),
         ]
     );
     assert_eq!(names(&a), names(&other));
-    assert_eq!(a[0], other[0]);
-    assert_ne!(a[1], other[1]);
-    assert!(a[1].2.contains("(new.id > 0)"), "{:?}", a[1]);
+    assert_ne!(a[0], other[0]);
+    assert_eq!(a[1], other[1]);
+    assert!(a[0].2.contains("(new.id > 0)"), "{:?}", a[0]);
 }
 
 #[tokio::test]
@@ -242,4 +241,43 @@ async fn extension_updates_say_what_the_server_could_install() {
                 to: update.to.clone(),
             }
     }));
+}
+
+#[tokio::test]
+async fn privileges_on_schemas_and_types_are_modeled_not_unsupported() {
+    let inspection = inspection_of(
+        "CREATE SCHEMA app;
+         CREATE TYPE app.pair AS (a int, b int);
+         REVOKE USAGE ON TYPE app.pair FROM PUBLIC;
+         GRANT USAGE ON SCHEMA app TO PUBLIC;",
+    )
+    .await;
+    assert!(
+        inspection.unsupported.is_empty(),
+        "{:?}",
+        inspection.unsupported
+    );
+    let catalog = &inspection.catalog;
+    let app = catalog
+        .schemas
+        .iter()
+        .find(|schema| schema.name == "app")
+        .expect("schema app");
+    assert_eq!(app.grants.len(), 1, "{app:?}");
+    assert_eq!(app.grants[0].grantee, "public");
+    assert_eq!(app.grants[0].privilege, "USAGE");
+    // The standard public schema has nothing beyond its defaults.
+    let public = catalog
+        .schemas
+        .iter()
+        .find(|schema| schema.name == "public")
+        .expect("schema public");
+    assert!(
+        public.grants.is_empty() && public.revoked_defaults.is_empty(),
+        "{public:?}"
+    );
+    let pair = &catalog.composite_types[0];
+    assert!(pair.grants.is_empty(), "{pair:?}");
+    assert_eq!(pair.revoked_defaults.len(), 1, "{pair:?}");
+    assert_eq!(pair.revoked_defaults[0].grantee, "public");
 }

@@ -144,6 +144,19 @@ mod tests {
     }
 
     #[test]
+    fn grantees_on_schemas_and_types_are_found() {
+        assert_eq!(
+            names(
+                "GRANT USAGE, CREATE ON SCHEMA app TO schema_user WITH GRANT OPTION;\n\
+                 GRANT USAGE ON TYPE app.mood TO type_user;\n\
+                 REVOKE USAGE ON TYPE app.mood FROM PUBLIC;\n\
+                 REVOKE CREATE ON SCHEMA app FROM former_user;"
+            ),
+            ["former_user", "schema_user", "type_user"]
+        );
+    }
+
+    #[test]
     fn roles_a_revision_creates_are_not_needed_beforehand() {
         let sql = "CREATE ROLE reporting NOLOGIN; CREATE USER MAPPING FOR app SERVER s; \
                    GRANT SELECT ON t TO reporting, auditor;";

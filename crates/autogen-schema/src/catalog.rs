@@ -60,6 +60,12 @@ pub struct Schema {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Privileges held by others than the owner beyond PostgreSQL's defaults.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<Grant>,
+    /// PostgreSQL's defaults taken away (the `public` schema's `USAGE` to PUBLIC: `REVOKE USAGE ON SCHEMA public FROM PUBLIC`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revoked_defaults: Vec<Grant>,
 }
 
 /// An installed extension (`CREATE EXTENSION`).
@@ -83,6 +89,12 @@ pub struct EnumType {
     pub values: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Privileges held by others than the owner beyond PostgreSQL's defaults.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<Grant>,
+    /// PostgreSQL's defaults taken away (`REVOKE USAGE ON TYPE … FROM PUBLIC`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revoked_defaults: Vec<Grant>,
 }
 
 /// Options shared by free-standing sequences and identity columns.
@@ -745,6 +757,26 @@ impl Catalog {
             function.grants.sort();
             function.revoked_defaults.sort();
         }
+        for schema in &mut self.schemas {
+            schema.grants.sort();
+            schema.revoked_defaults.sort();
+        }
+        for enum_type in &mut self.enums {
+            enum_type.grants.sort();
+            enum_type.revoked_defaults.sort();
+        }
+        for domain in &mut self.domains {
+            domain.grants.sort();
+            domain.revoked_defaults.sort();
+        }
+        for composite in &mut self.composite_types {
+            composite.grants.sort();
+            composite.revoked_defaults.sort();
+        }
+        for range in &mut self.range_types {
+            range.grants.sort();
+            range.revoked_defaults.sort();
+        }
     }
 
     /// This catalog in canonical order: borrowed when it already is (as inspected catalogs
@@ -814,6 +846,26 @@ impl Catalog {
             })
             && self.dependencies.windows(2).all(|pair| pair[0] < pair[1])
             && self
+                .schemas
+                .iter()
+                .all(|s| privileges_ordered(&s.grants, &s.revoked_defaults))
+            && self
+                .enums
+                .iter()
+                .all(|e| privileges_ordered(&e.grants, &e.revoked_defaults))
+            && self
+                .domains
+                .iter()
+                .all(|d| privileges_ordered(&d.grants, &d.revoked_defaults))
+            && self
+                .composite_types
+                .iter()
+                .all(|c| privileges_ordered(&c.grants, &c.revoked_defaults))
+            && self
+                .range_types
+                .iter()
+                .all(|r| privileges_ordered(&r.grants, &r.revoked_defaults))
+            && self
                 .domains
                 .iter()
                 .all(|domain| ordered(&domain.checks, |a, b| by_name(&a.name, &b.name)))
@@ -879,6 +931,12 @@ impl Catalog {
     }
 }
 
+/// Grants and revoked defaults each sorted, as `canonicalize` leaves them.
+fn privileges_ordered(grants: &[Grant], revoked_defaults: &[Grant]) -> bool {
+    grants.windows(2).all(|pair| pair[0] <= pair[1])
+        && revoked_defaults.windows(2).all(|pair| pair[0] <= pair[1])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -888,6 +946,8 @@ mod tests {
         let schema = |name: &str| Schema {
             name: name.to_string(),
             comment: None,
+            grants: Vec::new(),
+            revoked_defaults: Vec::new(),
         };
         let mut catalog = Catalog {
             schemas: vec![schema("b"), schema("a")],

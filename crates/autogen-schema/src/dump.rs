@@ -282,8 +282,15 @@ fn blocks(catalog: &Catalog) -> Vec<Block> {
         );
     }
     for (i, schema) in catalog.schemas.iter().enumerate() {
-        let statement = Statement::single(sql::create_schema(schema), Source::Schema(i));
-        push(&mut blocks, Kind::Schema, i, vec![statement]);
+        let statements = std::iter::once(sql::create_schema(schema))
+            .chain(sql::privileges(
+                sql::GrantOn::Schema(&schema.name),
+                &schema.grants,
+                &schema.revoked_defaults,
+            ))
+            .map(|sql| Statement::single(sql, Source::Schema(i)))
+            .collect();
+        push(&mut blocks, Kind::Schema, i, statements);
     }
     let mut extensions: HashMap<&str, usize> = HashMap::new();
     for (i, extension) in catalog.extensions.iter().enumerate() {
@@ -310,33 +317,56 @@ fn blocks(catalog: &Catalog) -> Vec<Block> {
             .insert(collation.qualified_name(), block);
     }
     for (i, enum_type) in catalog.enums.iter().enumerate() {
-        let statement = Statement::single(sql::create_enum(enum_type), Source::Enum(i));
-        let block = push(&mut blocks, Kind::Enum, i, vec![statement]);
         let name = QualifiedName::new(&enum_type.schema, &enum_type.name);
+        let statements = std::iter::once(sql::create_enum(enum_type))
+            .chain(sql::privileges(
+                sql::GrantOn::Type(&name),
+                &enum_type.grants,
+                &enum_type.revoked_defaults,
+            ))
+            .map(|sql| Statement::single(sql, Source::Enum(i)))
+            .collect();
+        let block = push(&mut blocks, Kind::Enum, i, statements);
         providers.types.insert(name, block);
     }
     for (i, domain) in catalog.domains.iter().enumerate() {
+        let name = QualifiedName::new(&domain.schema, &domain.name);
         let statements = sql::create_domain(domain)
             .into_iter()
+            .chain(sql::privileges(
+                sql::GrantOn::Type(&name),
+                &domain.grants,
+                &domain.revoked_defaults,
+            ))
             .map(|sql| Statement::single(sql, Source::Domain(i)))
             .collect();
         let block = push(&mut blocks, Kind::Domain, i, statements);
-        let name = QualifiedName::new(&domain.schema, &domain.name);
         providers.types.insert(name, block);
     }
     for (i, composite) in catalog.composite_types.iter().enumerate() {
-        let statement = Statement::single(
-            sql::create_composite_type(composite),
-            Source::CompositeType(i),
-        );
-        let block = push(&mut blocks, Kind::CompositeType, i, vec![statement]);
         let name = QualifiedName::new(&composite.schema, &composite.name);
+        let statements = std::iter::once(sql::create_composite_type(composite))
+            .chain(sql::privileges(
+                sql::GrantOn::Type(&name),
+                &composite.grants,
+                &composite.revoked_defaults,
+            ))
+            .map(|sql| Statement::single(sql, Source::CompositeType(i)))
+            .collect();
+        let block = push(&mut blocks, Kind::CompositeType, i, statements);
         providers.types.insert(name, block);
     }
     for (i, range) in catalog.range_types.iter().enumerate() {
-        let statement = Statement::single(sql::create_range_type(range), Source::RangeType(i));
-        let block = push(&mut blocks, Kind::RangeType, i, vec![statement]);
         let name = QualifiedName::new(&range.schema, &range.name);
+        let statements = std::iter::once(sql::create_range_type(range))
+            .chain(sql::privileges(
+                sql::GrantOn::Type(&name),
+                &range.grants,
+                &range.revoked_defaults,
+            ))
+            .map(|sql| Statement::single(sql, Source::RangeType(i)))
+            .collect();
+        let block = push(&mut blocks, Kind::RangeType, i, statements);
         providers.types.insert(name, block);
     }
     for (i, sequence) in catalog.sequences.iter().enumerate() {

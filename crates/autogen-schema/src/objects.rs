@@ -290,6 +290,12 @@ pub struct Domain {
     pub checks: Vec<DomainCheck>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Privileges held by others than the owner beyond PostgreSQL's defaults.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<Grant>,
+    /// PostgreSQL's defaults taken away (`REVOKE USAGE ON TYPE … FROM PUBLIC`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revoked_defaults: Vec<Grant>,
 }
 
 /// One attribute of a composite type.
@@ -312,6 +318,12 @@ pub struct CompositeType {
     pub attributes: Vec<Attribute>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Privileges held by others than the owner beyond PostgreSQL's defaults.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<Grant>,
+    /// PostgreSQL's defaults taken away (`REVOKE USAGE ON TYPE … FROM PUBLIC`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revoked_defaults: Vec<Grant>,
 }
 
 /// `CREATE TYPE … AS RANGE (…)`.
@@ -334,6 +346,12 @@ pub struct RangeType {
     pub multirange: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Privileges held by others than the owner beyond PostgreSQL's defaults.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<Grant>,
+    /// PostgreSQL's defaults taken away (`REVOKE USAGE ON TYPE … FROM PUBLIC`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revoked_defaults: Vec<Grant>,
 }
 
 /// `CREATE COLLATION`.

@@ -671,6 +671,9 @@ pub enum GrantOn<'a> {
     Table(&'a QualifiedName),
     Sequence(&'a QualifiedName),
     Function(FunctionKind, &'a FunctionId),
+    Schema(&'a str),
+    /// An enum, domain, composite or range type (`ON TYPE` covers them all).
+    Type(&'a QualifiedName),
 }
 
 impl GrantOn<'_> {
@@ -681,6 +684,8 @@ impl GrantOn<'_> {
             // `FUNCTION` covers aggregates and window functions, not procedures.
             GrantOn::Function(FunctionKind::Procedure, id) => format!("PROCEDURE {}", id.quoted()),
             GrantOn::Function(_, id) => format!("FUNCTION {}", id.quoted()),
+            GrantOn::Schema(name) => format!("SCHEMA {}", quote_ident(name)),
+            GrantOn::Type(name) => format!("TYPE {}", name.quoted()),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::Hazard;
 use crate::change::{Change, Phase};
+use crate::family::privilege::{self, PrivilegeTarget};
 use crate::family::*;
 use crate::mentions::TypeName;
 use autogen_schema::{Catalog, EnumType, QualifiedName, quote_ident, quote_literal, sql};
@@ -126,6 +127,14 @@ pub(crate) fn diff_enums(
     for enum_type in &desired.enums {
         let name = QualifiedName::new(&enum_type.schema, &enum_type.name);
         let target = || CommentTarget::Type { name: name.clone() };
+        // The privileges of a type created (or re-created) here, from PostgreSQL's defaults.
+        let fresh_privileges = || {
+            privilege::changes(
+                &PrivilegeTarget::Type { name: name.clone() },
+                (&[], &[]),
+                (&enum_type.grants, &enum_type.revoked_defaults),
+            )
+        };
         let Some(old) = have.get(&key(enum_type)) else {
             changes.push(Change::Enum(EnumChange::Create {
                 enum_type: enum_type.clone(),
@@ -133,6 +142,7 @@ pub(crate) fn diff_enums(
             if enum_type.comment.is_some() {
                 changes.push(comment_change(target(), &enum_type.comment));
             }
+            changes.extend(fresh_privileges());
             continue;
         };
         let existing: HashSet<&str> = old.values.iter().map(String::as_str).collect();
@@ -153,6 +163,7 @@ pub(crate) fn diff_enums(
             if enum_type.comment.is_some() {
                 changes.push(comment_change(target(), &enum_type.comment));
             }
+            changes.extend(fresh_privileges());
             changes.push(Change::Enum(EnumChange::Drop {
                 name: QualifiedName::new(&enum_type.schema, retired),
             }));
@@ -180,6 +191,11 @@ pub(crate) fn diff_enums(
         if old.comment != enum_type.comment {
             changes.push(comment_change(target(), &enum_type.comment));
         }
+        changes.extend(privilege::changes(
+            &PrivilegeTarget::Type { name: name.clone() },
+            (&old.grants, &old.revoked_defaults),
+            (&enum_type.grants, &enum_type.revoked_defaults),
+        ));
     }
     for enum_type in &current.enums {
         if !want.contains(&key(enum_type)) {

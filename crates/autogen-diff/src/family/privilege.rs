@@ -1,6 +1,8 @@
-//! Privileges held by roles other than the owner on tables (and their columns), sequences and
-//! routines: `GRANT` what the desired schema holds and the current does not, `REVOKE` the rest.
-//! A routine's default `EXECUTE` to PUBLIC taken away is a revoke, given back a grant.
+//! Privileges held by roles other than the owner on tables (and their columns), sequences,
+//! routines, schemas and types (enums, domains, composite and range types): `GRANT` what the
+//! desired schema holds and the current does not, `REVOKE` the rest. A default taken away (a
+//! routine's `EXECUTE` or a type's `USAGE` to PUBLIC, the `public` schema's `USAGE`) is a
+//! revoke, given back a grant.
 
 use crate::Hazard;
 use crate::change::{Change, Phase};
@@ -24,6 +26,13 @@ pub enum PrivilegeTarget {
         kind: FunctionKind,
         id: FunctionId,
     },
+    Schema {
+        name: String,
+    },
+    /// An enum, domain, composite or range type.
+    Type {
+        name: QualifiedName,
+    },
     /// `ALTER DEFAULT PRIVILEGES [FOR ROLE role] [IN SCHEMA schema] … ON kind`.
     Defaults {
         role: Option<String>,
@@ -39,6 +48,8 @@ impl PrivilegeTarget {
             PrivilegeTarget::Table { name } => sql::GrantOn::Table(name),
             PrivilegeTarget::Sequence { name } => sql::GrantOn::Sequence(name),
             PrivilegeTarget::Routine { kind, id } => sql::GrantOn::Function(*kind, id),
+            PrivilegeTarget::Schema { name } => sql::GrantOn::Schema(name),
+            PrivilegeTarget::Type { name } => sql::GrantOn::Type(name),
             PrivilegeTarget::Defaults {
                 role,
                 schema,
@@ -70,6 +81,8 @@ impl PrivilegeTarget {
             PrivilegeTarget::Table { name } => format!("table {name}"),
             PrivilegeTarget::Sequence { name } => format!("sequence {name}"),
             PrivilegeTarget::Routine { id, .. } => format!("routine {id}"),
+            PrivilegeTarget::Schema { name } => format!("schema {name}"),
+            PrivilegeTarget::Type { name } => format!("type {name}"),
             PrivilegeTarget::Defaults {
                 role,
                 schema,

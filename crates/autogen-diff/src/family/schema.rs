@@ -2,8 +2,9 @@
 
 use crate::Hazard;
 use crate::change::{Change, Phase};
+use crate::family::privilege::{self, PrivilegeTarget};
 use crate::family::*;
-use autogen_schema::{Catalog, Extension, Schema, quote_ident, quote_literal, sql};
+use autogen_schema::{Catalog, Extension, Grant, Schema, quote_ident, quote_literal, sql};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -135,6 +136,18 @@ pub(crate) fn diff_schemas(current: &Catalog, desired: &Catalog, changes: &mut V
             }
             Some(_) => {}
         }
+        // A new schema starts with no privileges (`public` is never created by a plan).
+        let (old_grants, old_revoked): (&[Grant], &[Grant]) = match have.get(&*schema.name) {
+            Some(old) => (&old.grants, &old.revoked_defaults),
+            None => (&[], &[]),
+        };
+        changes.extend(privilege::changes(
+            &PrivilegeTarget::Schema {
+                name: schema.name.clone(),
+            },
+            (old_grants, old_revoked),
+            (&schema.grants, &schema.revoked_defaults),
+        ));
     }
     for schema in &current.schemas {
         if !want.contains(&*schema.name) {

@@ -175,6 +175,8 @@ pub(crate) fn composite_alterations(
     Some(changes)
 }
 
+// Changes are few and short-lived (one plan's worth): boxing the large variants buys nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum RangeChange {

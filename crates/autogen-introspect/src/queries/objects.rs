@@ -71,7 +71,7 @@ pub fn views() -> String {
 /// for them the `pg_aggregate` row is read (function names as `regproc` prints them:
 /// qualified unless in pg_catalog), to be put together as pg_dump does.
 /// The entries of the ACL `acl` that `other` lacks, as rows for `grants_json`.
-fn acl_beyond(acl: &str, other: &str) -> String {
+pub(crate) fn acl_beyond(acl: &str, other: &str) -> String {
     format!(
         "(SELECT x.grantee, x.privilege_type, x.is_grantable, NULL::text AS col \
           FROM pg_catalog.aclexplode({acl}) x \
@@ -207,7 +207,8 @@ pub fn domains() -> String {
         "SELECT t.oid, n.nspname::text, t.typname::text, \
            pg_catalog.format_type(t.typbasetype, t.typtypmod), \
            CASE WHEN t.typcollation <> bt.typcollation THEN {collation} END, \
-           pg_catalog.pg_get_expr(t.typdefaultbin, 0), t.typnotnull, ds.description \
+           pg_catalog.pg_get_expr(t.typdefaultbin, 0), t.typnotnull, ds.description, \
+           {privileges} \
          FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
          JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype \
          LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation \
@@ -218,6 +219,19 @@ pub fn domains() -> String {
         description = description_join("ds", "t.oid", "pg_type", "0"),
         ns = namespace_filter("n"),
         member = not_extension_member("pg_type", "t.oid"),
+        privileges = type_privileges(),
+    )
+}
+
+/// A type's privileges compared with what it gets by default (`USAGE` to PUBLIC): the grants
+/// beyond (a JSON column) and the defaults taken away (another), for `rows::grants`.
+pub(crate) fn type_privileges() -> String {
+    let default = "pg_catalog.acldefault('T', t.typowner)";
+    let effective = format!("COALESCE(t.typacl, {default})");
+    format!(
+        "{}, {}",
+        super::grants_json(&acl_beyond(&effective, default), "t.typowner"),
+        super::grants_json(&acl_beyond(default, &effective), "t.typowner")
     )
 }
 
@@ -256,7 +270,7 @@ pub fn composite_types() -> String {
     };
     format!(
         "SELECT r.oid, n.nspname::text, t.typname::text, ds.description, {names}, {types}, \
-           {collations}, {comments} \
+           {collations}, {comments}, {privileges} \
          FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
          JOIN pg_catalog.pg_class r ON r.oid = t.typrelid AND r.relkind = 'c' \
          {description} \
@@ -268,6 +282,7 @@ pub fn composite_types() -> String {
             qualified("cn.nspname", "co.collname")
         )),
         comments = attributes("d.description"),
+        privileges = type_privileges(),
         description = description_join("ds", "t.oid", "pg_type", "0"),
         ns = namespace_filter("n"),
         member = not_extension_member("pg_type", "t.oid"),
@@ -294,12 +309,13 @@ pub fn range_types(server_version: i32) -> String {
            r.rngcollation, \
            CASE WHEN r.rngcanonical <> 0 THEN r.rngcanonical::text END, \
            CASE WHEN r.rngsubdiff <> 0 THEN r.rngsubdiff::text END, \
-           {multirange_columns}, ds.description \
+           {multirange_columns}, ds.description, {privileges} \
          FROM pg_catalog.pg_range r JOIN pg_catalog.pg_type t ON t.oid = r.rngtypid \
          JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
          {multirange_join} \
          {description} \
          WHERE {ns} AND {member}",
+        privileges = type_privileges(),
         description = description_join("ds", "t.oid", "pg_type", "0"),
         ns = namespace_filter("n"),
         member = not_extension_member("pg_type", "t.oid"),

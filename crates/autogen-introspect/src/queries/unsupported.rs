@@ -268,10 +268,10 @@ fn other_columns(server_version: i32) -> String {
 
 /// `GRANT`s that are not modeled: on tables the catalog does not hold (partitioned, partitions,
 /// foreign tables), identity sequences, routines that are part of
-/// another object (a range type's constructors) and types; the grants of modeled tables (and
-/// their columns), sequences and routines are theirs, a view's are the view's (other columns:
-/// see [`column_grants`]). Schemas are left out: `public` carries a non-default ACL in every
-/// database.
+/// another object (a range type's constructors) and types other than enums, domains,
+/// composite and range types; the grants of modeled tables (and their columns), sequences,
+/// routines, schemas and those types are theirs, a view's are the view's (other columns:
+/// see [`column_grants`]).
 fn all_grants() -> Vec<Part> {
     let ns = namespace_filter("n");
     let identity_sequence = "EXISTS (SELECT 1 FROM pg_catalog.pg_depend d \
@@ -279,6 +279,9 @@ fn all_grants() -> Vec<Part> {
           AND d.deptype = 'i')";
     let class_member = not_extension_member("pg_class", "c.oid");
     let relation_name = qualified("n.nspname", "c.relname");
+    // Enums, domains, range types and free-standing composite types carry their grants.
+    let modeled_type = "t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND EXISTS \
+        (SELECT 1 FROM pg_catalog.pg_class r WHERE r.oid = t.typrelid AND r.relkind = 'c'))";
     let parts = [
         grants(
             "table",
@@ -328,7 +331,7 @@ fn all_grants() -> Vec<Part> {
             "t.typowner",
             &format!(
                 "pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
-                 AND {ns} AND {}",
+                 AND {ns} AND {} AND NOT ({modeled_type})",
                 not_extension_member("pg_type", "t.oid")
             ),
         ),

@@ -229,6 +229,8 @@ pub(crate) fn domain(row: &Row) -> Result<(u32, Domain), IntrospectError> {
             not_null: get(row, 6, WHAT)?,
             checks: Vec::new(),
             comment: get(row, 7, WHAT)?,
+            grants: super::grants(get(row, 8, WHAT)?, WHAT)?,
+            revoked_defaults: super::grants(get(row, 9, WHAT)?, WHAT)?,
         },
     ))
 }
@@ -289,6 +291,8 @@ pub(crate) fn composite_type(row: &Row) -> Result<(u32, CompositeType), Introspe
             name: get(row, 2, WHAT)?,
             attributes,
             comment: get(row, 3, WHAT)?,
+            grants: super::grants(get(row, 8, WHAT)?, WHAT)?,
+            revoked_defaults: super::grants(get(row, 9, WHAT)?, WHAT)?,
         },
     ))
 }
@@ -322,6 +326,8 @@ pub(crate) fn range_type(row: &Row) -> Result<RangeRow, IntrospectError> {
             subtype_diff: get(row, 8, WHAT)?,
             multirange: None,
             comment: get(row, 12, WHAT)?,
+            grants: super::grants(get(row, 13, WHAT)?, WHAT)?,
+            revoked_defaults: super::grants(get(row, 14, WHAT)?, WHAT)?,
         },
         subtype_oid: get(row, 4, WHAT)?,
         opclass_oid: get(row, 5, WHAT)?,

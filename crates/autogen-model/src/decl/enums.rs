@@ -88,6 +88,8 @@ pub(crate) fn analyze_enum<'v>(
             name,
             values: values.iter().map(|(_, value)| value.clone()).collect(),
             comment: enum_attrs.comment,
+            grants: Vec::new(),
+            revoked_defaults: Vec::new(),
         },
         renamed_from: enum_attrs.renamed_from.map(|from| from.value),
         values,

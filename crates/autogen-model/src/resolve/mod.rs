@@ -109,6 +109,8 @@ pub(crate) fn resolve(
             .map(|name| Schema {
                 name,
                 comment: None,
+                grants: Vec::new(),
+                revoked_defaults: Vec::new(),
             })
             .collect(),
         extensions: Vec::new(),

@@ -125,6 +125,8 @@ pub(crate) fn analyze(item: &ItemEnum, problems: &mut Vec<Problem>) -> Option<Ac
             name,
             values: values.iter().map(|(_, value)| value.clone()).collect(),
             comment: None,
+            grants: Vec::new(),
+            revoked_defaults: Vec::new(),
         },
         renamed_from: None,
         values,

@@ -11,7 +11,7 @@ use crate::family::routine::RoutineChange;
 use crate::family::trigger::TriggerChange;
 use crate::family::types::{self, CollationChange, CompositeChange, RangeChange};
 use crate::family::view::{self, ViewChange};
-use autogen_schema::{Catalog, FunctionId, QualifiedName, View};
+use autogen_schema::{Catalog, FunctionId, Grant, QualifiedName, View};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 pub(super) fn drop_changes(
@@ -58,6 +58,20 @@ pub(super) fn drop_changes(
         Key::Collation(name) => vec![Change::Collation(CollationChange::Drop {
             name: name.clone(),
         })],
+    }
+}
+
+/// The grants and revoked defaults of the domain, composite or range type `name`.
+fn type_privileges<'a>(
+    catalog: &'a Catalog,
+    name: &QualifiedName,
+) -> Option<(&'a [Grant], &'a [Grant])> {
+    if let Some(domain) = domain_of(catalog, name) {
+        Some((&domain.grants, &domain.revoked_defaults))
+    } else if let Some(composite) = composite_of(catalog, name) {
+        Some((&composite.grants, &composite.revoked_defaults))
+    } else {
+        range_of(catalog, name).map(|range| (&range.grants[..], &range.revoked_defaults[..]))
     }
 }
 
@@ -221,6 +235,13 @@ pub(super) fn create_changes(
                         &range.comment,
                     ));
                 }
+            }
+            if let Some((grants, revoked)) = type_privileges(desired, name) {
+                changes.extend(privilege::changes(
+                    &PrivilegeTarget::Type { name: name.clone() },
+                    (&[], &[]),
+                    (grants, revoked),
+                ));
             }
         }
         Key::Collation(name) => {
@@ -487,6 +508,16 @@ pub(super) fn alter_changes(
                 changes.push(comment(
                     CommentTarget::Type { name: name.clone() },
                     &new.comment,
+                ));
+            }
+            if let (Some(old), Some(new)) = (
+                type_privileges(current, name),
+                type_privileges(desired, name),
+            ) {
+                changes.extend(privilege::changes(
+                    &PrivilegeTarget::Type { name: name.clone() },
+                    old,
+                    new,
                 ));
             }
         }

@@ -37,8 +37,11 @@ pub(super) fn must_recreate(key: &Key, old: &Catalog, new: &Catalog) -> bool {
                 return types::composite_alterations(a, b).is_none();
             }
             if let (Some(a), Some(b)) = (range_of(old, name), range_of(new, name)) {
+                // Comments and privileges change in place.
                 let strip = |r: &autogen_schema::RangeType| autogen_schema::RangeType {
                     comment: None,
+                    grants: Vec::new(),
+                    revoked_defaults: Vec::new(),
                     ..r.clone()
                 };
                 return strip(a) != strip(b);
