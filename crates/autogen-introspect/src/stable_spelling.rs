@@ -122,24 +122,12 @@ fn pushed_down(text: &str) -> Option<(String, usize)> {
 /// The byte offset of the `]` closing an array body that starts at `text`'s beginning.
 fn closing_bracket(text: &str) -> Option<usize> {
     let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((offset, c)) = chars.next() {
-        match (quote, c) {
-            (Some(q), c) if c == q => {
-                // A doubled quote is one quote character inside the literal.
-                if chars.peek().is_some_and(|&(_, next)| next == q) {
-                    chars.next();
-                } else {
-                    quote = None;
-                }
-            }
-            (Some(_), _) => {}
-            (None, '\'' | '"') => quote = Some(c),
-            (None, '(' | '[') => depth += 1,
-            (None, ')') => depth = depth.checked_sub(1)?,
-            (None, ']') if depth == 0 => return Some(offset),
-            (None, ']') => depth -= 1,
+    for (offset, c) in unquoted(text) {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' => depth = depth.checked_sub(1)?,
+            ']' if depth == 0 => return Some(offset),
+            ']' => depth -= 1,
             _ => {}
         }
     }
@@ -150,30 +138,19 @@ fn closing_bracket(text: &str) -> Option<usize> {
 fn split_top_level(body: &str) -> Option<Vec<&str>> {
     let mut elements = Vec::new();
     let mut depth = 0usize;
-    let mut quote: Option<char> = None;
     let mut start = 0;
-    let mut chars = body.char_indices().peekable();
-    while let Some((offset, c)) = chars.next() {
-        match (quote, c) {
-            (Some(q), c) if c == q => {
-                if chars.peek().is_some_and(|&(_, next)| next == q) {
-                    chars.next();
-                } else {
-                    quote = None;
-                }
-            }
-            (Some(_), _) => {}
-            (None, '\'' | '"') => quote = Some(c),
-            (None, '(' | '[') => depth += 1,
-            (None, ')' | ']') => depth = depth.checked_sub(1)?,
-            (None, ',') if depth == 0 => {
+    for (offset, c) in unquoted(body) {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.checked_sub(1)?,
+            ',' if depth == 0 => {
                 elements.push(body[start..offset].trim());
                 start = offset + 1;
             }
             _ => {}
         }
     }
-    if quote.is_some() || depth != 0 {
+    if depth != 0 {
         return None;
     }
     elements.push(body[start..].trim());
@@ -203,24 +180,33 @@ fn is_cast_literal(element: &str) -> bool {
 
 /// The first `needle` in `text` outside single- and double-quoted text.
 fn find_outside_quotes(text: &str, needle: &str) -> Option<usize> {
+    unquoted(text)
+        .find(|&(offset, _)| text[offset..].starts_with(needle))
+        .map(|(offset, _)| offset)
+}
+
+/// The characters of `text` outside its single- and double-quoted parts (quotes included),
+/// with their byte offsets; a doubled quote inside a quoted part is part of it.
+fn unquoted(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     let mut quote: Option<char> = None;
     let mut chars = text.char_indices().peekable();
-    while let Some((offset, c)) = chars.next() {
-        match (quote, c) {
-            (Some(q), c) if c == q => {
-                if chars.peek().is_some_and(|&(_, next)| next == q) {
-                    chars.next();
-                } else {
-                    quote = None;
+    std::iter::from_fn(move || {
+        while let Some((offset, c)) = chars.next() {
+            match quote {
+                Some(open) if c == open => {
+                    if chars.peek().is_some_and(|&(_, next)| next == open) {
+                        chars.next();
+                    } else {
+                        quote = None;
+                    }
                 }
+                Some(_) => {}
+                None if c == '\'' || c == '"' => quote = Some(c),
+                None => return Some((offset, c)),
             }
-            (Some(_), _) => {}
-            (None, '\'' | '"') => quote = Some(c),
-            (None, _) if text[offset..].starts_with(needle) => return Some(offset),
-            _ => {}
         }
-    }
-    None
+        None
+    })
 }
 
 #[cfg(test)]
