@@ -7,7 +7,7 @@
 //! its validated check, as for any `SET NOT NULL`). The same fill runs before a kept column
 //! becomes `NOT NULL`. Tables the plan creates are empty: their columns are left as they are.
 
-use crate::change::{Change, ColumnChange, Conversion, TableChange};
+use crate::change::{Change, ColumnChange, Conversion};
 use autogen_schema::{Column, ModelIntent, QualifiedName};
 use serde::Serialize;
 use std::collections::HashSet;
@@ -25,18 +25,18 @@ pub(crate) fn apply_data_intent(changes: Vec<Change>, intent: &ModelIntent) -> V
     if intent.backfills.is_empty() && intent.conversions.is_empty() {
         return changes;
     }
-    let created = created_tables(&changes);
+    let created = crate::plan::created_tables(&changes);
     let mut out = Vec::with_capacity(changes.len());
     for change in changes {
         match change {
-            Change::Column(ColumnChange::Add { table, column })
-                if !created.contains(&table) && intent.backfill(&table, &column.name).is_some() =>
-            {
-                let expression = intent
-                    .backfill(&table, &column.name)
-                    .unwrap_or_default()
-                    .to_string();
-                add_with_backfill(table, column, expression, &mut out);
+            Change::Column(ColumnChange::Add { table, column }) if !created.contains(&table) => {
+                match intent.backfill(&table, &column.name) {
+                    Some(expression) => {
+                        let expression = expression.to_string();
+                        add_with_backfill(table, column, expression, &mut out);
+                    }
+                    None => out.push(Change::Column(ColumnChange::Add { table, column })),
+                }
             }
             Change::Column(ColumnChange::SetNotNull { table, column }) => {
                 if let Some(expression) = intent.backfill(&table, &column) {
@@ -112,16 +112,6 @@ fn add_with_backfill(
     }
 }
 
-fn created_tables(changes: &[Change]) -> HashSet<QualifiedName> {
-    changes
-        .iter()
-        .filter_map(|change| match change {
-            Change::Table(TableChange::Create { table }) => Some(table.qualified_name()),
-            _ => None,
-        })
-        .collect()
-}
-
 /// A column the plan requires a value for on a table that may have rows, with nothing that
 /// gives one: the statement fails on the first row. Shown at `revision` time with the fix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -137,6 +127,16 @@ pub enum ValueHint {
         table: QualifiedName,
         column: String,
     },
+}
+
+impl ValueHint {
+    /// The table and the column that gets no value.
+    pub fn column(&self) -> (&QualifiedName, &str) {
+        match self {
+            ValueHint::RequiredColumnAdded { table, column }
+            | ValueHint::ColumnBecomesRequired { table, column } => (table, column),
+        }
+    }
 }
 
 impl std::fmt::Display for ValueHint {
@@ -161,7 +161,7 @@ impl std::fmt::Display for ValueHint {
 
 /// The hints of `changes` (as planned, after [`apply_data_intent`]).
 pub(crate) fn value_hints(changes: &[Change]) -> Vec<ValueHint> {
-    let created = created_tables(changes);
+    let created = crate::plan::created_tables(changes);
     let backfilled: HashSet<(&QualifiedName, &str)> = changes
         .iter()
         .filter_map(|change| match change {

@@ -163,13 +163,7 @@ pub(crate) fn plan_with(
     ordered.sort_by_key(|change| change.phase());
     // A table this plan creates is empty when its constraints and indexes are added:
     // nothing can fail on existing rows, and building an index on it is instant.
-    let created: HashSet<QualifiedName> = changes
-        .iter()
-        .filter_map(|change| match change {
-            Change::Table(TableChange::Create { table }) => Some(table.qualified_name()),
-            _ => None,
-        })
-        .collect();
+    let created = created_tables(changes);
     // Enum values added so far: PostgreSQL refuses a later statement of the same transaction
     // that uses one ("unsafe use of new value"), so such a statement runs in its own, after
     // the value's.
@@ -228,6 +222,18 @@ pub(crate) fn plan_with(
         changes: ordered,
         statements,
     }
+}
+
+/// The tables `changes` create: empty while the plan runs (no existing rows to check, fill or
+/// index).
+pub(crate) fn created_tables(changes: &[Change]) -> HashSet<QualifiedName> {
+    changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::Table(TableChange::Create { table }) => Some(table.qualified_name()),
+            _ => None,
+        })
+        .collect()
 }
 
 fn creates_routine(change: &Change) -> bool {

@@ -13,13 +13,10 @@ pub async fn rows_without_value(
     client: &Client,
     hint: &ValueHint,
 ) -> Result<Option<i64>, EngineError> {
-    let (table, column, filter) = match hint {
-        ValueHint::RequiredColumnAdded { table, column } => (table, column, None),
-        ValueHint::ColumnBecomesRequired { table, column } => (
-            table,
-            column,
-            Some(format!("{} IS NULL", quote_ident(column))),
-        ),
+    let (table, column) = hint.column();
+    let filter = match hint {
+        ValueHint::RequiredColumnAdded { .. } => None,
+        ValueHint::ColumnBecomesRequired { .. } => Some(format!("{} IS NULL", quote_ident(column))),
     };
     let exists = client
         .query_opt(
@@ -28,11 +25,7 @@ pub async fn rows_without_value(
              WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p') \
              AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a \
                  WHERE a.attrelid = c.oid AND a.attname = $3 AND NOT a.attisdropped))",
-            &[
-                &table.schema,
-                &table.name,
-                &filter.as_ref().map(|_| column.as_str()),
-            ],
+            &[&table.schema, &table.name, &filter.as_ref().map(|_| column)],
         )
         .await
         .map_err(|error| count_failed(hint, &error))?;
@@ -56,8 +49,7 @@ pub async fn rows_without_value(
 }
 
 fn count_failed(hint: &ValueHint, error: &tokio_postgres::Error) -> EngineError {
-    let (ValueHint::RequiredColumnAdded { table, column }
-    | ValueHint::ColumnBecomesRequired { table, column }) = hint;
+    let (table, column) = hint.column();
     EngineError::RowCount {
         column: format!("{table}.{column}"),
         detail: autogen_pg::error_text(error),

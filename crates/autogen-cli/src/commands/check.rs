@@ -184,8 +184,7 @@ async fn check_database(
     let status = project.status(&client).await?;
     let mut database = DatabaseReport::new(project, &status, spec.redacted());
     for hint in value_hints {
-        let (ValueHint::RequiredColumnAdded { table, column }
-        | ValueHint::ColumnBecomesRequired { table, column }) = hint;
+        let (table, column) = hint.column();
         let Some(rows) = autogen_engine::rows_without_value(&client, hint).await? else {
             continue;
         };
@@ -197,7 +196,7 @@ async fn check_database(
         }
         database.rows_without_value.push(RowsWithoutValue {
             table: table.to_string(),
-            column: column.clone(),
+            column: column.to_string(),
             rows,
         });
     }
