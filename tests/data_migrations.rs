@@ -50,6 +50,14 @@ pub struct User {
 }
 "#;
 
+/// How many users hold `first_name || ' ' || last_name` in `full_name`.
+fn rows_with_full_name(url: &str) -> Vec<String> {
+    query(
+        url,
+        "SELECT count(*) FROM users WHERE full_name = first_name || ' ' || last_name",
+    )
+}
+
 /// More rows than one batch holds (10,000), so the fill takes several.
 const ROWS: usize = 25_000;
 
@@ -108,13 +116,7 @@ fn the_full_name_example_converges_with_rows_preserved_and_filled() {
     let (_, applied) = project.expect_both(0, &with_db(&url, &["upgrade"]));
     // Three batches of at most 10,000 rows, each its own transaction.
     assert!(applied.contains("25,000 rows in 3 batches"), "{applied}");
-    assert_eq!(
-        query(
-            &url,
-            "SELECT count(*) FROM users WHERE full_name = first_name || ' ' || last_name"
-        ),
-        [ROWS.to_string()]
-    );
+    assert_eq!(rows_with_full_name(&url), [ROWS.to_string()]);
     assert_eq!(
         query(
             &url,
@@ -141,13 +143,7 @@ fn the_full_name_example_converges_with_rows_preserved_and_filled() {
     );
     // And up again gives the same result.
     project.expect(0, &with_db(&url, &["upgrade"]));
-    assert_eq!(
-        query(
-            &url,
-            "SELECT count(*) FROM users WHERE full_name = first_name || ' ' || last_name"
-        ),
-        [ROWS.to_string()]
-    );
+    assert_eq!(rows_with_full_name(&url), [ROWS.to_string()]);
     project.expect(0, &with_db(&url, &["check"]));
 }
 
