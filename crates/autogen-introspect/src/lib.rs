@@ -13,6 +13,7 @@
 
 mod aggregate;
 mod assemble;
+mod branch_aliases;
 mod dependencies;
 mod queries;
 mod rows;

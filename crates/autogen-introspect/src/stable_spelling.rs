@@ -8,8 +8,10 @@
 //! round trip (a revision replayed from autogen's own output, a database built from a dump)
 //! would differ from the original in text only, and a plan re-creating the constraint would
 //! never converge. Every expression read is respelled to the second, stable form, so both
-//! sides of a comparison agree.
+//! sides of a comparison agree. View definitions also lose the aliases of later set-operation
+//! branches (`branch_aliases.rs`), which PostgreSQL adds on a second read.
 
+use crate::branch_aliases::without_later_branch_aliases;
 use autogen_schema::{Catalog, IndexTarget};
 
 /// `catalog` with every stored expression in its stable spelling.
@@ -42,6 +44,9 @@ pub(crate) fn respell_catalog(catalog: &mut Catalog) {
     }
     for view in &mut catalog.views {
         respell(&mut view.definition);
+        if let Some(stable) = without_later_branch_aliases(&view.definition) {
+            view.definition = stable;
+        }
     }
     for policy in &mut catalog.policies {
         respell_option(&mut policy.using);
