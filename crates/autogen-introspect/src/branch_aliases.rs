@@ -53,7 +53,6 @@ enum TokenKind {
 struct Token<'a> {
     kind: TokenKind,
     text: &'a str,
-    start: usize,
     end: usize,
 }
 
@@ -100,7 +99,6 @@ fn lex(text: &str) -> Option<Vec<Token<'_>>> {
         tokens.push(Token {
             kind,
             text: &text[start..end],
-            start,
             end,
         });
     }
