@@ -253,6 +253,55 @@ fn a_declared_rule_is_reported_by_check_and_refused_by_revision_until_written_by
     project.expect(0, &["check"]);
 }
 
+/// A text search configuration (a kind autogen does not manage) created by a hand-written
+/// revision and used by an index the project declares: the next revision's plan creates the
+/// index, and its verification starts from the revisions run (the configuration exists), not
+/// from the current schema's dump (which cannot hold it) — MusicBrainz's baseline. Up, down,
+/// `check` with and without a database agree.
+#[test]
+fn a_plan_using_an_unmanaged_object_a_hand_written_revision_created_is_verified() {
+    let project = Project::new();
+    project.write_models(MODELS);
+    project.enable_sql_declarations();
+    let configuration =
+        "CREATE TEXT SEARCH CONFIGURATION public.plain (COPY = pg_catalog.simple);\n";
+    project.write_file(
+        "sql/search.sql",
+        &format!(
+            "{configuration}CREATE INDEX accounts_owner_search ON accounts \
+             USING gin (to_tsvector('public.plain'::regconfig, owner));\n"
+        ),
+    );
+    project.write_revision(
+        "20990101000000",
+        &[],
+        configuration,
+        "DROP TEXT SEARCH CONFIGURATION public.plain;",
+    );
+    let (_, err) = project.expect_both(0, &["revision", "-m", "accounts"]);
+    assert!(err.contains("verified up and down"), "{err}");
+    let written = project
+        .revisions()
+        .into_iter()
+        .find(|path| path.to_string_lossy().ends_with("_accounts.sql"))
+        .expect("the accounts revision");
+    let text = std::fs::read_to_string(&written).expect("read the revision");
+    assert!(
+        text.contains("CREATE INDEX \"accounts_owner_search\"")
+            && !text.contains("TEXT SEARCH CONFIGURATION"),
+        "{text}"
+    );
+    project.expect(0, &["check"]);
+    let (_database, url) = common::project::fresh_database();
+    project.expect(0, &with_db(&url, &["upgrade"]));
+    project.expect(0, &with_db(&url, &["check"]));
+    let indexes = query(
+        &url,
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'accounts' ORDER BY 1",
+    );
+    assert_eq!(indexes, ["accounts_owner_search", "accounts_pkey"]);
+}
+
 /// The database edited by hand: a function body, a view, a policy and a rule changed outside
 /// the revisions are each named by `check`, which exits 1.
 #[test]

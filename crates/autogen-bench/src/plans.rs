@@ -245,6 +245,7 @@ async fn direction(
             let how = PlanOptions {
                 online: None,
                 verify,
+                current_chain: None,
             };
             let migration = session.migration(from, to, intent, &how).await;
             (migration, started.elapsed().as_secs_f64())

@@ -130,6 +130,7 @@ pub async fn diff_steps(
     let how = PlanOptions {
         online: None,
         verify: true,
+        current_chain: None,
     };
     session
         .migration(&current, &desired, &Default::default(), &how)

@@ -45,6 +45,7 @@ impl Session {
         let how = PlanOptions {
             online: Some(how.online.clone().unwrap_or_default()),
             verify: how.verify,
+            current_chain: how.current_chain.clone(),
         };
         let options = autogen_diff::PlanOptions {
             online: how.online.clone(),
@@ -97,12 +98,20 @@ impl Session {
                 &current.catalog,
                 &intermediate.catalog,
                 &expand,
+                crate::verify::CurrentStart::Dump,
             )
             .await;
             expand.verification = self.dev().attributed(verified).await?;
         }
         let dual_writes = split.dual_writes.clone();
-        let mut contract = self.migration(&intermediate, desired, intent, &how).await?;
+        // The intermediate schema is no chain's head.
+        let from_intermediate = PlanOptions {
+            current_chain: None,
+            ..how.clone()
+        };
+        let mut contract = self
+            .migration(&intermediate, desired, intent, &from_intermediate)
+            .await?;
         if contract.up.is_empty() {
             return Ok(Deploy::Single {
                 migration: expand,

@@ -133,6 +133,7 @@ impl Session {
         let how = PlanOptions {
             online: None,
             verify: false,
+            current_chain: None,
         };
         let migration = self
             .migration(source, &written, &ModelIntent::default(), &how)

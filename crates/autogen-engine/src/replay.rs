@@ -149,14 +149,7 @@ async fn upgrade_and_inspect(
     } else {
         graph.upgrade_plan(applied, target)?.len()
     };
-    // Roles the revisions grant to or write policies for; not the ones they create.
-    let roles = autogen_migrate::roles_needed(graph.ordered().iter().flat_map(|file| {
-        [
-            file.revision.up.sql.as_str(),
-            file.revision.down.sql.as_str(),
-        ]
-    }));
-    crate::roles::ensure(client, roles).await?;
+    ensure_roles(client, graph).await?;
     let mut task = dev.progress().task(Task::Replay, to_run + 1);
     if to_run > 0 {
         let run_options = RunOptions {
@@ -171,4 +164,41 @@ async fn upgrade_and_inspect(
     }
     task.step("read back the schema");
     crate::inspection::inspect(client, database.connect().await, options).await
+}
+
+/// Creates the roles the revisions grant to or write policies for (not the ones they create).
+async fn ensure_roles(
+    client: &autogen_pg::Client,
+    graph: &RevisionGraph,
+) -> Result<(), EngineError> {
+    let roles = autogen_migrate::roles_needed(graph.ordered().iter().flat_map(|file| {
+        [
+            file.revision.up.sql.as_str(),
+            file.revision.down.sql.as_str(),
+        ]
+    }));
+    crate::roles::ensure(client, roles).await
+}
+
+/// Runs the chain to its single head on `client`'s empty database, as the replay does, without
+/// reading the result back (plan verification starting from it).
+pub(crate) async fn run_to_head(
+    client: &mut autogen_pg::Client,
+    graph: &RevisionGraph,
+) -> Result<(), EngineError> {
+    ensure_roles(client, graph).await?;
+    if !graph.is_empty() {
+        let run_options = RunOptions {
+            ignore_checksums: false,
+        };
+        autogen_migrate::upgrade(
+            client,
+            graph,
+            &UpgradeTarget::Head,
+            &run_options,
+            &mut |_| {},
+        )
+        .await?;
+    }
+    Ok(())
 }

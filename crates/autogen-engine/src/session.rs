@@ -9,6 +9,7 @@ use crate::normalize::DeclaredSchema;
 use crate::settings::Settings;
 use crate::source::Source;
 use crate::step::step;
+use crate::verify::CurrentStart;
 use autogen_diff::{Migration, OnlineOptions};
 use autogen_introspect::{InspectOptions, Inspection};
 use autogen_migrate::RevisionGraph;
@@ -31,6 +32,11 @@ pub struct PlanOptions {
     pub online: Option<OnlineOptions>,
     /// Verify the plan on the dev database before anyone sees it (DESIGN principle 3).
     pub verify: bool,
+    /// The revision chain the current schema was replayed from (to its single head), when it
+    /// was: verification then re-creates the current schema by running the chain whenever that
+    /// schema holds objects autogen does not model, which its dump cannot re-create (a text
+    /// search configuration the models' indexes use, created by a hand-written revision).
+    pub current_chain: Option<RevisionGraph>,
 }
 
 impl Session {
@@ -146,12 +152,17 @@ impl Session {
         }
         migration.unmanaged = self.unmanaged(current, desired);
         if how.verify && !migration.up.is_empty() {
+            let start = match &how.current_chain {
+                Some(graph) if !current.unsupported.is_empty() => CurrentStart::Chain(graph),
+                _ => CurrentStart::Dump,
+            };
             let verified = crate::verify::verify(
                 &self.dev,
                 &self.options,
                 &current.catalog,
                 &desired.catalog,
                 &migration,
+                start,
             )
             .await;
             let verified = blame_unmanaged(verified, &migration.unmanaged);

@@ -4,7 +4,9 @@
 //! converge is an internal error, reported with what is left over. The current schema is
 //! re-created whole by its dump (`Catalog::to_sql`: views, routines and triggers included),
 //! so the views a plan drops and re-creates (docs/diff.md, "Views") exist on the copy and
-//! their statements run.
+//! their statements run. A current schema that holds objects autogen does not model (which
+//! its dump cannot re-create) is re-created by running the revision chain it was replayed from
+//! instead, when it was ([`CurrentStart::Chain`]).
 
 use crate::dev::{DevPool, drop_quietly};
 use crate::error::{EngineError, TypeNeedsConversion};
@@ -12,9 +14,20 @@ use crate::progress::Task;
 use crate::step::step;
 use autogen_diff::{Change, ColumnChange, Migration, Plan, Verification};
 use autogen_introspect::InspectOptions;
+use autogen_migrate::RevisionGraph;
 use autogen_schema::{Catalog, ObjectRef, QualifiedName};
 use std::collections::{BTreeSet, HashMap};
 use tracing::Instrument;
+
+/// How the scratch database gets the current schema.
+#[derive(Debug, Clone, Copy)]
+pub enum CurrentStart<'a> {
+    /// From its dump (`Catalog::to_sql`).
+    Dump,
+    /// By running this revision chain to its single head: the current schema was replayed from
+    /// it and holds objects autogen does not model, which the dump leaves out.
+    Chain(&'a RevisionGraph),
+}
 
 /// Verifies `migration` from `current` to `desired`.
 pub async fn verify(
@@ -23,13 +36,18 @@ pub async fn verify(
     current: &Catalog,
     desired: &Catalog,
     migration: &Migration,
+    start: CurrentStart<'_>,
 ) -> Result<Verification, EngineError> {
     let up = &migration.up;
     let down = migration.down.as_ref().ok();
     // Re-creating a large schema costs far more than the plan: first verify on the tables the
     // plan touches only (with what they, their foreign keys and the kept views need), and fall
-    // back to the whole schema should that not work out.
-    if let Some((current_part, desired_part)) = touched_part(current, desired, migration) {
+    // back to the whole schema should that not work out. A chain re-creates it whole.
+    let part = match start {
+        CurrentStart::Dump => touched_part(current, desired, migration),
+        CurrentStart::Chain(_) => None,
+    };
+    if let Some((current_part, desired_part)) = part {
         let database = dev
             .database()
             .instrument(step("verify: create a scratch database"))
@@ -38,7 +56,7 @@ pub async fn verify(
             dev,
             &database,
             options,
-            &current_part,
+            (&current_part, CurrentStart::Dump),
             &desired_part,
             up,
             down,
@@ -67,7 +85,7 @@ pub async fn verify(
         .database()
         .instrument(step("verify: create a scratch database"))
         .await?;
-    let result = run(dev, &database, options, current, desired, up, down).await;
+    let result = run(dev, &database, options, (current, start), desired, up, down).await;
     drop_quietly(database)
         .instrument(step("verify: drop the scratch database"))
         .await;
@@ -400,7 +418,7 @@ async fn run(
     dev: &DevPool,
     database: &autogen_pg::TempDatabase,
     options: &InspectOptions,
-    current: &Catalog,
+    (current, start): (&Catalog, CurrentStart<'_>),
     desired: &Catalog,
     up: &Plan,
     down: Option<&Plan>,
@@ -411,9 +429,19 @@ async fn run(
     // The plan grants to and writes policies for the desired schema's roles too.
     crate::roles::ensure(&client, crate::roles::of_catalog(desired)).await?;
     task.step("re-create the current schema");
-    recreate(&client, current)
-        .instrument(step("verify: re-create the current schema"))
-        .await?;
+    match start {
+        CurrentStart::Dump => {
+            recreate(&client, current)
+                .instrument(step("verify: re-create the current schema"))
+                .await?
+        }
+        CurrentStart::Chain(graph) => crate::replay::run_to_head(&mut client, graph)
+            .instrument(step("verify: run the revision chain"))
+            .await
+            .map_err(|error| EngineError::VerifySetup {
+                detail: error.to_string(),
+            })?,
+    }
     task.step("apply up");
     apply(&client, up, "up")
         .instrument(step("verify: apply up"))

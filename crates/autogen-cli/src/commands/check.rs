@@ -41,6 +41,7 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<Outcome, CliEr
     let how = PlanOptions {
         online: project.config.online_plan(false),
         verify: !args.no_verify,
+        current_chain: Some(project.graph.clone()),
     };
     let migration = session
         .migration(&replayed, &desired, &declared.models.intent, &how)

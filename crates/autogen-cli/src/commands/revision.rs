@@ -63,6 +63,8 @@ pub(crate) async fn create(
     let how = PlanOptions {
         online: project.config.online_plan(args.online),
         verify: !args.no_verify,
+        // Replayed (not read from --database-url): the chain re-creates it for verification.
+        current_chain: global.database_url.is_none().then(|| project.graph.clone()),
     };
     if expand_contract {
         let deploy = session
