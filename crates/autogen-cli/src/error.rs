@@ -53,7 +53,7 @@ pub enum CliError {
     },
 
     #[error(
-        "{count} object(s) of kinds autogen does not model yet cannot be written as models or SQL declarations:\n{objects}\nnothing was written: pass --allow-unwritten to write the rest anyway (these objects then stay outside the project, and `autogen check` reports them)"
+        "{count} object(s) of kinds autogen does not model yet cannot be written as models or SQL declarations:\n{objects}\nnothing was written: declare them yourself in a SQL file passed to `autogen pull --with-sql FILE` and create them in a hand-written first revision (docs/adopting.md, \"Adopting a schema with objects autogen does not model\"), or pass --allow-unwritten to write the rest anyway (these objects then stay outside the project, and `autogen check` reports them)"
     )]
     Unwritten {
         count: usize,
