@@ -278,6 +278,24 @@ fn a_plan_using_an_unmanaged_object_a_hand_written_revision_created_is_verified(
         configuration,
         "DROP TEXT SEARCH CONFIGURATION public.plain;",
     );
+    // `diff` from the migrations directory plans the same, verified the same way.
+    let migrations = project.path().join("migrations");
+    let config = project.path().join("autogen.toml");
+    let (out, err) = project.expect_both(
+        1,
+        &[
+            "diff",
+            "--from",
+            &migrations.to_string_lossy(),
+            "--to",
+            &config.to_string_lossy(),
+            "--exit-code",
+        ],
+    );
+    assert!(
+        out.contains("CREATE INDEX \"accounts_owner_search\""),
+        "{out}\n{err}"
+    );
     let (_, err) = project.expect_both(0, &["revision", "-m", "accounts"]);
     assert!(err.contains("verified up and down"), "{err}");
     let written = project

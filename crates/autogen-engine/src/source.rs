@@ -116,6 +116,19 @@ impl Source {
         }
     }
 
+    /// The revision chain a migrations directory replays (`None` for every other source): plan
+    /// verification re-creates its schema by running it when the dump cannot
+    /// ([`crate::PlanOptions::current_chain`]).
+    pub fn revision_graph(&self) -> Result<Option<autogen_migrate::RevisionGraph>, EngineError> {
+        match self {
+            Source::Migrations(path) => Ok(Some(autogen_migrate::load_graph(
+                path,
+                layout_of_dir(path),
+            )?)),
+            _ => Ok(None),
+        }
+    }
+
     /// Reads the source's schema; `.sql` files, models and projects go through a temporary
     /// database on the dev server.
     pub async fn inspect(

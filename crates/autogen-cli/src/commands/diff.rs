@@ -27,7 +27,7 @@ pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<Outcome, CliErr
             None => args.online.then(OnlineOptions::default),
         },
         verify: !args.no_verify,
-        current_chain: None,
+        current_chain: from.revision_graph()?,
     };
     if !global.quiet {
         for (side, inspection, source) in [("FROM", &current, &from), ("TO", &desired, &to)] {
