@@ -699,7 +699,8 @@ fn columns(url: &str, table: &str) -> Vec<String> {
 /// order, each in the transaction sea-orm opens, and records them in `seaql_migrations`,
 /// after which `check` finds the database at head with no drift; `down` reverts every one.
 /// Their SQL, hazard comments included, reaches PostgreSQL intact, even SQL holding what
-/// would close the raw string literal it is written in.
+/// would close the raw string literal it is written in; a module with empty sections (`revision
+/// --empty`) compiles without warnings too and runs as a no-op.
 #[test]
 fn sea_orm_layout_modules_compile_and_run_under_sea_orm_migration() {
     let project = project("sea-orm");
@@ -711,7 +712,17 @@ fn sea_orm_layout_modules_compile_and_run_under_sea_orm_migration() {
     let second = revision(&project, "phone and posts");
     project.write_models(MODELS_V2_RAW_STRING_CLASH);
     let third = revision(&project, "tags");
-    let modules: Vec<String> = [&first, &second, &third]
+    let fourth: Vec<PathBuf> = project
+        .expect(0, &["revision", "--empty", "-m", "by hand later"])
+        .lines()
+        .map(PathBuf::from)
+        .collect();
+    let empty = std::fs::read_to_string(&fourth[0]).expect("fourth module");
+    assert!(
+        !empty.contains("execute_unprepared") && empty.contains("_manager: &SchemaManager"),
+        "{empty}"
+    );
+    let modules: Vec<String> = [&first, &second, &third, &fourth]
         .iter()
         .map(|written| name(&written[0]).trim_end_matches(".rs").to_owned())
         .collect();
@@ -752,7 +763,35 @@ fn sea_orm_layout_modules_compile_and_run_under_sea_orm_migration() {
     assert_eq!(tables(&url), ["seaql_migrations"]);
     assert_eq!(query(&url, "SELECT count(*) FROM seaql_migrations"), ["0"]);
     let (_, err) = project.expect_both(1, &with_db(&url, &["check"]));
-    assert!(err.contains("3 revision(s) behind"), "{err}");
+    assert!(err.contains("4 revision(s) behind"), "{err}");
+}
+
+/// sea-orm-migration runs every PostgreSQL migration in a transaction, so a plan with
+/// statements PostgreSQL refuses in one (online mode's `CREATE INDEX CONCURRENTLY`) is refused
+/// before anything is written, not sent inside sea-orm's transaction to fail there.
+#[test]
+fn a_plan_sea_orm_cannot_run_in_its_transaction_is_refused_not_written() {
+    let project = project("sea-orm");
+    project.write_file("migrations/lib.rs", SEA_ORM_LIB);
+    project.write_models(MODELS_V1);
+    revision(&project, "create accounts");
+    let lib = std::fs::read_to_string(project.path().join("migrations/lib.rs")).expect("lib.rs");
+    project.write_models(MODELS_V2);
+    let (_, err) = project.expect_both(2, &["revision", "--online", "-m", "online"]);
+    assert!(
+        err.contains("outside a transaction")
+            && err.contains("sea-orm-migration runs every PostgreSQL migration in a transaction"),
+        "{err}"
+    );
+    let files = std::fs::read_dir(project.path().join("migrations"))
+        .expect("dir")
+        .count();
+    assert_eq!(files, 2, "lib.rs and the first module only");
+    assert_eq!(
+        std::fs::read_to_string(project.path().join("migrations/lib.rs")).expect("lib.rs"),
+        lib,
+        "lib.rs untouched"
+    );
 }
 
 /// The SQL of the first raw string literal of a module autogen wrote.
