@@ -726,6 +726,8 @@ fn sea_orm_layout_modules_compile_and_run_under_sea_orm_migration() {
         .iter()
         .map(|written| name(&written[0]).trim_end_matches(".rs").to_owned())
         .collect();
+    let create = std::fs::read_to_string(&first[0]).expect("first module");
+    assert!(create.contains("-- hazard:"), "{create}");
     let clash = std::fs::read_to_string(&third[0]).expect("third module");
     assert!(clash.contains("r###\""), "{clash}");
     project.expect(0, &["check", "--no-database"]);
@@ -739,6 +741,14 @@ fn sea_orm_layout_modules_compile_and_run_under_sea_orm_migration() {
     );
     assert_eq!(columns(&url, "accounts"), ["id", "email", "phone"]);
     assert_eq!(columns(&url, "posts"), ["id", "author_id"]);
+    assert_eq!(
+        query(
+            &url,
+            "SELECT pg_get_indexdef(indexrelid) FROM pg_index \
+             WHERE indrelid = 'accounts'::regclass AND NOT indisprimary"
+        ),
+        ["CREATE INDEX accounts_email_idx ON public.accounts USING btree (email)"]
+    );
     assert_eq!(
         query(
             &url,
