@@ -462,9 +462,7 @@ fn a_diesel_migration_outside_a_transaction_is_read_back_as_one() {
 #[test]
 fn sea_orm_layout_modules_are_written_and_their_sql_read_back() {
     let project = project("sea-orm");
-    // The migration crate's lib.rs as `sea-orm-cli migrate init` writes it, example removed.
-    let lib = "pub use sea_orm_migration::prelude::*;\n\npub struct Migrator;\n\n#[async_trait::async_trait]\nimpl MigratorTrait for Migrator {\n    fn migrations() -> Vec<Box<dyn MigrationTrait>> {\n        vec![]\n    }\n}\n";
-    project.write_file("migrations/lib.rs", lib);
+    project.write_file("migrations/lib.rs", SEA_ORM_LIB);
     project.write_models(MODELS_V1);
     let (out, err) = project.expect_both(0, &["revision", "-m", "create accounts"]);
     let printed: Vec<&str> = out.lines().collect();
@@ -537,6 +535,272 @@ fn sea_orm_layout_modules_are_written_and_their_sql_read_back() {
     assert!(
         err.contains("m20990101_000000_by_hand.rs:8:") && err.contains("manager.create_table"),
         "{err}"
+    );
+}
+
+/// MODELS_V2 and a table whose name and comment hold what would close a raw string literal
+/// (`"#`, `"##`) if the module's delimiter did not outnumber them.
+const MODELS_V2_RAW_STRING_CLASH: &str = r###"
+use autogen::Model;
+
+#[derive(Model)]
+#[model(table = "accounts")]
+#[model(index(columns = ["email"]))]
+pub struct Account {
+    #[model(primary_key, identity)]
+    pub id: i64,
+    #[model(max_length = 200)]
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+#[derive(Model)]
+#[model(table = "posts")]
+pub struct Post {
+    #[model(primary_key, identity)]
+    pub id: i64,
+    #[model(references = "accounts(id)", on_delete = "cascade")]
+    pub author_id: i64,
+}
+
+#[derive(Model)]
+#[model(table = "tags \"#1\"", comment = "closes r#\"…\"#: \"# and r##\"…\"##: \"##")]
+pub struct Tag {
+    #[model(primary_key)]
+    pub id: i64,
+}
+"###;
+
+/// The migration crate's `lib.rs` as `sea-orm-cli migrate init` writes it, example removed.
+const SEA_ORM_LIB: &str = "pub use sea_orm_migration::prelude::*;\n\npub struct Migrator;\n\n#[async_trait::async_trait]\nimpl MigratorTrait for Migrator {\n    fn migrations() -> Vec<Box<dyn MigrationTrait>> {\n        vec![]\n    }\n}\n";
+
+/// The migration crate's manifest: sea-orm-migration 2.x for PostgreSQL on tokio, without its
+/// default `cli` feature, and no `async-trait` (the modules get it from the prelude, as in a
+/// crate `sea-orm-cli migrate init` writes). Any warning in the modules fails the build; no
+/// debug info keeps the build and the link short.
+const SEA_ORM_CARGO_TOML: &str = r#"[package]
+name = "migration"
+version = "0.0.0"
+edition = "2024"
+publish = false
+
+[dependencies]
+sea-orm-migration = { version = "2", default-features = false, features = ["sqlx-postgres", "runtime-tokio-rustls"] }
+tokio = { version = "1", features = ["macros", "rt"] }
+
+[lints.rust]
+warnings = "deny"
+
+[profile.dev]
+debug = false
+
+[workspace]
+"#;
+
+/// `migration up|down` with `DATABASE_URL`: runs the Migrator that way, then prints the
+/// applied migrations' names, one a line.
+const SEA_ORM_MAIN: &str = r#"use migration::Migrator;
+use sea_orm_migration::MigratorTrait;
+use sea_orm_migration::sea_orm::Database;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let command = std::env::args().nth(1).ok_or("usage: migration up|down")?;
+    let db = Database::connect(std::env::var("DATABASE_URL")?).await?;
+    match command.as_str() {
+        "up" => Migrator::up(&db, None).await?,
+        "down" => Migrator::down(&db, None).await?,
+        other => return Err(format!("unknown command `{other}`").into()),
+    }
+    for migration in Migrator::get_applied_migrations(&db).await? {
+        println!("{}", migration.name());
+    }
+    Ok(())
+}
+"#;
+
+/// A migration crate outside the workspace whose `src/` is a copy of `migrations` (the
+/// modules and `lib.rs` autogen wrote) beside [`SEA_ORM_MAIN`].
+fn sea_orm_migration_crate(migrations: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("Cargo.toml"), SEA_ORM_CARGO_TOML).expect("Cargo.toml");
+    let src = dir.path().join("src");
+    std::fs::create_dir(&src).expect("src");
+    for entry in std::fs::read_dir(migrations).expect("migrations") {
+        let path = entry.expect("entry").path();
+        if path.is_file() {
+            std::fs::copy(&path, src.join(name(&path))).expect("copy a module");
+        }
+    }
+    std::fs::write(src.join("main.rs"), SEA_ORM_MAIN).expect("main.rs");
+    // The lock file of the first build pins the versions of later ones, so reruns reuse it.
+    if let Ok(lock) = std::fs::read(sea_orm_target().join("Cargo.lock")) {
+        std::fs::write(dir.path().join("Cargo.lock"), lock).expect("Cargo.lock");
+    }
+    dir
+}
+
+/// Where the migration crate builds: under the workspace's `target/`, so its dependencies
+/// are built once across runs.
+fn sea_orm_target() -> PathBuf {
+    common::workspace()
+        .canonicalize()
+        .expect("workspace root")
+        .join("target/sea-orm-migration-crate")
+}
+
+/// `cargo run -- <command>` of the migration crate against `url`: the applied migrations it
+/// prints afterwards.
+fn sea_orm_migrate(crate_dir: &Path, url: &str, command: &str) -> Vec<String> {
+    let output = std::process::Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--", command])
+        .current_dir(crate_dir)
+        .env("CARGO_TARGET_DIR", sea_orm_target())
+        .env("DATABASE_URL", sea_orm_url(url))
+        .output()
+        .expect("run cargo");
+    assert!(
+        output.status.success(),
+        "migration {command}:\n{}",
+        stderr(&output)
+    );
+    let lock = crate_dir.join("Cargo.lock");
+    if lock.is_file() && !sea_orm_target().join("Cargo.lock").is_file() {
+        std::fs::copy(lock, sea_orm_target().join("Cargo.lock")).expect("keep Cargo.lock");
+    }
+    common::stdout(&output).lines().map(str::to_owned).collect()
+}
+
+/// `url` as sea-orm takes it: sea-orm refuses a URL the `url` crate cannot parse, such as a
+/// Unix socket's empty host (`postgres://user@/db?host=/dir`), so that one gets `localhost`,
+/// which the `host` parameter overrides (sqlx reads a path there as the socket directory).
+fn sea_orm_url(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").expect("a URL");
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if authority.is_empty() || authority.ends_with('@') {
+        format!("{scheme}://{authority}localhost/{path}")
+    } else {
+        url.to_owned()
+    }
+}
+
+fn columns(url: &str, table: &str) -> Vec<String> {
+    query(
+        url,
+        &format!(
+            "SELECT attname::text FROM pg_attribute WHERE attrelid = '{table}'::regclass \
+             AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
+        ),
+    )
+}
+
+/// The modules the sea-orm layout writes compile in a real migration crate on
+/// sea-orm-migration 2.x (no warnings) and run under its `Migrator`: `up` applies them in
+/// order, each in the transaction sea-orm opens, and records them in `seaql_migrations`,
+/// after which `check` finds the database at head with no drift; `down` reverts every one.
+/// Their SQL, hazard comments included, reaches PostgreSQL intact, even SQL holding what
+/// would close the raw string literal it is written in; a module with empty sections (`revision
+/// --empty`) compiles without warnings too and runs as a no-op.
+#[test]
+fn sea_orm_layout_modules_compile_and_run_under_sea_orm_migration() {
+    let project = project("sea-orm");
+    let migrations = project.path().join("migrations");
+    project.write_file("migrations/lib.rs", SEA_ORM_LIB);
+    project.write_models(MODELS_V1);
+    let first = revision(&project, "create accounts");
+    project.write_models(MODELS_V2);
+    let second = revision(&project, "phone and posts");
+    project.write_models(MODELS_V2_RAW_STRING_CLASH);
+    let third = revision(&project, "tags");
+    let fourth: Vec<PathBuf> = project
+        .expect(0, &["revision", "--empty", "-m", "by hand later"])
+        .lines()
+        .map(PathBuf::from)
+        .collect();
+    let empty = std::fs::read_to_string(&fourth[0]).expect("fourth module");
+    assert!(
+        !empty.contains("execute_unprepared") && empty.contains("_manager: &SchemaManager"),
+        "{empty}"
+    );
+    let modules: Vec<String> = [&first, &second, &third, &fourth]
+        .iter()
+        .map(|written| name(&written[0]).trim_end_matches(".rs").to_owned())
+        .collect();
+    let create = std::fs::read_to_string(&first[0]).expect("first module");
+    assert!(create.contains("-- hazard:"), "{create}");
+    let clash = std::fs::read_to_string(&third[0]).expect("third module");
+    assert!(clash.contains("r###\""), "{clash}");
+    project.expect(0, &["check", "--no-database"]);
+
+    let crate_dir = sea_orm_migration_crate(&migrations);
+    let (_database, url) = fresh_database();
+    assert_eq!(sea_orm_migrate(crate_dir.path(), &url, "up"), modules);
+    assert_eq!(
+        tables(&url),
+        ["accounts", "posts", "seaql_migrations", "tags \"#1\""]
+    );
+    assert_eq!(columns(&url, "accounts"), ["id", "email", "phone"]);
+    assert_eq!(columns(&url, "posts"), ["id", "author_id"]);
+    assert_eq!(
+        query(
+            &url,
+            "SELECT pg_get_indexdef(indexrelid) FROM pg_index \
+             WHERE indrelid = 'accounts'::regclass AND NOT indisprimary"
+        ),
+        ["CREATE INDEX accounts_email_idx ON public.accounts USING btree (email)"]
+    );
+    assert_eq!(
+        query(
+            &url,
+            "SELECT obj_description('public.\"tags \"\"#1\"\"\"'::regclass, 'pg_class')"
+        ),
+        ["closes r#\"…\"#: \"# and r##\"…\"##: \"##"]
+    );
+    assert_eq!(
+        query(
+            &url,
+            "SELECT version FROM seaql_migrations ORDER BY version"
+        ),
+        modules
+    );
+    let out = project.expect(0, &with_db(&url, &["check"]));
+    assert!(out.starts_with("ok:"), "{out}");
+
+    // A second `up` has nothing left to apply.
+    assert_eq!(sea_orm_migrate(crate_dir.path(), &url, "up"), modules);
+
+    assert!(sea_orm_migrate(crate_dir.path(), &url, "down").is_empty());
+    assert_eq!(tables(&url), ["seaql_migrations"]);
+    assert_eq!(query(&url, "SELECT count(*) FROM seaql_migrations"), ["0"]);
+    let (_, err) = project.expect_both(1, &with_db(&url, &["check"]));
+    assert!(err.contains("4 revision(s) behind"), "{err}");
+}
+
+/// sea-orm-migration runs every PostgreSQL migration in a transaction, so a plan with
+/// statements PostgreSQL refuses in one (online mode's `CREATE INDEX CONCURRENTLY`) is refused
+/// before anything is written, not sent inside sea-orm's transaction to fail there.
+#[test]
+fn a_plan_sea_orm_cannot_run_in_its_transaction_is_refused_not_written() {
+    let project = project("sea-orm");
+    project.write_file("migrations/lib.rs", SEA_ORM_LIB);
+    project.write_models(MODELS_V1);
+    revision(&project, "create accounts");
+    let lib = std::fs::read_to_string(project.path().join("migrations/lib.rs")).expect("lib.rs");
+    project.write_models(MODELS_V2);
+    let (_, err) = project.expect_both(2, &["revision", "--online", "-m", "online"]);
+    assert!(
+        err.contains("outside a transaction")
+            && err.contains("sea-orm-migration runs every PostgreSQL migration in a transaction"),
+        "{err}"
+    );
+    let files = std::fs::read_dir(project.path().join("migrations"))
+        .expect("dir")
+        .count();
+    assert_eq!(files, 2, "lib.rs and the first module only");
+    assert_eq!(
+        std::fs::read_to_string(project.path().join("migrations/lib.rs")).expect("lib.rs"),
+        lib,
+        "lib.rs untouched"
     );
 }
 
