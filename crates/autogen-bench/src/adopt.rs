@@ -215,6 +215,8 @@ fn read_optional(path: Option<&Path>) -> Result<Option<String>, BenchError> {
 /// The steps of one file, recorded as they run.
 struct Recorder<'a, P: FnMut(&str)> {
     file: String,
+    /// Whether a prelude was given (else its step is not recorded).
+    prelude: bool,
     steps: Vec<Step>,
     progress: &'a mut P,
 }
@@ -236,9 +238,12 @@ impl<P: FnMut(&str)> Recorder<'_, P> {
         ok
     }
 
+    /// Records `names` as skipped (the prelude only when one was given).
     fn skip(&mut self, names: &[&'static str]) {
         for name in names {
-            self.record(name, Outcome::Skipped, 0.0);
+            if *name != "prelude" || self.prelude {
+                self.record(name, Outcome::Skipped, 0.0);
+            }
         }
     }
 }
@@ -258,9 +263,10 @@ async fn adopt(
     file: &Path,
     progress: &mut impl FnMut(&str),
 ) -> Result<FileReport, BenchError> {
-    let stem = file
-        .file_stem()
-        .map_or_else(|| "schema".to_string(), |s| s.to_string_lossy().into_owned());
+    let stem = file.file_stem().map_or_else(
+        || "schema".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
     let (root, _temp) = match &options.keep {
         Some(keep) => {
             let root = keep.join(&stem);
@@ -276,7 +282,9 @@ async fn adopt(
             let temp = tempfile::Builder::new()
                 .prefix("autogen-adopt-")
                 .tempdir()
-                .map_err(|error| fail(format!("could not create a temporary directory: {error}")))?;
+                .map_err(|error| {
+                    fail(format!("could not create a temporary directory: {error}"))
+                })?;
             (temp.path().to_path_buf(), Some(temp))
         }
     };
@@ -288,6 +296,7 @@ async fn adopt(
     }
     let mut recorder = Recorder {
         file: file.display().to_string(),
+        prelude: prelude.given(),
         steps: Vec::new(),
         progress,
     };
@@ -365,8 +374,11 @@ async fn adopt(
         config_text(has_sql, allow_empty, &options.search_path),
     )
     .map_err(|error| fail(format!("could not write {}: {error}", config.display())))?;
-    std::fs::create_dir_all(dir.join("migrations"))
-        .map_err(|error| fail(format!("could not create the migrations directory: {error}")))?;
+    std::fs::create_dir_all(dir.join("migrations")).map_err(|error| {
+        fail(format!(
+            "could not create the migrations directory: {error}"
+        ))
+    })?;
 
     // 4. prelude
     if prelude.given() {
@@ -409,14 +421,8 @@ async fn adopt(
         report.steps = recorder.steps;
         return Ok(report);
     }
-    let (outcome, elapsed, _) = run.autogen(&[
-        "diff",
-        "--from",
-        &url_a,
-        "--to",
-        &url_b,
-        "--exit-code",
-    ]);
+    let (outcome, elapsed, _) =
+        run.autogen(&["diff", "--from", &url_a, "--to", &url_b, "--exit-code"]);
     recorder.record("diff", outcome, elapsed);
 
     // 8. pg_dump A and B
@@ -705,7 +711,10 @@ pub fn differing_lines(a: &[&str], b: &[&str]) -> Vec<String> {
 
 /// The last lines of `text` (at most 15).
 fn tail(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().filter(|line| !line.trim().is_empty()).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .collect();
     lines[lines.len().saturating_sub(15)..].join("\n")
 }
 
@@ -730,12 +739,10 @@ pub fn markdown(reports: &[FileReport], show_dump_diff: usize) -> String {
     }
     out.push_str("---:|\n");
     for report in reports {
-        let name = report
-            .file
-            .file_name()
-            .map_or_else(|| report.file.display().to_string(), |name| {
-                name.to_string_lossy().into_owned()
-            });
+        let name = report.file.file_name().map_or_else(
+            || report.file.display().to_string(),
+            |name| name.to_string_lossy().into_owned(),
+        );
         let counts = report.pulled.note.map_or_else(
             || "–".to_string(),
             |(structs, enums, sql)| format!("{structs} / {enums} / {sql}"),
@@ -766,12 +773,18 @@ pub fn markdown(reports: &[FileReport], show_dump_diff: usize) -> String {
             };
             let _ = write!(out, " {cell} |");
         }
-        let dump = match (&report.dump_diff, report.steps.iter().find(|s| s.name == "pg_dump")) {
+        let dump = match (
+            &report.dump_diff,
+            report.steps.iter().find(|s| s.name == "pg_dump"),
+        ) {
             (Some(diff), _) => diff.lines.len().to_string(),
-            (None, Some(Step {
-                outcome: Outcome::Failed(_),
-                ..
-            })) => "**FAILED**".to_string(),
+            (
+                None,
+                Some(Step {
+                    outcome: Outcome::Failed(_),
+                    ..
+                }),
+            ) => "**FAILED**".to_string(),
             _ => "–".to_string(),
         };
         let _ = writeln!(out, " {dump} |");
@@ -822,7 +835,8 @@ mod tests {
 
     #[test]
     fn prelude_goes_after_each_marker() {
-        let empty = "-- revision: 1\n-- parents:\n-- message: m\n\n-- migrate:up\n\n-- migrate:down";
+        let empty =
+            "-- revision: 1\n-- parents:\n-- message: m\n\n-- migrate:up\n\n-- migrate:down";
         let text = insert_prelude(empty, "CREATE SCHEMA s;\n", "\nDROP SCHEMA s;").expect("ok");
         assert_eq!(
             text,
@@ -832,7 +846,9 @@ mod tests {
         let up_only = insert_prelude(empty, "SELECT 1;", "").expect("ok");
         assert!(up_only.ends_with("-- migrate:up\nSELECT 1;\n\n-- migrate:down\n"));
         assert!(insert_prelude("-- migrate:up\n", "x", "y").is_err());
-        assert!(insert_prelude("-- migrate:up\n-- migrate:up\n-- migrate:down\n", "x", "").is_err());
+        assert!(
+            insert_prelude("-- migrate:up\n-- migrate:up\n-- migrate:down\n", "x", "").is_err()
+        );
     }
 
     #[test]
@@ -846,7 +862,10 @@ mod tests {
             table.get("models.search_path"),
             Some(&"[\"musicbrainz\", \"public\"]".to_string())
         );
-        assert_eq!(table.get("migrations.dir"), Some(&"\"migrations\"".to_string()));
+        assert_eq!(
+            table.get("migrations.dir"),
+            Some(&"\"migrations\"".to_string())
+        );
         let plain = parsed(&config_text(false, false, &[]));
         assert_eq!(plain.get("models.sql"), None);
         assert_eq!(plain.get("models.search_path"), None);
@@ -897,7 +916,10 @@ mod tests {
         let lines = differing_lines(&filter_dump(a), &filter_dump(b));
         assert_eq!(
             lines,
-            ["-  SELECT NULL::integer AS int4;", "+  SELECT NULL::integer;"]
+            [
+                "-  SELECT NULL::integer AS int4;",
+                "+  SELECT NULL::integer;"
+            ]
         );
         assert!(differing_lines(&filter_dump(a), &filter_dump(a)).is_empty());
         // Repeated lines count: two `);` against one is one difference.

@@ -3,7 +3,8 @@
 //! `autogen-bench --help`.
 
 use autogen_bench::{
-    adopt, backfill, diff, diff_e2e, e2e, generate, history, inspect, measure, models, plans, roundtrip,
+    adopt, backfill, diff, diff_e2e, e2e, generate, history, inspect, measure, models, plans,
+    roundtrip,
 };
 use clap::{Parser, Subcommand};
 use std::io::Write as _;
