@@ -5,8 +5,10 @@
 //! declaring the generated schema ([`models`]), every tool end to end on the same databases
 //! ([`e2e`]), `autogen check` on a long revision history ([`history`]), the inspect round
 //! trip on real schema files ([`roundtrip`]), autogen's plans on them both ways
-//! ([`plans`]) and a batched backfill under a concurrent writer ([`backfill`]).
+//! ([`plans`]), the adoption proof on them with the real binary ([`adopt`]) and a batched
+//! backfill under a concurrent writer ([`backfill`]).
 
+pub mod adopt;
 pub mod backfill;
 pub mod diff;
 pub mod diff_e2e;

@@ -3,7 +3,8 @@
 //! `autogen-bench --help`.
 
 use autogen_bench::{
-    backfill, diff, diff_e2e, e2e, generate, history, inspect, measure, models, plans, roundtrip,
+    adopt, backfill, diff, diff_e2e, e2e, generate, history, inspect, measure, models, plans,
+    roundtrip,
 };
 use clap::{Parser, Subcommand};
 use std::io::Write as _;
@@ -205,6 +206,65 @@ enum Commands {
         /// SQL run on B before the dump: objects autogen does not model that the dump needs.
         #[arg(long)]
         prelude: Option<PathBuf>,
+    },
+    /// The adoption proof on real schema files (not part of the test suite), with the real
+    /// autogen binary in a temporary project per file: load the file with psql into a fresh
+    /// database A, `autogen pull` it, write autogen.toml, optionally a hand-written first
+    /// revision (--prelude-up/--prelude-down), `autogen revision -m baseline`, `stamp head` and
+    /// `check` on A, `upgrade` a fresh database B and `diff --from A --to B --exit-code`; then
+    /// compare `pg_dump --schema-only` of A and B (informational). Prints each step's outcome
+    /// and wall time as a markdown table. Exits 1 when a step (other than pg_dump) fails.
+    Adopt {
+        /// The schema files (psql scripts, loaded with `psql -v ON_ERROR_STOP=1 -q -f FILE`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The autogen binary to drive [default: `autogen` next to this executable].
+        #[arg(long)]
+        autogen: Option<PathBuf>,
+        /// An existing PostgreSQL server for A, B and autogen's scratch databases [default: an
+        /// ephemeral dev cluster].
+        #[arg(long)]
+        dev_url: Option<String>,
+        /// The psql to load files with [default: psql next to the PostgreSQL binaries found].
+        #[arg(long)]
+        psql: Option<PathBuf>,
+        /// The pg_dump of the cross-check [default: pg_dump next to the PostgreSQL binaries
+        /// found].
+        #[arg(long)]
+        pg_dump: Option<PathBuf>,
+        /// A hand-written SQL declaration file (objects autogen does not model that the
+        /// schema uses): copied into the project's sql/ and passed to `autogen pull
+        /// --with-sql`. Repeatable; applied to every file.
+        #[arg(long = "with-sql", value_name = "FILE")]
+        with_sql: Vec<PathBuf>,
+        /// The search_path the schema's sessions use (`autogen pull --search-path`, and
+        /// `[models] search_path` in autogen.toml); applied to every file.
+        #[arg(long, value_delimiter = ',', value_name = "SCHEMA,…")]
+        search_path: Vec<String>,
+        /// SQL for the `-- migrate:up` section of a hand-written first revision (`autogen
+        /// revision --empty`), before the baseline.
+        #[arg(long, value_name = "FILE")]
+        prelude_up: Option<PathBuf>,
+        /// SQL for that revision's `-- migrate:down` section.
+        #[arg(long, value_name = "FILE")]
+        prelude_down: Option<PathBuf>,
+        /// Write the baseline with `autogen revision --no-verify`.
+        #[arg(long)]
+        no_verify: bool,
+        /// Keep the projects in DIR/<file stem>/project (DIR/<file stem> must not exist).
+        #[arg(long, value_name = "DIR")]
+        keep: Option<PathBuf>,
+        /// Print up to N of the differing pg_dump lines per file (`-v` alone: 40).
+        #[arg(
+            short = 'v',
+            long,
+            value_name = "N",
+            num_args = 0..=1,
+            require_equals = true,
+            default_missing_value = "40",
+            default_value_t = 0
+        )]
+        show_dump_diff: usize,
     },
     /// autogen's plans on real schema files (not part of the test suite), both ways: load each
     /// file with psql into a fresh database S beside an empty database E, plan E → S and S → E
@@ -490,6 +550,30 @@ fn round_trip(options: &roundtrip::Options) -> ExitCode {
     }
 }
 
+fn adopt(options: &adopt::Options) -> ExitCode {
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
+        Err(code) => return code,
+    };
+    let command_line = std::env::args().collect::<Vec<_>>().join(" ");
+    match runtime.block_on(adopt::run(options, |line| eprintln!("{line}"))) {
+        Ok(reports) => {
+            println!("Command: `{command_line}`");
+            println!();
+            print!("{}", adopt::markdown(&reports, options.show_dump_diff));
+            if reports.iter().all(adopt::FileReport::passed) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn plans(options: &plans::Options) -> ExitCode {
     let runtime = match runtime() {
         Ok(runtime) => runtime,
@@ -520,6 +604,33 @@ fn plans(options: &plans::Options) -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Commands::Adopt {
+            files,
+            autogen,
+            dev_url,
+            psql,
+            pg_dump,
+            with_sql,
+            search_path,
+            prelude_up,
+            prelude_down,
+            no_verify,
+            keep,
+            show_dump_diff,
+        } => adopt(&adopt::Options {
+            files,
+            autogen,
+            dev_url,
+            psql,
+            pg_dump,
+            with_sql,
+            search_path,
+            prelude_up,
+            prelude_down,
+            no_verify,
+            keep,
+            show_dump_diff,
+        }),
         Commands::Plans {
             files,
             psql,
