@@ -112,12 +112,13 @@ pub fn classify_all<S: AsRef<str>>(statements: &[S]) -> Vec<Classification> {
         .collect()
 }
 
-/// For each statement of a section (or script), in order: whether it is an `UPDATE` or
-/// `DELETE` of a table that may hold rows — any but a table an earlier `CREATE TABLE` of the
-/// same list created (as [`classify_all`] counts them empty). Run as one statement, such a
-/// statement visits every matching row in one transaction and keeps their row locks to its
-/// end, so the hazard analysis of revision files calls it long-running unless it is batched
-/// (`-- batch:`, which autogen-migrate runs in short transactions).
+/// For each statement of a section (or script), in order: whether it updates, deletes or
+/// merges into a table that may hold rows — any but a table an earlier `CREATE TABLE` of the
+/// same list created (as [`classify_all`] counts them empty) — as the statement itself, as the
+/// main statement after a `WITH` list, or in a data-modifying `WITH` query. Run as one
+/// statement, such a statement visits every matching row in one transaction and keeps their
+/// row locks to its end, so the hazard analysis of revision files calls it long-running unless
+/// it is batched (`-- batch:`, which autogen-migrate runs in short transactions).
 pub fn visits_existing_rows<S: AsRef<str>>(statements: &[S]) -> Vec<bool> {
     let mut created: Vec<TableName> = Vec::new();
     statements
@@ -129,20 +130,47 @@ pub fn visits_existing_rows<S: AsRef<str>>(statements: &[S]) -> Vec<bool> {
                 created.extend(created_table(&c));
                 return false;
             }
-            let target = match c.word(0) {
-                Some("update") => 1,
-                Some("delete") if c.is(1, "from") => 2,
-                _ => return false,
-            };
-            let target = if c.is(target, "only") {
-                target + 1
-            } else {
-                target
-            };
-            c.name(target)
-                .is_none_or(|table| !created.iter().any(|made| made.same(&table)))
+            modified_tables(&tokens).into_iter().any(|target| {
+                target.is_none_or(|table| !created.iter().any(|made| made.same(&table)))
+            })
         })
         .collect()
+}
+
+/// The table each `UPDATE`, `DELETE FROM` or `MERGE INTO` in `tokens` writes (`None` when its
+/// name cannot be read): one starting the statement, a parenthesized `WITH` query, or the main
+/// statement after a `WITH` list. A keyword after anything else (`FOR UPDATE`, `ON DELETE`) is
+/// not a statement.
+fn modified_tables(tokens: &[Token]) -> Vec<Option<TableName>> {
+    let mut targets = Vec::new();
+    for (at, token) in tokens.iter().enumerate() {
+        let Kind::Word(word) = &token.kind else {
+            continue;
+        };
+        let starts_statement = at == 0 || matches!(tokens[at - 1].kind, Kind::Open | Kind::Close);
+        if !starts_statement {
+            continue;
+        }
+        // The statement's tokens: until the parenthesis it is in closes.
+        let end = tokens[at..]
+            .iter()
+            .position(|later| later.depth < token.depth)
+            .map_or(tokens.len(), |offset| at + offset);
+        let c = Cursor::from_refs(tokens[at..end].iter().collect());
+        let name_at = match word.as_str() {
+            "update" => 1,
+            "delete" if c.is(1, "from") => 2,
+            "merge" if c.is(1, "into") => 2,
+            _ => continue,
+        };
+        let name_at = if c.is(name_at, "only") {
+            name_at + 1
+        } else {
+            name_at
+        };
+        targets.push(c.name(name_at));
+    }
+    targets
 }
 
 /// A table name as written: quoted parts verbatim, unquoted ones lowercased.
@@ -861,6 +889,24 @@ mod tests {
         assert_eq!(
             visits_existing_rows(&statements),
             [true, true, true, false, false, false, false, false, true]
+        );
+    }
+
+    #[test]
+    fn merges_and_data_modifying_with_queries_visit_rows_too() {
+        let statements = [
+            "CREATE TABLE fresh (id int);",
+            "WITH moved AS (DELETE FROM old_rows RETURNING *) INSERT INTO archive SELECT * FROM moved;",
+            "WITH ids AS (SELECT id FROM users) UPDATE users SET name = 'x' WHERE id IN (SELECT id FROM ids);",
+            "MERGE INTO users u USING incoming i ON u.id = i.id WHEN MATCHED THEN UPDATE SET name = i.name;",
+            "MERGE INTO fresh f USING incoming i ON f.id = i.id WHEN NOT MATCHED THEN INSERT VALUES (i.id);",
+            "WITH ids AS (SELECT id FROM users) SELECT * FROM ids FOR UPDATE;",
+            "WITH r AS (UPDATE fresh SET id = 2 RETURNING id) SELECT * FROM r;",
+            "ALTER TABLE a ADD FOREIGN KEY (b) REFERENCES c (d) ON DELETE CASCADE ON UPDATE CASCADE;",
+        ];
+        assert_eq!(
+            visits_existing_rows(&statements),
+            [false, true, true, true, false, false, false, false]
         );
     }
 
