@@ -18,7 +18,7 @@
 //!
 //! Every step but the last must succeed (exit 0).
 
-use crate::inspect::{BenchError, check_executable, fail};
+use crate::inspect::{BenchError, check_executable, fail, start_dev_server};
 use crate::roundtrip::run_psql;
 use autogen_pg::{ConnectionSpec, DevServer, TempDatabase};
 use std::collections::BTreeMap;
@@ -147,13 +147,7 @@ pub async fn run(
             .map_err(|error| fail(format!("could not create {}: {error}", keep.display())))?;
     }
     progress("starting the dev PostgreSQL server");
-    let server = DevServer::start(options.dev_url.as_deref())
-        .await
-        .map_err(|error| {
-            fail(format!(
-                "could not start the dev PostgreSQL server: {error}"
-            ))
-        })?;
+    let server = start_dev_server(options.dev_url.as_deref()).await?;
     let bindir = || {
         autogen_pg::find_binaries()
             .map(|binaries| binaries.bindir)

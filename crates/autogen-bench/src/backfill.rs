@@ -12,8 +12,8 @@
 //!   connection (found by its `application_name`) and records the age of its open
 //!   transaction: the longest one bounds how long any lock the migration took was held.
 
-use crate::inspect::{BenchError, check_executable};
-use autogen_pg::{DevServer, TempDatabase};
+use crate::inspect::{BenchError, check_executable, fail, start_dev_server};
+use autogen_pg::TempDatabase;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -111,10 +111,6 @@ pub struct Outcome {
     pub filled_rows: i64,
 }
 
-fn fail(message: impl Into<String>) -> BenchError {
-    BenchError(message.into())
-}
-
 /// Runs every variant once; `progress` gets a line per step.
 pub async fn run(
     options: &Options,
@@ -128,13 +124,7 @@ pub async fn run(
     let autogen = std::fs::canonicalize(&options.autogen)
         .map_err(|error| fail(format!("could not resolve the autogen binary: {error}")))?;
     progress("starting the dev PostgreSQL server");
-    let server = DevServer::start(options.dev_url.as_deref())
-        .await
-        .map_err(|error| {
-            fail(format!(
-                "could not start the dev PostgreSQL server: {error}"
-            ))
-        })?;
+    let server = start_dev_server(options.dev_url.as_deref()).await?;
     let dev_url = server.admin_connection().url_with_password();
     let temp = tempfile::Builder::new()
         .prefix("autogen-bench-backfill")

@@ -87,6 +87,15 @@ pub(crate) fn fail(message: impl Into<String>) -> BenchError {
     BenchError(message.into())
 }
 
+/// The dev server of a bench run: `dev_url`, else an ephemeral cluster.
+pub(crate) async fn start_dev_server(dev_url: Option<&str>) -> Result<DevServer, BenchError> {
+    DevServer::start(dev_url).await.map_err(|error| {
+        fail(format!(
+            "could not start the dev PostgreSQL server: {error}"
+        ))
+    })
+}
+
 /// Refuses early, with a clear message, when `path` is not an executable file.
 pub fn check_executable(path: &Path, what: &str, hint: &str) -> Result<(), BenchError> {
     use std::os::unix::fs::PermissionsExt as _;
@@ -120,11 +129,7 @@ pub async fn run(options: &Options, mut progress: impl FnMut(&str)) -> Result<Re
     }
 
     progress("starting an ephemeral dev PostgreSQL cluster");
-    let server = DevServer::start(None).await.map_err(|error| {
-        fail(format!(
-            "could not start the dev PostgreSQL server: {error}"
-        ))
-    })?;
+    let server = start_dev_server(None).await?;
     let pg_dump = match &options.pg_dump {
         Some(path) => path.clone(),
         None => default_pg_dump(&server)?,

@@ -20,7 +20,7 @@
 //! at that object's statement, and the rest of the plan goes unchecked: dropping the unmanaged
 //! objects with `CASCADE` leaves the schema whose plans can be verified whole.
 
-use crate::inspect::{BenchError, fail};
+use crate::inspect::{BenchError, fail, start_dev_server};
 use crate::roundtrip::run_psql;
 use autogen_diff::{Migration, UnmanagedChange, Verification};
 use autogen_engine::{PlanOptions, Session, Settings};
@@ -101,11 +101,7 @@ pub async fn run(
             "{}: starting a dev PostgreSQL server",
             file.display()
         ));
-        let server = DevServer::start(None).await.map_err(|error| {
-            fail(format!(
-                "could not start the dev PostgreSQL server: {error}"
-            ))
-        })?;
+        let server = start_dev_server(None).await?;
         let report = plans(
             &server,
             &psql,

@@ -4,7 +4,7 @@
 //! B is inspected, and the two catalogs are compared kind by kind: what is only in A, only in
 //! B, or in both but different. What A holds that autogen does not model is listed by kind.
 
-use crate::inspect::{BenchError, fail};
+use crate::inspect::{BenchError, fail, start_dev_server};
 use autogen_introspect::{InspectOptions, Inspection, UnsupportedObjects};
 use autogen_pg::{ConnectionSpec, DevServer, TempDatabase};
 use autogen_schema::Catalog;
@@ -63,13 +63,7 @@ pub async fn run(
     mut progress: impl FnMut(&str),
 ) -> Result<Vec<FileReport>, BenchError> {
     progress("starting the dev PostgreSQL server");
-    let server = DevServer::start(options.dev_url.as_deref())
-        .await
-        .map_err(|error| {
-            fail(format!(
-                "could not start the dev PostgreSQL server: {error}"
-            ))
-        })?;
+    let server = start_dev_server(options.dev_url.as_deref()).await?;
     let psql = match &options.psql {
         Some(path) => path.clone(),
         None => autogen_pg::find_binaries()
