@@ -7,7 +7,7 @@
 mod common;
 
 use common::project::{Project, fresh_database, query, runtime, with_db};
-use common::stderr;
+use common::{sea_orm, stderr};
 use std::path::{Path, PathBuf};
 
 use autogen_testkit::autogen_pg::{ConnectionSpec, tokio_postgres};
@@ -552,29 +552,6 @@ pub struct Tag {
 /// The migration crate's `lib.rs` as `sea-orm-cli migrate init` writes it, example removed.
 const SEA_ORM_LIB: &str = "pub use sea_orm_migration::prelude::*;\n\npub struct Migrator;\n\n#[async_trait::async_trait]\nimpl MigratorTrait for Migrator {\n    fn migrations() -> Vec<Box<dyn MigrationTrait>> {\n        vec![]\n    }\n}\n";
 
-/// The migration crate's manifest: sea-orm-migration 2.x for PostgreSQL on tokio, without its
-/// default `cli` feature, and no `async-trait` (the modules get it from the prelude, as in a
-/// crate `sea-orm-cli migrate init` writes). Any warning in the modules fails the build; no
-/// debug info keeps the build and the link short.
-const SEA_ORM_CARGO_TOML: &str = r#"[package]
-name = "migration"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-sea-orm-migration = { version = "2", default-features = false, features = ["sqlx-postgres", "runtime-tokio-rustls"] }
-tokio = { version = "1", features = ["macros", "rt"] }
-
-[lints.rust]
-warnings = "deny"
-
-[profile.dev]
-debug = false
-
-[workspace]
-"#;
-
 /// `migration up|down` with `DATABASE_URL`: runs the Migrator that way, then prints the
 /// applied migrations' names, one a line.
 const SEA_ORM_MAIN: &str = r#"use migration::Migrator;
@@ -597,13 +574,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 "#;
 
-/// A migration crate outside the workspace whose `src/` is a copy of `migrations` (the
-/// modules and `lib.rs` autogen wrote) beside [`SEA_ORM_MAIN`].
+/// A migration crate outside the workspace ([`sea_orm::manifest`], without `async-trait`: the
+/// modules get it from the prelude, as in a crate `sea-orm-cli migrate init` writes) whose
+/// `src/` is a copy of `migrations` (the modules and `lib.rs` autogen wrote) beside
+/// [`SEA_ORM_MAIN`].
 fn sea_orm_migration_crate(migrations: &Path) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("Cargo.toml"), SEA_ORM_CARGO_TOML).expect("Cargo.toml");
+    let dir = sea_orm::new_crate(&sea_orm::manifest("migration", ""));
     let src = dir.path().join("src");
-    std::fs::create_dir(&src).expect("src");
     for entry in std::fs::read_dir(migrations).expect("migrations") {
         let path = entry.expect("entry").path();
         if path.is_file() {
@@ -611,55 +588,12 @@ fn sea_orm_migration_crate(migrations: &Path) -> tempfile::TempDir {
         }
     }
     std::fs::write(src.join("main.rs"), SEA_ORM_MAIN).expect("main.rs");
-    // The lock file of the first build pins the versions of later ones, so reruns reuse it.
-    if let Ok(lock) = std::fs::read(sea_orm_target().join("Cargo.lock")) {
-        std::fs::write(dir.path().join("Cargo.lock"), lock).expect("Cargo.lock");
-    }
     dir
 }
 
-/// Where the migration crate builds: under the workspace's `target/`, so its dependencies
-/// are built once across runs.
-fn sea_orm_target() -> PathBuf {
-    common::workspace()
-        .canonicalize()
-        .expect("workspace root")
-        .join("target/sea-orm-migration-crate")
-}
-
-/// `cargo run -- <command>` of the migration crate against `url`: the applied migrations it
-/// prints afterwards.
+/// `migration <command>` against `url`: the applied migrations it prints afterwards.
 fn sea_orm_migrate(crate_dir: &Path, url: &str, command: &str) -> Vec<String> {
-    let output = std::process::Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--", command])
-        .current_dir(crate_dir)
-        .env("CARGO_TARGET_DIR", sea_orm_target())
-        .env("DATABASE_URL", sea_orm_url(url))
-        .output()
-        .expect("run cargo");
-    assert!(
-        output.status.success(),
-        "migration {command}:\n{}",
-        stderr(&output)
-    );
-    let lock = crate_dir.join("Cargo.lock");
-    if lock.is_file() && !sea_orm_target().join("Cargo.lock").is_file() {
-        std::fs::copy(lock, sea_orm_target().join("Cargo.lock")).expect("keep Cargo.lock");
-    }
-    common::stdout(&output).lines().map(str::to_owned).collect()
-}
-
-/// `url` as sea-orm takes it: sea-orm refuses a URL the `url` crate cannot parse, such as a
-/// Unix socket's empty host (`postgres://user@/db?host=/dir`), so that one gets `localhost`,
-/// which the `host` parameter overrides (sqlx reads a path there as the socket directory).
-fn sea_orm_url(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").expect("a URL");
-    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-    if authority.is_empty() || authority.ends_with('@') {
-        format!("{scheme}://{authority}localhost/{path}")
-    } else {
-        url.to_owned()
-    }
+    sea_orm::cargo_run(crate_dir, url, &[command])
 }
 
 fn columns(url: &str, table: &str) -> Vec<String> {

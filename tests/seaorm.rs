@@ -1,13 +1,16 @@
-//! SeaORM entity files as a models source, end to end on PostgreSQL: `inspect` of the
-//! fixture entities equals the schema SeaORM creates for them (`fixtures/seaorm/expected*.sql`,
-//! as SeaORM itself cannot run offline here: the statements SeaORM builds, rendered by
-//! sea-query's own PostgreSQL backend), a project pointed at an entity directory gets a
-//! verified revision of exactly an entity edit, and unmappable entities fail at file:line.
+//! SeaORM entity files as a models source, end to end on PostgreSQL: SeaORM 2.x itself, built
+//! in a crate outside the workspace around the fixture entities, creates their schema in a
+//! database, and `autogen diff` finds no difference between that database and the entities,
+//! nor between it and `fixtures/seaorm/expected.sql` (so `inspect` of the entities equals what
+//! SeaORM creates, and the offline checks against `expected*.sql` compare with the real thing);
+//! a project pointed at an entity directory gets a verified revision of exactly an entity edit,
+//! and unmappable entities fail at file:line.
 
 mod common;
 
-use common::project::{Project, runtime, with_db};
+use common::project::{Project, fresh_database, query, runtime, with_db};
 use common::*;
+use std::path::Path;
 
 fn seaorm_fixtures() -> std::path::PathBuf {
     fixtures().join("seaorm")
@@ -43,8 +46,10 @@ fn inspect_of_the_entities_equals_what_seaorm_creates() {
 /// `create_index_from_entity` build for the fixture entities (SeaORM's
 /// `column_def_from_entity_column`: `not_null` unless nullable, `unique_key`, `default`,
 /// `auto_increment` and inline `primary_key` for a single key, `pk-<table>` for a composite
-/// one, `fk-<table>-<columns>` per `belongs_to`), rendered by sea-query 1.0 itself (the
-/// sea-query of SeaORM 2.x), so `expected.sql` is the text SeaORM would run, not a guess.
+/// one, `fk-<table>-<columns>` per `belongs_to`), written with sea-query 1.0 (the sea-query of
+/// SeaORM 2.x) and rendered by it: the offline check of `expected.sql`, which
+/// [`seaorm_itself_creates_the_schema_autogen_reads_from_the_entities`] confirms against the
+/// statements SeaORM really builds and runs.
 fn seaorm_statements() -> Vec<String> {
     use sea_query::extension::postgres::Type;
     use sea_query::{ColumnDef, ForeignKey, ForeignKeyAction, Index, PostgresQueryBuilder, Table};
@@ -143,16 +148,130 @@ fn seaorm_statements() -> Vec<String> {
     ]
 }
 
-#[test]
-fn the_expected_schema_is_what_sea_query_renders() {
+/// The statements of `expected.sql`, one a line there, without their `;`.
+fn expected_statements() -> Vec<String> {
     let text =
         std::fs::read_to_string(seaorm_fixtures().join("expected.sql")).expect("expected.sql");
-    let written: Vec<String> = text
-        .lines()
+    text.lines()
         .filter(|line| !line.trim().is_empty() && !line.starts_with("--"))
         .map(|line| line.trim_end_matches(';').to_string())
-        .collect();
-    assert_eq!(written, seaorm_statements());
+        .collect()
+}
+
+#[test]
+fn the_expected_schema_is_what_sea_query_renders() {
+    assert_eq!(expected_statements(), seaorm_statements());
+}
+
+/// sea-orm 2.x for the fixture entities: beside the features sea-orm-migration already gives
+/// it (so the crate shares the migration crate's build), `macros` for the derives, `with-json`,
+/// `with-chrono`, `with-rust_decimal` and `with-uuid` for `Json`, `DateTimeWithTimeZone`/`Date`,
+/// `Decimal` and `Uuid` in `sea_orm::entity::prelude`.
+const SEAORM_DEPENDENCY: &str = "sea-orm = { version = \"2\", default-features = false, features = [\"macros\", \"with-json\", \"with-chrono\", \"with-rust_decimal\", \"with-uuid\", \"sqlx-postgres\", \"runtime-tokio-rustls\"] }\n";
+
+/// The entity crate's `main`: SeaORM's own `Schema` for PostgreSQL creates the active enum, the
+/// tables in dependency order and then the indexes of the entities, each statement printed
+/// (as sea-query renders it) and executed on the database at `DATABASE_URL`.
+const SEAORM_MAIN: &str = r#"mod entity;
+
+use entity::prelude::*;
+use entity::sea_orm_active_enums::Tea;
+use sea_orm::sea_query::PostgresQueryBuilder;
+use sea_orm::{ConnectionTrait, Database, DbBackend, Schema};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let db = Database::connect(std::env::var("DATABASE_URL")?).await?;
+    let schema = Schema::new(DbBackend::Postgres);
+    let tea = schema
+        .create_enum_from_active_enum::<Tea>()
+        .ok_or("no enum type on PostgreSQL")?;
+    println!("{}", tea.to_string(PostgresQueryBuilder));
+    db.execute(&tea).await?;
+    let tables = [
+        schema.create_table_from_entity(Cake),
+        schema.create_table_from_entity(Filling),
+        schema.create_table_from_entity(Fruit),
+        schema.create_table_from_entity(CakeFilling),
+    ];
+    for table in &tables {
+        println!("{}", table.to_string(PostgresQueryBuilder));
+        db.execute(table).await?;
+    }
+    let indexes = [
+        schema.create_index_from_entity(Cake),
+        schema.create_index_from_entity(Filling),
+        schema.create_index_from_entity(Fruit),
+        schema.create_index_from_entity(CakeFilling),
+    ];
+    for index in indexes.iter().flatten() {
+        println!("{}", index.to_string(PostgresQueryBuilder));
+        db.execute(index).await?;
+    }
+    Ok(())
+}
+"#;
+
+/// `autogen diff --from <from> --to <to> --exit-code`, required to find no difference.
+fn assert_no_difference(scratch: &Path, from: &str, to: &Path) {
+    let output = autogen_in(
+        scratch,
+        &[
+            "diff",
+            "--from",
+            from,
+            "--to",
+            &to.to_string_lossy(),
+            "--exit-code",
+        ],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "diff --from the database SeaORM created --to {}\nstdout:\n{}\nstderr:\n{}",
+        to.display(),
+        stdout(&output),
+        stderr(&output)
+    );
+}
+
+/// SeaORM itself, not a rendering of what it would do: a crate outside the workspace with the
+/// fixture entities verbatim in `src/entity/` builds against sea-orm 2.x (no warnings) and its
+/// `Schema` creates their schema in a fresh database, running exactly the statements of
+/// `expected.sql`; `autogen diff` then finds nothing between that database and the entity
+/// directory (what autogen reads from the files is what SeaORM creates), nor between it and
+/// `expected.sql`.
+#[test]
+fn seaorm_itself_creates_the_schema_autogen_reads_from_the_entities() {
+    let bakery = sea_orm::new_crate(&sea_orm::manifest("bakery", SEAORM_DEPENDENCY));
+    let src = bakery.path().join("src");
+    let entity = src.join("entity");
+    std::fs::create_dir(&entity).expect("src/entity");
+    for file in std::fs::read_dir(seaorm_fixtures().join("entity")).expect("fixture") {
+        let file = file.expect("fixture entry").path();
+        std::fs::copy(&file, entity.join(file.file_name().expect("a name"))).expect("copy");
+    }
+    std::fs::write(src.join("main.rs"), SEAORM_MAIN).expect("main.rs");
+
+    let (_database, url) = fresh_database();
+    let ran = sea_orm::cargo_run(bakery.path(), &url, &[]);
+    assert_eq!(ran, expected_statements());
+    assert_eq!(
+        query(
+            &url,
+            "SELECT relname::text FROM pg_class WHERE relnamespace = 'public'::regnamespace \
+             AND relkind = 'r' ORDER BY 1"
+        ),
+        ["cake", "cake_filling", "filling", "fruit"]
+    );
+
+    let scratch = tempfile::tempdir().expect("temp dir");
+    assert_no_difference(scratch.path(), &url, &seaorm_fixtures().join("entity"));
+    assert_no_difference(
+        scratch.path(),
+        &url,
+        &seaorm_fixtures().join("expected.sql"),
+    );
 }
 
 #[test]

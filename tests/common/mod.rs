@@ -4,6 +4,7 @@
 #![allow(dead_code)] // Each test file uses a different subset.
 
 pub mod project;
+pub mod sea_orm;
 pub mod terminal;
 
 use std::path::{Path, PathBuf};
