@@ -48,6 +48,7 @@ pub fn diff_renaming(
         handovers: &handovers,
         forced_parts: &objects.forced_parts,
         enum_types,
+        type_storage: crate::type_storage::TypeStorage::of(&desired),
     };
     diff_tables(&current, &desired, &context, &mut changes)?;
     crate::family::objects::finish(objects, &current, &desired, &mut changes);

@@ -238,6 +238,8 @@ pub(crate) struct TableContext<'a> {
     /// The enum types of both catalogs as columns spell them (`public.mood`): a column moved
     /// from one enum type to another converts through text (there is no cast between them).
     pub(crate) enum_types: HashSet<String>,
+    /// The default storage of the desired catalog's column types (`SET STORAGE` back to it).
+    pub(crate) type_storage: crate::type_storage::TypeStorage,
 }
 
 impl TableContext<'_> {
@@ -627,6 +629,12 @@ pub(crate) fn compare_table(
                     table: name.clone(),
                     column: column.clone(),
                 }));
+                changes.extend(setting_changes(
+                    &name,
+                    &Column::default(),
+                    column,
+                    &context.type_storage,
+                ));
                 if column.comment.is_some() {
                     changes.push(comment_change(
                         CommentTarget::Column {
