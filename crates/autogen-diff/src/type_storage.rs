@@ -144,10 +144,16 @@ mod tests {
         });
         let storage = TypeStorage::of(&catalog);
         assert_eq!(storage.default_of("text"), Some("extended"));
-        assert_eq!(storage.default_of("character varying(20)"), Some("extended"));
+        assert_eq!(
+            storage.default_of("character varying(20)"),
+            Some("extended")
+        );
         assert_eq!(storage.default_of("numeric(12,2)"), Some("main"));
         assert_eq!(storage.default_of("integer"), Some("plain"));
-        assert_eq!(storage.default_of("timestamp(3) with time zone"), Some("plain"));
+        assert_eq!(
+            storage.default_of("timestamp(3) with time zone"),
+            Some("plain")
+        );
         assert_eq!(storage.default_of("integer[]"), Some("extended"));
         assert_eq!(storage.default_of("public.mood"), Some("plain"));
         assert_eq!(storage.default_of("public.citext"), None);

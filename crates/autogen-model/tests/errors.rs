@@ -184,7 +184,11 @@ fn column_settings_with_unknown_or_malformed_values() {
         "\"n_distinct\"",
         "a column option is written `name=value`",
     );
-    assert!(help(&error).contains("n_distinct=-0.02"), "{}", help(&error));
+    assert!(
+        help(&error).contains("n_distinct=-0.02"),
+        "{}",
+        help(&error)
+    );
     let text = struct_with("#[model(column_options = [\"n_distinct=1); DROP TABLE x\"])] id: i64,");
     expect_error(
         &text,

@@ -547,12 +547,7 @@ pub(crate) fn compare_column(
             column: new.clone(),
             was_generated: old.generated.is_some(),
         }));
-        changes.extend(setting_changes(
-            table,
-            &Column::default(),
-            new,
-            &context.type_storage,
-        ));
+        changes.extend(new_column_settings(table, new));
         if new.comment.is_some() {
             changes.push(comment_change(
                 CommentTarget::Column {
@@ -695,7 +690,7 @@ pub(crate) fn compare_column(
         table,
         &settings_before,
         new,
-        &context.type_storage,
+        Some(&context.type_storage),
     ));
     if old.comment != new.comment {
         changes.push(comment_change(
@@ -709,14 +704,23 @@ pub(crate) fn compare_column(
     ColumnOutcome::InPlace
 }
 
+/// The changes that give a column just created (`CREATE TABLE`, `ADD COLUMN`) its settings.
+pub(crate) fn new_column_settings(table: &QualifiedName, column: &Column) -> Vec<Change> {
+    if !column.has_settings() {
+        return Vec::new();
+    }
+    // A new column has its type's storage: only a storage of its own is set.
+    setting_changes(table, &Column::default(), column, None)
+}
+
 /// The changes that take a column's settings (statistics target, storage, compression,
-/// attribute options) from `old`'s to `new`'s; `old` is `Column::default()`-like for a column
-/// just added.
+/// attribute options) from `old`'s to `new`'s. `type_storage` gives the storage a column goes
+/// back to when `new` names none (needed only when `old` names one).
 pub(crate) fn setting_changes(
     table: &QualifiedName,
     old: &Column,
     new: &Column,
-    type_storage: &TypeStorage,
+    type_storage: Option<&TypeStorage>,
 ) -> Vec<Change> {
     let mut changes = Vec::new();
     let column = || new.name.clone();
@@ -726,7 +730,7 @@ pub(crate) fn setting_changes(
         let storage = new
             .storage
             .as_deref()
-            .or_else(|| type_storage.default_of(&new.data_type))
+            .or_else(|| type_storage.and_then(|types| types.default_of(&new.data_type)))
             .unwrap_or("default");
         changes.push(Change::Column(ColumnChange::SetStorage {
             table: table.clone(),

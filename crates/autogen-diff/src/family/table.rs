@@ -548,6 +548,9 @@ pub(crate) fn create_table(table: &Table, changes: &mut Vec<Change>) {
         ..table.clone()
     };
     changes.extend(settings(&bare, table));
+    for column in &table.columns {
+        changes.extend(new_column_settings(&name, column));
+    }
     changes.extend(privilege::changes(
         &PrivilegeTarget::Table { name: name.clone() },
         (&[], &[]),
@@ -629,12 +632,7 @@ pub(crate) fn compare_table(
                     table: name.clone(),
                     column: column.clone(),
                 }));
-                changes.extend(setting_changes(
-                    &name,
-                    &Column::default(),
-                    column,
-                    &context.type_storage,
-                ));
+                changes.extend(new_column_settings(&name, column));
                 if column.comment.is_some() {
                     changes.push(comment_change(
                         CommentTarget::Column {

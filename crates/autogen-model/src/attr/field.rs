@@ -93,7 +93,8 @@ pub(crate) fn read_field(items: &[Meta], problems: &mut Vec<Problem>) -> FieldAt
             }
             "storage" => {
                 out.storage = reader.string(meta).and_then(|text| {
-                    choices::storage(&text, reader.problems).map(|storage| Spanned::new(storage, item))
+                    choices::storage(&text, reader.problems)
+                        .map(|storage| Spanned::new(storage, item))
                 })
             }
             "compression" => {

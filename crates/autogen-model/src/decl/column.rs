@@ -147,7 +147,10 @@ pub(crate) fn column_of_field(
         comment: attrs.comment.clone(),
         statistics: attrs.statistics.as_ref().map(|target| target.value),
         storage: attrs.storage.as_ref().map(|storage| storage.value.clone()),
-        compression: attrs.compression.as_ref().map(|method| method.value.clone()),
+        compression: attrs
+            .compression
+            .as_ref()
+            .map(|method| method.value.clone()),
         options: {
             let mut options: Vec<String> = attrs
                 .column_options
