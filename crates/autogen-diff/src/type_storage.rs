@@ -140,7 +140,10 @@ mod tests {
         catalog.enums.push(autogen_schema::EnumType {
             schema: "public".into(),
             name: "mood".into(),
-            ..Default::default()
+            values: vec!["happy".into()],
+            comment: None,
+            grants: Vec::new(),
+            revoked_defaults: Vec::new(),
         });
         let storage = TypeStorage::of(&catalog);
         assert_eq!(storage.default_of("text"), Some("extended"));

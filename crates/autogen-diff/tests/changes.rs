@@ -67,6 +67,7 @@ fn plain_column(name: &str, data_type: &str) -> Column {
         generated: None,
         collation: None,
         comment: None,
+        ..Column::default()
     }
 }
 
