@@ -7,7 +7,7 @@ use crate::family::*;
 use crate::sequence_options;
 use crate::type_storage::TypeStorage;
 use autogen_schema::ObjectRef;
-use autogen_schema::{Column, Identity, QualifiedName, SequenceOptions, quote_ident, sql};
+use autogen_schema::{Column, Identity, QualifiedName, SequenceOptions, Table, quote_ident, sql};
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -122,12 +122,17 @@ pub enum ColumnChange {
         table: QualifiedName,
         column: String,
         storage: String,
+        /// The partitions and inheritance children that have the column from this table only
+        /// (see [`followers`]): set the same way.
+        followers: Vec<QualifiedName>,
     },
     /// `SET COMPRESSION`; `None`: `DEFAULT`.
     SetCompression {
         table: QualifiedName,
         column: String,
         compression: Option<String>,
+        /// As for [`ColumnChange::SetStorage`].
+        followers: Vec<QualifiedName>,
     },
     /// `RESET` the attribute options `to` lacks, `SET` those it has anew or with another value.
     SetOptions {
@@ -273,11 +278,13 @@ impl ColumnChange {
                 table,
                 column,
                 storage,
+                ..
             } => format!("set storage of column {} to {storage}", col(table, column)),
             ColumnChange::SetCompression {
                 table,
                 column,
                 compression,
+                ..
             } => format!(
                 "set compression of column {} to {}",
                 col(table, column),
@@ -458,13 +465,26 @@ impl ColumnChange {
                 table,
                 column,
                 storage,
-            } => (sql::set_storage(table, column, storage), lock),
+                followers,
+            } => (
+                std::iter::once(table)
+                    .chain(followers)
+                    .map(|table| sql::set_storage(table, column, storage))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                lock,
+            ),
             ColumnChange::SetCompression {
                 table,
                 column,
                 compression,
+                followers,
             } => (
-                sql::set_compression(table, column, compression.as_deref()),
+                std::iter::once(table)
+                    .chain(followers)
+                    .map(|table| sql::set_compression(table, column, compression.as_deref()))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
                 lock,
             ),
             // SHARE UPDATE EXCLUSIVE, like SET STATISTICS.
@@ -547,7 +567,7 @@ pub(crate) fn compare_column(
             column: new.clone(),
             was_generated: old.generated.is_some(),
         }));
-        changes.extend(new_column_settings(table, new));
+        changes.extend(new_column_settings(table, new, context.desired_tables));
         if new.comment.is_some() {
             changes.push(comment_change(
                 CommentTarget::Column {
@@ -691,6 +711,7 @@ pub(crate) fn compare_column(
         &settings_before,
         new,
         Some(&context.type_storage),
+        context.desired_tables,
     ));
     if old.comment != new.comment {
         changes.push(comment_change(
@@ -705,12 +726,44 @@ pub(crate) fn compare_column(
 }
 
 /// The changes that give a column just created (`CREATE TABLE`, `ADD COLUMN`) its settings.
-pub(crate) fn new_column_settings(table: &QualifiedName, column: &Column) -> Vec<Change> {
+pub(crate) fn new_column_settings(
+    table: &QualifiedName,
+    column: &Column,
+    tables: &[Table],
+) -> Vec<Change> {
     if !column.has_settings() {
         return Vec::new();
     }
     // A new column has its type's storage: only a storage of its own is set.
-    setting_changes(table, &Column::default(), column, None)
+    setting_changes(table, &Column::default(), column, None, tables)
+}
+
+/// The tables of `tables` (the desired schema's) that have `column` from `table` only, at any
+/// depth: its partitions, and the inheritance children that do not declare the column
+/// themselves. PostgreSQL gives them their parent's storage and compression when they are
+/// created, but `ALTER TABLE ONLY` (and `SET COMPRESSION` always) leaves them as they are, and
+/// a plan creates partitions and children before it sets their parent's columns: they are set
+/// explicitly, so they end as a dump creates them.
+pub(crate) fn followers(
+    tables: &[Table],
+    table: &QualifiedName,
+    column: &str,
+) -> Vec<QualifiedName> {
+    let mut found: Vec<QualifiedName> = Vec::new();
+    let mut pending = vec![table.clone()];
+    while let Some(parent) = pending.pop() {
+        for child in tables {
+            let name = child.qualified_name();
+            let from_parent = child.parents().any(|of| *of == parent)
+                && (child.partition_of.is_some() || child.column(column).is_none());
+            if from_parent && !found.contains(&name) && name != *table {
+                found.push(name.clone());
+                pending.push(name);
+            }
+        }
+    }
+    found.sort();
+    found
 }
 
 /// The changes that take a column's settings (statistics target, storage, compression,
@@ -721,6 +774,7 @@ pub(crate) fn setting_changes(
     old: &Column,
     new: &Column,
     type_storage: Option<&TypeStorage>,
+    tables: &[Table],
 ) -> Vec<Change> {
     let mut changes = Vec::new();
     let column = || new.name.clone();
@@ -736,6 +790,7 @@ pub(crate) fn setting_changes(
             table: table.clone(),
             column: column(),
             storage: storage.to_string(),
+            followers: followers(tables, table, &new.name),
         }));
     }
     if old.compression != new.compression {
@@ -743,6 +798,7 @@ pub(crate) fn setting_changes(
             table: table.clone(),
             column: column(),
             compression: new.compression.clone(),
+            followers: followers(tables, table, &new.name),
         }));
     }
     if old.statistics != new.statistics {

@@ -240,6 +240,8 @@ pub(crate) struct TableContext<'a> {
     pub(crate) enum_types: HashSet<String>,
     /// The default storage of the desired catalog's column types (`SET STORAGE` back to it).
     pub(crate) type_storage: crate::type_storage::TypeStorage,
+    /// The desired catalog's tables: the partitions and children a column setting reaches.
+    pub(crate) desired_tables: &'a [Table],
 }
 
 impl TableContext<'_> {
@@ -300,7 +302,7 @@ pub(crate) fn diff_tables(
     // parent drops its partitions with it).
     created.sort_by_key(|table| table.partition_depth(&desired.tables));
     for table in created {
-        create_table(table, changes);
+        create_table(table, &desired.tables, changes);
     }
     let mut dropped: Vec<&Table> = pairs
         .iter()
@@ -520,7 +522,7 @@ pub(crate) fn key_columns(table: &QualifiedName, columns: &[String]) -> KeyColum
     (table.clone(), columns)
 }
 
-pub(crate) fn create_table(table: &Table, changes: &mut Vec<Change>) {
+pub(crate) fn create_table(table: &Table, tables: &[Table], changes: &mut Vec<Change>) {
     let name = table.qualified_name();
     // Exactly what `sql::create_table` renders; the rest follows as separate changes.
     let mut created = table.clone();
@@ -549,7 +551,7 @@ pub(crate) fn create_table(table: &Table, changes: &mut Vec<Change>) {
     };
     changes.extend(settings(&bare, table));
     for column in &table.columns {
-        changes.extend(new_column_settings(&name, column));
+        changes.extend(new_column_settings(&name, column, tables));
     }
     changes.extend(privilege::changes(
         &PrivilegeTarget::Table { name: name.clone() },
@@ -632,7 +634,7 @@ pub(crate) fn compare_table(
                     table: name.clone(),
                     column: column.clone(),
                 }));
-                changes.extend(new_column_settings(&name, column));
+                changes.extend(new_column_settings(&name, column, context.desired_tables));
                 if column.comment.is_some() {
                     changes.push(comment_change(
                         CommentTarget::Column {
