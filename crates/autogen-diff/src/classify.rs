@@ -907,8 +907,18 @@ mod tests {
                 "{action}"
             );
         }
+        // Column settings: SHARE UPDATE EXCLUSIVE (statistics, options) or ACCESS EXCLUSIVE
+        // without a rewrite (storage, compression).
         assert_eq!(
-            classify("ALTER TABLE t ALTER COLUMN a SET STATISTICS 100;"),
+            known("ALTER TABLE t ALTER COLUMN a SET STATISTICS 100;"),
+            []
+        );
+        assert_eq!(
+            known("ALTER TABLE t ALTER COLUMN a SET STORAGE MAIN;"),
+            [AccessExclusiveLock]
+        );
+        assert_eq!(
+            classify("ALTER TABLE t ALTER COLUMN a SET SOMETHING;"),
             Classification::Unknown
         );
     }
