@@ -210,7 +210,7 @@ async fn unsupported_objects_are_named_never_dropped_silently() {
         "1 statistics object (public.accounts_owner_email_stats)",
         "1 trigger on an unmodeled table (public.archived_accounts.archive_no_op)",
         "1 grant (table public.archived_accounts)",
-        "1 column setting (public.audit_log.note)",
+        "1 column setting (public.balance_totals.total)",
         "1 operator (public.===(integer,integer))",
         "1 text search configuration (public.my_english)",
         "1 publication (settings_changes)",
@@ -239,6 +239,8 @@ async fn unsupported_objects_are_named_never_dropped_silently() {
         "(public.vip_accounts)",
         "vip_rows",
         "vip_no_op",
+        // A modeled table's column setting.
+        "public.audit_log.note",
         "inherited table",
     ] {
         assert!(
@@ -260,6 +262,7 @@ async fn unsupported_objects_are_named_never_dropped_silently() {
         "ALTER TABLE \"public\".\"accounts\" ENABLE ROW LEVEL SECURITY;",
         ") WITH (fillfactor=70);",
         "ALTER TABLE \"public\".\"audit_log\" REPLICA IDENTITY FULL;",
+        "ALTER TABLE ONLY \"public\".\"audit_log\" ALTER COLUMN \"note\" SET STATISTICS 500;",
         "GRANT SELECT ON TABLE \"public\".\"settings\" TO PUBLIC;",
         ") PARTITION BY RANGE (taken_on);",
         "CREATE TABLE \"public\".\"measurements_2025\" PARTITION OF \"public\".\"measurements\" FOR VALUES FROM ('2025-01-01') TO ('2026-01-01') WITH (fillfactor=90);",

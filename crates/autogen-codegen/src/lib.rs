@@ -165,4 +165,40 @@ pub struct Users {
             Some("pub mod public;")
         );
     }
+
+    #[test]
+    fn column_settings_are_field_attributes_and_an_option_the_model_cannot_say_is_sql() {
+        let generated = generate(&catalog(
+            r#"{"tables": [{"schema": "public", "name": "state_groups_state", "columns": [
+                    {"name": "state_group", "data_type": "bigint", "not_null": true,
+                     "statistics": 500, "options": ["n_distinct=-0.02"]},
+                    {"name": "body", "data_type": "text", "storage": "external",
+                     "compression": "lz4"},
+                    {"name": "room_id", "data_type": "text", "options": ["n_distinct='odd'"]}]}]}"#,
+        ))
+        .unwrap_or_else(|error| panic!("{error}"));
+        let models = file(&generated, "public.rs");
+        assert!(
+            models.contains(
+                "    #[model(statistics = 500, column_options = [\"n_distinct=-0.02\"])]\n    pub state_group: i64,"
+            ),
+            "{models}"
+        );
+        assert!(
+            models.contains(
+                "    #[model(storage = \"external\", compression = \"lz4\")]\n    pub body: Option<String>,"
+            ),
+            "{models}"
+        );
+        assert!(
+            models.contains("    pub room_id: Option<String>,"),
+            "{models}"
+        );
+        assert_eq!(
+            file(&generated, "schema.sql").lines().last(),
+            Some(
+                "ALTER TABLE ONLY \"public\".\"state_groups_state\" ALTER COLUMN \"room_id\" SET (n_distinct='odd');"
+            )
+        );
+    }
 }

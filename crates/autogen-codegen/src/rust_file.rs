@@ -312,5 +312,28 @@ fn column_items(column: &Column) -> Vec<Item> {
     if let Some(generated) = &column.generated {
         items.push(Item::Plain(format!("generated = {}", literal(generated))));
     }
+    if let Some(statistics) = column.statistics {
+        items.push(Item::Plain(format!("statistics = {statistics}")));
+    }
+    if let Some(storage) = &column.storage {
+        items.push(Item::Plain(format!("storage = {}", literal(storage))));
+    }
+    if let Some(compression) = &column.compression {
+        items.push(Item::Plain(format!(
+            "compression = {}",
+            literal(compression)
+        )));
+    }
+    if !column.options.is_empty() {
+        let list: Vec<String> = column
+            .options
+            .iter()
+            .map(|option| literal(option))
+            .collect();
+        items.push(Item::Plain(format!(
+            "column_options = [{}]",
+            list.join(", ")
+        )));
+    }
     items
 }

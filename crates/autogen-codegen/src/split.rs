@@ -80,6 +80,21 @@ fn model_table(full: &Table) -> Table {
         {
             column.identity = None;
         }
+        // The model's `statistics` takes PostgreSQL's range and `column_options` plain
+        // `name=value` items; anything else is set by the declarations.
+        if column
+            .statistics
+            .is_some_and(|target| !(0..=10000).contains(&target))
+        {
+            column.statistics = None;
+        }
+        if !column
+            .options
+            .iter()
+            .all(|option| expressible_option(option))
+        {
+            column.options.clear();
+        }
     }
     table.primary_key = table
         .primary_key
@@ -120,6 +135,20 @@ fn model_table(full: &Table) -> Table {
         }
     }
     table
+}
+
+/// A column option the model's `column_options` takes as it is: `name=value` with a plain
+/// name and value (what its parser accepts).
+fn expressible_option(option: &str) -> bool {
+    let plain = |text: &str, extra: &[u8]| {
+        !text.is_empty()
+            && text
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_' || extra.contains(&byte))
+    };
+    option.split_once('=').is_some_and(|(name, value)| {
+        plain(name, b".") && plain(value, b".-+") && name == name.to_lowercase()
+    })
 }
 
 /// A model's primary key has PostgreSQL's default name and nothing but columns.

@@ -151,6 +151,7 @@ mod tests {
             generated: None,
             collation: None,
             comment: None,
+            ..Column::default()
         }
     }
 

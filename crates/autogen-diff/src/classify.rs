@@ -509,6 +509,11 @@ fn alter_column(a: &Cursor, at: usize) -> Option<Vec<Hazard>> {
         ("set", Some("minvalue" | "maxvalue"), _) | ("restart", _, _) => {
             Some(vec![AccessExclusiveLock, MayFailOnExistingRows])
         }
+        // SHARE UPDATE EXCLUSIVE: reads and writes go on.
+        ("set", Some("statistics"), _) => Some(vec![]),
+        ("set" | "reset", _, _) if matches!(a.kind(at + 1), Some(Kind::Open)) => Some(vec![]),
+        // ACCESS EXCLUSIVE, no rewrite: values stored from now on follow it.
+        ("set", Some("storage" | "compression"), _) => Some(vec![AccessExclusiveLock]),
         ("set", Some("increment" | "start" | "cache" | "cycle" | "no"), _) => {
             if a.top_level_word("minvalue") || a.top_level_word("maxvalue") {
                 Some(vec![AccessExclusiveLock, MayFailOnExistingRows])
@@ -948,8 +953,18 @@ mod tests {
                 "{action}"
             );
         }
+        // Column settings: SHARE UPDATE EXCLUSIVE (statistics, options) or ACCESS EXCLUSIVE
+        // without a rewrite (storage, compression).
         assert_eq!(
-            classify("ALTER TABLE t ALTER COLUMN a SET STATISTICS 100;"),
+            known("ALTER TABLE t ALTER COLUMN a SET STATISTICS 100;"),
+            []
+        );
+        assert_eq!(
+            known("ALTER TABLE t ALTER COLUMN a SET STORAGE MAIN;"),
+            [AccessExclusiveLock]
+        );
+        assert_eq!(
+            classify("ALTER TABLE t ALTER COLUMN a SET SOMETHING;"),
             Classification::Unknown
         );
     }
@@ -1165,6 +1180,23 @@ mod tests {
                 vec![],
             ),
             ("ALTER TABLE x RESET (fillfactor);", vec![]),
+            (
+                "ALTER TABLE ONLY x ALTER COLUMN c SET STATISTICS 500;",
+                vec![],
+            ),
+            (
+                "ALTER TABLE ONLY x ALTER COLUMN c SET (n_distinct=-0.02);",
+                vec![],
+            ),
+            ("ALTER TABLE x ALTER c RESET (n_distinct);", vec![]),
+            (
+                "ALTER TABLE ONLY x ALTER COLUMN c SET STORAGE EXTERNAL;",
+                vec![AccessExclusiveLock],
+            ),
+            (
+                "ALTER TABLE x ALTER COLUMN c SET COMPRESSION lz4;",
+                vec![AccessExclusiveLock],
+            ),
             (
                 "ALTER DEFAULT PRIVILEGES FOR ROLE m IN SCHEMA s GRANT SELECT ON TABLES TO r;",
                 vec![],

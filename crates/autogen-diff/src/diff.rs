@@ -48,6 +48,8 @@ pub fn diff_renaming(
         handovers: &handovers,
         forced_parts: &objects.forced_parts,
         enum_types,
+        type_storage: crate::type_storage::TypeStorage::of(&desired),
+        desired_tables: &desired.tables,
     };
     diff_tables(&current, &desired, &context, &mut changes)?;
     crate::family::objects::finish(objects, &current, &desired, &mut changes);

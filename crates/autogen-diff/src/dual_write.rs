@@ -96,6 +96,12 @@ pub(crate) fn expand_rename(
         "add the new column",
         Transaction::Any,
     )];
+    // The new column gets the old one's settings (statistics target, storage, …).
+    for change in crate::family::column::new_column_settings(table, &added, &[]) {
+        let mut setting = crate::render::render(&change, source);
+        setting.change = format!("{summary} ({})", change.summary());
+        statements.push(setting);
+    }
     if old.not_null {
         statements.push(step(
             format!(

@@ -48,6 +48,7 @@ mod renames;
 mod render;
 mod sequence_options;
 mod touched;
+mod type_storage;
 mod unmanaged;
 
 pub use change::{

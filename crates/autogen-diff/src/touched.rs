@@ -100,6 +100,8 @@ fn named_tables(
         | Change::Column(ColumnChange::DropIdentity { table, .. })
         | Change::Column(ColumnChange::DropCarriedIdentity { table, .. })
         | Change::Column(ColumnChange::AlterIdentity { table, .. })
+        | Change::Column(ColumnChange::SetStatistics { table, .. })
+        | Change::Column(ColumnChange::SetOptions { table, .. })
         | Change::Constraint(ConstraintChange::AddPrimaryKey { table, .. })
         | Change::Constraint(ConstraintChange::AddUnique { table, .. })
         | Change::Constraint(ConstraintChange::AddCheck { table, .. })
@@ -109,6 +111,17 @@ fn named_tables(
         | Change::Index(IndexChange::Create { table, .. })
         | Change::Index(IndexChange::Drop { table, .. }) => {
             tables.insert(table.clone());
+        }
+        Change::Column(
+            ColumnChange::SetStorage {
+                table, followers, ..
+            }
+            | ColumnChange::SetCompression {
+                table, followers, ..
+            },
+        ) => {
+            tables.insert(table.clone());
+            tables.extend(followers.iter().cloned());
         }
         Change::Constraint(ConstraintChange::AddForeignKey { table, foreign_key }) => {
             tables.insert(table.clone());

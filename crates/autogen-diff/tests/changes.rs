@@ -67,6 +67,7 @@ fn plain_column(name: &str, data_type: &str) -> Column {
         generated: None,
         collation: None,
         comment: None,
+        ..Column::default()
     }
 }
 
@@ -1427,4 +1428,76 @@ fn a_new_type_gets_its_grants_after_it_is_created() {
         statements(&desired, &base()),
         [r#"DROP TYPE "public"."color";"#]
     );
+}
+
+/// A partitioned table and an inheritance parent with the partition and child that have their
+/// columns from them.
+const PARENTS: &str = r#"{
+  "schemas": [{"name": "public"}],
+  "tables": [
+    {"schema": "public", "name": "events", "partition_by": "LIST (kind)",
+     "columns": [{"name": "kind", "data_type": "integer"}, {"name": "payload", "data_type": "text"}]},
+    {"schema": "public", "name": "events_1",
+     "partition_of": {"parent": {"schema": "public", "name": "events"}, "bound": "FOR VALUES IN (1)"},
+     "columns": []},
+    {"schema": "public", "name": "documents",
+     "columns": [{"name": "id", "data_type": "bigint"}, {"name": "body", "data_type": "text"}]},
+    {"schema": "public", "name": "signed_documents",
+     "inherits": [{"schema": "public", "name": "documents"}],
+     "columns": [{"name": "signature", "data_type": "bytea"}]}
+  ]
+}"#;
+
+#[test]
+fn column_settings_are_set_reset_and_reach_the_partitions_and_children_of_the_column() {
+    let current = catalog_from_json(PARENTS).unwrap();
+    let mut desired = current.clone();
+    let payload = column(&mut desired, "events", "payload");
+    payload.storage = Some("external".into());
+    payload.compression = Some("lz4".into());
+    payload.statistics = Some(500);
+    payload.options = vec!["n_distinct=-0.02".into()];
+    column(&mut desired, "documents", "body").storage = Some("main".into());
+    let up = statements(&current, &desired);
+    assert_eq!(
+        up,
+        [
+            "ALTER TABLE ONLY \"public\".\"documents\" ALTER COLUMN \"body\" SET STORAGE MAIN;\n\
+             ALTER TABLE ONLY \"public\".\"signed_documents\" ALTER COLUMN \"body\" SET STORAGE MAIN;",
+            "ALTER TABLE ONLY \"public\".\"events\" ALTER COLUMN \"payload\" SET STORAGE EXTERNAL;\n\
+             ALTER TABLE ONLY \"public\".\"events_1\" ALTER COLUMN \"payload\" SET STORAGE EXTERNAL;",
+            "ALTER TABLE ONLY \"public\".\"events\" ALTER COLUMN \"payload\" SET COMPRESSION lz4;\n\
+             ALTER TABLE ONLY \"public\".\"events_1\" ALTER COLUMN \"payload\" SET COMPRESSION lz4;",
+            "ALTER TABLE ONLY \"public\".\"events\" ALTER COLUMN \"payload\" SET STATISTICS 500;",
+            "ALTER TABLE ONLY \"public\".\"events\" ALTER COLUMN \"payload\" SET (n_distinct=-0.02);",
+        ]
+    );
+    let plan = plan(&current, &desired).unwrap();
+    let hazards: Vec<&[Hazard]> = plan
+        .statements
+        .iter()
+        .map(|s| s.hazards.as_slice())
+        .collect();
+    let lock: &[Hazard] = &[Hazard::AccessExclusiveLock];
+    assert_eq!(hazards, [lock, lock, lock, &[], &[]]);
+    // Back: the type's own storage (text: extended), the default compression and target, the
+    // option reset.
+    let down = statements(&desired, &current);
+    assert!(down.contains(&"ALTER TABLE ONLY \"public\".\"events\" ALTER COLUMN \"payload\" SET STORAGE EXTENDED;\nALTER TABLE ONLY \"public\".\"events_1\" ALTER COLUMN \"payload\" SET STORAGE EXTENDED;".to_string()), "{down:?}");
+    assert!(down.contains(&"ALTER TABLE ONLY \"public\".\"events\" ALTER COLUMN \"payload\" SET COMPRESSION DEFAULT;\nALTER TABLE ONLY \"public\".\"events_1\" ALTER COLUMN \"payload\" SET COMPRESSION DEFAULT;".to_string()), "{down:?}");
+    assert!(
+        down.contains(
+            &"ALTER TABLE ONLY \"public\".\"events\" ALTER COLUMN \"payload\" SET STATISTICS -1;"
+                .to_string()
+        ),
+        "{down:?}"
+    );
+    assert!(
+        down.contains(
+            &"ALTER TABLE ONLY \"public\".\"events\" ALTER COLUMN \"payload\" RESET (n_distinct);"
+                .to_string()
+        ),
+        "{down:?}"
+    );
+    assert!(down.contains(&"ALTER TABLE ONLY \"public\".\"documents\" ALTER COLUMN \"body\" SET STORAGE EXTENDED;\nALTER TABLE ONLY \"public\".\"signed_documents\" ALTER COLUMN \"body\" SET STORAGE EXTENDED;".to_string()), "{down:?}");
 }

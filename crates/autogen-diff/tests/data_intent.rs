@@ -53,6 +53,7 @@ fn full_name(not_null: bool, default: Option<&str>) -> Column {
         generated: None,
         collation: None,
         comment: None,
+        ..Column::default()
     }
 }
 

@@ -210,6 +210,12 @@ impl Tables {
             .collect();
         order.sort_unstable();
         let mut rows: Vec<Option<ColumnRow>> = rows.into_iter().map(Some).collect();
+        // Storage and compression of every column read: a partition or inheritance child
+        // gets its parent's when it is created, which is no setting of its own.
+        // (Only the columns that have either: a column that has neither has nothing to report.)
+        type StorageAndCompression = (Option<String>, Option<String>);
+        let mut storage_of: HashMap<(usize, String), StorageAndCompression> = HashMap::new();
+        let mut unlisted_settings = Vec::new();
         for row in order
             .into_iter()
             .filter_map(|(_, _, index)| rows[index].take())
@@ -223,13 +229,30 @@ impl Tables {
                     collation_oid: row.collation_oid,
                 },
             );
-            if let (Some(name), Some(settings)) = (row.unsupported_name, row.settings) {
-                let entry = ("column setting".to_string(), name, settings);
-                self.unsupported[position].push(entry);
+            if row.column.storage.is_some() || row.column.compression.is_some() {
+                storage_of.insert(
+                    (position, row.column.name.clone()),
+                    (row.column.storage.clone(), row.column.compression.clone()),
+                );
             }
             // A partition's columns are its parent's, an inheritance child's inherited ones
             // its parents' (read above only to resolve its own constraints and indexes).
             if self.tables[position].partition_of.is_some() || !row.local {
+                // Their settings have no place in the catalog: reported as not modeled
+                // (unless they are only what the column got from its parent, see below).
+                if let (Some(name), Some(settings)) = (row.unsupported_name, row.settings) {
+                    let column = &row.column;
+                    let own_settings = column.statistics.is_some() || !column.options.is_empty();
+                    let inherited = (column.storage.clone(), column.compression.clone());
+                    unlisted_settings.push((
+                        position,
+                        column.name.clone(),
+                        own_settings,
+                        inherited,
+                        name,
+                        settings,
+                    ));
+                }
                 if self.tables[position].partition_of.is_none() {
                     self.inherited.push((position, row.column));
                 }
@@ -243,6 +266,31 @@ impl Tables {
                 self.parts[position].push((CatalogKind::AttrDef, oid, default));
             }
             self.tables[position].columns.push(row.column);
+        }
+        let positions: HashMap<QualifiedName, usize> = if unlisted_settings.is_empty() {
+            HashMap::new()
+        } else {
+            self.tables
+                .iter()
+                .enumerate()
+                .map(|(position, table)| (table.qualified_name(), position))
+                .collect()
+        };
+        for (position, column, own_settings, inherited, name, settings) in unlisted_settings {
+            let table = &self.tables[position];
+            let parents = table
+                .partition_of
+                .iter()
+                .map(|partition| &partition.parent)
+                .chain(&table.inherits);
+            let from_parent = !own_settings
+                && parents
+                    .filter_map(|parent| positions.get(parent))
+                    .filter_map(|parent| storage_of.get(&(*parent, column.clone())))
+                    .any(|parent| *parent == inherited);
+            if !from_parent {
+                self.unsupported[position].push(("column setting".to_string(), name, settings));
+            }
         }
         self.report_inherited_columns();
         Ok(())

@@ -214,9 +214,12 @@ pub(crate) fn grants_json(entries: &str, owner: &str) -> String {
 /// client sorts by attnum). Defaults are deparsed without their table (`pg_get_expr(…, 0)`):
 /// a default cannot use a column, and building the table's deparse context for each of them
 /// was half of this query's time; generated expressions do use columns and get it. Also each column's type and collation oids, which resolve index
-/// keys client-side, and the fingerprints of its settings and grants the catalog does not
-/// model (NULL for nearly every column; read here rather than in a second scan of
-/// `pg_attribute` by the unsupported-objects query). A column's grants are its table's
+/// keys client-side, its settings (statistics target, storage when not its type's, compression
+/// from PostgreSQL 14 on, attribute options; `attstattarget` is NULL for the default from
+/// PostgreSQL 17 on) and their fingerprint, for the columns the catalog does not list (a
+/// partition's, an inheritance child's inherited ones), and the fingerprint of its grants
+/// (NULL for nearly every column; read here rather than in a second scan of `pg_attribute`
+/// by the unsupported-objects query). A column's grants are its table's
 /// (`tables`).
 pub fn columns(server_version: i32) -> String {
     format!(
@@ -234,7 +237,12 @@ pub fn columns(server_version: i32) -> String {
                 || '.' || pg_catalog.quote_ident(a.attname) \
               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
               WHERE c.oid = a.attrelid) END, \
-           a.attislocal \
+           a.attislocal, \
+           CASE WHEN COALESCE(a.attstattarget, -1) <> -1 THEN a.attstattarget::int4 END, \
+           CASE WHEN a.attstorage <> ty.typstorage THEN \
+             CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' \
+               WHEN 'x' THEN 'extended' WHEN 'm' THEN 'main' END END, \
+           {compression}, COALESCE(a.attoptions, '{{}}'::text[]) \
          FROM pg_catalog.pg_attribute a JOIN tbl ON tbl.oid = a.attrelid \
          JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid \
          LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation \
@@ -251,6 +259,11 @@ pub fn columns(server_version: i32) -> String {
         tables_cte(),
         description = description_join("ds", "a.attrelid", "pg_class", "a.attnum"),
         settings = unsupported::column_settings(server_version, "a", "ty"),
+        compression = if server_version >= 140000 {
+            "CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END"
+        } else {
+            "NULL::text"
+        },
     )
 }
 

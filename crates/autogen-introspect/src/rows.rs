@@ -202,8 +202,8 @@ pub(crate) struct ColumnRow {
     pub collation_oid: u32,
     /// The `pg_attrdef` row of its default or generation expression.
     pub default_oid: Option<u32>,
-    /// The fingerprint of what the catalog does not model about the column: its settings
-    /// (statistics target, storage, compression, options).
+    /// The fingerprint of the column's settings (statistics target, storage, compression,
+    /// options), reported as not modeled for a column the catalog does not list.
     pub settings: Option<String>,
     /// `schema.table.column` quoted as the unsupported-objects query quotes names, when there
     /// are settings or grants.
@@ -228,6 +228,8 @@ pub(crate) fn column(row: &Row) -> Result<ColumnRow, IntrospectError> {
             Some(Identity { kind, options })
         }
     };
+    let mut options: Vec<String> = get(row, 25, WHAT)?;
+    options.sort();
     Ok(ColumnRow {
         table_oid: get(row, 0, WHAT)?,
         number: get(row, 1, WHAT)?,
@@ -240,6 +242,10 @@ pub(crate) fn column(row: &Row) -> Result<ColumnRow, IntrospectError> {
             generated: get(row, 6, WHAT)?,
             collation: get(row, 8, WHAT)?,
             comment: get(row, 9, WHAT)?,
+            statistics: get(row, 22, WHAT)?,
+            storage: get(row, 23, WHAT)?,
+            compression: get(row, 24, WHAT)?,
+            options,
         },
         type_oid: get(row, 16, WHAT)?,
         collation_oid: get(row, 17, WHAT)?,

@@ -437,6 +437,33 @@ fn table_settings_row_level_security_storage_and_replica_identity() {
 }
 
 #[test]
+fn column_settings_statistics_storage_compression_and_options() {
+    let models = load(
+        r#"
+        #[derive(Model)]
+        struct StateGroup {
+            #[model(statistics = 500, column_options = ["n_distinct_inherited=100", "N_DISTINCT = -0.02"])]
+            state_group: i64,
+            #[model(storage = "EXTERNAL", compression = "lz4")]
+            body: String,
+            plain: String,
+        }
+        "#,
+    );
+    let table = table(&models, "state_group");
+    let state_group = column(table, "state_group");
+    assert_eq!(state_group.statistics, Some(500));
+    assert_eq!(
+        state_group.options,
+        ["n_distinct=-0.02", "n_distinct_inherited=100"]
+    );
+    let body = column(table, "body");
+    assert_eq!(body.storage.as_deref(), Some("external"));
+    assert_eq!(body.compression.as_deref(), Some("lz4"));
+    assert!(!column(table, "plain").has_settings());
+}
+
+#[test]
 fn empty_and_unit_structs_are_tables_without_columns() {
     let models = load("#[derive(Model)] struct Empty {}\n#[derive(Model)] struct Marker;");
     assert_eq!(models.catalog.tables.len(), 2);

@@ -163,6 +163,41 @@ fn table_settings_with_values_autogen_cannot_use() {
 }
 
 #[test]
+fn column_settings_with_unknown_or_malformed_values() {
+    let text = struct_with("#[model(storage = \"externel\")] body: String,");
+    let error = expect_error(&text, "\"externel\"", "unknown `storage` `externel`");
+    assert_eq!(help(&error), "did you mean \"external\"?");
+    let text = struct_with("#[model(compression = \"zstd\")] body: String,");
+    let error = expect_error(&text, "\"zstd\"", "unknown `compression` method `zstd`");
+    assert!(help(&error).contains("lz4"), "{}", help(&error));
+    let text = struct_with("#[model(statistics = 20000)] id: i64,");
+    expect_error(&text, "20000", "statistics target 20000 is out of range");
+    let text = struct_with("#[model(statistics = \"high\")] id: i64,");
+    expect_error(
+        &text,
+        "\"high\"",
+        "`statistics` expects an integer, but got a string",
+    );
+    let text = struct_with("#[model(column_options = [\"n_distinct\"])] id: i64,");
+    let error = expect_error(
+        &text,
+        "\"n_distinct\"",
+        "a column option is written `name=value`",
+    );
+    assert!(
+        help(&error).contains("n_distinct=-0.02"),
+        "{}",
+        help(&error)
+    );
+    let text = struct_with("#[model(column_options = [\"n_distinct=1); DROP TABLE x\"])] id: i64,");
+    expect_error(
+        &text,
+        "\"n_distinct=1); DROP TABLE x\"",
+        "a column option is written `name=value`",
+    );
+}
+
+#[test]
 fn a_setting_given_twice() {
     let text = struct_with("#[model(column = \"a\")]\n#[model(column = \"b\")] x: i32,");
     let errors = common::errors(&text);

@@ -412,7 +412,7 @@ pub struct Identity {
     pub options: SequenceOptions,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Column {
     pub name: String,
     /// As `format_type` prints it: `character varying(255)`, `numeric(12,2)`, `public.mood[]`.
@@ -432,6 +432,30 @@ pub struct Column {
     pub collation: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// `SET STATISTICS n`: the column's statistics target, when set (not the default -1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistics: Option<i32>,
+    /// `SET STORAGE`: `plain`, `external`, `extended` or `main`, only when it is not the
+    /// type's default storage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<String>,
+    /// `SET COMPRESSION`: `pglz` or `lz4`, when set (PostgreSQL 14 and later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compression: Option<String>,
+    /// Attribute options (`SET (n_distinct=-0.02)`) as `name=value`, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+}
+
+impl Column {
+    /// Whether the column has a setting `ALTER COLUMN … SET` gives it after its definition
+    /// (statistics target, storage, compression, options).
+    pub fn has_settings(&self) -> bool {
+        self.statistics.is_some()
+            || self.storage.is_some()
+            || self.compression.is_some()
+            || !self.options.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -749,6 +773,9 @@ impl Catalog {
             table.indexes.sort_by(|a, b| a.name.cmp(&b.name));
             table.storage_parameters.sort();
             table.grants.sort();
+            for column in &mut table.columns {
+                column.options.sort();
+            }
         }
         for sequence in &mut self.sequences {
             sequence.grants.sort();
@@ -881,6 +908,10 @@ impl Catalog {
                     && ordered(&table.indexes, |a, b| by_name(&a.name, &b.name))
                     && ordered(&table.storage_parameters, |a, b| a <= b)
                     && ordered(&table.grants, |a, b| a <= b)
+                    && table
+                        .columns
+                        .iter()
+                        .all(|column| ordered(&column.options, |a, b| a <= b))
             })
             && self
                 .sequences

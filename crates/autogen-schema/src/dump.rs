@@ -399,6 +399,13 @@ fn blocks(catalog: &Catalog) -> Vec<Block> {
     for (i, table) in catalog.tables.iter().enumerate() {
         let name = table.qualified_name();
         let mut statements = vec![create_table(table, i)];
+        for (j, column) in table.columns.iter().enumerate() {
+            statements.extend(
+                sql::column_settings(&name, column)
+                    .into_iter()
+                    .map(|sql| Statement::single(sql, Source::Column(i, j))),
+            );
+        }
         statements.extend(table.indexes.iter().enumerate().map(|(j, index)| {
             Statement::single(sql::create_index(&name, index), Source::Index(i, j))
         }));

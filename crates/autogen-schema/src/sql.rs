@@ -366,6 +366,98 @@ pub fn storage_parameter_changes(
     statements
 }
 
+/// `ALTER TABLE ONLY t ALTER COLUMN c <action>;`: a column setting. `ONLY`: a column's
+/// settings are its own, an inheritance child's or partition's column keeps the one it has.
+fn alter_column_only(table: &QualifiedName, column: &str, action: &str) -> String {
+    format!(
+        "ALTER TABLE ONLY {} ALTER COLUMN {} {action};",
+        table.quoted(),
+        quote_ident(column)
+    )
+}
+
+/// `… SET STATISTICS n;` (`-1`, `None`, goes back to the default target).
+pub fn set_statistics(table: &QualifiedName, column: &str, statistics: Option<i32>) -> String {
+    let target = statistics.unwrap_or(-1);
+    alter_column_only(table, column, &format!("SET STATISTICS {target}"))
+}
+
+/// `… SET STORAGE PLAIN|EXTERNAL|EXTENDED|MAIN|DEFAULT;`
+pub fn set_storage(table: &QualifiedName, column: &str, storage: &str) -> String {
+    alter_column_only(
+        table,
+        column,
+        &format!("SET STORAGE {}", storage.to_uppercase()),
+    )
+}
+
+/// `… SET COMPRESSION pglz|lz4;` or `… SET COMPRESSION DEFAULT;` for `None`.
+pub fn set_compression(table: &QualifiedName, column: &str, compression: Option<&str>) -> String {
+    let method = compression.unwrap_or("DEFAULT");
+    alter_column_only(table, column, &format!("SET COMPRESSION {method}"))
+}
+
+/// `… RESET (name, …);` and `… SET (name=value, …);` that take a column's attribute options
+/// from `old` to `new` (`name=value` items).
+pub fn column_option_changes(
+    table: &QualifiedName,
+    column: &str,
+    old: &[String],
+    new: &[String],
+) -> Vec<String> {
+    let name_of = |item: &str| item.split('=').next().unwrap_or(item).to_string();
+    let new_names: Vec<String> = new.iter().map(|item| name_of(item)).collect();
+    let reset: Vec<String> = old
+        .iter()
+        .map(|item| name_of(item))
+        .filter(|name| !new_names.contains(name))
+        .collect();
+    let set: Vec<&str> = new
+        .iter()
+        .filter(|item| !old.contains(item))
+        .map(String::as_str)
+        .collect();
+    let mut statements = Vec::new();
+    if !reset.is_empty() {
+        statements.push(alter_column_only(
+            table,
+            column,
+            &format!("RESET ({})", reset.join(", ")),
+        ));
+    }
+    if !set.is_empty() {
+        statements.push(alter_column_only(
+            table,
+            column,
+            &format!("SET ({})", set.join(", ")),
+        ));
+    }
+    statements
+}
+
+/// The settings a column has beyond its definition, as the statements that give them to the
+/// column just created (a storage other than its type's, a compression method, a statistics
+/// target, attribute options).
+pub fn column_settings(table: &QualifiedName, column: &Column) -> Vec<String> {
+    let mut statements = Vec::new();
+    if let Some(storage) = &column.storage {
+        statements.push(set_storage(table, &column.name, storage));
+    }
+    if let Some(compression) = &column.compression {
+        statements.push(set_compression(table, &column.name, Some(compression)));
+    }
+    if column.statistics.is_some() {
+        statements.push(set_statistics(table, &column.name, column.statistics));
+    }
+    statements.extend(column_option_changes(
+        table,
+        &column.name,
+        &[],
+        &column.options,
+    ));
+    statements
+}
+
 /// `ALTER TABLE t ADD <definition>[ NOT VALID];`
 pub fn add_constraint(table: &QualifiedName, definition: &str, not_valid: bool) -> String {
     let not_valid = if not_valid { " NOT VALID" } else { "" };

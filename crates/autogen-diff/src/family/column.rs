@@ -5,8 +5,9 @@ use crate::casts::{is_binary_coercible, is_safe_widening};
 use crate::change::{Change, Phase};
 use crate::family::*;
 use crate::sequence_options;
+use crate::type_storage::TypeStorage;
 use autogen_schema::ObjectRef;
-use autogen_schema::{Column, Identity, QualifiedName, SequenceOptions, quote_ident, sql};
+use autogen_schema::{Column, Identity, QualifiedName, SequenceOptions, Table, quote_ident, sql};
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -110,6 +111,36 @@ pub enum ColumnChange {
         from: Identity,
         to: Identity,
     },
+    /// `SET STATISTICS n`; `None`: `-1`, back to the default target.
+    SetStatistics {
+        table: QualifiedName,
+        column: String,
+        statistics: Option<i32>,
+    },
+    /// `SET STORAGE`: the model's, or the type's default storage when it names none.
+    SetStorage {
+        table: QualifiedName,
+        column: String,
+        storage: String,
+        /// The partitions and inheritance children that have the column from this table only
+        /// (see [`followers`]): set the same way.
+        followers: Vec<QualifiedName>,
+    },
+    /// `SET COMPRESSION`; `None`: `DEFAULT`.
+    SetCompression {
+        table: QualifiedName,
+        column: String,
+        compression: Option<String>,
+        /// As for [`ColumnChange::SetStorage`].
+        followers: Vec<QualifiedName>,
+    },
+    /// `RESET` the attribute options `to` lacks, `SET` those it has anew or with another value.
+    SetOptions {
+        table: QualifiedName,
+        column: String,
+        from: Vec<String>,
+        to: Vec<String>,
+    },
 }
 
 impl ColumnChange {
@@ -142,7 +173,11 @@ impl ColumnChange {
             | ColumnChange::DropNotNull { .. }
             | ColumnChange::SetDefault { .. }
             | ColumnChange::DropDefault { .. }
-            | ColumnChange::AlterIdentity { .. } => Phase::Column,
+            | ColumnChange::AlterIdentity { .. }
+            | ColumnChange::SetStatistics { .. }
+            | ColumnChange::SetStorage { .. }
+            | ColumnChange::SetCompression { .. }
+            | ColumnChange::SetOptions { .. } => Phase::Column,
             ColumnChange::DropIdentity { .. } => Phase::DropIdentity,
             ColumnChange::DropCarriedIdentity { .. } => Phase::DropCarriedIdentity,
             ColumnChange::AddIdentity { .. } => Phase::AddIdentity,
@@ -227,6 +262,46 @@ impl ColumnChange {
             ),
             ColumnChange::AlterIdentity { table, column, .. } => {
                 format!("alter identity of column {}", col(table, column))
+            }
+            ColumnChange::SetStatistics {
+                table,
+                column,
+                statistics,
+            } => match statistics {
+                Some(target) => format!(
+                    "set statistics target of column {} to {target}",
+                    col(table, column)
+                ),
+                None => format!("reset statistics target of column {}", col(table, column)),
+            },
+            ColumnChange::SetStorage {
+                table,
+                column,
+                storage,
+                ..
+            } => format!("set storage of column {} to {storage}", col(table, column)),
+            ColumnChange::SetCompression {
+                table,
+                column,
+                compression,
+                ..
+            } => format!(
+                "set compression of column {} to {}",
+                col(table, column),
+                compression.as_deref().unwrap_or("the default")
+            ),
+            ColumnChange::SetOptions {
+                table, column, to, ..
+            } => {
+                if to.is_empty() {
+                    format!("reset the options of column {}", col(table, column))
+                } else {
+                    format!(
+                        "set the options of column {} to {}",
+                        col(table, column),
+                        to.join(", ")
+                    )
+                }
             }
         }
     }
@@ -377,6 +452,51 @@ impl ColumnChange {
                 sequence_options::alter_identity(table, column, from, to),
                 lock,
             ),
+            // SHARE UPDATE EXCLUSIVE: reads and writes go on; the planner's statistics change
+            // at the next ANALYZE.
+            ColumnChange::SetStatistics {
+                table,
+                column,
+                statistics,
+            } => (sql::set_statistics(table, column, *statistics), vec![]),
+            // ACCESS EXCLUSIVE, but no rewrite: the new storage or compression applies to
+            // values stored from now on.
+            ColumnChange::SetStorage {
+                table,
+                column,
+                storage,
+                followers,
+            } => (
+                std::iter::once(table)
+                    .chain(followers)
+                    .map(|table| sql::set_storage(table, column, storage))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                lock,
+            ),
+            ColumnChange::SetCompression {
+                table,
+                column,
+                compression,
+                followers,
+            } => (
+                std::iter::once(table)
+                    .chain(followers)
+                    .map(|table| sql::set_compression(table, column, compression.as_deref()))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                lock,
+            ),
+            // SHARE UPDATE EXCLUSIVE, like SET STATISTICS.
+            ColumnChange::SetOptions {
+                table,
+                column,
+                from,
+                to,
+            } => (
+                sql::column_option_changes(table, column, from, to).join("\n"),
+                vec![],
+            ),
         }
     }
 }
@@ -447,6 +567,7 @@ pub(crate) fn compare_column(
             column: new.clone(),
             was_generated: old.generated.is_some(),
         }));
+        changes.extend(new_column_settings(table, new, context.desired_tables));
         if new.comment.is_some() {
             changes.push(comment_change(
                 CommentTarget::Column {
@@ -574,6 +695,24 @@ pub(crate) fn compare_column(
         (Some(_), Some(_)) => changes.extend(identity_altered_after_type),
         _ => {}
     }
+    // `TYPE` gives the column its new type's storage and compression (statistics target
+    // and options stay).
+    let settings_before = if type_changed {
+        Column {
+            storage: None,
+            compression: None,
+            ..old.clone()
+        }
+    } else {
+        old.clone()
+    };
+    changes.extend(setting_changes(
+        table,
+        &settings_before,
+        new,
+        Some(&context.type_storage),
+        context.desired_tables,
+    ));
     if old.comment != new.comment {
         changes.push(comment_change(
             CommentTarget::Column {
@@ -584,6 +723,100 @@ pub(crate) fn compare_column(
         ));
     }
     ColumnOutcome::InPlace
+}
+
+/// The changes that give a column just created (`CREATE TABLE`, `ADD COLUMN`) its settings.
+pub(crate) fn new_column_settings(
+    table: &QualifiedName,
+    column: &Column,
+    tables: &[Table],
+) -> Vec<Change> {
+    if !column.has_settings() {
+        return Vec::new();
+    }
+    // A new column has its type's storage: only a storage of its own is set.
+    setting_changes(table, &Column::default(), column, None, tables)
+}
+
+/// The tables of `tables` (the desired schema's) that have `column` from `table` only, at any
+/// depth: its partitions, and the inheritance children that do not declare the column
+/// themselves. PostgreSQL gives them their parent's storage and compression when they are
+/// created, but `ALTER TABLE ONLY` (and `SET COMPRESSION` always) leaves them as they are, and
+/// a plan creates partitions and children before it sets their parent's columns: they are set
+/// explicitly, so they end as a dump creates them.
+pub(crate) fn followers(
+    tables: &[Table],
+    table: &QualifiedName,
+    column: &str,
+) -> Vec<QualifiedName> {
+    let mut found: Vec<QualifiedName> = Vec::new();
+    let mut pending = vec![table.clone()];
+    while let Some(parent) = pending.pop() {
+        for child in tables {
+            let name = child.qualified_name();
+            let from_parent = child.parents().any(|of| *of == parent)
+                && (child.partition_of.is_some() || child.column(column).is_none());
+            if from_parent && !found.contains(&name) && name != *table {
+                found.push(name.clone());
+                pending.push(name);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The changes that take a column's settings (statistics target, storage, compression,
+/// attribute options) from `old`'s to `new`'s. `type_storage` gives the storage a column goes
+/// back to when `new` names none (needed only when `old` names one).
+pub(crate) fn setting_changes(
+    table: &QualifiedName,
+    old: &Column,
+    new: &Column,
+    type_storage: Option<&TypeStorage>,
+    tables: &[Table],
+) -> Vec<Change> {
+    let mut changes = Vec::new();
+    let column = || new.name.clone();
+    if old.storage != new.storage {
+        // PostgreSQL 16's spelling for a type autogen does not know (an extension's): older
+        // servers refuse it, which verification reports.
+        let storage = new
+            .storage
+            .as_deref()
+            .or_else(|| type_storage.and_then(|types| types.default_of(&new.data_type)))
+            .unwrap_or("default");
+        changes.push(Change::Column(ColumnChange::SetStorage {
+            table: table.clone(),
+            column: column(),
+            storage: storage.to_string(),
+            followers: followers(tables, table, &new.name),
+        }));
+    }
+    if old.compression != new.compression {
+        changes.push(Change::Column(ColumnChange::SetCompression {
+            table: table.clone(),
+            column: column(),
+            compression: new.compression.clone(),
+            followers: followers(tables, table, &new.name),
+        }));
+    }
+    if old.statistics != new.statistics {
+        changes.push(Change::Column(ColumnChange::SetStatistics {
+            table: table.clone(),
+            column: column(),
+            statistics: new.statistics,
+        }));
+    }
+    if old.options != new.options {
+        changes.push(Change::Column(ColumnChange::SetOptions {
+            table: table.clone(),
+            column: column(),
+            from: old.options.clone(),
+            to: new.options.clone(),
+        }));
+    }
+    changes
 }
 
 /// One batch of a backfill: at most [`crate::data::BACKFILL_BATCH_ROWS`] rows that still hold

@@ -97,6 +97,9 @@ pub(crate) fn no_longer_inheriting(child: &Table, parent: &Table) -> Table {
         .filter(|column| child.column(&column.name).is_none())
         .map(|column| Column {
             comment: None,
+            // An inherited column gets its parent's storage and compression, not the rest.
+            statistics: None,
+            options: Vec::new(),
             ..column.clone()
         })
         .collect();

@@ -109,6 +109,9 @@ pub(crate) fn detached(partition: &Table, parent: &Table) -> Table {
         .iter()
         .map(|column| Column {
             comment: None,
+            // A partition gets its parent's storage and compression, not the rest.
+            statistics: None,
+            options: Vec::new(),
             ..column.clone()
         })
         .collect();
@@ -189,6 +192,9 @@ pub(crate) fn before_attach(partition: &Table, parent: &Table, current: &Table) 
                 comment: current
                     .column(&column.name)
                     .and_then(|own| own.comment.clone()),
+                // `PARTITION OF` copies storage and compression only.
+                statistics: None,
+                options: Vec::new(),
                 ..column.clone()
             }
         })

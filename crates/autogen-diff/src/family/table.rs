@@ -238,6 +238,10 @@ pub(crate) struct TableContext<'a> {
     /// The enum types of both catalogs as columns spell them (`public.mood`): a column moved
     /// from one enum type to another converts through text (there is no cast between them).
     pub(crate) enum_types: HashSet<String>,
+    /// The default storage of the desired catalog's column types (`SET STORAGE` back to it).
+    pub(crate) type_storage: crate::type_storage::TypeStorage,
+    /// The desired catalog's tables: the partitions and children a column setting reaches.
+    pub(crate) desired_tables: &'a [Table],
 }
 
 impl TableContext<'_> {
@@ -298,7 +302,7 @@ pub(crate) fn diff_tables(
     // parent drops its partitions with it).
     created.sort_by_key(|table| table.partition_depth(&desired.tables));
     for table in created {
-        create_table(table, changes);
+        create_table(table, &desired.tables, changes);
     }
     let mut dropped: Vec<&Table> = pairs
         .iter()
@@ -518,7 +522,7 @@ pub(crate) fn key_columns(table: &QualifiedName, columns: &[String]) -> KeyColum
     (table.clone(), columns)
 }
 
-pub(crate) fn create_table(table: &Table, changes: &mut Vec<Change>) {
+pub(crate) fn create_table(table: &Table, tables: &[Table], changes: &mut Vec<Change>) {
     let name = table.qualified_name();
     // Exactly what `sql::create_table` renders; the rest follows as separate changes.
     let mut created = table.clone();
@@ -546,6 +550,9 @@ pub(crate) fn create_table(table: &Table, changes: &mut Vec<Change>) {
         ..table.clone()
     };
     changes.extend(settings(&bare, table));
+    for column in &table.columns {
+        changes.extend(new_column_settings(&name, column, tables));
+    }
     changes.extend(privilege::changes(
         &PrivilegeTarget::Table { name: name.clone() },
         (&[], &[]),
@@ -627,6 +634,7 @@ pub(crate) fn compare_table(
                     table: name.clone(),
                     column: column.clone(),
                 }));
+                changes.extend(new_column_settings(&name, column, context.desired_tables));
                 if column.comment.is_some() {
                     changes.push(comment_change(
                         CommentTarget::Column {

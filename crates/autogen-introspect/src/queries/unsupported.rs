@@ -203,10 +203,12 @@ fn relations(server_version: i32) -> String {
     )
 }
 
-/// The fingerprint of a column's settings the catalog has no field for (a statistics target,
-/// a storage or compression other than the default, attribute options such as `n_distinct`),
-/// NULL when there are none. `a` is the column's `pg_attribute` row, `t` its type's `pg_type`
-/// row. The columns query reports those of modeled tables' columns with this expression.
+/// The fingerprint of a column's settings (a statistics target, a storage or compression
+/// other than the default, attribute options such as `n_distinct`), NULL when there are none,
+/// for the columns whose settings the catalog has no place for: those of views, materialized
+/// views and foreign tables, and (through the columns query) a partition's columns and an
+/// inheritance child's inherited ones. `a` is the column's `pg_attribute` row, `t` its type's
+/// `pg_type` row.
 pub(crate) fn column_settings(server_version: i32, a: &str, t: &str) -> String {
     let (compression, compressed) = if server_version >= 140000 {
         (

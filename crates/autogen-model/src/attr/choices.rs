@@ -91,6 +91,50 @@ pub(crate) fn identity(
     }
 }
 
+/// `storage = "..."`: what `SET STORAGE` takes (PostgreSQL refuses one the type cannot have).
+pub(crate) fn storage(value: &Spanned<String>, problems: &mut Vec<Problem>) -> Option<String> {
+    const STORAGES: [&str; 4] = ["plain", "external", "extended", "main"];
+    let normalized = normalize(&value.value);
+    if let Some(storage) = STORAGES.iter().find(|storage| **storage == normalized) {
+        return Some(storage.to_string());
+    }
+    problems.push(unknown_choice(value, "`storage`", &STORAGES));
+    None
+}
+
+/// `compression = "..."`: the methods `SET COMPRESSION` takes.
+pub(crate) fn compression(value: &Spanned<String>, problems: &mut Vec<Problem>) -> Option<String> {
+    const METHODS: [&str; 2] = ["pglz", "lz4"];
+    let normalized = normalize(&value.value);
+    if let Some(method) = METHODS.iter().find(|method| **method == normalized) {
+        return Some(method.to_string());
+    }
+    problems.push(unknown_choice(value, "`compression` method", &METHODS));
+    None
+}
+
+/// `statistics = n`: PostgreSQL's range of statistics targets (`-1`, its default, is what
+/// leaving the setting out says).
+pub(crate) fn statistics_target(
+    value: &Spanned<i64>,
+    problems: &mut Vec<Problem>,
+) -> Option<Spanned<i32>> {
+    match i32::try_from(value.value) {
+        Ok(target) if (0..=10000).contains(&target) => Some(Spanned::new(target, value.loc)),
+        _ => {
+            problems.push(
+                Problem::new(
+                    value.loc,
+                    format!("statistics target {} is out of range", value.value),
+                )
+                .label("not between 0 and 10000")
+                .help("write a target from 0 to 10000, or leave `statistics` out for the default"),
+            );
+            None
+        }
+    }
+}
+
 /// `row_level_security = "forced"` (a bare `row_level_security` enables it).
 pub(crate) fn row_level_security(
     value: &Spanned<String>,

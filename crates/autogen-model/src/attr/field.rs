@@ -3,6 +3,7 @@
 use super::choices;
 use super::reader::{Context, FlagOr, read_items};
 use super::syntax::Meta;
+use super::table::{NameValueKind, name_value_items};
 use crate::problem::{Loc, Problem, Spanned};
 use crate::reference::{Reference, parse_reference};
 use autogen_schema::{Deferral, IdentityKind, ReferentialAction};
@@ -32,6 +33,14 @@ pub(crate) struct FieldAttrs {
     pub backfill: Option<Spanned<String>>,
     /// Model intent: the `USING` expression of a type change.
     pub using: Option<Spanned<String>>,
+    /// `statistics = 1000`: the column's statistics target.
+    pub statistics: Option<Spanned<i32>>,
+    /// `storage = "external"`, lowercase.
+    pub storage: Option<Spanned<String>>,
+    /// `compression = "lz4"`, lowercase.
+    pub compression: Option<Spanned<String>>,
+    /// `column_options = ["n_distinct=-0.02"]`, normalized to `name=value`.
+    pub column_options: Vec<Spanned<String>>,
 }
 
 /// `references = "schema.table(col)"`: the whole item (for origins) and the parsed target.
@@ -77,6 +86,29 @@ pub(crate) fn read_field(items: &[Meta], problems: &mut Vec<Problem>) -> FieldAt
             "renamed_from" => out.renamed_from = reader.string(meta),
             "backfill" => out.backfill = reader.sql(meta),
             "using" => out.using = reader.sql(meta),
+            "statistics" => {
+                out.statistics = reader
+                    .int(meta, "1000")
+                    .and_then(|target| choices::statistics_target(&target, reader.problems))
+            }
+            "storage" => {
+                out.storage = reader.string(meta).and_then(|text| {
+                    choices::storage(&text, reader.problems)
+                        .map(|storage| Spanned::new(storage, item))
+                })
+            }
+            "compression" => {
+                out.compression = reader.string(meta).and_then(|text| {
+                    choices::compression(&text, reader.problems)
+                        .map(|method| Spanned::new(method, item))
+                })
+            }
+            "column_options" => {
+                out.column_options = reader
+                    .strings(meta)
+                    .map(|items| name_value_items(items, &COLUMN_OPTION, reader.problems))
+                    .unwrap_or_default()
+            }
             "references" => {
                 out.references = reader.string(meta).and_then(|text| {
                     reference(&text, reader.problems).map(|target| ReferenceAttr { item, target })
@@ -98,6 +130,11 @@ pub(crate) fn read_field(items: &[Meta], problems: &mut Vec<Problem>) -> FieldAt
     });
     out
 }
+
+const COLUMN_OPTION: NameValueKind = NameValueKind {
+    what: "a column option",
+    examples: "`\"n_distinct=-0.02\"` or `\"n_distinct_inherited=500\"`",
+};
 
 /// Parses a reference string, reporting a malformed one at its literal.
 pub(crate) fn reference(

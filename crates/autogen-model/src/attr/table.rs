@@ -102,7 +102,7 @@ pub(crate) fn read_table(items: &[Meta], problems: &mut Vec<Problem>) -> TableAt
             "storage_parameters" => {
                 out.storage_parameters = reader
                     .strings(meta)
-                    .map(|items| storage_parameters(items, reader.problems))
+                    .map(|items| name_value_items(items, &STORAGE_PARAMETER, reader.problems))
                     .unwrap_or_default()
             }
             "partition_by" => {
@@ -148,10 +148,25 @@ pub(crate) fn read_table(items: &[Meta], problems: &mut Vec<Problem>) -> TableAt
     out
 }
 
+/// What a list of `name=value` items holds, for its messages.
+pub(crate) struct NameValueKind {
+    /// `a storage parameter`.
+    pub what: &'static str,
+    /// The help's examples.
+    pub examples: &'static str,
+}
+
+pub(crate) const STORAGE_PARAMETER: NameValueKind = NameValueKind {
+    what: "a storage parameter",
+    examples: "`\"fillfactor=70\"` or `\"autovacuum_enabled=false\"`",
+};
+
 /// `name=value` items with a parameter name and a plain value (a number, a word): what
-/// `WITH (…)` takes for tables. PostgreSQL checks the names and values themselves.
-fn storage_parameters(
+/// `WITH (…)` takes for tables and `SET (…)` for columns. PostgreSQL checks the names and
+/// values themselves.
+pub(crate) fn name_value_items(
     items: Vec<Spanned<String>>,
+    kind: &NameValueKind,
     problems: &mut Vec<Problem>,
 ) -> Vec<Spanned<String>> {
     let plain = |text: &str, extra: &[u8]| {
@@ -174,9 +189,9 @@ fn storage_parameters(
                 ))
             } else {
                 problems.push(
-                    Problem::new(item.loc, "a storage parameter is written `name=value`")
+                    Problem::new(item.loc, format!("{} is written `name=value`", kind.what))
                         .label("not `name=value`")
-                        .help("write e.g. `\"fillfactor=70\"` or `\"autovacuum_enabled=false\"`"),
+                        .help(format!("write e.g. {}", kind.examples)),
                 );
                 None
             }

@@ -145,6 +145,21 @@ pub(crate) fn column_of_field(
         generated,
         collation: None,
         comment: attrs.comment.clone(),
+        statistics: attrs.statistics.as_ref().map(|target| target.value),
+        storage: attrs.storage.as_ref().map(|storage| storage.value.clone()),
+        compression: attrs
+            .compression
+            .as_ref()
+            .map(|method| method.value.clone()),
+        options: {
+            let mut options: Vec<String> = attrs
+                .column_options
+                .iter()
+                .map(|option| option.value.clone())
+                .collect();
+            options.sort();
+            options
+        },
     };
     ColumnDecl {
         field: ident.clone(),

@@ -185,6 +185,7 @@ pub(crate) fn analyze(
                 comment: field_settings
                     .string("comment", problems)
                     .map(|text| text.value),
+                ..Column::default()
             },
             loc,
             integer: mapped.and_then(|m| m.integer),
