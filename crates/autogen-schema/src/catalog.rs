@@ -710,12 +710,6 @@ impl Catalog {
             .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
         self.text_search_dictionaries
             .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
-        for dictionary in &mut self.text_search_dictionaries {
-            dictionary.options.sort_by(|a, b| {
-                crate::objects::dictionary_option_name(a)
-                    .cmp(crate::objects::dictionary_option_name(b))
-            });
-        }
         self.text_search_configurations
             .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
         for configuration in &mut self.text_search_configurations {
@@ -833,12 +827,6 @@ impl Catalog {
             })
             && ordered(&self.text_search_dictionaries, |a, b| {
                 (&a.schema, &a.name) <= (&b.schema, &b.name)
-            })
-            && self.text_search_dictionaries.iter().all(|d| {
-                ordered(&d.options, |a, b| {
-                    crate::objects::dictionary_option_name(a)
-                        <= crate::objects::dictionary_option_name(b)
-                })
             })
             && ordered(&self.text_search_configurations, |a, b| {
                 (&a.schema, &a.name) <= (&b.schema, &b.name)

@@ -392,9 +392,8 @@ pub struct TextSearchDictionary {
     pub name: String,
     /// The template, schema-qualified and quoted where needed: `pg_catalog.simple`.
     pub template: String,
-    /// The options as PostgreSQL stores them (`dictinitoption`), one `name = 'value'` each,
-    /// sorted by name: the text re-creates them exactly, and their order means nothing to a
-    /// template (`ALTER … (opt = v)` moves a changed option to the end).
+    /// The options as PostgreSQL stores them (`dictinitoption`), one `name = 'value'` each, in
+    /// their stored order: the text re-creates them exactly.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

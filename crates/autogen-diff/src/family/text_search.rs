@@ -180,27 +180,27 @@ pub(crate) fn created_mappings(configuration: &TextSearchConfiguration) -> Vec<T
     mapping_changes(&empty, configuration)
 }
 
-/// The options that turn `old`'s into `new`'s (same template): the new or changed ones with
-/// their values, the removed ones by name alone; `None` when they are the same.
+/// The options that turn `old`'s into `new`'s (same template), `None` when they are the same.
+/// `ALTER … (…)` removes each option it names and appends those given a value, in order: the
+/// removed ones by name alone, then every option of `new` in its order, give exactly `new`'s
+/// stored list (naming only the changed ones would move them to the end).
 pub(crate) fn dictionary_alteration(
     old: &TextSearchDictionary,
     new: &TextSearchDictionary,
 ) -> Option<TextSearchChange> {
-    let before: BTreeMap<&str, &str> = old.options_by_name().into_iter().collect();
+    if old.options == new.options {
+        return None;
+    }
     let after: BTreeMap<&str, &str> = new.options_by_name().into_iter().collect();
-    let mut options: Vec<String> = after
-        .iter()
-        .filter(|(name, text)| before.get(*name) != Some(*text))
-        .map(|(_, text)| text.to_string())
+    let options: Vec<String> = old
+        .options_by_name()
+        .into_iter()
+        .filter(|(name, _)| !after.contains_key(name))
+        // The name as stored: already an identifier PostgreSQL reads back.
+        .map(|(name, _)| name.to_string())
+        .chain(new.options.iter().cloned())
         .collect();
-    options.extend(
-        before
-            .keys()
-            .filter(|name| !after.contains_key(*name))
-            // The name as stored: already an identifier PostgreSQL reads back.
-            .map(|name| name.to_string()),
-    );
-    (!options.is_empty()).then(|| TextSearchChange::AlterDictionary {
+    Some(TextSearchChange::AlterDictionary {
         name: new.qualified_name(),
         options,
     })
@@ -335,7 +335,7 @@ mod tests {
         let change = dictionary_alteration(&old, &new).map(|c| c.render().0);
         assert_eq!(
             change.as_deref(),
-            Some("ALTER TEXT SEARCH DICTIONARY \"s\".\"d\" (accept = 'true', stopwords);")
+            Some("ALTER TEXT SEARCH DICTIONARY \"s\".\"d\" (stopwords, accept = 'true');")
         );
         assert_eq!(dictionary_alteration(&old, &old), None);
     }

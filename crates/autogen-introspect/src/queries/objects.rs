@@ -354,18 +354,19 @@ pub fn user_collations(server_version: i32) -> String {
 /// Text search dictionaries: template (qualified), options as stored (`dictinitoption`, split
 /// client-side), comment.
 pub fn text_search_dictionaries() -> String {
+    // `td`: `d` is `pg_depend` in the extension membership test.
     format!(
-        "SELECT d.oid, n.nspname::text, d.dictname::text, {template}, d.dictinitoption, \
+        "SELECT td.oid, n.nspname::text, td.dictname::text, {template}, td.dictinitoption, \
            ds.description \
-         FROM pg_catalog.pg_ts_dict d JOIN pg_catalog.pg_namespace n ON n.oid = d.dictnamespace \
-         JOIN pg_catalog.pg_ts_template t ON t.oid = d.dicttemplate \
+         FROM pg_catalog.pg_ts_dict td JOIN pg_catalog.pg_namespace n ON n.oid = td.dictnamespace \
+         JOIN pg_catalog.pg_ts_template t ON t.oid = td.dicttemplate \
          JOIN pg_catalog.pg_namespace tn ON tn.oid = t.tmplnamespace \
          {description} \
          WHERE {ns} AND {member}",
         template = qualified("tn.nspname", "t.tmplname"),
-        description = description_join("ds", "d.oid", "pg_ts_dict", "0"),
+        description = description_join("ds", "td.oid", "pg_ts_dict", "0"),
         ns = namespace_filter("n"),
-        member = not_extension_member("pg_ts_dict", "d.oid"),
+        member = not_extension_member("pg_ts_dict", "td.oid"),
     )
 }
 
@@ -382,14 +383,17 @@ pub fn text_search_configurations() -> String {
          JOIN pg_catalog.pg_namespace pn ON pn.oid = p.prsnamespace \
          LEFT JOIN LATERAL (SELECT \
              pg_catalog.array_agg(tt.alias ORDER BY tt.alias, m.mapseqno) AS tokens, \
-             pg_catalog.array_agg(m.mapdict::pg_catalog.regdictionary::text \
-               ORDER BY tt.alias, m.mapseqno) AS dictionaries \
+             pg_catalog.array_agg({dictionary} ORDER BY tt.alias, m.mapseqno) AS dictionaries \
            FROM pg_catalog.pg_ts_config_map m \
            JOIN pg_catalog.ts_token_type(c.cfgparser) tt ON tt.tokid = m.maptokentype \
+           JOIN pg_catalog.pg_ts_dict md ON md.oid = m.mapdict \
+           JOIN pg_catalog.pg_namespace mn ON mn.oid = md.dictnamespace \
            WHERE m.mapcfg = c.oid) mp ON true \
          {description} \
          WHERE {ns} AND {member}",
         parser = qualified("pn.nspname", "p.prsname"),
+        // Qualified even in pg_catalog (`regdictionary` leaves that schema out).
+        dictionary = qualified("mn.nspname", "md.dictname"),
         description = description_join("ds", "c.oid", "pg_ts_config", "0"),
         ns = namespace_filter("n"),
         member = not_extension_member("pg_ts_config", "c.oid"),
