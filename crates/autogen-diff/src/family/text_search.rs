@@ -19,6 +19,9 @@ pub enum TextSearchChange {
     },
     DropDictionary {
         name: QualifiedName,
+        /// Dropped to be created again in the same plan: before the creates.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        recreated: bool,
     },
     /// `ALTER TEXT SEARCH DICTIONARY … (…)`: each option `name = 'value'` set, each bare
     /// `name` removed.
@@ -31,10 +34,16 @@ pub enum TextSearchChange {
     },
     DropConfiguration {
         name: QualifiedName,
+        /// Dropped to be created again in the same plan: before the creates.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        recreated: bool,
     },
     AddMapping {
         name: QualifiedName,
         mappings: Vec<TextSearchMapping>,
+        /// Completes a configuration the same plan creates: nothing used it yet.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        of_created: bool,
     },
     AlterMapping {
         name: QualifiedName,
@@ -49,6 +58,15 @@ pub enum TextSearchChange {
 impl TextSearchChange {
     pub(crate) fn phase(&self) -> Phase {
         match self {
+            // With the routines that go first (after the indexes, views and routines that use
+            // it), so that the new one can take the name.
+            TextSearchChange::DropDictionary {
+                recreated: true, ..
+            }
+            | TextSearchChange::DropConfiguration {
+                recreated: true, ..
+            } => Phase::DropRoutine,
+            // After the tables whose indexes may use it.
             TextSearchChange::DropDictionary { .. }
             | TextSearchChange::DropConfiguration { .. } => Phase::DropType,
             // Before the tables, whose indexes may use them.
@@ -71,7 +89,7 @@ impl TextSearchChange {
                     dictionary.qualified_name()
                 )
             }
-            TextSearchChange::DropDictionary { name } => {
+            TextSearchChange::DropDictionary { name, .. } => {
                 format!("drop text search dictionary {name}")
             }
             TextSearchChange::AlterDictionary { name, .. } => {
@@ -81,10 +99,10 @@ impl TextSearchChange {
                 "create text search configuration {}",
                 configuration.qualified_name()
             ),
-            TextSearchChange::DropConfiguration { name } => {
+            TextSearchChange::DropConfiguration { name, .. } => {
                 format!("drop text search configuration {name}")
             }
-            TextSearchChange::AddMapping { name, mappings } => format!(
+            TextSearchChange::AddMapping { name, mappings, .. } => format!(
                 "add mapping of text search configuration {name} for {}",
                 tokens(mappings)
             ),
@@ -111,7 +129,7 @@ impl TextSearchChange {
             TextSearchChange::CreateDictionary { dictionary } => {
                 (sql::create_text_search_dictionary(dictionary), vec![])
             }
-            TextSearchChange::DropDictionary { name } => (
+            TextSearchChange::DropDictionary { name, .. } => (
                 sql::drop_type("TEXT SEARCH DICTIONARY", name),
                 vec![Hazard::BehaviorChange],
             ),
@@ -128,13 +146,21 @@ impl TextSearchChange {
                 .join("\n"),
                 vec![],
             ),
-            TextSearchChange::DropConfiguration { name } => (
+            TextSearchChange::DropConfiguration { name, .. } => (
                 sql::drop_type("TEXT SEARCH CONFIGURATION", name),
                 vec![Hazard::BehaviorChange],
             ),
-            TextSearchChange::AddMapping { name, mappings } => (
+            TextSearchChange::AddMapping {
+                name,
+                mappings,
+                of_created,
+            } => (
                 mapping(name, MappingAction::Add, mappings),
-                vec![Hazard::BehaviorChange],
+                if *of_created {
+                    vec![]
+                } else {
+                    vec![Hazard::BehaviorChange]
+                },
             ),
             TextSearchChange::AlterMapping { name, mappings } => (
                 mapping(name, MappingAction::Alter, mappings),
@@ -154,14 +180,14 @@ impl TextSearchChange {
             TextSearchChange::CreateDictionary { dictionary } => {
                 ObjectRef::TextSearchDictionary(dictionary.qualified_name())
             }
-            TextSearchChange::DropDictionary { name }
+            TextSearchChange::DropDictionary { name, .. }
             | TextSearchChange::AlterDictionary { name, .. } => {
                 ObjectRef::TextSearchDictionary(name.clone())
             }
             TextSearchChange::CreateConfiguration { configuration } => {
                 ObjectRef::TextSearchConfiguration(configuration.qualified_name())
             }
-            TextSearchChange::DropConfiguration { name }
+            TextSearchChange::DropConfiguration { name, .. }
             | TextSearchChange::AddMapping { name, .. }
             | TextSearchChange::AlterMapping { name, .. }
             | TextSearchChange::DropMapping { name, .. } => {
@@ -178,6 +204,16 @@ pub(crate) fn created_mappings(configuration: &TextSearchConfiguration) -> Vec<T
         ..configuration.clone()
     };
     mapping_changes(&empty, configuration)
+        .into_iter()
+        .map(|change| match change {
+            TextSearchChange::AddMapping { name, mappings, .. } => TextSearchChange::AddMapping {
+                name,
+                mappings,
+                of_created: true,
+            },
+            other => other,
+        })
+        .collect()
 }
 
 /// The options that turn `old`'s into `new`'s (same template), `None` when they are the same.
@@ -269,6 +305,7 @@ pub(crate) fn mapping_changes(
         changes.push(TextSearchChange::AddMapping {
             name: name.clone(),
             mappings,
+            of_created: false,
         });
     }
     changes

@@ -19,6 +19,7 @@ pub(super) fn drop_changes(
     key: &Key,
     current: &Catalog,
     late: &HashSet<FunctionId>,
+    recreated: bool,
 ) -> Vec<Change> {
     match key {
         Key::View(name) => {
@@ -62,11 +63,13 @@ pub(super) fn drop_changes(
         Key::TextSearchDictionary(name) => {
             vec![Change::TextSearch(TextSearchChange::DropDictionary {
                 name: name.clone(),
+                recreated,
             })]
         }
         Key::TextSearchConfiguration(name) => {
             vec![Change::TextSearch(TextSearchChange::DropConfiguration {
                 name: name.clone(),
+                recreated,
             })]
         }
     }

@@ -415,7 +415,8 @@ pub(crate) fn finish(
         }
     }
     for (key, _) in drops {
-        changes.extend(drop_changes(key, current, &early_drops));
+        let recreated = prepared.fates.get(key) == Some(&Fate::Recreate);
+        changes.extend(drop_changes(key, current, &early_drops, recreated));
     }
     changes.extend(enum_drops);
     for (domain, check) in &prepared.domain_checks {
