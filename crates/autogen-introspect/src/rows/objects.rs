@@ -517,3 +517,21 @@ pub(crate) fn unsupported(row: &Row) -> Result<(String, String, String), Introsp
         get::<Option<String>>(row, 2, WHAT)?.unwrap_or_default(),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::split_options;
+
+    #[test]
+    fn dictionary_options_split_at_commas_outside_quotes() {
+        assert_eq!(
+            split_options("stopwords = 'english', accept = 'it''s, true', \"Dict\" = 'x'"),
+            [
+                "stopwords = 'english'",
+                "accept = 'it''s, true'",
+                "\"Dict\" = 'x'"
+            ]
+        );
+        assert!(split_options("").is_empty());
+    }
+}
