@@ -253,30 +253,29 @@ fn a_declared_rule_is_reported_by_check_and_refused_by_revision_until_written_by
     project.expect(0, &["check"]);
 }
 
-/// A text search configuration (a kind autogen does not manage) created by a hand-written
-/// revision and used by an index the project declares: the next revision's plan creates the
-/// index, and its verification starts from the revisions run (the configuration exists), not
-/// from the current schema's dump (which cannot hold it) — MusicBrainz's baseline. Up, down,
+/// An operator (a kind autogen does not manage) created by a hand-written revision and used by
+/// an index the project declares: the next revision's plan creates the index, and its
+/// verification starts from the revisions run (the operator exists), not from the current
+/// schema's dump (which cannot hold it) — as a baseline over unmanaged objects does. Up, down,
 /// `check` with and without a database agree.
 #[test]
 fn a_plan_using_an_unmanaged_object_a_hand_written_revision_created_is_verified() {
     let project = Project::new();
     project.write_models(MODELS);
     project.enable_sql_declarations();
-    let configuration =
-        "CREATE TEXT SEARCH CONFIGURATION public.plain (COPY = pg_catalog.simple);\n";
+    let operator = "CREATE OPERATOR public.||| (LEFTARG = text, RIGHTARG = text, FUNCTION = pg_catalog.textcat);\n";
     project.write_file(
         "sql/search.sql",
         &format!(
-            "{configuration}CREATE INDEX accounts_owner_search ON accounts \
-             USING gin (to_tsvector('public.plain'::regconfig, owner));\n"
+            "{operator}CREATE INDEX accounts_owner_joined ON accounts \
+             ((owner OPERATOR(public.|||) '!'::text));\n"
         ),
     );
     project.write_revision(
         "20990101000000",
         &[],
-        configuration,
-        "DROP TEXT SEARCH CONFIGURATION public.plain;",
+        operator,
+        "DROP OPERATOR public.||| (text, text);",
     );
     // `diff` from the migrations directory plans the same, verified the same way.
     let migrations = project.path().join("migrations");
@@ -293,7 +292,7 @@ fn a_plan_using_an_unmanaged_object_a_hand_written_revision_created_is_verified(
         ],
     );
     assert!(
-        out.contains("CREATE INDEX \"accounts_owner_search\""),
+        out.contains("CREATE INDEX \"accounts_owner_joined\""),
         "{out}\n{err}"
     );
     let (_, err) = project.expect_both(0, &["revision", "-m", "accounts"]);
@@ -305,8 +304,9 @@ fn a_plan_using_an_unmanaged_object_a_hand_written_revision_created_is_verified(
         .expect("the accounts revision");
     let text = std::fs::read_to_string(&written).expect("read the revision");
     assert!(
-        text.contains("CREATE INDEX \"accounts_owner_search\"")
-            && !text.contains("TEXT SEARCH CONFIGURATION"),
+        text.contains("CREATE INDEX \"accounts_owner_joined\"")
+            && !text.contains("CREATE OPERATOR")
+            && !text.contains("DROP OPERATOR"),
         "{text}"
     );
     project.expect(0, &["check"]);
@@ -317,7 +317,61 @@ fn a_plan_using_an_unmanaged_object_a_hand_written_revision_created_is_verified(
         &url,
         "SELECT indexname FROM pg_indexes WHERE tablename = 'accounts' ORDER BY 1",
     );
-    assert_eq!(indexes, ["accounts_owner_search", "accounts_pkey"]);
+    assert_eq!(indexes, ["accounts_owner_joined", "accounts_pkey"]);
+}
+
+/// A text search dictionary and configuration declared in the project's SQL files (`COPY`,
+/// mappings altered) and used by an index there: planned like any modeled object — the
+/// revision creates them before the index and drops them after its table, and the database it
+/// upgrades checks clean.
+#[test]
+fn a_text_search_configuration_declared_in_sql_is_planned() {
+    let project = Project::new();
+    project.write_models(MODELS);
+    project.enable_sql_declarations();
+    project.write_file(
+        "sql/search.sql",
+        "CREATE TEXT SEARCH DICTIONARY public.owner_words \
+           (TEMPLATE = simple, STOPWORDS = english);\n\
+         CREATE TEXT SEARCH CONFIGURATION public.owners (COPY = pg_catalog.simple);\n\
+         ALTER TEXT SEARCH CONFIGURATION public.owners \
+           ALTER MAPPING FOR asciiword WITH public.owner_words, simple;\n\
+         CREATE INDEX accounts_owner_search ON accounts \
+           USING gin (to_tsvector('public.owners'::regconfig, owner));\n",
+    );
+    let (_, err) = project.expect_both(0, &["revision", "-m", "accounts"]);
+    assert!(err.contains("verified up and down"), "{err}");
+    let written = project
+        .revisions()
+        .into_iter()
+        .find(|path| path.to_string_lossy().ends_with("_accounts.sql"))
+        .expect("the accounts revision");
+    let text = std::fs::read_to_string(&written).expect("read the revision");
+    let position = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle} in\n{text}"))
+    };
+    assert!(
+        position("CREATE TEXT SEARCH DICTIONARY \"public\".\"owner_words\"")
+            < position("CREATE TEXT SEARCH CONFIGURATION \"public\".\"owners\"")
+    );
+    assert!(
+        position("ADD MAPPING FOR \"asciiword\" WITH public.owner_words, pg_catalog.simple")
+            < position("CREATE INDEX \"accounts_owner_search\"")
+    );
+    assert!(
+        position("DROP TABLE \"public\".\"accounts\"")
+            < position("DROP TEXT SEARCH CONFIGURATION \"public\".\"owners\"")
+    );
+    project.expect(0, &["check"]);
+    let (_database, url) = common::project::fresh_database();
+    project.expect(0, &with_db(&url, &["upgrade"]));
+    project.expect(0, &with_db(&url, &["check"]));
+    let configurations = query(
+        &url,
+        "SELECT cfgname::text FROM pg_ts_config WHERE cfgnamespace = 'public'::regnamespace",
+    );
+    assert_eq!(configurations, ["owners"]);
 }
 
 /// The database edited by hand: a function body, a view, a policy and a rule changed outside

@@ -9,7 +9,7 @@
 //! does not manage that differ (which no plan includes, and which must be reported).
 //!
 //! `--prelude FILE`: SQL of objects autogen does not model that the schema's managed objects
-//! need (musicbrainz's text search configuration, used by the functions its indexes call). It
+//! need (an operator an index uses, …). It
 //! is run on the `template0` of the benchmark's own cluster after S and E exist, so E stays
 //! empty and every scratch database verification creates afterwards starts with it, as the
 //! database a plan runs on in production would.

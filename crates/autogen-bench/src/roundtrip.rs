@@ -23,7 +23,7 @@ pub struct Options {
     /// The psql to load files with [default: the one next to the server binaries found].
     pub psql: Option<PathBuf>,
     /// SQL run on B before the dump: objects autogen does not model that the dump needs (a
-    /// text search configuration an index uses, …).
+    /// an operator an index uses, …).
     pub prelude: Option<PathBuf>,
 }
 
@@ -241,6 +241,14 @@ pub fn compare(a: &Catalog, b: &Catalog) -> Vec<KindComparison> {
         kind!("schemas", schemas, |s| s.name.clone()),
         kind!("extensions", extensions, |e| e.name.clone()),
         kind!("collations", collations, |c| qualified(&c.schema, &c.name)),
+        kind!("text search dictionaries", text_search_dictionaries, |d| {
+            qualified(&d.schema, &d.name)
+        }),
+        kind!(
+            "text search configurations",
+            text_search_configurations,
+            |c| qualified(&c.schema, &c.name)
+        ),
         kind!("enums", enums, |e| qualified(&e.schema, &e.name)),
         kind!("domains", domains, |d| qualified(&d.schema, &d.name)),
         kind!("composite types", composite_types, |c| qualified(

@@ -440,7 +440,7 @@ pub struct PullArgs {
     pub allow_unwritten: bool,
 
     /// A SQL declaration file you wrote for objects autogen does not model that the pulled
-    /// files use (a text search configuration an index uses, …): part of the proof, and those
+    /// files use (an operator an index uses, …): part of the proof, and those
     /// objects are no longer "unwritten" when it declares them as the source has them.
     /// Repeatable; keep them in the --sql directory so `[models] sql` reads them too.
     #[arg(long = "with-sql", value_name = "FILE")]

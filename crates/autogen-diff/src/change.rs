@@ -14,6 +14,7 @@ pub use crate::family::routine::RoutineChange;
 pub use crate::family::schema::{ExtensionChange, SchemaChange};
 pub use crate::family::sequence::SequenceChange;
 pub use crate::family::table::TableChange;
+pub use crate::family::text_search::TextSearchChange;
 pub use crate::family::trigger::TriggerChange;
 pub use crate::family::types::{CollationChange, CompositeChange, RangeChange};
 pub use crate::family::view::ViewChange;
@@ -43,6 +44,7 @@ pub enum Change {
     Composite(CompositeChange),
     Range(RangeChange),
     Collation(CollationChange),
+    TextSearch(TextSearchChange),
 }
 
 /// `$body` with `$change` bound to the family's change, whichever family it is.
@@ -67,6 +69,7 @@ macro_rules! each_family {
             Change::Composite($change) => $body,
             Change::Range($change) => $body,
             Change::Collation($change) => $body,
+            Change::TextSearch($change) => $body,
         }
     };
 }
@@ -135,7 +138,8 @@ pub enum Phase {
     CreateSchema,
     Extension,
     Type,
-    /// Collations, domains, composite and range types, and the functions that use no table or
+    /// Collations, text search dictionaries and configurations (and their mappings), domains,
+    /// composite and range types, and the functions that use no table or
     /// view, in dependency order: the tables that use them come later.
     CreateObject,
     /// Also a serial's sequence under a temporary name while its column is still an identity.

@@ -290,6 +290,14 @@ fn drop(c: &Cursor) -> Option<Vec<Hazard>> {
         // On the table: ACCESS EXCLUSIVE in PostgreSQL 15.
         "trigger" | "policy" => Some(vec![AccessExclusiveLock, BehaviorChange]),
         "domain" | "collation" => Some(vec![]),
+        "text" if c.is(2, "search") && (c.is(3, "configuration") || c.is(3, "dictionary")) => {
+            if cascade {
+                // Drops the indexes and columns' defaults that use it.
+                Some(vec![DataLoss, AccessExclusiveLock])
+            } else {
+                Some(vec![BehaviorChange])
+            }
+        }
         _ => None,
     }
 }
@@ -322,6 +330,7 @@ fn create(c: &Cursor) -> Option<Vec<Hazard>> {
         "type" | "schema" | "extension" | "sequence" | "domain" | "collation" if at == 1 => {
             Some(vec![])
         }
+        "text" if at == 1 && c.is(2, "search") => Some(vec![]),
         _ => None,
     }
 }
@@ -364,6 +373,11 @@ fn alter(c: &Cursor) -> Option<Vec<Hazard>> {
     // Applies to objects created later: changes nothing that exists.
     if kind == "default" && c.is(2, "privileges") {
         return Some(vec![]);
+    }
+    // A configuration's mappings or a dictionary's options: what tokenizes differently from
+    // now on (existing tsvectors and indexes keep the old tokens).
+    if kind == "text" && c.is(2, "search") && (c.is(3, "configuration") || c.is(3, "dictionary")) {
+        return Some(vec![BehaviorChange]);
     }
     let mut at = 2;
     if c.is(at, "if") && c.is(at + 1, "exists") {
@@ -1250,6 +1264,30 @@ mod tests {
                 vec![],
             ),
             ("DROP COLLATION c;", vec![]),
+            (
+                "CREATE TEXT SEARCH DICTIONARY \"s\".\"d\" (TEMPLATE = pg_catalog.simple, stopwords = 'english');",
+                vec![],
+            ),
+            (
+                "CREATE TEXT SEARCH CONFIGURATION \"s\".\"c\" (PARSER = pg_catalog.\"default\");",
+                vec![],
+            ),
+            (
+                "ALTER TEXT SEARCH CONFIGURATION \"s\".\"c\" ALTER MAPPING FOR \"word\" WITH s.d;",
+                vec![BehaviorChange],
+            ),
+            (
+                "ALTER TEXT SEARCH DICTIONARY \"s\".\"d\" (accept = 'false');",
+                vec![BehaviorChange],
+            ),
+            (
+                "DROP TEXT SEARCH CONFIGURATION \"s\".\"c\";",
+                vec![BehaviorChange],
+            ),
+            (
+                "DROP TEXT SEARCH DICTIONARY s.d CASCADE;",
+                vec![DataLoss, AccessExclusiveLock],
+            ),
             ("GRANT SELECT ON TABLE v TO reporting;", vec![]),
             ("REVOKE SELECT ON TABLE v FROM reporting;", vec![]),
             ("SET check_function_bodies = false;", vec![]),

@@ -23,7 +23,7 @@ use crate::change::{
 };
 use crate::change::{
     CollationChange, CommentChange, CompositeChange, DomainChange, EnumChange, ExtensionChange,
-    RangeChange,
+    RangeChange, TextSearchChange,
 };
 use crate::plan::{Plan, PlannedStatement, StatementSource, Step};
 use autogen_schema::{Catalog, QualifiedName, quote_ident};
@@ -236,7 +236,14 @@ fn phase_in(change: &Change, step: Step, context: &Context) -> DeployPhase {
         Change::Domain(DomainChange::Create { .. })
         | Change::Composite(CompositeChange::Create { .. })
         | Change::Range(RangeChange::Create { .. })
-        | Change::Collation(CollationChange::Create { .. }) => Expand,
+        | Change::Collation(CollationChange::Create { .. })
+        | Change::TextSearch(
+            TextSearchChange::CreateDictionary { .. }
+            | TextSearchChange::CreateConfiguration { .. }
+            // A new configuration's mappings go with it (an index of the expand side may use
+            // it); a mapping for a token type nothing matched before is as harmless.
+            | TextSearchChange::AddMapping { .. },
+        ) => Expand,
         Change::Sequence(SequenceChange::SetOwner { owner: Some(_), .. }) => Expand,
         Change::Column(column) => column_phase(column, context),
         Change::Index(IndexChange::Create { table, .. }) => {

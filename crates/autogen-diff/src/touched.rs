@@ -173,7 +173,9 @@ fn named_tables(
             | CommentTarget::Routine { .. }
             | CommentTarget::Domain { .. }
             | CommentTarget::DomainConstraint { .. }
-            | CommentTarget::Collation { .. } => {}
+            | CommentTarget::Collation { .. }
+            | CommentTarget::TextSearchDictionary { .. }
+            | CommentTarget::TextSearchConfiguration { .. } => {}
         },
         Change::Trigger(
             TriggerChange::Drop { table, .. } | TriggerChange::SetEnabled { table, .. },
@@ -197,7 +199,11 @@ fn named_tables(
             }
         }
         Change::View(_) | Change::Routine(_) => {}
-        Change::Domain(_) | Change::Composite(_) | Change::Range(_) | Change::Collation(_) => {}
+        Change::Domain(_)
+        | Change::Composite(_)
+        | Change::Range(_)
+        | Change::Collation(_)
+        | Change::TextSearch(_) => {}
         Change::Schema(SchemaChange::Create { .. })
         | Change::Schema(SchemaChange::Drop { .. })
         | Change::Extension(ExtensionChange::Create { .. })
@@ -219,7 +225,8 @@ fn named_tables(
     }
 }
 
-/// The views, routines, triggers, policies, domains, composite and range types and collations that
+/// The views, routines, triggers, policies, domains, composite and range types, collations and
+/// text search dictionaries and configurations that
 /// `changes` create, drop, alter or comment on (the tables they use are not listed:
 /// verification follows the dependency edges to them).
 pub fn touched_objects(changes: &[Change]) -> BTreeSet<ObjectRef> {
@@ -294,6 +301,7 @@ fn touched_object(change: &Change) -> Option<ObjectRef> {
             ObjectRef::Collation(collation.qualified_name())
         }
         Change::Collation(CollationChange::Drop { name }) => ObjectRef::Collation(name.clone()),
+        Change::TextSearch(change) => change.object(),
         Change::Comment(CommentChange::Set { target, .. }) => match target {
             CommentTarget::View { name, .. } => ObjectRef::Relation(name.clone()),
             CommentTarget::Routine { id, .. } => ObjectRef::Function(id.clone()),
@@ -308,6 +316,12 @@ fn touched_object(change: &Change) -> Option<ObjectRef> {
             CommentTarget::Domain { name }
             | CommentTarget::DomainConstraint { domain: name, .. } => ObjectRef::Type(name.clone()),
             CommentTarget::Collation { name } => ObjectRef::Collation(name.clone()),
+            CommentTarget::TextSearchDictionary { name } => {
+                ObjectRef::TextSearchDictionary(name.clone())
+            }
+            CommentTarget::TextSearchConfiguration { name } => {
+                ObjectRef::TextSearchConfiguration(name.clone())
+            }
             _ => return None,
         },
         _ => return None,

@@ -1500,4 +1500,56 @@ fn column_settings_are_set_reset_and_reach_the_partitions_and_children_of_the_co
         "{down:?}"
     );
     assert!(down.contains(&"ALTER TABLE ONLY \"public\".\"documents\" ALTER COLUMN \"body\" SET STORAGE EXTENDED;\nALTER TABLE ONLY \"public\".\"signed_documents\" ALTER COLUMN \"body\" SET STORAGE EXTENDED;".to_string()), "{down:?}");
+/// A dictionary over another template cannot be altered: it is dropped and created, and so are
+/// the configuration that maps to it and the index over that configuration — the drops before
+/// the creates (the new objects take the old names), each after what uses it.
+#[test]
+fn a_dictionary_with_a_new_template_is_recreated_with_what_uses_it() {
+    let json = |template: &str, option: &str| {
+        format!(
+            r#"{{
+  "text_search_dictionaries": [{{"schema": "public", "name": "d", "template": "{template}",
+                                 "options": ["{option}"]}}],
+  "text_search_configurations": [{{"schema": "public", "name": "c",
+      "parser": "pg_catalog.\"default\"",
+      "mappings": [{{"token_type": "asciiword", "dictionaries": ["public.d"]}}]}}],
+  "tables": [{{"schema": "public", "name": "t", "columns": [{{"name": "name", "data_type": "text"}}],
+      "indexes": [{{"name": "t_search", "method": "gin",
+          "keys": [{{"expression": "to_tsvector('public.c'::regconfig, name)"}}]}}]}}],
+  "dependencies": [
+    {{"dependent": {{"text_search_configuration": {{"schema": "public", "name": "c"}}}},
+      "on": {{"text_search_dictionary": {{"schema": "public", "name": "d"}}}}}},
+    {{"dependent": {{"index": {{"schema": "public", "name": "t_search"}}}},
+      "on": {{"text_search_configuration": {{"schema": "public", "name": "c"}}}}}}]
+}}"#
+        )
+    };
+    let current = catalog_from_json(&json("pg_catalog.simple", "stopwords = 'english'")).unwrap();
+    let desired = catalog_from_json(&json("pg_catalog.snowball", "language = 'english'")).unwrap();
+    let sql = plan_sql(&current, &desired);
+    let position = |needle: &str| {
+        sql.find(needle)
+            .unwrap_or_else(|| panic!("{needle} in\n{sql}"))
+    };
+    assert!(
+        position("DROP INDEX \"public\".\"t_search\"") < position("DROP TEXT SEARCH CONFIGURATION")
+    );
+    assert!(
+        position("DROP TEXT SEARCH CONFIGURATION \"public\".\"c\"")
+            < position("DROP TEXT SEARCH DICTIONARY \"public\".\"d\"")
+    );
+    assert!(
+        position("DROP TEXT SEARCH DICTIONARY")
+            < position(
+                "CREATE TEXT SEARCH DICTIONARY \"public\".\"d\" (TEMPLATE = pg_catalog.snowball, language = 'english');"
+            )
+    );
+    assert!(
+        position("CREATE TEXT SEARCH DICTIONARY")
+            < position("CREATE TEXT SEARCH CONFIGURATION \"public\".\"c\"")
+    );
+    assert!(
+        position("ADD MAPPING FOR \"asciiword\" WITH public.d;")
+            < position("CREATE INDEX \"t_search\"")
+    );
 }

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 /// Bumped when what an entry holds, or how a result is computed, changes without a version
 /// change of autogen.
-const FORMAT: &str = "autogen-cache-5";
+const FORMAT: &str = "autogen-cache-6";
 
 /// Entries kept per kind; older ones are removed when a new one is written.
 const KEEP: usize = 64;

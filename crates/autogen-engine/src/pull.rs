@@ -106,7 +106,7 @@ pub struct PullCheck {
     pub differences: Vec<String>,
     /// The objects of kinds autogen does not model that the written files (with the
     /// hand-written ones given) do not declare as the source has them
-    /// (`text search configuration musicbrainz.mb_simple: only in the source`).
+    /// (`operator public.===(integer,integer): only in the source`).
     pub unwritten: Vec<String>,
 }
 

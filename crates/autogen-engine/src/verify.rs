@@ -140,7 +140,8 @@ fn touched_part(
     ))
 }
 
-/// `catalog` with the tables in `tables`, all schemas, extensions, enum types and sequences,
+/// `catalog` with the tables in `tables`, all schemas, extensions, enum types, sequences and
+/// text search dictionaries and configurations,
 /// the other objects in `needed` it has, the triggers on the tables and views it keeps, the
 /// policies of its tables and
 /// the dependency edges between what it keeps.
@@ -169,6 +170,10 @@ fn part(
             .filter(|collation| has(&ObjectRef::Collation(collation.qualified_name())))
             .cloned()
             .collect(),
+        // All of them, as enum types and sequences: few and cheap, and a routine's body or a
+        // `to_tsvector('name', …)` over text names one where `pg_depend` does not see it.
+        text_search_dictionaries: catalog.text_search_dictionaries.clone(),
+        text_search_configurations: catalog.text_search_configurations.clone(),
         domains: catalog
             .domains
             .iter()
@@ -243,7 +248,9 @@ fn part(
         .collect();
     let kept = |object: &ObjectRef| match object {
         ObjectRef::Index(name) => indexes.contains(name),
-        ObjectRef::Sequence(_) => true,
+        ObjectRef::Sequence(_)
+        | ObjectRef::TextSearchDictionary(_)
+        | ObjectRef::TextSearchConfiguration(_) => true,
         ObjectRef::Type(name) => {
             has(object)
                 || part

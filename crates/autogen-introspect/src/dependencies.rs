@@ -28,7 +28,7 @@ pub(crate) struct ObjectIndex {
     /// The names of the tables, views and materialized views.
     relations: HashSet<QualifiedName>,
     /// Everything else: types, routines, constraints, defaults, triggers, a view's rule,
-    /// collations.
+    /// collations, text search dictionaries and configurations.
     others: HashMap<(CatalogKind, u32), ObjectRef>,
 }
 
@@ -85,6 +85,20 @@ impl ObjectIndex {
     pub fn add_collation(&mut self, oid: u32, name: QualifiedName) {
         self.others
             .insert((CatalogKind::Collation, oid), ObjectRef::Collation(name));
+    }
+
+    pub fn add_text_search_dictionary(&mut self, oid: u32, name: QualifiedName) {
+        self.others.insert(
+            (CatalogKind::TextSearchDictionary, oid),
+            ObjectRef::TextSearchDictionary(name),
+        );
+    }
+
+    pub fn add_text_search_configuration(&mut self, oid: u32, name: QualifiedName) {
+        self.others.insert(
+            (CatalogKind::TextSearchConfiguration, oid),
+            ObjectRef::TextSearchConfiguration(name),
+        );
     }
 
     /// A view's `_RETURN` rule: what the view's query uses is recorded on it.

@@ -204,6 +204,8 @@ async fn inspect_on(
         operator_classes: queries::operator_classes(),
         collation_lookup: queries::collations(),
         collations: queries::user_collations(version),
+        text_search_dictionaries: queries::text_search_dictionaries(),
+        text_search_configurations: queries::text_search_configurations(),
         domains: queries::domains(),
         domain_checks: queries::domain_checks(),
         composite_types: queries::composite_types(),
@@ -250,7 +252,15 @@ async fn inspect_on(
     let (
         (unsupported, schemas, extensions, extension_updates, enums, sequences),
         (tables, columns, constraints, indexes, operator_classes, collation_lookup),
-        (collations, domains, domain_checks, composite_types, range_types),
+        (
+            collations,
+            text_search_dictionaries,
+            text_search_configurations,
+            domains,
+            domain_checks,
+            composite_types,
+            range_types,
+        ),
         (functions, views, triggers, policies, default_privileges, dependencies),
     ) = futures_util::try_join!(
         async {
@@ -305,6 +315,20 @@ async fn inspect_on(
                     &sql.collations,
                     &filter,
                     rows::user_collation
+                ),
+                query(
+                    t,
+                    "text search dictionaries",
+                    &sql.text_search_dictionaries,
+                    &filter,
+                    rows::text_search_dictionary
+                ),
+                query(
+                    t,
+                    "text search configurations",
+                    &sql.text_search_configurations,
+                    &filter,
+                    rows::text_search_configuration
                 ),
                 query(t, "domains", &sql.domains, &filter, rows::domain),
                 query(
@@ -397,6 +421,20 @@ async fn inspect_on(
             collation
         })
         .collect();
+    let text_search_dictionaries = text_search_dictionaries
+        .into_iter()
+        .map(|(oid, dictionary)| {
+            objects.add_text_search_dictionary(oid, dictionary.qualified_name());
+            dictionary
+        })
+        .collect();
+    let text_search_configurations = text_search_configurations
+        .into_iter()
+        .map(|(oid, configuration)| {
+            objects.add_text_search_configuration(oid, configuration.qualified_name());
+            configuration
+        })
+        .collect();
     let composite_types = composite_types
         .into_iter()
         .map(|(class_oid, composite)| {
@@ -423,6 +461,8 @@ async fn inspect_on(
         sequences,
         tables,
         collations,
+        text_search_dictionaries,
+        text_search_configurations,
         domains,
         composite_types,
         range_types,
@@ -517,6 +557,8 @@ struct Queries {
     operator_classes: String,
     collation_lookup: String,
     collations: String,
+    text_search_dictionaries: String,
+    text_search_configurations: String,
     domains: String,
     domain_checks: String,
     composite_types: String,

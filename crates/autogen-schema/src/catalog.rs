@@ -5,7 +5,8 @@
 use crate::deps::Dependency;
 use crate::ident::{QualifiedName, quote_ident};
 use crate::objects::{
-    Collation, CompositeType, Domain, Function, Policy, RangeType, Trigger, View,
+    Collation, CompositeType, Domain, Function, Policy, RangeType, TextSearchConfiguration,
+    TextSearchDictionary, Trigger, View,
 };
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +29,10 @@ pub struct Catalog {
     pub tables: Vec<Table>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub collations: Vec<Collation>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub text_search_dictionaries: Vec<TextSearchDictionary>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub text_search_configurations: Vec<TextSearchConfiguration>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub domains: Vec<Domain>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -727,6 +732,15 @@ impl Catalog {
             .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
         self.collations
             .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        self.text_search_dictionaries
+            .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        self.text_search_configurations
+            .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        for configuration in &mut self.text_search_configurations {
+            configuration
+                .mappings
+                .sort_by(|a, b| a.token_type.cmp(&b.token_type));
+        }
         self.domains
             .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
         self.composite_types
@@ -838,6 +852,16 @@ impl Catalog {
             && ordered(&self.collations, |a, b| {
                 (&a.schema, &a.name) <= (&b.schema, &b.name)
             })
+            && ordered(&self.text_search_dictionaries, |a, b| {
+                (&a.schema, &a.name) <= (&b.schema, &b.name)
+            })
+            && ordered(&self.text_search_configurations, |a, b| {
+                (&a.schema, &a.name) <= (&b.schema, &b.name)
+            })
+            && self
+                .text_search_configurations
+                .iter()
+                .all(|c| ordered(&c.mappings, |a, b| a.token_type <= b.token_type))
             && ordered(&self.domains, |a, b| {
                 (&a.schema, &a.name) <= (&b.schema, &b.name)
             })
@@ -945,6 +969,8 @@ impl Catalog {
             && self.sequences.is_empty()
             && self.tables.is_empty()
             && self.collations.is_empty()
+            && self.text_search_dictionaries.is_empty()
+            && self.text_search_configurations.is_empty()
             && self.domains.is_empty()
             && self.composite_types.is_empty()
             && self.range_types.is_empty()

@@ -47,6 +47,8 @@ pub enum ObjectRef {
     Function(FunctionId),
     Sequence(QualifiedName),
     Collation(QualifiedName),
+    TextSearchDictionary(QualifiedName),
+    TextSearchConfiguration(QualifiedName),
 }
 
 impl ObjectRef {
@@ -83,6 +85,10 @@ impl std::fmt::Display for ObjectRef {
             ObjectRef::Function(id) => write!(f, "function {id}"),
             ObjectRef::Sequence(name) => write!(f, "sequence {name}"),
             ObjectRef::Collation(name) => write!(f, "collation {name}"),
+            ObjectRef::TextSearchDictionary(name) => write!(f, "text search dictionary {name}"),
+            ObjectRef::TextSearchConfiguration(name) => {
+                write!(f, "text search configuration {name}")
+            }
         }
     }
 }

@@ -5,7 +5,8 @@
 //!
 //! The order is a topological sort of the catalog's dependencies (`pg_depend`, plus what the
 //! statements themselves need: a foreign key after the table it references, a trigger after
-//! its table), ties broken by kind (schemas, extensions, collations, enums, domains, composite
+//! its table), ties broken by kind (schemas, extensions, collations, text search dictionaries
+//! and configurations, enums, domains, composite
 //! and range types, sequences, functions, tables with their indexes and settings, views,
 //! constraints added later, triggers, policies, sequence ownership, comments) and then by
 //! position in the catalog.
@@ -39,6 +40,8 @@ pub enum Source {
     ForeignKey(usize, usize),
     Index(usize, usize),
     Collation(usize),
+    TextSearchDictionary(usize),
+    TextSearchConfiguration(usize),
     Domain(usize),
     CompositeType(usize),
     RangeType(usize),
@@ -77,6 +80,8 @@ enum Kind {
     Schema,
     Extension,
     Collation,
+    TextSearchDictionary,
+    TextSearchConfiguration,
     Enum,
     Domain,
     CompositeType,
@@ -214,6 +219,8 @@ struct Providers {
     functions: HashMap<crate::objects::FunctionId, usize>,
     sequences: HashMap<QualifiedName, usize>,
     collations: HashMap<QualifiedName, usize>,
+    text_search_dictionaries: HashMap<QualifiedName, usize>,
+    text_search_configurations: HashMap<QualifiedName, usize>,
     /// Index names (schema-qualified) of tables and materialized views.
     indexes: HashMap<QualifiedName, usize>,
     /// Constraints added after their table, by table and name (nested so that a lookup
@@ -252,6 +259,12 @@ impl Providers {
             ObjectRef::Function(id) => self.functions.get(id).copied(),
             ObjectRef::Sequence(name) => self.sequences.get(name).copied(),
             ObjectRef::Collation(name) => self.collations.get(name).copied(),
+            ObjectRef::TextSearchDictionary(name) => {
+                self.text_search_dictionaries.get(name).copied()
+            }
+            ObjectRef::TextSearchConfiguration(name) => {
+                self.text_search_configurations.get(name).copied()
+            }
         }
     }
 }
@@ -315,6 +328,26 @@ fn blocks(catalog: &Catalog) -> Vec<Block> {
         providers
             .collations
             .insert(collation.qualified_name(), block);
+    }
+    for (i, dictionary) in catalog.text_search_dictionaries.iter().enumerate() {
+        let statement = Statement::single(
+            sql::create_text_search_dictionary(dictionary),
+            Source::TextSearchDictionary(i),
+        );
+        let block = push(&mut blocks, Kind::TextSearchDictionary, i, vec![statement]);
+        providers
+            .text_search_dictionaries
+            .insert(dictionary.qualified_name(), block);
+    }
+    for (i, configuration) in catalog.text_search_configurations.iter().enumerate() {
+        let statements = sql::create_text_search_configuration(configuration)
+            .into_iter()
+            .map(|sql| Statement::single(sql, Source::TextSearchConfiguration(i)))
+            .collect();
+        let block = push(&mut blocks, Kind::TextSearchConfiguration, i, statements);
+        providers
+            .text_search_configurations
+            .insert(configuration.qualified_name(), block);
     }
     for (i, enum_type) in catalog.enums.iter().enumerate() {
         let name = QualifiedName::new(&enum_type.schema, &enum_type.name);
@@ -761,6 +794,20 @@ fn comments(catalog: &Catalog) -> Vec<Statement> {
             CommentOn::Collation(&name),
             &collation.comment,
             Source::Collation(i),
+        );
+    }
+    for (i, dictionary) in catalog.text_search_dictionaries.iter().enumerate() {
+        comment(
+            CommentOn::TextSearchDictionary(&dictionary.qualified_name()),
+            &dictionary.comment,
+            Source::TextSearchDictionary(i),
+        );
+    }
+    for (i, configuration) in catalog.text_search_configurations.iter().enumerate() {
+        comment(
+            CommentOn::TextSearchConfiguration(&configuration.qualified_name()),
+            &configuration.comment,
+            Source::TextSearchConfiguration(i),
         );
     }
     for (i, domain) in catalog.domains.iter().enumerate() {

@@ -24,7 +24,8 @@ pub use ident::{QualifiedName, quote_ident, quote_literal};
 pub use intent::{ColumnExpression, MemberRename, ModelIntent, Rename};
 pub use objects::{
     Attribute, Collation, CompositeType, Domain, DomainCheck, Function, FunctionId, FunctionKind,
-    Policy, PolicyCommand, RangeType, Trigger, TriggerEnabled, View,
+    Policy, PolicyCommand, RangeType, TextSearchConfiguration, TextSearchDictionary,
+    TextSearchMapping, Trigger, TriggerEnabled, View, dictionary_option_name,
 };
 
 /// Parses a catalog from its JSON form (the output of [`Catalog::to_json`]).

@@ -384,3 +384,67 @@ impl Collation {
         QualifiedName::new(&self.schema, &self.name)
     }
 }
+
+/// `CREATE TEXT SEARCH DICTIONARY`: a template with its options.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextSearchDictionary {
+    pub schema: String,
+    pub name: String,
+    /// The template, schema-qualified and quoted where needed: `pg_catalog.simple`.
+    pub template: String,
+    /// The options as PostgreSQL stores them (`dictinitoption`), one `name = 'value'` each, in
+    /// their stored order: the text re-creates them exactly.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+impl TextSearchDictionary {
+    pub fn qualified_name(&self) -> QualifiedName {
+        QualifiedName::new(&self.schema, &self.name)
+    }
+
+    /// Each option as (name, the whole `name = 'value'` text), for comparing by name.
+    pub fn options_by_name(&self) -> Vec<(&str, &str)> {
+        self.options
+            .iter()
+            .map(|option| (dictionary_option_name(option), option.as_str()))
+            .collect()
+    }
+}
+
+/// The name of a dictionary option `name = 'value'` (the text before `=`, trimmed).
+pub fn dictionary_option_name(option: &str) -> &str {
+    option.split('=').next().unwrap_or(option).trim()
+}
+
+/// `CREATE TEXT SEARCH CONFIGURATION`: a parser and, per token type, the dictionaries that
+/// are tried in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextSearchConfiguration {
+    pub schema: String,
+    pub name: String,
+    /// The parser, schema-qualified and quoted where needed: `pg_catalog."default"`.
+    pub parser: String,
+    /// The mappings, sorted by token type.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mappings: Vec<TextSearchMapping>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+impl TextSearchConfiguration {
+    pub fn qualified_name(&self) -> QualifiedName {
+        QualifiedName::new(&self.schema, &self.name)
+    }
+}
+
+/// One token type of a configuration and its dictionaries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextSearchMapping {
+    /// The parser's alias of the token type (`asciiword`, `email`, …).
+    pub token_type: String,
+    /// The dictionaries, in the order they are tried, schema-qualified (`pg_catalog.simple`).
+    pub dictionaries: Vec<String>,
+}

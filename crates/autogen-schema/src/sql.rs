@@ -9,7 +9,8 @@ use crate::catalog::*;
 use crate::ident::{QualifiedName, quote_ident, quote_literal};
 use crate::objects::{
     Attribute, Collation, CompositeType, Domain, DomainCheck, Function, FunctionId, FunctionKind,
-    Policy, RangeType, Trigger, View,
+    Policy, RangeType, TextSearchConfiguration, TextSearchDictionary, TextSearchMapping, Trigger,
+    View,
 };
 use std::fmt::Write as _;
 
@@ -606,6 +607,8 @@ pub enum CommentOn<'a> {
     /// A domain and one of its constraints.
     DomainConstraint(&'a QualifiedName, &'a str),
     Collation(&'a QualifiedName),
+    TextSearchDictionary(&'a QualifiedName),
+    TextSearchConfiguration(&'a QualifiedName),
 }
 
 impl CommentOn<'_> {
@@ -642,6 +645,12 @@ impl CommentOn<'_> {
                 domain.quoted()
             ),
             CommentOn::Collation(name) => format!("COLLATION {}", name.quoted()),
+            CommentOn::TextSearchDictionary(name) => {
+                format!("TEXT SEARCH DICTIONARY {}", name.quoted())
+            }
+            CommentOn::TextSearchConfiguration(name) => {
+                format!("TEXT SEARCH CONFIGURATION {}", name.quoted())
+            }
         }
     }
 }
@@ -1050,7 +1059,106 @@ pub fn create_collation(collation: &Collation) -> String {
     )
 }
 
-/// `DROP TYPE name;` (enum, composite or range types), `DROP DOMAIN`, `DROP COLLATION`.
+/// `CREATE TEXT SEARCH DICTIONARY name (TEMPLATE = …[, option = 'value', …]);`
+pub fn create_text_search_dictionary(dictionary: &TextSearchDictionary) -> String {
+    let options: Vec<String> = std::iter::once(format!("TEMPLATE = {}", dictionary.template))
+        .chain(dictionary.options.iter().cloned())
+        .collect();
+    format!(
+        "CREATE TEXT SEARCH DICTIONARY {} ({});",
+        dictionary.qualified_name().quoted(),
+        options.join(", ")
+    )
+}
+
+/// `ALTER TEXT SEARCH DICTIONARY name (option = 'value', other);`: sets the options given
+/// with a value, removes those given by name alone.
+pub fn alter_text_search_dictionary(name: &QualifiedName, options: &[String]) -> String {
+    format!(
+        "ALTER TEXT SEARCH DICTIONARY {} ({});",
+        name.quoted(),
+        options.join(", ")
+    )
+}
+
+/// `CREATE TEXT SEARCH CONFIGURATION name (PARSER = …);` and its mappings (see
+/// [`text_search_mapping`]). `COPY = other` in a source file is only a shorthand for these.
+pub fn create_text_search_configuration(configuration: &TextSearchConfiguration) -> Vec<String> {
+    let name = configuration.qualified_name();
+    std::iter::once(format!(
+        "CREATE TEXT SEARCH CONFIGURATION {} (PARSER = {});",
+        name.quoted(),
+        configuration.parser
+    ))
+    .chain(text_search_mapping(
+        &name,
+        MappingAction::Add,
+        &configuration.mappings,
+    ))
+    .collect()
+}
+
+/// What `ALTER TEXT SEARCH CONFIGURATION` does to the mappings of some token types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MappingAction {
+    Add,
+    Alter,
+    Drop,
+}
+
+/// `ALTER TEXT SEARCH CONFIGURATION name {ADD|ALTER} MAPPING FOR t1, t2 WITH d1, d2;` (token
+/// types that share their dictionaries go in one statement, in the order of the first of
+/// each group) or `… DROP MAPPING FOR t1, t2;` (all in one).
+pub fn text_search_mapping(
+    name: &QualifiedName,
+    action: MappingAction,
+    mappings: &[TextSearchMapping],
+) -> Vec<String> {
+    if mappings.is_empty() {
+        return Vec::new();
+    }
+    if action == MappingAction::Drop {
+        let tokens: Vec<String> = mappings
+            .iter()
+            .map(|m| quote_ident(&m.token_type))
+            .collect();
+        return vec![format!(
+            "ALTER TEXT SEARCH CONFIGURATION {} DROP MAPPING FOR {};",
+            name.quoted(),
+            tokens.join(", ")
+        )];
+    }
+    let mut groups: Vec<(&[String], Vec<String>)> = Vec::new();
+    for mapping in mappings {
+        let token = quote_ident(&mapping.token_type);
+        match groups
+            .iter_mut()
+            .find(|(dictionaries, _)| *dictionaries == mapping.dictionaries.as_slice())
+        {
+            Some((_, tokens)) => tokens.push(token),
+            None => groups.push((&mapping.dictionaries, vec![token])),
+        }
+    }
+    let verb = if action == MappingAction::Add {
+        "ADD"
+    } else {
+        "ALTER"
+    };
+    groups
+        .into_iter()
+        .map(|(dictionaries, tokens)| {
+            format!(
+                "ALTER TEXT SEARCH CONFIGURATION {} {verb} MAPPING FOR {} WITH {};",
+                name.quoted(),
+                tokens.join(", "),
+                dictionaries.join(", ")
+            )
+        })
+        .collect()
+}
+
+/// `DROP TYPE name;` (enum, composite or range types), `DROP DOMAIN`, `DROP COLLATION`,
+/// `DROP TEXT SEARCH CONFIGURATION|DICTIONARY`.
 pub fn drop_type(keyword: &str, name: &QualifiedName) -> String {
     format!("DROP {keyword} {};", name.quoted())
 }

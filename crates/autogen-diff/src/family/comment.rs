@@ -52,6 +52,12 @@ impl CommentChange {
                         format!("constraint {constraint} of domain {domain}")
                     }
                     CommentTarget::Collation { name } => format!("collation {name}"),
+                    CommentTarget::TextSearchDictionary { name } => {
+                        format!("text search dictionary {name}")
+                    }
+                    CommentTarget::TextSearchConfiguration { name } => {
+                        format!("text search configuration {name}")
+                    }
                 };
                 match comment {
                     Some(_) => format!("set comment on {what}"),
@@ -154,6 +160,12 @@ pub enum CommentTarget {
     Collation {
         name: QualifiedName,
     },
+    TextSearchDictionary {
+        name: QualifiedName,
+    },
+    TextSearchConfiguration {
+        name: QualifiedName,
+    },
 }
 
 pub(crate) fn comment_on(target: &CommentTarget) -> sql::CommentOn<'_> {
@@ -182,5 +194,7 @@ pub(crate) fn comment_on(target: &CommentTarget) -> sql::CommentOn<'_> {
             CommentOn::DomainConstraint(domain, constraint)
         }
         CommentTarget::Collation { name } => CommentOn::Collation(name),
+        CommentTarget::TextSearchDictionary { name } => CommentOn::TextSearchDictionary(name),
+        CommentTarget::TextSearchConfiguration { name } => CommentOn::TextSearchConfiguration(name),
     }
 }

@@ -19,6 +19,7 @@ pub(crate) mod routine;
 pub(crate) mod schema;
 pub(crate) mod sequence;
 pub(crate) mod table;
+pub(crate) mod text_search;
 pub(crate) mod trigger;
 pub(crate) mod types;
 pub(crate) mod view;

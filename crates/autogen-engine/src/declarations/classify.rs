@@ -138,6 +138,10 @@ pub(crate) fn stage(sql: &str) -> Result<Stage, Refusal> {
                 })
             } else if verb == "create" && BEFORE_MODELS.contains(&kind.as_str()) {
                 Ok(Stage::BeforeModels)
+            } else if verb == "alter" && kind == "text" {
+                // A text search configuration's mappings complete its declaration: with it,
+                // before the models' indexes use it.
+                Ok(Stage::BeforeModels)
             } else {
                 Ok(Stage::AfterModels)
             }
@@ -165,6 +169,10 @@ mod tests {
             "CREATE COLLATION c (provider = icu, locale = 'und');",
             "CREATE SCHEMA app;",
             "CREATE SEQUENCE s;",
+            "CREATE TEXT SEARCH DICTIONARY d (TEMPLATE = simple, STOPWORDS = english);",
+            "CREATE TEXT SEARCH CONFIGURATION app.c (COPY = pg_catalog.simple);",
+            "ALTER TEXT SEARCH CONFIGURATION app.c ADD MAPPING FOR email WITH simple;",
+            "alter text search configuration app.c alter mapping for word with d, simple;",
             "/* leading */ -- comment\n CREATE TRUSTED PROCEDURAL LANGUAGE x HANDLER h;",
         ] {
             assert_eq!(stage(sql), Ok(Stage::BeforeModels), "{sql}");

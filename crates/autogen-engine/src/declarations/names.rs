@@ -102,6 +102,10 @@ mod tests {
                 "CREATE TEXT SEARCH CONFIGURATION c (COPY = simple)",
                 Some("c"),
             ),
+            (
+                "CREATE TEXT SEARCH DICTIONARY app.\"D\" (TEMPLATE = simple)",
+                Some("D"),
+            ),
             ("CREATE FOREIGN DATA WRAPPER w", Some("w")),
             ("CREATE INDEX ON t (a)", None),
             (

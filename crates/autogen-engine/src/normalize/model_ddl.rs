@@ -109,6 +109,8 @@ fn origin_of(models: &Models, source: Source) -> Option<&Origin> {
         | Source::Extension(_)
         | Source::Sequence(_)
         | Source::Collation(_)
+        | Source::TextSearchDictionary(_)
+        | Source::TextSearchConfiguration(_)
         | Source::Domain(_)
         | Source::CompositeType(_)
         | Source::RangeType(_)

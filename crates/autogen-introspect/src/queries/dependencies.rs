@@ -5,7 +5,7 @@
 /// The catalogs whose rows can be an end of a [`autogen_schema::Dependency`], by the short
 /// name each row reports (`class`, `type`, …). Anything else (schemas, languages, operator
 /// classes, extensions) is not an object of the catalog and is left out here already.
-const CATALOGS: [(&str, &str); 9] = [
+const CATALOGS: [(&str, &str); 11] = [
     ("pg_class", "class"),
     ("pg_type", "type"),
     ("pg_proc", "proc"),
@@ -15,6 +15,8 @@ const CATALOGS: [(&str, &str); 9] = [
     ("pg_rewrite", "rewrite"),
     ("pg_collation", "collation"),
     ("pg_policy", "policy"),
+    ("pg_ts_config", "ts_config"),
+    ("pg_ts_dict", "ts_dict"),
 ];
 
 /// `CASE column WHEN 'pg_class'::regclass THEN 'class' … END` (constants folded at plan time).

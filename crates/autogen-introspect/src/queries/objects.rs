@@ -1,6 +1,6 @@
 //! Queries of the modeled objects beyond tables: views and materialized views, functions,
 //! procedures and aggregates, triggers, domains and their checks, composite and range types,
-//! collations; and the extension versions the server could update to. Like the table
+//! collations, text search dictionaries and configurations; and the extension versions the server could update to. Like the table
 //! queries, each reads its kind for the whole database in one round trip and takes the
 //! schema filter as `$1`/`$2`. Every row starts with the object's oid, which the dependency
 //! graph (`pg_depend`) is resolved against.
@@ -348,6 +348,55 @@ pub fn user_collations(server_version: i32) -> String {
         description = description_join("ds", "co.oid", "pg_collation", "0"),
         ns = namespace_filter("n"),
         member = not_extension_member("pg_collation", "co.oid"),
+    )
+}
+
+/// Text search dictionaries: template (qualified), options as stored (`dictinitoption`, split
+/// client-side), comment.
+pub fn text_search_dictionaries() -> String {
+    // `td`: `d` is `pg_depend` in the extension membership test.
+    format!(
+        "SELECT td.oid, n.nspname::text, td.dictname::text, {template}, td.dictinitoption, \
+           ds.description \
+         FROM pg_catalog.pg_ts_dict td JOIN pg_catalog.pg_namespace n ON n.oid = td.dictnamespace \
+         JOIN pg_catalog.pg_ts_template t ON t.oid = td.dicttemplate \
+         JOIN pg_catalog.pg_namespace tn ON tn.oid = t.tmplnamespace \
+         {description} \
+         WHERE {ns} AND {member}",
+        template = qualified("tn.nspname", "t.tmplname"),
+        description = description_join("ds", "td.oid", "pg_ts_dict", "0"),
+        ns = namespace_filter("n"),
+        member = not_extension_member("pg_ts_dict", "td.oid"),
+    )
+}
+
+/// Text search configurations: parser (qualified), the mappings as two parallel arrays with
+/// one element per (token type, dictionary), by token type alias (`ts_token_type` of the
+/// parser) and the dictionaries' order; comment.
+pub fn text_search_configurations() -> String {
+    format!(
+        "SELECT c.oid, n.nspname::text, c.cfgname::text, {parser}, \
+           COALESCE(mp.tokens, '{{}}'::text[]), COALESCE(mp.dictionaries, '{{}}'::text[]), \
+           ds.description \
+         FROM pg_catalog.pg_ts_config c JOIN pg_catalog.pg_namespace n ON n.oid = c.cfgnamespace \
+         JOIN pg_catalog.pg_ts_parser p ON p.oid = c.cfgparser \
+         JOIN pg_catalog.pg_namespace pn ON pn.oid = p.prsnamespace \
+         LEFT JOIN LATERAL (SELECT \
+             pg_catalog.array_agg(tt.alias ORDER BY tt.alias, m.mapseqno) AS tokens, \
+             pg_catalog.array_agg({dictionary} ORDER BY tt.alias, m.mapseqno) AS dictionaries \
+           FROM pg_catalog.pg_ts_config_map m \
+           JOIN pg_catalog.ts_token_type(c.cfgparser) tt ON tt.tokid = m.maptokentype \
+           JOIN pg_catalog.pg_ts_dict md ON md.oid = m.mapdict \
+           JOIN pg_catalog.pg_namespace mn ON mn.oid = md.dictnamespace \
+           WHERE m.mapcfg = c.oid) mp ON true \
+         {description} \
+         WHERE {ns} AND {member}",
+        parser = qualified("pn.nspname", "p.prsname"),
+        // Qualified even in pg_catalog (`regdictionary` leaves that schema out).
+        dictionary = qualified("mn.nspname", "md.dictname"),
+        description = description_join("ds", "c.oid", "pg_ts_config", "0"),
+        ns = namespace_filter("n"),
+        member = not_extension_member("pg_ts_config", "c.oid"),
     )
 }
 

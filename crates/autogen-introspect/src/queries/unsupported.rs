@@ -478,29 +478,6 @@ fn schema_objects(server_version: i32) -> Vec<Part> {
             "true",
         ),
         object(
-            "text search configuration",
-            "pg_ts_config",
-            "ts",
-            "cfgnamespace",
-            &named("ts", "cfgname"),
-            "(SELECT p.prsname::text FROM pg_catalog.pg_ts_parser p WHERE p.oid = ts.cfgparser) \
-             || '; ' || COALESCE((SELECT pg_catalog.string_agg(m.maptokentype::text || ':' \
-                  || m.mapdict::pg_catalog.regdictionary::text, ', ' \
-                  ORDER BY m.maptokentype, m.mapseqno) \
-                FROM pg_catalog.pg_ts_config_map m WHERE m.mapcfg = ts.oid), '')",
-            "true",
-        ),
-        object(
-            "text search dictionary",
-            "pg_ts_dict",
-            "td",
-            "dictnamespace",
-            &named("td", "dictname"),
-            "(SELECT tt.tmplname::text FROM pg_catalog.pg_ts_template tt \
-               WHERE tt.oid = td.dicttemplate) || COALESCE(' ' || td.dictinitoption, '')",
-            "true",
-        ),
-        object(
             "text search parser",
             "pg_ts_parser",
             "tp",

@@ -337,6 +337,82 @@ pub(crate) fn range_type(row: &Row) -> Result<RangeRow, IntrospectError> {
     })
 }
 
+pub(crate) fn text_search_dictionary(
+    row: &Row,
+) -> Result<(u32, TextSearchDictionary), IntrospectError> {
+    const WHAT: &str = "text search dictionaries";
+    let options: Option<String> = get(row, 4, WHAT)?;
+    Ok((
+        get(row, 0, WHAT)?,
+        TextSearchDictionary {
+            schema: get(row, 1, WHAT)?,
+            name: get(row, 2, WHAT)?,
+            template: get(row, 3, WHAT)?,
+            options: options.as_deref().map(split_options).unwrap_or_default(),
+            comment: get(row, 5, WHAT)?,
+        },
+    ))
+}
+
+/// `dictinitoption` (`a = 'x', b = 'it''s'`, as PostgreSQL's `serialize_deflist` writes it)
+/// split at the commas outside quotes, each option's text kept as it is.
+fn split_options(text: &str) -> Vec<String> {
+    let mut options = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for ch in text.chars() {
+        match ch {
+            '\'' => {
+                // A doubled quote inside a literal toggles twice: still inside.
+                quoted = !quoted;
+                current.push(ch);
+            }
+            ',' if !quoted => {
+                options.push(current.trim().to_string());
+                current.clear();
+            }
+            _ => current.push(ch),
+        }
+    }
+    if !current.trim().is_empty() {
+        options.push(current.trim().to_string());
+    }
+    options.retain(|option| !option.is_empty());
+    options
+}
+
+pub(crate) fn text_search_configuration(
+    row: &Row,
+) -> Result<(u32, TextSearchConfiguration), IntrospectError> {
+    const WHAT: &str = "text search configurations";
+    let tokens: Vec<String> = get(row, 4, WHAT)?;
+    let dictionaries: Vec<String> = get(row, 5, WHAT)?;
+    if tokens.len() != dictionaries.len() {
+        return Err(decode_error(WHAT, "mapping arrays of different lengths"));
+    }
+    // One element per (token type, dictionary), ordered by token type: grouped here.
+    let mut mappings: Vec<TextSearchMapping> = Vec::new();
+    for (token_type, dictionary) in tokens.into_iter().zip(dictionaries) {
+        match mappings.last_mut() {
+            Some(last) if last.token_type == token_type => last.dictionaries.push(dictionary),
+            _ => mappings.push(TextSearchMapping {
+                token_type,
+                dictionaries: vec![dictionary],
+            }),
+        }
+    }
+    Ok((
+        get(row, 0, WHAT)?,
+        TextSearchConfiguration {
+            schema: get(row, 1, WHAT)?,
+            name: get(row, 2, WHAT)?,
+            parser: get(row, 3, WHAT)?,
+            mappings,
+            comment: get(row, 6, WHAT)?,
+        },
+    ))
+}
+
 pub(crate) fn user_collation(row: &Row) -> Result<(u32, Collation), IntrospectError> {
     const WHAT: &str = "collations";
     let schema: String = get(row, 1, WHAT)?;
@@ -381,6 +457,8 @@ pub(crate) enum CatalogKind {
     Rewrite,
     Collation,
     Policy,
+    TextSearchConfiguration,
+    TextSearchDictionary,
 }
 
 /// One end of a dependency: catalog, oid, sub-id (a column number, or 0).
@@ -403,6 +481,8 @@ fn object_id(row: &Row, first: usize) -> Result<ObjectId, IntrospectError> {
         "rewrite" => CatalogKind::Rewrite,
         "collation" => CatalogKind::Collation,
         "policy" => CatalogKind::Policy,
+        "ts_config" => CatalogKind::TextSearchConfiguration,
+        "ts_dict" => CatalogKind::TextSearchDictionary,
         other => return Err(decode_error(WHAT, format!("catalog {other:?}"))),
     };
     Ok(ObjectId {
@@ -436,4 +516,22 @@ pub(crate) fn unsupported(row: &Row) -> Result<(String, String, String), Introsp
         get(row, 1, WHAT)?,
         get::<Option<String>>(row, 2, WHAT)?.unwrap_or_default(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_options;
+
+    #[test]
+    fn dictionary_options_split_at_commas_outside_quotes() {
+        assert_eq!(
+            split_options("stopwords = 'english', accept = 'it''s, true', \"Dict\" = 'x'"),
+            [
+                "stopwords = 'english'",
+                "accept = 'it''s, true'",
+                "\"Dict\" = 'x'"
+            ]
+        );
+        assert!(split_options("").is_empty());
+    }
 }

@@ -8,6 +8,7 @@ use crate::family::domain::{self, DomainChange};
 use crate::family::policy::{self, PolicyChange};
 use crate::family::privilege::{self, PrivilegeTarget};
 use crate::family::routine::RoutineChange;
+use crate::family::text_search::{self, TextSearchChange};
 use crate::family::trigger::TriggerChange;
 use crate::family::types::{self, CollationChange, CompositeChange, RangeChange};
 use crate::family::view::{self, ViewChange};
@@ -18,6 +19,7 @@ pub(super) fn drop_changes(
     key: &Key,
     current: &Catalog,
     late: &HashSet<FunctionId>,
+    recreated: bool,
 ) -> Vec<Change> {
     match key {
         Key::View(name) => {
@@ -58,6 +60,18 @@ pub(super) fn drop_changes(
         Key::Collation(name) => vec![Change::Collation(CollationChange::Drop {
             name: name.clone(),
         })],
+        Key::TextSearchDictionary(name) => {
+            vec![Change::TextSearch(TextSearchChange::DropDictionary {
+                name: name.clone(),
+                recreated,
+            })]
+        }
+        Key::TextSearchConfiguration(name) => {
+            vec![Change::TextSearch(TextSearchChange::DropConfiguration {
+                name: name.clone(),
+                recreated,
+            })]
+        }
     }
 }
 
@@ -253,6 +267,37 @@ pub(super) fn create_changes(
                     changes.push(comment(
                         CommentTarget::Collation { name: name.clone() },
                         &collation.comment,
+                    ));
+                }
+            }
+        }
+        Key::TextSearchDictionary(name) => {
+            if let Some(dictionary) = dictionary_of(desired, name) {
+                changes.push(Change::TextSearch(TextSearchChange::CreateDictionary {
+                    dictionary: dictionary.clone(),
+                }));
+                if dictionary.comment.is_some() {
+                    changes.push(comment(
+                        CommentTarget::TextSearchDictionary { name: name.clone() },
+                        &dictionary.comment,
+                    ));
+                }
+            }
+        }
+        Key::TextSearchConfiguration(name) => {
+            if let Some(configuration) = configuration_of(desired, name) {
+                changes.push(Change::TextSearch(TextSearchChange::CreateConfiguration {
+                    configuration: configuration.clone(),
+                }));
+                changes.extend(
+                    text_search::created_mappings(configuration)
+                        .into_iter()
+                        .map(Change::TextSearch),
+                );
+                if configuration.comment.is_some() {
+                    changes.push(comment(
+                        CommentTarget::TextSearchConfiguration { name: name.clone() },
+                        &configuration.comment,
                     ));
                 }
             }
@@ -529,6 +574,38 @@ pub(super) fn alter_changes(
                     CommentTarget::Collation { name: name.clone() },
                     &new.comment,
                 ));
+            }
+        }
+        Key::TextSearchDictionary(name) => {
+            if let (Some(old), Some(new)) =
+                (dictionary_of(current, name), dictionary_of(desired, name))
+            {
+                changes
+                    .extend(text_search::dictionary_alteration(old, new).map(Change::TextSearch));
+                if old.comment != new.comment {
+                    changes.push(comment(
+                        CommentTarget::TextSearchDictionary { name: name.clone() },
+                        &new.comment,
+                    ));
+                }
+            }
+        }
+        Key::TextSearchConfiguration(name) => {
+            if let (Some(old), Some(new)) = (
+                configuration_of(current, name),
+                configuration_of(desired, name),
+            ) {
+                changes.extend(
+                    text_search::mapping_changes(old, new)
+                        .into_iter()
+                        .map(Change::TextSearch),
+                );
+                if old.comment != new.comment {
+                    changes.push(comment(
+                        CommentTarget::TextSearchConfiguration { name: name.clone() },
+                        &new.comment,
+                    ));
+                }
             }
         }
     }

@@ -59,6 +59,20 @@ pub(super) fn must_recreate(key: &Key, old: &Catalog, new: &Catalog) -> bool {
             }
             _ => false,
         },
+        // Options change in place; the template cannot.
+        Key::TextSearchDictionary(name) => {
+            match (dictionary_of(old, name), dictionary_of(new, name)) {
+                (Some(a), Some(b)) => a.template != b.template,
+                _ => false,
+            }
+        }
+        // Mappings change in place; the parser cannot.
+        Key::TextSearchConfiguration(name) => {
+            match (configuration_of(old, name), configuration_of(new, name)) {
+                (Some(a), Some(b)) => a.parser != b.parser,
+                _ => false,
+            }
+        }
     }
 }
 
@@ -137,6 +151,26 @@ pub(super) fn collation<'a>(
 ) -> Option<&'a autogen_schema::Collation> {
     catalog
         .collations
+        .iter()
+        .find(|c| c.schema == name.schema && c.name == name.name)
+}
+
+pub(super) fn dictionary_of<'a>(
+    catalog: &'a Catalog,
+    name: &QualifiedName,
+) -> Option<&'a autogen_schema::TextSearchDictionary> {
+    catalog
+        .text_search_dictionaries
+        .iter()
+        .find(|d| d.schema == name.schema && d.name == name.name)
+}
+
+pub(super) fn configuration_of<'a>(
+    catalog: &'a Catalog,
+    name: &QualifiedName,
+) -> Option<&'a autogen_schema::TextSearchConfiguration> {
+    catalog
+        .text_search_configurations
         .iter()
         .find(|c| c.schema == name.schema && c.name == name.name)
 }

@@ -1,5 +1,5 @@
 //! The objects beyond tables (views, routines, triggers, policies, domains, composite and
-//! range types, collations): which are created, dropped, altered in place or re-created, and the rebuild of
+//! range types, collations, text search dictionaries and configurations): which are created, dropped, altered in place or re-created, and the rebuild of
 //! whatever depends on something a plan drops or re-creates.
 //!
 //! Two halves around the table comparison. [`prepare`] decides each object's fate and which
@@ -35,6 +35,8 @@ enum Key {
     /// A domain, composite or range type (one namespace with tables and enums).
     Type(QualifiedName),
     Collation(QualifiedName),
+    TextSearchDictionary(QualifiedName),
+    TextSearchConfiguration(QualifiedName),
 }
 
 impl Key {
@@ -53,6 +55,8 @@ impl Key {
             },
             Key::Type(name) => ObjectRef::Type(name.clone()),
             Key::Collation(name) => ObjectRef::Collation(name.clone()),
+            Key::TextSearchDictionary(name) => ObjectRef::TextSearchDictionary(name.clone()),
+            Key::TextSearchConfiguration(name) => ObjectRef::TextSearchConfiguration(name.clone()),
         }
     }
 
@@ -68,6 +72,10 @@ impl Key {
             ObjectRef::Function(id) => Some(Key::Routine(id.clone())),
             ObjectRef::Trigger { table, name } => Some(Key::Trigger(table.clone(), name.clone())),
             ObjectRef::Policy { table, name } => Some(Key::Policy(table.clone(), name.clone())),
+            // A configuration uses its dictionaries.
+            ObjectRef::TextSearchConfiguration(name) => {
+                Some(Key::TextSearchConfiguration(name.clone()))
+            }
             _ => None,
         }
     }
@@ -146,6 +154,18 @@ impl Objects {
                 .iter()
                 .map(|c| Key::Collation(c.qualified_name())),
         );
+        keys.extend(
+            catalog
+                .text_search_dictionaries
+                .iter()
+                .map(|d| Key::TextSearchDictionary(d.qualified_name())),
+        );
+        keys.extend(
+            catalog
+                .text_search_configurations
+                .iter()
+                .map(|c| Key::TextSearchConfiguration(c.qualified_name())),
+        );
         Objects { views, keys }
     }
 }
@@ -177,11 +197,16 @@ pub(crate) fn prepare(current: &Catalog, desired: &Catalog) -> Result<Prepared, 
         .map(|(key, _)| key.object_ref())
         .collect();
     let replaced = rebuild(&mut prepared, current, &have.views, replaced);
-    // Table parts that use a dropped or re-created function, type or collation.
+    // Table parts that use a dropped or re-created function, type, collation or text search
+    // configuration or dictionary (an index over `to_tsvector('cfg', …)`).
     for edge in &current.dependencies {
         if !matches!(
             edge.on,
-            ObjectRef::Function(_) | ObjectRef::Type(_) | ObjectRef::Collation(_)
+            ObjectRef::Function(_)
+                | ObjectRef::Type(_)
+                | ObjectRef::Collation(_)
+                | ObjectRef::TextSearchConfiguration(_)
+                | ObjectRef::TextSearchDictionary(_)
         ) || !replaced.contains(&edge.on)
         {
             continue;
@@ -238,7 +263,8 @@ fn refuse_retyping_types_in_use(prepared: &Prepared, current: &Catalog) -> Resul
 }
 
 /// Whether a kept object differs in what changes in place (comments, a function's body, a
-/// trigger's state, a policy's roles and expressions, a domain's checks, a materialized view's indexes, grants).
+/// trigger's state, a policy's roles and expressions, a domain's checks, a materialized view's indexes, grants,
+/// a text search dictionary's options and a configuration's mappings).
 fn differs_in_place(current: &Catalog, desired: &Catalog) -> bool {
     current.views != desired.views
         || current.functions != desired.functions
@@ -248,6 +274,8 @@ fn differs_in_place(current: &Catalog, desired: &Catalog) -> bool {
         || current.composite_types != desired.composite_types
         || current.range_types != desired.range_types
         || current.collations != desired.collations
+        || current.text_search_dictionaries != desired.text_search_dictionaries
+        || current.text_search_configurations != desired.text_search_configurations
 }
 
 /// Marks every kept object that uses (transitively) something in `replaced` to be re-created,
@@ -387,7 +415,8 @@ pub(crate) fn finish(
         }
     }
     for (key, _) in drops {
-        changes.extend(drop_changes(key, current, &early_drops));
+        let recreated = prepared.fates.get(key) == Some(&Fate::Recreate);
+        changes.extend(drop_changes(key, current, &early_drops, recreated));
     }
     changes.extend(enum_drops);
     for (domain, check) in &prepared.domain_checks {

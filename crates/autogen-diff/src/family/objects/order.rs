@@ -33,6 +33,12 @@ pub(super) fn creation_order(catalog: &Catalog) -> HashMap<Key, usize> {
                 Key::Type(QualifiedName::new(&range.schema, &range.name))
             }
             Source::Collation(i) => Key::Collation(catalog.collations[i].qualified_name()),
+            Source::TextSearchDictionary(i) => {
+                Key::TextSearchDictionary(catalog.text_search_dictionaries[i].qualified_name())
+            }
+            Source::TextSearchConfiguration(i) => {
+                Key::TextSearchConfiguration(catalog.text_search_configurations[i].qualified_name())
+            }
             _ => continue,
         };
         order.entry(key).or_insert(position);

@@ -1,2 +1,0 @@
--- The down section of that revision (`autogen-bench adopt --prelude-down`).
-DROP TEXT SEARCH CONFIGURATION musicbrainz.mb_simple;
