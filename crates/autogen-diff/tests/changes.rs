@@ -1500,6 +1500,8 @@ fn column_settings_are_set_reset_and_reach_the_partitions_and_children_of_the_co
         "{down:?}"
     );
     assert!(down.contains(&"ALTER TABLE ONLY \"public\".\"documents\" ALTER COLUMN \"body\" SET STORAGE EXTENDED;\nALTER TABLE ONLY \"public\".\"signed_documents\" ALTER COLUMN \"body\" SET STORAGE EXTENDED;".to_string()), "{down:?}");
+}
+
 /// A dictionary over another template cannot be altered: it is dropped and created, and so are
 /// the configuration that maps to it and the index over that configuration — the drops before
 /// the creates (the new objects take the old names), each after what uses it.
