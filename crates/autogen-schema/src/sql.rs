@@ -340,6 +340,16 @@ pub fn storage_parameter_changes(
     old: &[String],
     new: &[String],
 ) -> Vec<String> {
+    option_changes(old, new)
+        .into_iter()
+        .map(|action| format!("ALTER TABLE {} {action};", table.quoted()))
+        .collect()
+}
+
+/// `RESET (name, …)` for the options of `old` that `new` has not, then `SET (name=value, …)`
+/// for those `new` has and `old` has not as they are (`name=value` items): what takes a
+/// table's storage parameters or a column's attribute options from one to the other.
+fn option_changes(old: &[String], new: &[String]) -> Vec<String> {
     let name_of = |item: &str| item.split('=').next().unwrap_or(item).to_string();
     let new_names: Vec<String> = new.iter().map(|item| name_of(item)).collect();
     let reset: Vec<String> = old
@@ -347,24 +357,19 @@ pub fn storage_parameter_changes(
         .map(|item| name_of(item))
         .filter(|name| !new_names.contains(name))
         .collect();
-    let set: Vec<&String> = new.iter().filter(|item| !old.contains(item)).collect();
-    let mut statements = Vec::new();
+    let set: Vec<&str> = new
+        .iter()
+        .filter(|item| !old.contains(item))
+        .map(String::as_str)
+        .collect();
+    let mut actions = Vec::new();
     if !reset.is_empty() {
-        statements.push(format!(
-            "ALTER TABLE {} RESET ({});",
-            table.quoted(),
-            reset.join(", ")
-        ));
+        actions.push(format!("RESET ({})", reset.join(", ")));
     }
     if !set.is_empty() {
-        let items: Vec<&str> = set.iter().map(|item| item.as_str()).collect();
-        statements.push(format!(
-            "ALTER TABLE {} SET ({});",
-            table.quoted(),
-            items.join(", ")
-        ));
+        actions.push(format!("SET ({})", set.join(", ")));
     }
-    statements
+    actions
 }
 
 /// `ALTER TABLE ONLY t ALTER COLUMN c <action>;`: a column setting. `ONLY`: a column's
@@ -406,34 +411,10 @@ pub fn column_option_changes(
     old: &[String],
     new: &[String],
 ) -> Vec<String> {
-    let name_of = |item: &str| item.split('=').next().unwrap_or(item).to_string();
-    let new_names: Vec<String> = new.iter().map(|item| name_of(item)).collect();
-    let reset: Vec<String> = old
+    option_changes(old, new)
         .iter()
-        .map(|item| name_of(item))
-        .filter(|name| !new_names.contains(name))
-        .collect();
-    let set: Vec<&str> = new
-        .iter()
-        .filter(|item| !old.contains(item))
-        .map(String::as_str)
-        .collect();
-    let mut statements = Vec::new();
-    if !reset.is_empty() {
-        statements.push(alter_column_only(
-            table,
-            column,
-            &format!("RESET ({})", reset.join(", ")),
-        ));
-    }
-    if !set.is_empty() {
-        statements.push(alter_column_only(
-            table,
-            column,
-            &format!("SET ({})", set.join(", ")),
-        ));
-    }
-    statements
+        .map(|action| alter_column_only(table, column, action))
+        .collect()
 }
 
 /// The settings a column has beyond its definition, as the statements that give them to the
