@@ -152,15 +152,12 @@ async fn upgrade_and_inspect(
     ensure_roles(client, graph).await?;
     let mut task = dev.progress().task(Task::Replay, to_run + 1);
     if to_run > 0 {
-        let run_options = RunOptions {
-            ignore_checksums: false,
-        };
         let mut report = |event: Progress<'_>| {
             if let Progress::Applying(file) = event {
                 task.step(&format!("{} {}", file.revision.id, file.revision.message));
             }
         };
-        autogen_migrate::upgrade(client, graph, target, &run_options, &mut report).await?;
+        upgrade(client, graph, target, &mut report).await?;
     }
     task.step("read back the schema");
     crate::inspection::inspect(client, database.connect().await, options).await
@@ -188,17 +185,21 @@ pub(crate) async fn run_to_head(
 ) -> Result<(), EngineError> {
     ensure_roles(client, graph).await?;
     if !graph.is_empty() {
-        let run_options = RunOptions {
-            ignore_checksums: false,
-        };
-        autogen_migrate::upgrade(
-            client,
-            graph,
-            &UpgradeTarget::Head,
-            &run_options,
-            &mut |_| {},
-        )
-        .await?;
+        upgrade(client, graph, &UpgradeTarget::Head, &mut |_| {}).await?;
     }
+    Ok(())
+}
+
+/// The runner's upgrade with checksums checked, as every replay runs the chain.
+async fn upgrade(
+    client: &mut autogen_pg::Client,
+    graph: &RevisionGraph,
+    target: &UpgradeTarget,
+    report: &mut (dyn FnMut(Progress<'_>) + Send),
+) -> Result<(), EngineError> {
+    let run_options = RunOptions {
+        ignore_checksums: false,
+    };
+    autogen_migrate::upgrade(client, graph, target, &run_options, report).await?;
     Ok(())
 }
