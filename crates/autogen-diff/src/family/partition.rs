@@ -235,43 +235,33 @@ pub(crate) fn before_attach(partition: &Table, parent: &Table, current: &Table) 
     {
         table.primary_key = Some(own.clone());
     }
-    for own in &current.uniques {
-        let attached = clones
-            .uniques
-            .iter()
-            .any(|clone| uncommented_unique(own) == uncommented_unique(clone));
-        if attached && !table.uniques.iter().any(|u| u.name == own.name) {
-            table.uniques.push(own.clone());
-        }
-    }
-    for own in &current.indexes {
-        let attached = clones.indexes.iter().any(|clone| {
-            Index {
-                comment: None,
-                ..own.clone()
-            } == Index {
-                comment: None,
-                ..clone.clone()
-            }
-        });
-        if attached && !table.indexes.iter().any(|i| i.name == own.name) {
-            table.indexes.push(own.clone());
-        }
-    }
-    for own in &current.foreign_keys {
-        let attached = clones.foreign_keys.iter().any(|clone| {
-            ForeignKey {
-                comment: None,
-                ..own.clone()
-            } == ForeignKey {
-                comment: None,
-                ..clone.clone()
-            }
-        });
-        if attached && !table.foreign_keys.iter().any(|f| f.name == own.name) {
-            table.foreign_keys.push(own.clone());
-        }
-    }
+    keep_attached(
+        &current.uniques,
+        &clones.uniques,
+        &mut table.uniques,
+        uncommented_unique,
+        |unique| &unique.name,
+    );
+    keep_attached(
+        &current.indexes,
+        &clones.indexes,
+        &mut table.indexes,
+        |index| Index {
+            comment: None,
+            ..index.clone()
+        },
+        |index| &index.name,
+    );
+    keep_attached(
+        &current.foreign_keys,
+        &clones.foreign_keys,
+        &mut table.foreign_keys,
+        |key| ForeignKey {
+            comment: None,
+            ..key.clone()
+        },
+        |key| &key.name,
+    );
     table.checks.sort_by(|a, b| a.name.cmp(&b.name));
     table.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
     table.uniques.sort_by(|a, b| a.name.cmp(&b.name));
@@ -284,6 +274,26 @@ fn uncommented_key(key: &PrimaryKey) -> PrimaryKey {
         comment: None,
         index_comment: None,
         ..key.clone()
+    }
+}
+
+/// Pushes onto `kept` each part of `own` that equals one of `clones` but for its comments
+/// (`uncommented`) — `ATTACH PARTITION` attaches it to the parent's — unless `kept` has one
+/// of its name already.
+fn keep_attached<T: Clone + PartialEq>(
+    own: &[T],
+    clones: &[T],
+    kept: &mut Vec<T>,
+    uncommented: impl Fn(&T) -> T,
+    name: impl Fn(&T) -> &String,
+) {
+    for part in own {
+        let attached = clones
+            .iter()
+            .any(|clone| uncommented(part) == uncommented(clone));
+        if attached && !kept.iter().any(|existing| name(existing) == name(part)) {
+            kept.push(part.clone());
+        }
     }
 }
 
