@@ -56,57 +56,34 @@ struct Token<'a> {
     end: usize,
 }
 
-/// The tokens of `text`; `None` on an unterminated quote.
+/// The tokens of `text` (from autogen-sql, PostgreSQL's lexical rules), trivia left out;
+/// `None` on an unterminated quote or comment.
 fn lex(text: &str) -> Option<Vec<Token<'_>>> {
+    use autogen_sql::TokenKind as Sql;
     let mut tokens = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
-        let kind = match c {
-            c if c.is_whitespace() => continue,
-            '\'' | '"' => {
-                let mut closed = false;
-                while let Some((_, next)) = chars.next() {
-                    if next == c {
-                        if chars.peek().is_some_and(|&(_, after)| after == c) {
-                            chars.next();
-                        } else {
-                            closed = true;
-                            break;
-                        }
-                    }
-                }
-                if !closed {
-                    return None;
-                }
-                if c == '"' {
-                    TokenKind::Quoted
-                } else {
-                    TokenKind::Literal
-                }
-            }
-            '(' | '[' => TokenKind::Open(c),
-            ')' | ']' => TokenKind::Close(c),
-            ',' => TokenKind::Comma,
-            c if is_word_char(c) => {
-                while chars.peek().is_some_and(|&(_, next)| is_word_char(next)) {
-                    chars.next();
-                }
-                TokenKind::Word
-            }
+    for token in autogen_sql::lex(text) {
+        if token.unterminated {
+            return None;
+        }
+        let kind = match token.kind {
+            _ if token.is_trivia() => continue,
+            Sql::Identifier | Sql::Number => TokenKind::Word,
+            Sql::QuotedIdentifier | Sql::UnicodeIdentifier => TokenKind::Quoted,
+            Sql::String(_) => TokenKind::Literal,
+            Sql::OpenParen => TokenKind::Open('('),
+            Sql::OpenBracket => TokenKind::Open('['),
+            Sql::CloseParen => TokenKind::Close(')'),
+            Sql::CloseBracket => TokenKind::Close(']'),
+            Sql::Comma => TokenKind::Comma,
             _ => TokenKind::Punct,
         };
-        let end = chars.peek().map_or(text.len(), |&(offset, _)| offset);
         tokens.push(Token {
             kind,
-            text: &text[start..end],
-            end,
+            text: token.text,
+            end: token.start + token.text.len(),
         });
     }
     Some(tokens)
-}
-
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '$'
 }
 
 /// A token, or a parenthesized / bracketed group of nodes.
